@@ -1,0 +1,10 @@
+import type { Command } from 'commander';
+import type { CliIO } from '../io.js';
+
+/**
+ * A command registers its options on the program; its action imports the implementation
+ * lazily, so `trueup render` never loads the Kubernetes client.
+ */
+export type RegisterCommand = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
+
+export const commands: RegisterCommand[] = [];

@@ -1,0 +1,258 @@
+/**
+ * A real Kubernetes control plane on loopback for tests, benchmarks and the demo: etcd,
+ * kube-apiserver (RBAC on, client-certificate identities) and kube-controller-manager, built
+ * from Go modules by build.sh and started here on free ports in a temporary directory.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPki, type Pem, type Pki } from './pki.js';
+import { freePort, type ManagedProcess, startProcess, waitUntil } from './processes.js';
+
+export interface ControlPlaneOptions {
+  /** Progress lines (build and start); default: silent. */
+  log?: (line: string) => void;
+  /** Start kube-controller-manager (namespace deletion, garbage collection, workloads). Default true. */
+  controllerManager?: boolean;
+  /** Where the temporary directory goes; default: the OS temp dir. */
+  baseDir?: string;
+}
+
+export interface KubeconfigFile {
+  apiVersion: 'v1';
+  kind: 'Config';
+  clusters: { name: string; cluster: { server: string; 'certificate-authority-data': string } }[];
+  users: { name: string; user: { 'client-certificate-data': string; 'client-key-data': string } }[];
+  contexts: { name: string; context: { cluster: string; user: string; namespace?: string } }[];
+  'current-context': string;
+}
+
+export interface Identity {
+  user: string;
+  groups: readonly string[];
+  kubeconfig: KubeconfigFile;
+  kubeconfigPath: string;
+}
+
+export interface ControlPlane {
+  server: string;
+  /** The admin identity (group system:masters). */
+  kubeconfig: KubeconfigFile;
+  kubeconfigPath: string;
+  dir: string;
+  binDir: string;
+  /** A client identity with no permissions beyond what RBAC grants it (for security tests). */
+  mintUser(user: string, groups?: readonly string[]): Promise<Identity>;
+  /** Kills every process and removes the temporary directory. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const HERE = import.meta.dirname;
+
+/** Builds (first time on a machine) or finds the control-plane binaries; returns their directory. */
+export function ensureBinaries(log: (line: string) => void = () => {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [join(HERE, 'build.sh')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderrTail = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      const text = d.toString();
+      stderrTail = (stderrTail + text).slice(-4000);
+      for (const line of text.split('\n')) if (line.trim()) log(line);
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === 0) resolve(stdout.trim().split('\n').pop() ?? '');
+      else reject(new Error(`control-plane build failed (exit ${code}):\n${stderrTail}`));
+    });
+  });
+}
+
+function kubeconfigFor(server: string, ca: Pem, client: Pem, name: string): KubeconfigFile {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  return {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'trueup-local', cluster: { server, 'certificate-authority-data': b64(ca.cert) } }],
+    users: [
+      { name, user: { 'client-certificate-data': b64(client.cert), 'client-key-data': b64(client.key) } },
+    ],
+    contexts: [{ name, context: { cluster: 'trueup-local', user: name } }],
+    'current-context': name,
+  };
+}
+
+async function writeKubeconfig(path: string, config: KubeconfigFile): Promise<string> {
+  await writeFile(path, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  return path;
+}
+
+/** GET over HTTPS with the given client identity; resolves to the status code. */
+function httpsStatus(url: string, ca: string, client?: Pem): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        ca,
+        ...(client ? { cert: client.cert, key: client.key } : { rejectUnauthorized: false }),
+        timeout: 2000,
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function startEtcd(bin: string, dir: string): Promise<{ proc: ManagedProcess; url: string }> {
+  const [clientPort, peerPort] = [await freePort(), await freePort()];
+  const url = `http://127.0.0.1:${clientPort}`;
+  const peer = `http://127.0.0.1:${peerPort}`;
+  const proc = startProcess(
+    'etcd',
+    join(bin, 'etcd'),
+    [
+      '--name=default',
+      `--data-dir=${join(dir, 'etcd')}`,
+      `--listen-client-urls=${url}`,
+      `--advertise-client-urls=${url}`,
+      `--listen-peer-urls=${peer}`,
+      `--initial-advertise-peer-urls=${peer}`,
+      `--initial-cluster=default=${peer}`,
+      '--unsafe-no-fsync=true', // a throwaway test store: durability buys nothing here
+      '--log-level=warn',
+    ],
+    dir,
+  );
+  await waitUntil(
+    'etcd health',
+    async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })).ok,
+    proc,
+    30_000,
+  );
+  return { proc, url };
+}
+
+async function startApiServer(
+  bin: string,
+  dir: string,
+  pki: Pki,
+  etcdUrl: string,
+  admin: Pem,
+): Promise<{ proc: ManagedProcess; server: string }> {
+  const port = await freePort();
+  const server = `https://127.0.0.1:${port}`;
+  const proc = startProcess(
+    'kube-apiserver',
+    join(bin, 'kube-apiserver'),
+    [
+      `--etcd-servers=${etcdUrl}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${port}`,
+      `--tls-cert-file=${pki.serving.certPath}`,
+      `--tls-private-key-file=${pki.serving.keyPath}`,
+      `--client-ca-file=${pki.ca.certPath}`,
+      '--authorization-mode=RBAC',
+      '--service-cluster-ip-range=10.0.0.0/24',
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      `--service-account-key-file=${pki.serviceAccountPubPath}`,
+      `--service-account-signing-key-file=${pki.serviceAccountKeyPath}`,
+      `--cert-dir=${join(dir, 'apiserver-certs')}`,
+      '--profiling=false',
+      '--v=1',
+    ],
+    dir,
+  );
+  await waitUntil(
+    'kube-apiserver /readyz',
+    async () => (await httpsStatus(`${server}/readyz`, pki.ca.cert, admin)) === 200,
+    proc,
+    60_000,
+  );
+  return { proc, server };
+}
+
+async function startControllerManager(bin: string, dir: string, pki: Pki, kubeconfigPath: string) {
+  const port = await freePort();
+  const proc = startProcess(
+    'kube-controller-manager',
+    join(bin, 'kube-controller-manager'),
+    [
+      `--kubeconfig=${kubeconfigPath}`,
+      `--authentication-kubeconfig=${kubeconfigPath}`,
+      `--authorization-kubeconfig=${kubeconfigPath}`,
+      '--bind-address=127.0.0.1',
+      `--secure-port=${port}`,
+      `--cert-dir=${join(dir, 'kcm-certs')}`,
+      '--leader-elect=false',
+      '--use-service-account-credentials=false',
+      `--service-account-private-key-file=${pki.serviceAccountKeyPath}`,
+      `--root-ca-file=${pki.ca.certPath}`,
+      '--controllers=*',
+      '--v=1',
+    ],
+    dir,
+  );
+  await waitUntil(
+    'kube-controller-manager /healthz',
+    async () => (await httpsStatus(`https://127.0.0.1:${port}/healthz`, pki.ca.cert)) === 200,
+    proc,
+    60_000,
+  );
+  return proc;
+}
+
+export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+  const log = options.log ?? (() => {});
+  const started = Date.now();
+  const binDir = await ensureBinaries(log);
+  const dir = await mkdtemp(join(options.baseDir ?? tmpdir(), 'trueup-cp-'));
+  const procs: ManagedProcess[] = [];
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    for (const p of [...procs].reverse()) await p.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const pki = await createPki(dir);
+    const admin = await pki.issueClient('admin', 'trueup-admin', ['system:masters']);
+    const etcd = await startEtcd(binDir, dir);
+    procs.push(etcd.proc);
+    const api = await startApiServer(binDir, dir, pki, etcd.url, admin);
+    procs.push(api.proc);
+    const kubeconfig = kubeconfigFor(api.server, pki.ca, admin, 'trueup-admin');
+    const kubeconfigPath = await writeKubeconfig(join(dir, 'kubeconfig'), kubeconfig);
+    log(`[control-plane] kube-apiserver ready at ${api.server} in ${Date.now() - started} ms`);
+    if (options.controllerManager !== false) {
+      const kcm = await pki.issueClient('kcm', 'system:kube-controller-manager');
+      const kcmConfig = kubeconfigFor(api.server, pki.ca, kcm, 'kcm');
+      const kcmPath = await writeKubeconfig(join(dir, 'kcm.kubeconfig'), kcmConfig);
+      procs.push(await startControllerManager(binDir, dir, pki, kcmPath));
+      log(`[control-plane] kube-controller-manager ready in ${Date.now() - started} ms`);
+    }
+    let minted = 0;
+    const mintUser = async (user: string, groups: readonly string[] = []): Promise<Identity> => {
+      minted += 1;
+      const pem = await pki.issueClient(`user-${minted}`, user, groups);
+      const config = kubeconfigFor(api.server, pki.ca, pem, user);
+      const path = await writeKubeconfig(join(dir, `user-${minted}.kubeconfig`), config);
+      return { user, groups, kubeconfig: config, kubeconfigPath: path };
+    };
+    return { server: api.server, kubeconfig, kubeconfigPath, dir, binDir, mintUser, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

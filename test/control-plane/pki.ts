@@ -1,0 +1,87 @@
+/**
+ * Certificates for the local control plane: one CA, the API server's serving certificate, and
+ * client certificates whose subject is the Kubernetes identity (CN = user, O = groups). Made
+ * with the openssl CLI: this is test infrastructure, never the product's code path.
+ */
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+// A config of our own, so the machine's openssl.cnf cannot add CA extensions to leaf certificates.
+const OPENSSL_CONFIG = `[req]
+distinguished_name = dn
+prompt = no
+[dn]
+CN = unused
+`;
+
+export interface Pem {
+  cert: string;
+  key: string;
+  certPath: string;
+  keyPath: string;
+}
+
+export interface Pki {
+  ca: Pem;
+  serving: Pem;
+  /** RSA key pair that signs and verifies service-account tokens. */
+  serviceAccountKeyPath: string;
+  serviceAccountPubPath: string;
+  /** Issues a client certificate for `user` in `groups`; files are named after `fileStem`. */
+  issueClient(fileStem: string, user: string, groups?: readonly string[]): Promise<Pem>;
+}
+
+function subject(cn: string, groups: readonly string[] = []): string {
+  const esc = (v: string) => v.replace(/[/=\\]/g, (c) => `\\${c}`);
+  return `/CN=${esc(cn)}${groups.map((g) => `/O=${esc(g)}`).join('')}`;
+}
+
+async function issue(dir: string, stem: string, subj: string, exts: string[], ca?: Pem): Promise<Pem> {
+  const certPath = join(dir, `${stem}.crt`);
+  const keyPath = join(dir, `${stem}.key`);
+  const args = ['req', '-x509', '-new', '-nodes', '-config', join(dir, 'openssl.cnf')];
+  args.push('-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1');
+  args.push('-keyout', keyPath, '-out', certPath, '-days', '3650', '-subj', subj);
+  if (ca) args.push('-CA', ca.certPath, '-CAkey', ca.keyPath);
+  for (const ext of exts) args.push('-addext', ext);
+  await run('openssl', args);
+  return { cert: await readFile(certPath, 'utf8'), key: await readFile(keyPath, 'utf8'), certPath, keyPath };
+}
+
+export async function createPki(dir: string): Promise<Pki> {
+  await writeFile(join(dir, 'openssl.cnf'), OPENSSL_CONFIG);
+  const ca = await issue(dir, 'ca', subject('trueup-test-ca'), [
+    'basicConstraints=critical,CA:TRUE',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  const leaf = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment'];
+  const serving = await issue(
+    dir,
+    'apiserver',
+    subject('kube-apiserver'),
+    [
+      ...leaf,
+      'extendedKeyUsage=serverAuth',
+      'subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc',
+    ],
+    ca,
+  );
+  const sa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const serviceAccountKeyPath = join(dir, 'sa.key');
+  const serviceAccountPubPath = join(dir, 'sa.pub');
+  await writeFile(serviceAccountKeyPath, sa.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  await writeFile(serviceAccountPubPath, sa.publicKey.export({ type: 'spki', format: 'pem' }));
+  return {
+    ca,
+    serving,
+    serviceAccountKeyPath,
+    serviceAccountPubPath,
+    issueClient: (fileStem, user, groups = []) =>
+      issue(dir, fileStem, subject(user, groups), [...leaf, 'extendedKeyUsage=clientAuth'], ca),
+  };
+}
