@@ -1,0 +1,276 @@
+/**
+ * The `Application` resource (trueup.dev/v1alpha1): the single source of its shape. The CRD in
+ * crds/ is generated from these schemas by scripts/gen-crd.ts; the controller parses specs with
+ * them. Field names follow Argo CD's Application so existing manifests only change apiVersion.
+ */
+import { z } from 'zod';
+
+export const APP_GROUP = 'trueup.dev';
+export const APP_VERSION = 'v1alpha1';
+export const APP_API_VERSION = `${APP_GROUP}/${APP_VERSION}`;
+export const APP_KIND = 'Application';
+export const APP_PLURAL = 'applications';
+export const APP_SINGULAR = 'application';
+export const APP_SHORT_NAMES = ['tapp'] as const;
+export const APP_CATEGORIES = ['trueup'] as const;
+
+/** The in-cluster API server, Argo CD's default destination. */
+export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+
+/** Duration text as Go's time.ParseDuration reads it (`5s`, `1m30s`, `200ms`). */
+export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';
+const duration = z.string().regex(new RegExp(DURATION_PATTERN), 'must be a duration such as 5s or 1m30s');
+
+const stringMap = z.record(z.string(), z.string());
+
+export const KustomizeOverridesSchema = z
+  .object({
+    images: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Image overrides as `name=newName:tag`, `name:tag` or `name@digest` (Argo CD form).'),
+    namePrefix: z.string().optional(),
+    nameSuffix: z.string().optional(),
+    namespace: z.string().optional(),
+    commonLabels: stringMap.optional(),
+    commonAnnotations: stringMap.optional(),
+    replicas: z
+      .array(
+        z.object({
+          name: z.string().min(1),
+          count: z.union([z.int().min(0), z.string().regex(/^[0-9]+$/)]),
+        }),
+      )
+      .optional(),
+  })
+  .describe('Kustomize overrides applied on top of the kustomization at path.');
+
+export const SourceSchema = z.object({
+  repoURL: z.string().min(1).describe('Git repository URL (HTTP or HTTPS).'),
+  targetRevision: z
+    .string()
+    .min(1)
+    .default('HEAD')
+    .describe('Branch, tag, semver range over tags, or commit SHA.'),
+  path: z.string().default('.').describe('Directory inside the repository (kustomization or plain YAML).'),
+  kustomize: KustomizeOverridesSchema.optional(),
+});
+
+export const DestinationSchema = z.object({
+  server: z.string().min(1).default(IN_CLUSTER_SERVER),
+  name: z.string().optional().describe('Cluster name (only the in-cluster cluster is supported).'),
+  namespace: z.string().optional().describe('Namespace for objects that do not name one.'),
+});
+
+export const RetrySchema = z.object({
+  limit: z.int().min(-1).optional().describe('Maximum retries; -1 or unset for unlimited.'),
+  backoff: z
+    .object({
+      duration: duration.optional().describe('First delay, default 5s.'),
+      factor: z.int().min(1).optional().describe('Multiplier per retry, default 2.'),
+      maxDuration: duration.optional().describe('Upper bound of the delay, default 3m.'),
+    })
+    .optional(),
+});
+
+export const SyncPolicySchema = z.object({
+  automated: z
+    .object({
+      prune: z.boolean().optional(),
+      selfHeal: z.boolean().optional(),
+      allowEmpty: z.boolean().optional(),
+    })
+    .optional(),
+  syncOptions: z
+    .array(z.string().regex(/^[A-Za-z]+=.+$/, 'must be Name=value'))
+    .optional()
+    .describe('e.g. CreateNamespace=true, PruneLast=true.'),
+  retry: RetrySchema.optional(),
+});
+
+export const IgnoreDifferenceSchema = z.object({
+  group: z.string().optional(),
+  kind: z.string().min(1),
+  name: z.string().optional(),
+  namespace: z.string().optional(),
+  jsonPointers: z.array(z.string()).optional(),
+  jqPathExpressions: z.array(z.string()).optional(),
+  managedFieldsManagers: z.array(z.string()).optional(),
+});
+
+export const ApplicationSpecSchema = z.object({
+  source: SourceSchema,
+  destination: DestinationSchema,
+  project: z.string().optional().describe('Accepted for Argo CD compatibility; not enforced.'),
+  syncPolicy: SyncPolicySchema.optional(),
+  ignoreDifferences: z.array(IgnoreDifferenceSchema).optional(),
+  revisionHistoryLimit: z
+    .int()
+    .min(0)
+    .max(100)
+    .optional()
+    .describe('Entries kept in status.history, default 10.'),
+});
+
+export const SyncStatusCode = { Synced: 'Synced', OutOfSync: 'OutOfSync', Unknown: 'Unknown' } as const;
+export type SyncStatusCode = (typeof SyncStatusCode)[keyof typeof SyncStatusCode];
+
+export const HealthStatusCode = {
+  Healthy: 'Healthy',
+  Progressing: 'Progressing',
+  Degraded: 'Degraded',
+  Suspended: 'Suspended',
+  Missing: 'Missing',
+  Unknown: 'Unknown',
+} as const;
+export type HealthStatusCode = (typeof HealthStatusCode)[keyof typeof HealthStatusCode];
+
+export const OperationPhase = {
+  Running: 'Running',
+  Succeeded: 'Succeeded',
+  Failed: 'Failed',
+  Error: 'Error',
+  Terminating: 'Terminating',
+} as const;
+export type OperationPhase = (typeof OperationPhase)[keyof typeof OperationPhase];
+
+export const ConditionType = { Ready: 'Ready', Reconciling: 'Reconciling', Stalled: 'Stalled' } as const;
+export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
+
+const syncCode = z.enum(['Synced', 'OutOfSync', 'Unknown']);
+const healthCode = z.enum(['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown']);
+const time = z.string().describe('RFC 3339 time');
+
+export const ConditionSchema = z.object({
+  type: z.string().min(1),
+  status: z.enum(['True', 'False', 'Unknown']),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  lastTransitionTime: time.optional(),
+  observedGeneration: z.int().optional(),
+});
+
+export const ResourceStatusSchema = z.object({
+  group: z.string().optional(),
+  version: z.string().optional(),
+  kind: z.string(),
+  namespace: z.string().optional(),
+  name: z.string(),
+  status: syncCode.optional(),
+  health: z.object({ status: healthCode, message: z.string().optional() }).optional(),
+  message: z.string().optional(),
+});
+
+export const HistoryEntrySchema = z.object({
+  id: z.int(),
+  revision: z.string(),
+  deployedAt: time,
+  source: z.object({ repoURL: z.string(), targetRevision: z.string(), path: z.string() }).optional(),
+});
+
+export const SyncOperationSchema = z.object({
+  revision: z.string().optional(),
+  prune: z.boolean().optional(),
+  dryRun: z.boolean().optional(),
+  syncOptions: z.array(z.string()).optional(),
+});
+
+export const OperationSchema = z
+  .object({
+    sync: SyncOperationSchema.optional(),
+    initiatedBy: z.object({ username: z.string().optional(), automated: z.boolean().optional() }).optional(),
+    info: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
+  })
+  .describe('A requested operation (manual sync); the controller runs it and removes it.');
+
+export const OperationStateSchema = z.object({
+  operation: OperationSchema.optional(),
+  phase: z.enum(['Running', 'Succeeded', 'Failed', 'Error', 'Terminating']),
+  message: z.string().optional(),
+  startedAt: time.optional(),
+  finishedAt: time.optional(),
+  retryCount: z.int().optional(),
+  syncResult: z
+    .object({
+      revision: z.string().optional(),
+      resources: z
+        .array(
+          z.object({
+            group: z.string().optional(),
+            kind: z.string(),
+            namespace: z.string().optional(),
+            name: z.string(),
+            status: z.string().optional(),
+            message: z.string().optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+});
+
+export const ApplicationStatusSchema = z.object({
+  observedGeneration: z.int().optional(),
+  reconciledAt: time.optional(),
+  sync: z.object({ status: syncCode, revision: z.string().optional() }).optional(),
+  health: z.object({ status: healthCode, message: z.string().optional() }).optional(),
+  conditions: z.array(ConditionSchema).optional(),
+  resources: z.array(ResourceStatusSchema).optional(),
+  history: z.array(HistoryEntrySchema).optional(),
+  operationState: OperationStateSchema.optional(),
+  summary: z.object({ images: z.array(z.string()).optional() }).optional(),
+});
+
+export const ApplicationSchema = z.object({
+  apiVersion: z.literal(APP_API_VERSION),
+  kind: z.literal(APP_KIND),
+  metadata: z
+    .object({
+      name: z.string(),
+      namespace: z.string(),
+      uid: z.string().optional(),
+      generation: z.int().optional(),
+      resourceVersion: z.string().optional(),
+      deletionTimestamp: z.string().optional(),
+      finalizers: z.array(z.string()).optional(),
+      annotations: stringMap.optional(),
+      labels: stringMap.optional(),
+    })
+    .loose(),
+  spec: ApplicationSpecSchema,
+  operation: OperationSchema.optional(),
+  status: ApplicationStatusSchema.optional(),
+});
+
+export type KustomizeOverrides = z.infer<typeof KustomizeOverridesSchema>;
+export type ApplicationSource = z.infer<typeof SourceSchema>;
+export type ApplicationDestination = z.infer<typeof DestinationSchema>;
+export type SyncPolicy = z.infer<typeof SyncPolicySchema>;
+export type RetryPolicy = z.infer<typeof RetrySchema>;
+export type IgnoreDifference = z.infer<typeof IgnoreDifferenceSchema>;
+export type ApplicationSpec = z.infer<typeof ApplicationSpecSchema>;
+export type Condition = z.infer<typeof ConditionSchema>;
+export type ResourceStatus = z.infer<typeof ResourceStatusSchema>;
+export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
+export type Operation = z.infer<typeof OperationSchema>;
+export type OperationState = z.infer<typeof OperationStateSchema>;
+export type ApplicationStatus = z.infer<typeof ApplicationStatusSchema>;
+export type Application = z.infer<typeof ApplicationSchema>;
+
+/** Annotations and the finalizer trueup reads and writes (all under `trueup.dev/`). */
+export const Annotation = {
+  /** `<app-ns>/<app-name>:<group>/<Kind>:<namespace>/<name>` on every managed object. */
+  TrackingId: 'trueup.dev/tracking-id',
+  /** `normal` or `hard` on an Application: re-check now (hard also drops caches). */
+  Refresh: 'trueup.dev/refresh',
+  SyncOptions: 'trueup.dev/sync-options',
+  SyncWave: 'trueup.dev/sync-wave',
+  Hook: 'trueup.dev/hook',
+  HookDeletePolicy: 'trueup.dev/hook-delete-policy',
+  CompareOptions: 'trueup.dev/compare-options',
+} as const;
+
+export const RESOURCES_FINALIZER = 'trueup.dev/resources-finalizer';
+
+export const RefreshType = { Normal: 'normal', Hard: 'hard' } as const;
+export type RefreshType = (typeof RefreshType)[keyof typeof RefreshType];

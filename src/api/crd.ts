@@ -1,0 +1,169 @@
+/**
+ * Generates the Application CustomResourceDefinition from the zod schema: zod's JSON Schema
+ * (OpenAPI 3.0 flavour) converted to the structural subset the API server accepts. The
+ * committed crds/application.yaml is this output (scripts/gen-crd.ts writes it; a unit test fails
+ * when it is stale).
+ */
+import { stringify } from 'yaml';
+import { z } from 'zod';
+import {
+  APP_CATEGORIES,
+  APP_GROUP,
+  APP_KIND,
+  APP_PLURAL,
+  APP_SHORT_NAMES,
+  APP_SINGULAR,
+  APP_VERSION,
+  ApplicationSchema,
+  OperationSchema,
+} from './application.js';
+
+type Schema = { [key: string]: unknown };
+
+/** Keywords the CRD's JSONSchemaProps knows; anything else zod emits is dropped. */
+const KEPT = new Set([
+  'type',
+  'format',
+  'description',
+  'default',
+  'enum',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  'required',
+  'properties',
+  'additionalProperties',
+  'items',
+  'nullable',
+]);
+
+const isObject = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Converts one zod JSON Schema node to a structural schema node. */
+export function toStructural(node: Schema, path = ''): Schema {
+  const anyOf = node.anyOf;
+  if (Array.isArray(anyOf)) {
+    const types = new Set(anyOf.map((s) => (isObject(s) ? s.type : undefined)));
+    if (types.size === 2 && types.has('integer') && types.has('string')) {
+      const out: Schema = { 'x-kubernetes-int-or-string': true };
+      if (typeof node.description === 'string') out.description = node.description;
+      return out;
+    }
+    throw new Error(`crd: ${path || '<root>'}: anyOf other than int-or-string cannot be structural`);
+  }
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (!KEPT.has(key)) continue;
+    if (key === 'properties' && isObject(value)) {
+      const props: Schema = {};
+      for (const [name, child] of Object.entries(value)) {
+        if (isObject(child)) props[name] = toStructural(child, `${path}.${name}`);
+      }
+      out.properties = props;
+    } else if (key === 'items' && isObject(value)) {
+      out.items = toStructural(value, `${path}[]`);
+    } else if (key === 'additionalProperties') {
+      // `{}` (loose objects) and `false` (strict objects) have no structural meaning: unknown
+      // fields are pruned by the API server anyway.
+      if (isObject(value) && Object.keys(value).length > 0) {
+        out.additionalProperties = toStructural(value, `${path}.*`);
+      }
+    } else if (
+      (key === 'minimum' || key === 'maximum') &&
+      Math.abs(Number(value)) === Number.MAX_SAFE_INTEGER
+    ) {
+      // zod's z.int() bounds: implied by int64.
+    } else if (key === 'required' && Array.isArray(value) && value.length === 0) {
+      // omit
+    } else {
+      out[key] = value;
+    }
+  }
+  if (out.type === 'integer') out.format = 'int64';
+  if (path.endsWith('.conditions') && out.type === 'array') {
+    out['x-kubernetes-list-type'] = 'map';
+    out['x-kubernetes-list-map-keys'] = ['type'];
+  }
+  return out;
+}
+
+/** The openAPIV3Schema of the Application version. */
+export function applicationOpenApiSchema(): Schema {
+  const json = z.toJSONSchema(ApplicationSchema, { target: 'openapi-3.0', io: 'input' }) as Schema;
+  const props = json.properties as Schema;
+  const structural = (name: string): Schema => toStructural(props[name] as Schema, `.${name}`);
+  const operation = toStructural(
+    z.toJSONSchema(OperationSchema, { target: 'openapi-3.0', io: 'input' }) as Schema,
+    '.operation',
+  );
+  return {
+    type: 'object',
+    description: 'A Git source rendered and kept in sync with the cluster by trueup.',
+    required: ['spec'],
+    properties: {
+      apiVersion: { type: 'string' },
+      kind: { type: 'string' },
+      metadata: { type: 'object' },
+      spec: structural('spec'),
+      operation,
+      status: structural('status'),
+    },
+  };
+}
+
+export function applicationCrd(): Schema {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${APP_PLURAL}.${APP_GROUP}` },
+    spec: {
+      group: APP_GROUP,
+      names: {
+        kind: APP_KIND,
+        listKind: `${APP_KIND}List`,
+        plural: APP_PLURAL,
+        singular: APP_SINGULAR,
+        shortNames: [...APP_SHORT_NAMES],
+        categories: [...APP_CATEGORIES],
+      },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: APP_VERSION,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          additionalPrinterColumns: [
+            { name: 'Sync', type: 'string', jsonPath: '.status.sync.status' },
+            { name: 'Health', type: 'string', jsonPath: '.status.health.status' },
+            { name: 'Revision', type: 'string', jsonPath: '.status.sync.revision' },
+            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+            {
+              name: 'Message',
+              type: 'string',
+              priority: 1,
+              jsonPath: '.status.conditions[?(@.type=="Ready")].message',
+            },
+          ],
+          schema: { openAPIV3Schema: applicationOpenApiSchema() },
+        },
+      ],
+    },
+  };
+}
+
+export const CRD_HEADER = '# Generated by scripts/gen-crd.ts from src/api/application.ts. Do not edit.\n';
+
+/** The exact text of crds/application.yaml. */
+export function applicationCrdYaml(): string {
+  return CRD_HEADER + stringify(applicationCrd(), { lineWidth: 0 });
+}
