@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadConfig, parseDuration } from './config.js';
+
+test('defaults: 3 minute requeue, all namespaces, leader election off', () => {
+  const c = loadConfig({}, { HOME: '/home/x' });
+  assert.equal(c.requeueInterval, 180_000);
+  assert.deepEqual(c.namespaces, []);
+  assert.equal(c.leaderElection.enabled, false);
+  assert.equal(c.cacheDir, '/home/x/.cache/trueup/git');
+  assert.ok(Object.isFrozen(c) && Object.isFrozen(c.limits) && Object.isFrozen(c.namespaces));
+});
+
+test('flags win over the environment, which wins over defaults', () => {
+  const c = loadConfig(
+    { concurrency: '4', leaderElect: true },
+    { TRUEUP_CONCURRENCY: '8', TRUEUP_REQUEUE_INTERVAL: '30s', TRUEUP_NAMESPACES: 'a, b,' },
+  );
+  assert.equal(c.concurrency, 4);
+  assert.equal(c.requeueInterval, 30_000);
+  assert.deepEqual(c.namespaces, ['a', 'b']);
+  assert.equal(c.leaderElection.enabled, true);
+});
+
+test('bad values are refused naming the setting', () => {
+  assert.throws(() => loadConfig({ concurrency: '0' }), /concurrency/);
+  assert.throws(() => loadConfig({}, { TRUEUP_REQUEUE_INTERVAL: 'soon' }), /requeueInterval/);
+  assert.throws(() => loadConfig({ requeueInterval: '10ms' }), /below 1s/);
+  assert.throws(() => loadConfig({ leaderElect: 'maybe' }), /leaderElect/);
+});
+
+test('durations', () => {
+  assert.equal(parseDuration('250ms', 'x'), 250);
+  assert.equal(parseDuration('1.5s', 'x'), 1500);
+  assert.equal(parseDuration('3m', 'x'), 180_000);
+  assert.equal(parseDuration('2h', 'x'), 7_200_000);
+  assert.equal(parseDuration('42', 'x'), 42);
+});

@@ -1,0 +1,167 @@
+/**
+ * The controller's configuration: read once at the edge from flags and the environment
+ * (flags win), validated, and frozen. Modules receive this object; none reads process.env.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { TrueupError } from '../api/errors.js';
+
+export interface LeaderElectionConfig {
+  enabled: boolean;
+  leaseName: string;
+  leaseNamespace: string;
+  /** Milliseconds. */
+  leaseDuration: number;
+  renewDeadline: number;
+  retryPeriod: number;
+}
+
+export interface LimitsConfig {
+  /** Largest single file the renderer reads (bytes). */
+  maxFileBytes: number;
+  /** Largest rendered tree (bytes). */
+  maxTreeBytes: number;
+  /** Largest repository fetched (bytes). */
+  maxRepoBytes: number;
+  /** Timeout of one Git network operation (ms). */
+  gitTimeout: number;
+  /** Rendered trees kept in memory. */
+  renderCacheEntries: number;
+}
+
+export interface ControllerConfig {
+  /** Applications reconciled at once. */
+  concurrency: number;
+  /** Periodic re-check (Git poll) per Application, ms (default 3 minutes). */
+  requeueInterval: number;
+  /** Namespaces whose Applications are watched; empty = all. */
+  namespaces: readonly string[];
+  /** `host:port` of /metrics, /healthz, /readyz and /webhook; empty disables. */
+  metricsAddress: string;
+  leaderElection: LeaderElectionConfig;
+  /** Git cache directory. */
+  cacheDir: string;
+  /** HMAC secret for POST /webhook (GitHub/Gitea X-Hub-Signature-256, GitLab token); empty = unchecked. */
+  webhookSecret: string;
+  limits: LimitsConfig;
+  /** Path to a kubeconfig; empty = in-cluster or the default loading rules. */
+  kubeconfig: string;
+  logLevel: string;
+  /** Install or update the Application CRD at start. */
+  installCrd: boolean;
+}
+
+/** Flags as commander hands them over (all strings or booleans, all optional). */
+export type RawFlags = Record<string, string | boolean | undefined>;
+export type Env = Record<string, string | undefined>;
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+
+/** `250ms`, `5s`, `3m`, `1h`, or a bare number of milliseconds. */
+export function parseDuration(text: string, name: string): number {
+  if (/^\d+$/.test(text)) return Number(text);
+  const m = DURATION.exec(text.trim());
+  if (!m)
+    throw new TrueupError('ConfigInvalid', `config ${name}: "${text}" is not a duration (e.g. 3m, 30s)`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(m[1]) * unit);
+}
+
+function int(text: string, name: string, min: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) {
+    throw new TrueupError('ConfigInvalid', `config ${name}: "${text}" must be an integer >= ${min}`);
+  }
+  return n;
+}
+
+function bool(value: string | boolean, name: string): boolean {
+  if (typeof value === 'boolean') return value;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new TrueupError('ConfigInvalid', `config ${name}: "${value}" is not a boolean`);
+}
+
+/** Environment variable of each setting: TRUEUP_<NAME>. */
+export const ENV_NAMES = {
+  concurrency: 'TRUEUP_CONCURRENCY',
+  requeueInterval: 'TRUEUP_REQUEUE_INTERVAL',
+  namespaces: 'TRUEUP_NAMESPACES',
+  metricsAddress: 'TRUEUP_METRICS_ADDRESS',
+  leaderElect: 'TRUEUP_LEADER_ELECT',
+  leaseName: 'TRUEUP_LEASE_NAME',
+  leaseNamespace: 'TRUEUP_LEASE_NAMESPACE',
+  cacheDir: 'TRUEUP_CACHE_DIR',
+  webhookSecret: 'TRUEUP_WEBHOOK_SECRET',
+  maxFileBytes: 'TRUEUP_MAX_FILE_BYTES',
+  maxTreeBytes: 'TRUEUP_MAX_TREE_BYTES',
+  maxRepoBytes: 'TRUEUP_MAX_REPO_BYTES',
+  gitTimeout: 'TRUEUP_GIT_TIMEOUT',
+  renderCacheEntries: 'TRUEUP_RENDER_CACHE_ENTRIES',
+  kubeconfig: 'KUBECONFIG',
+  logLevel: 'TRUEUP_LOG_LEVEL',
+  installCrd: 'TRUEUP_INSTALL_CRD',
+} as const;
+
+export type SettingName = keyof typeof ENV_NAMES;
+
+/** Parses flags (camelCase setting names) over the environment over defaults; returns a frozen config. */
+export function loadConfig(flags: RawFlags = {}, env: Env = {}): Readonly<ControllerConfig> {
+  const get = (name: SettingName): string | boolean | undefined => {
+    const f = flags[name];
+    if (f !== undefined) return f;
+    return env[ENV_NAMES[name]];
+  };
+  const str = (name: SettingName, fallback: string): string => {
+    const v = get(name);
+    return v === undefined || typeof v === 'boolean' ? fallback : v;
+  };
+  const intOf = (name: SettingName, fallback: number, min = 0): number => {
+    const v = get(name);
+    return v === undefined || typeof v === 'boolean' ? fallback : int(v, name, min);
+  };
+  const durOf = (name: SettingName, fallback: number): number => {
+    const v = get(name);
+    return v === undefined || typeof v === 'boolean' ? fallback : parseDuration(v, name);
+  };
+  const boolOf = (name: SettingName, fallback: boolean): boolean => {
+    const v = get(name);
+    return v === undefined ? fallback : bool(v, name);
+  };
+
+  const requeueInterval = durOf('requeueInterval', 180_000);
+  if (requeueInterval < 1000) {
+    throw new TrueupError('ConfigInvalid', `config requeueInterval: ${requeueInterval}ms is below 1s`);
+  }
+  const namespaces = str('namespaces', '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const config: ControllerConfig = {
+    concurrency: intOf('concurrency', 10, 1),
+    requeueInterval,
+    namespaces: Object.freeze(namespaces),
+    metricsAddress: str('metricsAddress', '127.0.0.1:8080'),
+    leaderElection: Object.freeze({
+      enabled: boolOf('leaderElect', false),
+      leaseName: str('leaseName', 'trueup-controller'),
+      leaseNamespace: str('leaseNamespace', 'trueup-system'),
+      leaseDuration: 15_000,
+      renewDeadline: 10_000,
+      retryPeriod: 2_000,
+    }),
+    cacheDir: str('cacheDir', join(env.HOME ?? homedir(), '.cache', 'trueup', 'git')),
+    webhookSecret: str('webhookSecret', ''),
+    limits: Object.freeze({
+      maxFileBytes: intOf('maxFileBytes', 4 << 20, 1),
+      maxTreeBytes: intOf('maxTreeBytes', 64 << 20, 1),
+      maxRepoBytes: intOf('maxRepoBytes', 512 << 20, 1),
+      gitTimeout: durOf('gitTimeout', 60_000),
+      renderCacheEntries: intOf('renderCacheEntries', 256, 1),
+    }),
+    kubeconfig: str('kubeconfig', ''),
+    logLevel: str('logLevel', 'info'),
+    installCrd: boolOf('installCrd', false),
+  };
+  return Object.freeze(config);
+}
