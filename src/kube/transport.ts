@@ -1,0 +1,161 @@
+/**
+ * HTTP to the API server with the credentials of a client-node KubeConfig: raw JSON in and out
+ * (no typed model round-trip, so unknown fields and int-or-string values pass untouched) over a
+ * keep-alive agent, so a thousand applies reuse a few TLS connections.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { TrueupError } from '../api/errors.js';
+import { apiError, networkError } from './errors.js';
+
+export interface RawResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  contentType?: string;
+  /** What the request is about, for error messages. */
+  subject: string;
+}
+
+export interface Transport {
+  /** Sends a request; resolves for any HTTP status (the caller maps non-2xx); rejects on network errors. */
+  send(spec: RequestSpec): Promise<RawResponse>;
+  /** Sends a request and streams the response body line by line (watch). */
+  stream(spec: RequestSpec, onLine: (line: string) => void, signal?: AbortSignal): Promise<void>;
+  close(): void;
+}
+
+function urlFor(server: string, spec: RequestSpec): URL {
+  const url = new URL(server.replace(/\/+$/, '') + spec.path);
+  for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+  return url;
+}
+
+export async function createTransport(kc: KubeConfig, maxSockets = 32): Promise<Transport> {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new TrueupError('KubeConfigInvalid', 'kubeconfig: no current cluster');
+  const server = cluster.server;
+  const base: https.RequestOptions = {};
+  await kc.applyToHTTPSOptions(base);
+  const user = kc.getCurrentUser();
+  // Tokens from exec plugins and auth providers expire: ask the KubeConfig again per request.
+  const refreshHeaders = Boolean(user?.exec || user?.authProvider);
+  const staticHeaders = { ...(base.headers as Record<string, string> | undefined) };
+  if (base.auth) staticHeaders.Authorization = `Basic ${Buffer.from(base.auth).toString('base64')}`;
+  const isHttps = server.startsWith('https:');
+  const agentOptions: https.AgentOptions = { keepAlive: true, maxSockets };
+  if (base.ca) agentOptions.ca = base.ca;
+  if (base.cert) agentOptions.cert = base.cert;
+  if (base.key) agentOptions.key = base.key;
+  if (base.pfx) agentOptions.pfx = base.pfx;
+  if (base.passphrase) agentOptions.passphrase = base.passphrase;
+  if (base.rejectUnauthorized !== undefined) agentOptions.rejectUnauthorized = base.rejectUnauthorized;
+  if (cluster.skipTLSVerify) agentOptions.rejectUnauthorized = false;
+  if (cluster.tlsServerName) agentOptions.servername = cluster.tlsServerName;
+  const agent = isHttps ? new https.Agent(agentOptions) : new http.Agent({ keepAlive: true, maxSockets });
+  const streamAgent = isHttps ? new https.Agent({ ...agentOptions, keepAlive: false }) : new http.Agent();
+
+  async function headersFor(spec: RequestSpec): Promise<Record<string, string>> {
+    let auth = staticHeaders;
+    if (refreshHeaders) {
+      const opts: https.RequestOptions = {};
+      await kc.applyToHTTPSOptions(opts);
+      auth = { ...(opts.headers as Record<string, string> | undefined) };
+    }
+    const headers: Record<string, string> = { ...auth, Accept: 'application/json' };
+    if (spec.body !== undefined) headers['Content-Type'] = spec.contentType ?? 'application/json';
+    return headers;
+  }
+
+  function open(
+    spec: RequestSpec,
+    headers: Record<string, string>,
+    useAgent: http.Agent,
+    signal?: AbortSignal,
+  ): Promise<http.IncomingMessage> {
+    const url = urlFor(server, spec);
+    const payload = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload));
+    return new Promise((resolve, reject) => {
+      const mod = isHttps ? https : http;
+      const req = mod.request(url, {
+        method: spec.method,
+        headers,
+        agent: useAgent,
+        ...(signal ? { signal } : {}),
+      });
+      req.on('response', resolve);
+      req.on('error', (err) => reject(networkError(spec.subject, err)));
+      req.end(payload);
+    });
+  }
+
+  return {
+    async send(spec) {
+      const res = await open(spec, await headersFor(spec), agent);
+      const chunks: Buffer[] = [];
+      await new Promise<void>((resolve, reject) => {
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', resolve);
+        res.on('error', (err) => reject(networkError(spec.subject, err)));
+      });
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: unknown = text;
+      if (text && (res.headers['content-type'] ?? '').includes('json')) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = text;
+        }
+      }
+      return { status: res.statusCode ?? 0, body };
+    },
+    async stream(spec, onLine, signal) {
+      let res: http.IncomingMessage;
+      try {
+        res = await open(spec, await headersFor(spec), streamAgent, signal);
+      } catch (err) {
+        if (signal?.aborted) return;
+        throw err;
+      }
+      if ((res.statusCode ?? 0) >= 300) {
+        const chunks: Buffer[] = [];
+        for await (const c of res) chunks.push(c as Buffer);
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {}
+        throw apiError(spec.subject, res.statusCode ?? 0, body);
+      }
+      let pending = '';
+      try {
+        for await (const chunk of res) {
+          pending += (chunk as Buffer).toString('utf8');
+          let nl = pending.indexOf('\n');
+          while (nl >= 0) {
+            const line = pending.slice(0, nl).trim();
+            pending = pending.slice(nl + 1);
+            if (line) onLine(line);
+            nl = pending.indexOf('\n');
+          }
+        }
+      } catch (err) {
+        if (signal?.aborted) return;
+        throw networkError(spec.subject, err);
+      }
+      if (pending.trim()) onLine(pending.trim());
+    },
+    close() {
+      agent.destroy();
+      streamAgent.destroy();
+    },
+  };
+}
