@@ -2,7 +2,7 @@
  * The test entry point behind `npm test`: runs every unit test (`src/**\/*.test.ts`) and, unless
  * `--unit` is given, every integration test (`test/**\/*.test.ts`) with node:test. Integration
  * tests share one real control plane started here, handed to them through
- * TRUEUP_TEST_KUBECONFIG; each test isolates itself in namespaces with generated names.
+ * TRUEUP_TEST_CONTROL_PLANE_DIR; each test isolates itself in namespaces with generated names.
  *
  * Usage: tsx scripts/test.ts [--unit] [FILTER...]   (FILTER: substrings of test file paths)
  */
@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startControlPlane } from '../test/control-plane/control-plane.js';
+import { SHARED_CONTROL_PLANE_ENV } from '../test/support/cluster.js';
 
 const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -48,14 +49,14 @@ if (files.length === 0) {
   process.stderr.write('no test files matched\n');
   process.exit(1);
 }
-const env: NodeJS.ProcessEnv = { ...process.env, TRUEUP_TEST_SHARED: '1' };
+const env: NodeJS.ProcessEnv = { ...process.env };
 let stop: (() => Promise<void>) | undefined;
 if (integration.length > 0) {
   process.stderr.write(
     `starting the shared control plane for ${integration.length} integration test files\n`,
   );
   const cp = await startControlPlane({ log: (line) => process.stderr.write(`${line}\n`) });
-  env.TRUEUP_TEST_KUBECONFIG = cp.kubeconfigPath;
+  env[SHARED_CONTROL_PLANE_ENV] = cp.dir;
   stop = cp.stop;
 }
 let code = 1;

@@ -4,11 +4,12 @@
  * from Go modules by build.sh and started here on free ports in a temporary directory.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPki, type Pem, type Pki } from './pki.js';
+import { createPki, issueClient, loadCa, type Pem, type Pki } from './pki.js';
 import { freePort, type ManagedProcess, startProcess, waitUntil } from './processes.js';
 
 export interface ControlPlaneOptions {
@@ -195,7 +196,7 @@ async function startControllerManager(bin: string, dir: string, pki: Pki, kubeco
       `--secure-port=${port}`,
       `--cert-dir=${join(dir, 'kcm-certs')}`,
       '--leader-elect=false',
-      '--use-service-account-credentials=false',
+      '--use-service-account-credentials=true',
       `--service-account-private-key-file=${pki.serviceAccountKeyPath}`,
       `--root-ca-file=${pki.ca.certPath}`,
       '--controllers=*',
@@ -210,6 +211,33 @@ async function startControllerManager(bin: string, dir: string, pki: Pki, kubeco
     60_000,
   );
   return proc;
+}
+
+function userMinter(dir: string, server: string, ca: Pem) {
+  return async (user: string, groups: readonly string[] = []): Promise<Identity> => {
+    const stem = `user-${randomBytes(6).toString('hex')}`;
+    const pem = await issueClient(dir, ca, stem, user, groups);
+    const config = kubeconfigFor(server, ca, pem, user);
+    const path = await writeKubeconfig(join(dir, `${stem}.kubeconfig`), config);
+    return { user, groups, kubeconfig: config, kubeconfigPath: path };
+  };
+}
+
+/** A control plane started by another process (the shared one of a test run), found by its directory. */
+export interface AttachedControlPlane {
+  server: string;
+  kubeconfig: KubeconfigFile;
+  kubeconfigPath: string;
+  dir: string;
+  mintUser(user: string, groups?: readonly string[]): Promise<Identity>;
+}
+
+export async function attachControlPlane(dir: string): Promise<AttachedControlPlane> {
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  const kubeconfig = JSON.parse(await readFile(kubeconfigPath, 'utf8')) as KubeconfigFile;
+  const server = kubeconfig.clusters[0]?.cluster.server;
+  if (!server) throw new Error(`${kubeconfigPath}: no cluster server`);
+  return { server, kubeconfig, kubeconfigPath, dir, mintUser: userMinter(dir, server, await loadCa(dir)) };
 }
 
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
@@ -242,14 +270,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       procs.push(await startControllerManager(binDir, dir, pki, kcmPath));
       log(`[control-plane] kube-controller-manager ready in ${Date.now() - started} ms`);
     }
-    let minted = 0;
-    const mintUser = async (user: string, groups: readonly string[] = []): Promise<Identity> => {
-      minted += 1;
-      const pem = await pki.issueClient(`user-${minted}`, user, groups);
-      const config = kubeconfigFor(api.server, pki.ca, pem, user);
-      const path = await writeKubeconfig(join(dir, `user-${minted}.kubeconfig`), config);
-      return { user, groups, kubeconfig: config, kubeconfigPath: path };
-    };
+    const mintUser = userMinter(dir, api.server, pki.ca);
     return { server: api.server, kubeconfig, kubeconfigPath, dir, binDir, mintUser, stop };
   } catch (err) {
     await stop();

@@ -53,13 +53,33 @@ async function issue(dir: string, stem: string, subj: string, exts: string[], ca
   return { cert: await readFile(certPath, 'utf8'), key: await readFile(keyPath, 'utf8'), certPath, keyPath };
 }
 
+const LEAF = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment'];
+
+/** A client certificate signed by the CA in `dir`, usable from any process that can read `dir`. */
+export function issueClient(
+  dir: string,
+  ca: Pem,
+  fileStem: string,
+  user: string,
+  groups: readonly string[] = [],
+) {
+  return issue(dir, fileStem, subject(user, groups), [...LEAF, 'extendedKeyUsage=clientAuth'], ca);
+}
+
+/** The CA of a control plane directory made by createPki. */
+export async function loadCa(dir: string): Promise<Pem> {
+  const certPath = join(dir, 'ca.crt');
+  const keyPath = join(dir, 'ca.key');
+  return { cert: await readFile(certPath, 'utf8'), key: await readFile(keyPath, 'utf8'), certPath, keyPath };
+}
+
 export async function createPki(dir: string): Promise<Pki> {
   await writeFile(join(dir, 'openssl.cnf'), OPENSSL_CONFIG);
   const ca = await issue(dir, 'ca', subject('trueup-test-ca'), [
     'basicConstraints=critical,CA:TRUE',
     'keyUsage=critical,keyCertSign,cRLSign',
   ]);
-  const leaf = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment'];
+  const leaf = LEAF;
   const serving = await issue(
     dir,
     'apiserver',
@@ -81,7 +101,6 @@ export async function createPki(dir: string): Promise<Pki> {
     serving,
     serviceAccountKeyPath,
     serviceAccountPubPath,
-    issueClient: (fileStem, user, groups = []) =>
-      issue(dir, fileStem, subject(user, groups), [...leaf, 'extendedKeyUsage=clientAuth'], ca),
+    issueClient: (fileStem, user, groups = []) => issueClient(dir, ca, fileStem, user, groups),
   };
 }

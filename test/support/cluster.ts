@@ -6,26 +6,48 @@
 import { randomBytes } from 'node:crypto';
 import { after } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
-import { startControlPlane } from '../control-plane/control-plane.js';
+import {
+  type AttachedControlPlane,
+  attachControlPlane,
+  type Identity,
+  startControlPlane,
+} from '../control-plane/control-plane.js';
 
 export interface TestCluster {
   kubeconfigPath: string;
   kubeConfig: k8s.KubeConfig;
+  server: string;
+  /** Directory of the control plane (certificates, logs). */
+  dir: string;
+  /** A client identity with no permissions beyond what RBAC grants it. */
+  mintUser(user: string, groups?: readonly string[]): Promise<Identity>;
 }
 
 let pending: Promise<TestCluster> | undefined;
 
+/** The environment variable through which scripts/test.ts hands its control plane to test files. */
+export const SHARED_CONTROL_PLANE_ENV = 'TRUEUP_TEST_CONTROL_PLANE_DIR';
+
 export function testCluster(): Promise<TestCluster> {
   pending ??= (async () => {
-    let path = process.env.TRUEUP_TEST_KUBECONFIG;
-    if (!path) {
-      const cp = await startControlPlane();
-      after(() => cp.stop());
-      path = cp.kubeconfigPath;
+    const shared = process.env[SHARED_CONTROL_PLANE_ENV];
+    let cp: AttachedControlPlane;
+    if (shared) {
+      cp = await attachControlPlane(shared);
+    } else {
+      const own = await startControlPlane();
+      after(() => own.stop());
+      cp = own;
     }
     const kubeConfig = new k8s.KubeConfig();
-    kubeConfig.loadFromFile(path);
-    return { kubeconfigPath: path, kubeConfig };
+    kubeConfig.loadFromFile(cp.kubeconfigPath);
+    return {
+      kubeconfigPath: cp.kubeconfigPath,
+      kubeConfig,
+      server: cp.server,
+      dir: cp.dir,
+      mintUser: (user, groups) => cp.mintUser(user, groups),
+    };
   })();
   return pending;
 }
