@@ -1,0 +1,256 @@
+import { createHash, randomBytes } from 'node:crypto';
+import * as fsp from 'node:fs/promises';
+import { join } from 'node:path';
+import git from 'isomorphic-git';
+import { isTrueupError, type TrueupError } from '../api/errors.js';
+import { SourceErrorCode, sourceError } from './errors.js';
+import { createGitFs, type GitFs, writeFileAtomic } from './git-fs.js';
+import type { ObjectReader } from './git-tree.js';
+import { type Advertisement, type HttpClient, HttpOperation } from './http.js';
+import type { RefSnapshot } from './revision.js';
+import type { RepoUrl } from './url.js';
+
+/** What the cache remembers about a repository between runs (state.json, written atomically). */
+export interface RepoState {
+  url: string;
+  /** The refs of the last successful fetch: the last good revision of every ref. */
+  refs?: RefSnapshot;
+  fetchedAt?: number;
+}
+
+export interface NetworkLimits {
+  idleTimeoutMs: number;
+  lsRemoteTimeoutMs: number;
+  fetchTimeoutMs: number;
+  maxRepoBytes: number;
+}
+
+export interface RefQuery {
+  snapshot: RefSnapshot;
+  advertisement?: Advertisement;
+}
+
+/** Builds a snapshot from isomorphic-git's listServerRefs answer. */
+function toSnapshot(
+  list: Array<{ ref: string; oid: string; target?: string | undefined; peeled?: string | undefined }>,
+): RefSnapshot {
+  const snapshot: RefSnapshot = { refs: {}, peeled: {} };
+  for (const r of list) {
+    snapshot.refs[r.ref] = r.oid;
+    if (r.peeled) snapshot.peeled[r.ref] = r.peeled;
+    if (r.ref === 'HEAD' && r.target) snapshot.head = r.target;
+  }
+  return snapshot;
+}
+
+/** Turns anything a git call threw into a typed error naming the repository. */
+export function gitFailure(repo: string, what: string, err: unknown, op?: HttpOperation): TrueupError {
+  if (op?.error) return op.error;
+  if (isTrueupError(err)) return err;
+  const name =
+    (err as { code?: unknown; name?: unknown } | undefined)?.code ?? (err as Error | undefined)?.name;
+  if (name === 'SmartHttpError' || name === 'ParseError' || name === 'InternalError') {
+    return sourceError(
+      SourceErrorCode.ProtocolError,
+      `repository ${repo}: ${what}: the server does not speak the Git smart-HTTP protocol`,
+      err,
+    );
+  }
+  return sourceError(SourceErrorCode.ProtocolError, `repository ${repo}: ${what} failed`, err);
+}
+
+/** The on-disk part of one repository's cache entry: `<cacheDir>/repos/<key>/{git,state.json}`. */
+export class RepoStore {
+  readonly dir: string;
+  readonly gitdir: string;
+  readonly fs: GitFs = createGitFs();
+
+  constructor(
+    readonly cacheDir: string,
+    readonly url: RepoUrl,
+    /** The repository as shown in messages (redacted). */
+    readonly display: string,
+  ) {
+    this.dir = join(cacheDir, 'repos', url.cacheKey);
+    this.gitdir = join(this.dir, 'git');
+  }
+
+  async readState(): Promise<RepoState> {
+    try {
+      return JSON.parse(await fsp.readFile(join(this.dir, 'state.json'), 'utf8')) as RepoState;
+    } catch {
+      return { url: this.url.normalized };
+    }
+  }
+
+  private async writeState(state: RepoState): Promise<void> {
+    await writeFileAtomic(join(this.dir, 'state.json'), `${JSON.stringify(state)}\n`);
+  }
+
+  /** Creates the bare repository if missing: built in a temp dir and renamed into place. */
+  async ensureInitialized(): Promise<void> {
+    try {
+      await fsp.access(join(this.gitdir, 'config'));
+      return;
+    } catch {}
+    const tmp = join(this.cacheDir, 'tmp', `${this.url.cacheKey}-${randomBytes(6).toString('hex')}`);
+    await fsp.mkdir(tmp, { recursive: true });
+    try {
+      const gitdir = join(tmp, 'git');
+      await git.init({ fs: this.fs, dir: gitdir, gitdir, bare: true });
+      await git.setConfig({ fs: this.fs, gitdir, path: 'remote.origin.url', value: this.url.fetchUrl });
+      await git.setConfig({
+        fs: this.fs,
+        gitdir,
+        path: 'remote.origin.fetch',
+        value: '+refs/heads/*:refs/remotes/origin/*',
+      });
+      await writeFileAtomic(join(tmp, 'state.json'), `${JSON.stringify({ url: this.url.normalized })}\n`);
+      await fsp.mkdir(join(this.cacheDir, 'repos'), { recursive: true });
+      await fsp.rename(tmp, this.dir).catch(async (err: NodeJS.ErrnoException) => {
+        // Someone else (another process) created it first: theirs is as good as ours.
+        if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
+      });
+    } finally {
+      await fsp.rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** ls-remote: one GET of the ref advertisement, recorded so a fetch right after can reuse it. */
+  async queryRefs(
+    http: HttpClient,
+    authorization: string | undefined,
+    limits: NetworkLimits,
+  ): Promise<RefQuery> {
+    const op = new HttpOperation(http, {
+      repo: this.display,
+      ...(authorization ? { authorization } : {}),
+      idleTimeoutMs: limits.idleTimeoutMs,
+      operationTimeoutMs: limits.lsRemoteTimeoutMs,
+    });
+    op.recordAdvertisement();
+    try {
+      const list = await Promise.race([
+        git.listServerRefs({
+          http: op.gitHttp,
+          url: this.url.fetchUrl,
+          protocolVersion: 1,
+          symrefs: true,
+          peelTags: true,
+        }),
+        op.failed,
+      ]);
+      const advertisement = op.takeAdvertisement();
+      return { snapshot: toSnapshot(list), ...(advertisement ? { advertisement } : {}) };
+    } catch (err) {
+      throw gitFailure(this.display, 'listing refs', err, op);
+    } finally {
+      op.close();
+    }
+  }
+
+  /** Bytes of pack files already stored. */
+  private async storedBytes(): Promise<number> {
+    const packDir = join(this.gitdir, 'objects', 'pack');
+    let total = 0;
+    for (const name of await fsp.readdir(packDir).catch(() => [] as string[])) {
+      total += (await fsp.stat(join(packDir, name)).catch(() => ({ size: 0 }))).size;
+    }
+    return total;
+  }
+
+  /**
+   * Fetches every branch and tag the snapshot advertises, sending the commits we have as
+   * `have`s so only new objects travel. Packs land in a staging directory and move into the
+   * object store only once the whole fetch succeeded and the pack checksum is right; the state
+   * (last good refs) is then replaced atomically. A failure at any point leaves both untouched.
+   */
+  async fetch(
+    http: HttpClient,
+    authorization: string | undefined,
+    limits: NetworkLimits,
+    query: RefQuery,
+    reader: ObjectReader,
+    now: number,
+  ): Promise<void> {
+    await this.ensureInitialized();
+    const budget = limits.maxRepoBytes - (await this.storedBytes());
+    if (budget <= 0) {
+      throw sourceError(
+        SourceErrorCode.RepoTooLarge,
+        `repository ${this.display}: the cache already holds the size limit of ${limits.maxRepoBytes} bytes`,
+      );
+    }
+    const op = new HttpOperation(http, {
+      repo: this.display,
+      ...(authorization ? { authorization } : {}),
+      idleTimeoutMs: limits.idleTimeoutMs,
+      operationTimeoutMs: limits.fetchTimeoutMs,
+      maxPackBytes: budget,
+    });
+    if (query.advertisement) op.preloadAdvertisement(query.advertisement);
+    const staging = join(this.dir, `staging-${randomBytes(6).toString('hex')}`);
+    let open = true;
+    const fs = createGitFs({
+      stagingDir: staging,
+      assertOpen: () => {
+        if (!open) throw new Error('fetch abandoned');
+      },
+    });
+    const { snapshot } = query;
+    const ref =
+      snapshot.head && snapshot.refs[snapshot.head]
+        ? snapshot.head
+        : Object.keys(snapshot.refs).find((r) => !r.endsWith('^{}'));
+    try {
+      if (ref) {
+        await Promise.race([
+          git.fetch({
+            fs,
+            http: op.gitHttp,
+            gitdir: this.gitdir,
+            url: this.url.fetchUrl,
+            ref,
+            singleBranch: false,
+            tags: true,
+            cache: reader.cache,
+          }),
+          op.failed,
+        ]);
+      }
+      if (op.error) throw op.error;
+      await this.publishPacks(staging);
+      const state = await this.readState();
+      await this.writeState({ ...state, url: this.url.normalized, refs: snapshot, fetchedAt: now });
+    } catch (err) {
+      throw gitFailure(this.display, 'fetching', err, op);
+    } finally {
+      open = false;
+      op.close();
+      await fsp.rm(staging, { recursive: true, force: true });
+    }
+  }
+
+  /** Checks each staged pack's trailing SHA-1 and moves it (pack first, index last) into the store. */
+  private async publishPacks(staging: string): Promise<void> {
+    const names = await fsp.readdir(staging).catch(() => [] as string[]);
+    const packDir = join(this.gitdir, 'objects', 'pack');
+    await fsp.mkdir(packDir, { recursive: true });
+    for (const name of names.filter((n) => n.endsWith('.pack'))) {
+      const idx = name.replace(/\.pack$/, '.idx');
+      if (!names.includes(idx)) throw new Error(`pack ${name} has no index`);
+      const data = await fsp.readFile(join(staging, name));
+      const sum = createHash('sha1')
+        .update(data.subarray(0, data.length - 20))
+        .digest('hex');
+      if (data.length < 32 || sum !== data.subarray(data.length - 20).toString('hex')) {
+        throw sourceError(
+          SourceErrorCode.Network,
+          `repository ${this.display}: the received pack is truncated or corrupt`,
+        );
+      }
+      await fsp.rename(join(staging, name), join(packDir, name));
+      await fsp.rename(join(staging, idx), join(packDir, idx));
+    }
+  }
+}

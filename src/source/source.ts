@@ -1,0 +1,403 @@
+import { createHash } from 'node:crypto';
+import * as fsp from 'node:fs/promises';
+import { join } from 'node:path';
+import git from 'isomorphic-git';
+import type { FileTree } from '../render/file-tree.js';
+import { authorizationHeader, lookupCredentials, type SecretRef, type SecretSource } from './credentials.js';
+import { SourceErrorCode, sourceError } from './errors.js';
+import { GitFileTree, ObjectReader } from './git-tree.js';
+import { type HttpClient, nodeHttpClient } from './http.js';
+import { gitFailure, type NetworkLimits, type RefQuery, RepoStore } from './repo.js';
+import { matchRevision, type RevisionKind, revisionText } from './revision.js';
+import { parseRepoUrl, type RepoUrl, redactUrl } from './url.js';
+
+type LogFn = (fields: Record<string, unknown>, message: string) => void;
+/** The logger shape the source needs (pino's satisfies it). */
+export interface SourceLogger {
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+}
+export interface Clock {
+  now(): number;
+}
+
+export interface GitSourceOptions {
+  /** Root of the on-disk cache; one sub-directory per repository. */
+  cacheDir: string;
+  http?: HttpClient;
+  clock?: Clock;
+  logger?: SourceLogger;
+  /** Where repository credentials come from (the controller passes a ClusterClient-backed one). */
+  secrets?: SecretSource;
+  /** No byte from the server for this long fails the request (a stalled server). Default 30 s. */
+  idleTimeoutMs?: number;
+  /** A ref query must finish within this. Default 30 s. */
+  lsRemoteTimeoutMs?: number;
+  /** A fetch must finish within this. Default 10 min. */
+  fetchTimeoutMs?: number;
+  /** Most bytes of packs one repository may hold in the cache. Default 1 GiB. */
+  maxRepoBytes?: number;
+  /** Reuse a ref query this long for the same repository (one query per poll). Default 0: only concurrent callers share. */
+  refCacheTtlMs?: number;
+  /** A ref moved to a commit not descending from the previous one: follow it (default) or refuse. */
+  onHistoryRewrite?: 'follow' | 'refuse';
+}
+
+export interface SourceRequest {
+  repoURL: string;
+  targetRevision: string;
+  /** Credentials named explicitly (otherwise matched by URL prefix). */
+  secretRef?: SecretRef;
+  /** The commit this app used before; a new commit that does not descend from it is a history rewrite. */
+  previousCommit?: string;
+}
+
+/** A targetRevision resolved to a commit present in the cache. */
+export interface Revision {
+  /** The repository (normalised, never with credentials). */
+  repo: string;
+  commit: string;
+  kind: RevisionKind;
+  /** The full ref it resolved through, for branches, tags and ranges. */
+  ref?: string;
+  /** Flux-style text for status: `main@sha1:<sha>`. */
+  text: string;
+  /** True when this call had to fetch. */
+  fetched: boolean;
+  /** Set when the ref moved to a commit that does not descend from the previous one (force-push). */
+  rewrittenFrom?: string;
+}
+
+const noop: LogFn = () => {};
+const silent: SourceLogger = { debug: noop, info: noop, warn: noop };
+
+/** In-memory state of one repository: single-flight slots and caches. */
+interface Entry {
+  url: RepoUrl;
+  store: RepoStore;
+  reader: ObjectReader;
+  /** In-flight (or recent) ref queries, keyed by credential fingerprint. */
+  queries: Map<string, { promise: Promise<RefQuery>; at: number; done: boolean }>;
+  fetching?: Promise<void> | undefined;
+  trees: Map<string, GitFileTree>;
+  busy: number;
+}
+
+const fullSha = /^[0-9a-f]{40}$/;
+
+/**
+ * The Git source: resolves revisions, fetches into a shared on-disk cache and serves trees.
+ * One instance per process; every Application on a repository shares its entry, so a burst of
+ * requests costs one ref query and at most one fetch.
+ */
+export class GitSource {
+  private readonly entries = new Map<string, Entry>();
+  private readonly http: HttpClient;
+  private readonly clock: Clock;
+  private readonly log: SourceLogger;
+  private readonly limits: NetworkLimits;
+  private readonly ttl: number;
+
+  constructor(private readonly options: GitSourceOptions) {
+    this.http = options.http ?? nodeHttpClient;
+    this.clock = options.clock ?? Date;
+    this.log = options.logger ?? silent;
+    this.ttl = options.refCacheTtlMs ?? 0;
+    this.limits = {
+      idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+      lsRemoteTimeoutMs: options.lsRemoteTimeoutMs ?? 30_000,
+      fetchTimeoutMs: options.fetchTimeoutMs ?? 600_000,
+      maxRepoBytes: options.maxRepoBytes ?? 1024 ** 3,
+    };
+  }
+
+  private entry(repoURL: string): Entry {
+    const url = parseRepoUrl(repoURL);
+    let entry = this.entries.get(url.cacheKey);
+    if (!entry) {
+      const store = new RepoStore(this.options.cacheDir, url, redactUrl(url.fetchUrl));
+      entry = {
+        url,
+        store,
+        reader: new ObjectReader(store.fs, store.gitdir),
+        queries: new Map(),
+        trees: new Map(),
+        busy: 0,
+      };
+      this.entries.set(url.cacheKey, entry);
+    }
+    return entry;
+  }
+
+  private async authorization(entry: Entry, req: SourceRequest): Promise<string | undefined> {
+    const creds = await lookupCredentials(entry.url.fetchUrl, {
+      ...(this.options.secrets ? { secrets: this.options.secrets } : {}),
+      ...(req.secretRef ? { secretRef: req.secretRef } : {}),
+      ...(entry.url.userinfo ? { userinfo: entry.url.userinfo } : {}),
+    });
+    return creds ? authorizationHeader(creds) : undefined;
+  }
+
+  /** One ref query per repository and credentials at a time (and within the TTL). */
+  private queryRefs(entry: Entry, authorization: string | undefined): Promise<RefQuery> {
+    const key = authorization ? createHash('sha256').update(authorization).digest('hex') : '';
+    const now = this.clock.now();
+    const slot = entry.queries.get(key);
+    if (slot && (!slot.done || now - slot.at < this.ttl)) return slot.promise;
+    const promise = entry.store.queryRefs(this.http, authorization, this.limits);
+    const fresh = { promise, at: now, done: false };
+    entry.queries.set(key, fresh);
+    promise.then(
+      () => {
+        fresh.done = true;
+        fresh.at = this.clock.now();
+      },
+      () => {
+        if (entry.queries.get(key) === fresh) entry.queries.delete(key);
+      },
+    );
+    this.log.debug({ repo: entry.store.display }, 'querying refs');
+    return promise;
+  }
+
+  private async hasCommit(entry: Entry, oid: string): Promise<boolean> {
+    try {
+      await git.readCommit({
+        fs: entry.store.fs,
+        gitdir: entry.store.gitdir,
+        oid,
+        cache: entry.reader.cache,
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Full commit id for a full or short id present in the cache; undefined when absent. */
+  private async expandCommit(entry: Entry, oid: string): Promise<string | undefined> {
+    const { fs, gitdir, display } = entry.store;
+    let full = oid;
+    if (!fullSha.test(oid)) {
+      try {
+        full = await git.expandOid({ fs, gitdir, oid, cache: entry.reader.cache });
+      } catch (err) {
+        if ((err as { code?: string }).code === 'AmbiguousError') {
+          throw sourceError(
+            SourceErrorCode.AmbiguousRevision,
+            `repository ${display}: '${oid}' matches more than one object`,
+          );
+        }
+        return undefined;
+      }
+    }
+    try {
+      const { type, object } = await git.readObject({
+        fs,
+        gitdir,
+        oid: full,
+        cache: entry.reader.cache,
+        format: 'parsed',
+      });
+      if (type === 'tag') return (object as { object: string }).object;
+      if (type !== 'commit') {
+        throw sourceError(
+          SourceErrorCode.RevisionNotFound,
+          `repository ${display}: '${oid}' is a ${type}, not a commit`,
+        );
+      }
+      return full;
+    } catch (err) {
+      if (err instanceof Error && 'retry' in err) throw err;
+      return undefined;
+    }
+  }
+
+  /** Fetches unless `present()` holds; concurrent callers share one fetch and its outcome. */
+  private async fetchUnless(
+    entry: Entry,
+    present: () => Promise<boolean>,
+    auth: string | undefined,
+    query: RefQuery,
+  ) {
+    for (;;) {
+      if (await present()) return false;
+      if (entry.fetching) {
+        await entry.fetching;
+        continue;
+      }
+      const started = this.clock.now();
+      entry.fetching = entry.store
+        .fetch(this.http, auth, this.limits, query, entry.reader, started)
+        .finally(() => {
+          entry.fetching = undefined;
+        });
+      await entry.fetching;
+      this.log.info({ repo: entry.store.display, ms: this.clock.now() - started }, 'fetched');
+      return true;
+    }
+  }
+
+  /**
+   * Resolves a targetRevision to a commit and makes sure the commit is in the cache (fetching
+   * only when it is not). A full commit id already in the cache costs no network at all.
+   */
+  async resolve(req: SourceRequest): Promise<Revision> {
+    const entry = this.entry(req.repoURL);
+    entry.busy++;
+    try {
+      return await this.resolveIn(entry, req);
+    } finally {
+      entry.busy--;
+    }
+  }
+
+  private async resolveIn(entry: Entry, req: SourceRequest): Promise<Revision> {
+    const { store } = entry;
+    const rev = req.targetRevision.trim();
+    const base = { repo: entry.url.normalized };
+    if (fullSha.test(rev) && (await this.hasCommit(entry, rev))) {
+      return { ...base, commit: rev, kind: 'commit', text: revisionText(rev), fetched: false };
+    }
+    const auth = await this.authorization(entry, req);
+    const query = await this.queryRefs(entry, auth);
+    const state = await store.readState();
+    const match = matchRevision(store.display, rev, query.snapshot, state.refs);
+    if (match.kind === 'commit') {
+      let commit = await this.expandCommit(entry, match.oid);
+      let fetched = false;
+      if (!commit) {
+        const unchanged = state.refs && JSON.stringify(state.refs) === JSON.stringify(query.snapshot);
+        if (!unchanged) {
+          fetched = await this.fetchUnless(
+            entry,
+            async () => (await this.expandCommit(entry, match.oid)) !== undefined,
+            auth,
+            query,
+          );
+          commit = await this.expandCommit(entry, match.oid);
+        }
+      }
+      if (!commit) {
+        throw sourceError(
+          SourceErrorCode.RevisionNotFound,
+          `repository ${store.display}: no commit '${match.oid}' on any branch or tag`,
+        );
+      }
+      return { ...base, commit, kind: 'commit', text: revisionText(commit), fetched };
+    }
+    const fetched = await this.fetchUnless(entry, () => this.hasCommit(entry, match.commit), auth, query);
+    if (!(await this.hasCommit(entry, match.commit))) {
+      throw sourceError(
+        SourceErrorCode.RevisionNotFound,
+        `repository ${store.display}: ${match.ref} points to ${match.commit}, which the server did not send`,
+      );
+    }
+    const revision: Revision = {
+      ...base,
+      commit: match.commit,
+      kind: match.kind,
+      ref: match.ref,
+      text: revisionText(match.commit, match.ref),
+      fetched,
+    };
+    const previous =
+      req.previousCommit ??
+      (state.refs ? (state.refs.peeled[match.ref] ?? state.refs.refs[match.ref]) : undefined);
+    if (previous && previous !== match.commit && (await this.hasCommit(entry, previous))) {
+      if (!(await this.descends(entry, match.commit, previous))) {
+        if (this.options.onHistoryRewrite === 'refuse') {
+          throw sourceError(
+            SourceErrorCode.HistoryRewritten,
+            `repository ${store.display}: ${match.ref} was rewritten: ${match.commit.slice(0, 12)} does not descend from ${previous.slice(0, 12)}`,
+          );
+        }
+        this.log.warn(
+          { repo: store.display, ref: match.ref, from: previous, to: match.commit },
+          'history rewritten (force-push)',
+        );
+        revision.rewrittenFrom = previous;
+      }
+    }
+    return revision;
+  }
+
+  private async descends(entry: Entry, oid: string, ancestor: string): Promise<boolean> {
+    try {
+      return await git.isDescendent({
+        fs: entry.store.fs,
+        gitdir: entry.store.gitdir,
+        oid,
+        ancestor,
+        depth: -1,
+        cache: entry.reader.cache,
+      });
+    } catch (err) {
+      throw gitFailure(entry.store.display, 'walking history', err);
+    }
+  }
+
+  /** The tree of a commit already in the cache (from resolve). Trees are cached per commit. */
+  async tree(repoURL: string, commit: string): Promise<FileTree> {
+    const entry = this.entry(repoURL);
+    const hit = entry.trees.get(commit);
+    if (hit) {
+      entry.trees.delete(commit);
+      entry.trees.set(commit, hit);
+      return hit;
+    }
+    let root: string;
+    try {
+      root = await entry.reader.commitTree(commit);
+    } catch (err) {
+      throw sourceError(
+        SourceErrorCode.RevisionNotFound,
+        `repository ${entry.store.display}: commit ${commit} is not in the cache`,
+        err,
+      );
+    }
+    const tree = new GitFileTree(`${entry.store.display}@${commit.slice(0, 12)}`, entry.reader, root);
+    entry.trees.set(commit, tree);
+    if (entry.trees.size > 64) entry.trees.delete(entry.trees.keys().next().value!);
+    return tree;
+  }
+
+  /** resolve() then tree(): what the controller and `trueup render --repo` call. */
+  async open(req: SourceRequest): Promise<{ revision: Revision; tree: FileTree }> {
+    const revision = await this.resolve(req);
+    return { revision, tree: await this.tree(req.repoURL, revision.commit) };
+  }
+
+  /**
+   * Removes the cache entries of repositories no Application uses any more. URLs are compared
+   * normalised; entries with work in flight are kept. Returns the removed repositories.
+   */
+  async gc(inUse: Iterable<string>): Promise<string[]> {
+    const keep = new Set<string>();
+    for (const url of inUse) {
+      try {
+        keep.add(parseRepoUrl(url).cacheKey);
+      } catch {}
+    }
+    const reposDir = join(this.options.cacheDir, 'repos');
+    const removed: string[] = [];
+    for (const key of await fsp.readdir(reposDir).catch(() => [] as string[])) {
+      const live = this.entries.get(key);
+      if (keep.has(key) || (live && (live.busy > 0 || live.fetching))) continue;
+      const dir = join(reposDir, key);
+      const state = await fsp.readFile(join(dir, 'state.json'), 'utf8').then(
+        (t) => JSON.parse(t) as { url?: string },
+        () => ({ url: undefined }),
+      );
+      const trash = join(this.options.cacheDir, 'tmp', `gc-${key}-${this.clock.now()}`);
+      await fsp.mkdir(join(this.options.cacheDir, 'tmp'), { recursive: true });
+      await fsp.rename(dir, trash);
+      await fsp.rm(trash, { recursive: true, force: true });
+      this.entries.delete(key);
+      removed.push(state.url ?? key);
+    }
+    if (removed.length) this.log.info({ removed }, 'removed unused repositories from the cache');
+    return removed.sort();
+  }
+}
