@@ -1,0 +1,100 @@
+/**
+ * Writes one planned item: server-side apply with force (ignored fields keep their live
+ * values), or PUT with Replace=true, or delete-and-recreate with Force=true when a field is
+ * immutable. Records the in-sync verdict for the object the server returns.
+ */
+import { errorMessage } from '../api/errors.js';
+import type { KubeObject } from '../api/object.js';
+import { ignoredPointers, respectIgnored } from '../diff/ignore.js';
+import { normalize } from '../diff/normalize.js';
+import { isImmutableFieldError } from '../kube/errors.js';
+import { PropagationPolicy } from '../kube/types.js';
+import type { PlanContext } from './plan.js';
+import { immutableMessage } from './plan.js';
+import { type Item, Verdict } from './prepare.js';
+import { FIELD_MANAGER, type ResourceResult, ResultAction } from './types.js';
+import { type WaitContext, waitGone } from './waits.js';
+
+function resultOf(item: Item, action: ResultAction, message: string): ResourceResult {
+  const r: ResourceResult = {
+    ref: item.ref,
+    apiVersion: item.desired.apiVersion,
+    action,
+    message,
+    wave: item.wave,
+  };
+  if (item.hook) r.hook = item.hook;
+  if (action === ResultAction.Created) r.diff = { ref: item.ref, after: normalize(item.desired) };
+  else if (item.comparison && action === ResultAction.Configured) {
+    r.diff = { ref: item.ref, before: item.comparison.before, after: item.comparison.after };
+  }
+  return r;
+}
+
+async function write(item: Item, live: KubeObject | undefined, ctx: PlanContext): Promise<KubeObject> {
+  const { client } = ctx;
+  if (item.options.replace) {
+    if (!live)
+      return client.create(item.desired, { fieldManager: FIELD_MANAGER, validate: item.options.validate });
+    const body = respectIgnored(item.desired, live, item.ignored);
+    body.metadata = { ...body.metadata, resourceVersion: String(live.metadata.resourceVersion ?? '') };
+    return client.replace(body, { fieldManager: FIELD_MANAGER, validate: item.options.validate });
+  }
+  return client.apply(respectIgnored(item.desired, live, item.ignored), {
+    fieldManager: FIELD_MANAGER,
+    force: true,
+    validate: item.options.validate,
+  });
+}
+
+async function recreate(item: Item, ctx: PlanContext, wait: WaitContext): Promise<KubeObject> {
+  const uid = item.live?.metadata.uid;
+  await ctx.client.delete(item.address, {
+    propagationPolicy: PropagationPolicy.Foreground,
+    ...(typeof uid === 'string' ? { uid } : {}),
+  });
+  await waitGone(item.address, wait);
+  item.live = undefined;
+  item.ignored = [];
+  return write(item, undefined, ctx);
+}
+
+/** Applies an item whose verdict is create/update/recreate; never throws. */
+export async function applyItem(item: Item, ctx: PlanContext, wait: WaitContext): Promise<ResourceResult> {
+  const existed = item.live !== undefined;
+  try {
+    if (item.pendingCrd && !item.live) {
+      // Its kind was unknown at plan time; it may exist now (a CR applied by a previous sync).
+      item.live = await ctx.client.get(item.address);
+      if (item.live) item.ignored = ignoredPointers(ctx.ignoreDifferences, item.ref, item.live);
+    }
+    let out: KubeObject;
+    let note = '';
+    if (item.verdict === Verdict.Recreate) {
+      out = await recreate(item, ctx, wait);
+      note = ' (deleted and recreated: immutable field changed, Force=true)';
+    } else {
+      try {
+        out = await write(item, item.live, ctx);
+      } catch (err) {
+        if (!isImmutableFieldError(err)) throw err;
+        if (!item.options.force) {
+          return resultOf(item, ResultAction.Failed, immutableMessage(err));
+        }
+        out = await recreate(item, ctx, wait);
+        note = ' (deleted and recreated: immutable field changed, Force=true)';
+      }
+    }
+    ctx.cache.record(item.key, item.hash, out, item.ignored);
+    const action = existed || item.live ? ResultAction.Configured : ResultAction.Created;
+    const r = resultOf(
+      item,
+      existed ? action : ResultAction.Created,
+      `${existed ? 'configured' : 'created'}${note}`,
+    );
+    return r;
+  } catch (err) {
+    ctx.cache.forget(item.key);
+    return resultOf(item, ResultAction.Failed, errorMessage(err));
+  }
+}

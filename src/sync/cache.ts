@@ -1,0 +1,78 @@
+/**
+ * The dry-run verdict cache. A dry-run apply is a full admission round trip; at a thousand
+ * objects per app they dominate. An "in sync" verdict is kept per object, keyed by the hash of
+ * the desired object and the live resourceVersion: a re-check where neither changed needs no
+ * API call. When only the resourceVersion moved (a controller updated status), the live
+ * object's normal form is compared with the one that was in sync; equal means still in sync.
+ */
+import { createHash } from 'node:crypto';
+import type { KubeObject } from '../api/object.js';
+import { comparable } from '../diff/drift.js';
+import { canonicalJson } from '../diff/normalize.js';
+
+interface Verdict {
+  desiredHash: string;
+  resourceVersion: string;
+  liveHash: string;
+}
+
+export function hashOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function desiredHash(obj: KubeObject): string {
+  return hashOf(canonicalJson(obj));
+}
+
+function liveHash(live: KubeObject, ignored: readonly string[]): string {
+  return hashOf(canonicalJson(comparable(live, ignored)));
+}
+
+export class VerdictCache {
+  #verdicts = new Map<string, Verdict>();
+  hits = 0;
+  misses = 0;
+
+  /** True when `live` is known to be in sync with the desired object of hash `hash`. */
+  inSync(key: string, hash: string, live: KubeObject, ignored: readonly string[]): boolean {
+    const v = this.#verdicts.get(key);
+    if (!v || v.desiredHash !== hash) {
+      this.misses += 1;
+      return false;
+    }
+    const rv = String(live.metadata.resourceVersion ?? '');
+    if (rv && rv === v.resourceVersion) {
+      this.hits += 1;
+      return true;
+    }
+    const lh = liveHash(live, ignored);
+    if (lh === v.liveHash) {
+      v.resourceVersion = rv;
+      this.hits += 1;
+      return true;
+    }
+    this.misses += 1;
+    return false;
+  }
+
+  /** Records that `live` (the live object, or the object an apply returned) is in sync with `hash`. */
+  record(key: string, hash: string, live: KubeObject, ignored: readonly string[]): void {
+    this.#verdicts.set(key, {
+      desiredHash: hash,
+      resourceVersion: String(live.metadata.resourceVersion ?? ''),
+      liveHash: liveHash(live, ignored),
+    });
+  }
+
+  forget(key: string): void {
+    this.#verdicts.delete(key);
+  }
+
+  clear(): void {
+    this.#verdicts.clear();
+  }
+
+  get size(): number {
+    return this.#verdicts.size;
+  }
+}

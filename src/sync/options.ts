@@ -1,0 +1,96 @@
+/**
+ * Sync options, app-wide (`spec.syncPolicy.syncOptions`) and per object (annotation
+ * `trueup.dev/sync-options: Prune=false,Replace=true`); the object's own win.
+ */
+
+import { Annotation } from '../api/application.js';
+import { TrueupError } from '../api/errors.js';
+import type { KubeObject } from '../api/object.js';
+import { PropagationPolicy } from '../kube/types.js';
+
+export interface SyncOptions {
+  createNamespace: boolean;
+  /** False with `Prune=false`: never delete this object. */
+  prune: boolean;
+  pruneLast: boolean;
+  replace: boolean;
+  /** Delete and recreate when an apply fails on an immutable field. */
+  force: boolean;
+  serverSideApply: boolean;
+  validate: boolean;
+  applyOutOfSyncOnly: boolean;
+  prunePropagationPolicy: PropagationPolicy;
+  failOnSharedResource: boolean;
+}
+
+export const DEFAULT_SYNC_OPTIONS: Readonly<SyncOptions> = Object.freeze({
+  createNamespace: false,
+  prune: true,
+  pruneLast: false,
+  replace: false,
+  force: false,
+  serverSideApply: true,
+  validate: true,
+  applyOutOfSyncOnly: false,
+  prunePropagationPolicy: PropagationPolicy.Foreground,
+  failOnSharedResource: false,
+});
+
+const BOOLEAN_OPTIONS: Record<string, keyof SyncOptions> = {
+  CreateNamespace: 'createNamespace',
+  Prune: 'prune',
+  PruneLast: 'pruneLast',
+  Replace: 'replace',
+  Force: 'force',
+  ServerSideApply: 'serverSideApply',
+  Validate: 'validate',
+  ApplyOutOfSyncOnly: 'applyOutOfSyncOnly',
+  FailOnSharedResource: 'failOnSharedResource',
+};
+
+const POLICIES: Record<string, PropagationPolicy> = {
+  foreground: PropagationPolicy.Foreground,
+  background: PropagationPolicy.Background,
+  orphan: PropagationPolicy.Orphan,
+};
+
+/** Parses `Name=value` entries over `base`; `where` names the source for errors. */
+export function parseSyncOptions(
+  entries: readonly string[],
+  base: Readonly<SyncOptions>,
+  where: string,
+): SyncOptions {
+  const out: SyncOptions = { ...base };
+  for (const raw of entries) {
+    const entry = raw.trim();
+    if (!entry) continue;
+    const eq = entry.indexOf('=');
+    const name = eq < 0 ? entry : entry.slice(0, eq).trim();
+    const value = eq < 0 ? '' : entry.slice(eq + 1).trim();
+    if (name === 'PrunePropagationPolicy') {
+      const policy = POLICIES[value.toLowerCase()];
+      if (!policy)
+        throw new TrueupError(
+          'SyncOptionInvalid',
+          `${where}: PrunePropagationPolicy=${value} is not foreground, background or orphan`,
+        );
+      out.prunePropagationPolicy = policy;
+      continue;
+    }
+    const key = BOOLEAN_OPTIONS[name];
+    if (!key) throw new TrueupError('SyncOptionInvalid', `${where}: unknown sync option ${name}`);
+    if (value !== 'true' && value !== 'false') {
+      throw new TrueupError(
+        'SyncOptionInvalid',
+        `${where}: sync option ${name} must be true or false, not ${value || '(empty)'}`,
+      );
+    }
+    (out as unknown as Record<string, boolean>)[key] = value === 'true';
+  }
+  return out;
+}
+
+export function objectSyncOptions(obj: KubeObject, app: Readonly<SyncOptions>, where: string): SyncOptions {
+  const text = obj.metadata.annotations?.[Annotation.SyncOptions];
+  return text ? parseSyncOptions(text.split(','), app, where) : { ...app };
+}
