@@ -1,10 +1,77 @@
-/** YAML output as `kubectl kustomize` prints it. */
-import jsYaml from 'js-yaml';
+/**
+ * YAML output byte for byte as `kubectl kustomize` prints it. Kustomize turns each resource into
+ * JSON and then into YAML with sigs.k8s.io/yaml (go-yaml v2, a libyaml port): keys in go-yaml
+ * v2's "natural" order, strings quoted when YAML 1.1 would read them as something else, multi-
+ * line strings as literal blocks, block sequences not indented under their key, long lines
+ * folded at 80 columns. This file reproduces that emitter for JSON values; the scalar
+ * decisions (style, quoting, folding) live in emit-scalar.ts.
+ */
 import type { JsonValue } from '../../api/object.js';
+import { compareKeys } from './key-order.js';
+import { Writer } from './writer.js';
 
 /** Multi-document YAML as `kubectl kustomize` prints it. */
 export function emitYamlDocuments(objects: readonly JsonValue[]): string {
-  return objects
-    .map((o) => jsYaml.dump(o, { sortKeys: true, lineWidth: -1, noArrayIndent: true }))
-    .join('---\n');
+  let out = '';
+  for (let i = 0; i < objects.length; i++) {
+    if (i > 0) out += '---\n';
+    out += emitYamlDocument(objects[i] as JsonValue);
+  }
+  return out;
+}
+
+/** One document (no separator), ending with a newline. */
+export function emitYamlDocument(value: JsonValue): string {
+  const w = new Writer();
+  emitNode(w, value, Context.Root);
+  w.writeIndent(); // document end
+  return w.text();
+}
+
+const Context = { Root: 0, Mapping: 1, Sequence: 2, Key: 3 } as const;
+type Context = (typeof Context)[keyof typeof Context];
+
+function isObject(v: JsonValue): v is { [key: string]: JsonValue } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function emitNode(w: Writer, v: JsonValue, ctx: Context): void {
+  if (Array.isArray(v)) {
+    if (v.length === 0) w.writeIndicator('[]', true, false, false);
+    else emitBlockSequence(w, v, ctx);
+  } else if (isObject(v)) {
+    const keys = Object.keys(v);
+    if (keys.length === 0) w.writeIndicator('{}', true, false, false);
+    else emitBlockMapping(w, v, keys.sort(compareKeys));
+  } else {
+    w.scalar(v, ctx === Context.Key);
+  }
+}
+
+function emitBlockMapping(w: Writer, map: { [key: string]: JsonValue }, keys: string[]): void {
+  w.increaseIndent(false, false);
+  for (const key of keys) {
+    w.writeIndent();
+    if (w.isSimpleKey(key)) {
+      w.scalar(key, true);
+      w.writeIndicator(':', false, false, false);
+    } else {
+      w.writeIndicator('?', true, false, true);
+      w.scalar(key, false);
+      w.writeIndent();
+      w.writeIndicator(':', true, false, true);
+    }
+    emitNode(w, map[key] as JsonValue, Context.Mapping);
+  }
+  w.popIndent();
+}
+
+function emitBlockSequence(w: Writer, seq: JsonValue[], ctx: Context): void {
+  w.increaseIndent(false, ctx === Context.Mapping && !w.indention);
+  for (const item of seq) {
+    w.writeIndent();
+    w.writeIndicator('-', true, false, true);
+    emitNode(w, item, Context.Sequence);
+  }
+  w.popIndent();
 }

@@ -1,40 +1,137 @@
 /**
- * YAML (and JSON) parsing for the renderer, with the value semantics of go-yaml v3 (what Kustomize
- * uses): plain scalars resolve as go-yaml v3 resolves them, quoted scalars stay strings.
+ * YAML (and JSON) parsing for the renderer, with the value semantics Kustomize has: it reads
+ * with go-yaml v3, so plain scalars resolve as go-yaml v3 resolves them (see resolve.ts) and
+ * quoted scalars stay strings. js-yaml does the parsing (fast, already a dependency) with a
+ * schema whose only implicit type is go-yaml v3's resolver; aliases are expanded into copies
+ * under a node budget, so an alias bomb fails with a clear error instead of eating memory.
  */
 import jsYaml from 'js-yaml';
 import { TrueupError } from '../../api/errors.js';
 import type { JsonValue } from '../../api/object.js';
+import { resolvePlainScalar, UnrepresentableScalar } from './resolve.js';
 
 export interface YamlParseLimits {
-  /** Most alias expansions (total nodes copied through aliases) per text. Default 100,000. */
+  /** Most nodes that alias expansion may add per text. Default 100,000. */
   maxAliases?: number;
-  /** Largest text accepted, in bytes (UTF-16 code units). Default 32 MiB. */
+  /** Largest text accepted, in bytes. Default 32 MiB. */
   maxBytes?: number;
 }
 
-export const DEFAULT_YAML_LIMITS: Required<YamlParseLimits> = { maxAliases: 100_000, maxBytes: 32 << 20 };
+export const DEFAULT_YAML_LIMITS: Readonly<Required<YamlParseLimits>> = Object.freeze({
+  maxAliases: 100_000,
+  maxBytes: 32 * 1024 * 1024,
+});
+
+const goPlain = new jsYaml.Type('tag:trueup.dev,2026:go-plain', {
+  kind: 'scalar',
+  resolve: (data: unknown) => data !== '<<',
+  construct: (data: string) => resolvePlainScalar(data),
+});
+
+function explicitScalar(tag: string, check: (v: unknown) => boolean) {
+  return new jsYaml.Type(`tag:yaml.org,2002:${tag}`, {
+    kind: 'scalar',
+    resolve: (data: unknown) => typeof data !== 'string' || check(resolvePlainScalar(data)),
+    construct: (data: unknown) => (typeof data === 'string' ? resolvePlainScalar(data) : null),
+  });
+}
+
+const mergeKey = new jsYaml.Type('tag:yaml.org,2002:merge', {
+  kind: 'scalar',
+  resolve: (data: unknown) => data === '<<',
+});
+
+/** Local tags (`!Ref`, `!something`) are kept as plain data, as go-yaml decodes them untyped. */
+const localTags = (['scalar', 'sequence', 'mapping'] as const).map(
+  (kind) =>
+    new jsYaml.Type('!', {
+      kind,
+      multi: true,
+      construct: (data: unknown) => (kind === 'scalar' && data === null ? '' : data),
+    }),
+);
+
+const SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
+  implicit: [goPlain, mergeKey],
+  explicit: [
+    explicitScalar('int', (v) => typeof v === 'number' && Number.isInteger(v)),
+    explicitScalar('float', (v) => typeof v === 'number'),
+    explicitScalar('bool', (v) => typeof v === 'boolean'),
+    explicitScalar('null', (v) => v === null),
+    explicitScalar('timestamp', (v) => typeof v === 'string'),
+    new jsYaml.Type('tag:yaml.org,2002:binary', { kind: 'scalar' }),
+    ...localTags,
+  ],
+});
 
 function fail(file: string, message: string, cause?: unknown): never {
   throw new TrueupError('RENDER_YAML_INVALID', `${file}: ${message}`, cause === undefined ? {} : { cause });
 }
 
+function describeLoadError(file: string, err: unknown): never {
+  if (err instanceof jsYaml.YAMLException) {
+    const mark = err.mark as { line?: number; column?: number } | undefined;
+    const where = mark?.line === undefined ? file : `${file}:${mark.line + 1}:${(mark.column ?? 0) + 1}`;
+    throw new TrueupError('RENDER_YAML_INVALID', `${where}: invalid YAML: ${err.reason}`, { cause: err });
+  }
+  if (err instanceof UnrepresentableScalar) fail(file, err.message, err);
+  fail(file, `invalid YAML: ${(err as Error).message}`, err);
+}
+
+/**
+ * js-yaml hands every alias the anchored value itself. Give each occurrence its own copy (the
+ * renderer mutates objects in place), counting the copied nodes against the budget.
+ */
+function unshare(docs: unknown[], file: string, budget: number): void {
+  const seen = new Set<object>();
+  let left = budget;
+  const copy = (v: unknown): unknown => {
+    if (typeof v !== 'object' || v === null) return v;
+    if (--left < 0) {
+      fail(file, `YAML aliases expand to more than ${budget} nodes (alias bomb?); refusing to expand`);
+    }
+    if (Array.isArray(v)) return v.map(copy);
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) out[k] = copy((v as Record<string, unknown>)[k]);
+    return out;
+  };
+  const visit = (v: unknown): unknown => {
+    if (typeof v !== 'object' || v === null) return v;
+    if (seen.has(v)) return copy(v);
+    seen.add(v);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = visit(v[i]);
+    } else {
+      const o = v as Record<string, unknown>;
+      for (const k of Object.keys(o)) o[k] = visit(o[k]);
+    }
+    return v;
+  };
+  for (let i = 0; i < docs.length; i++) docs[i] = visit(docs[i]);
+}
+
 /** All non-empty documents of a multi-doc YAML (or JSON) text. */
 export function parseYamlDocuments(text: string, file: string, limits?: YamlParseLimits): JsonValue[] {
   const maxBytes = limits?.maxBytes ?? DEFAULT_YAML_LIMITS.maxBytes;
-  if (text.length > maxBytes) fail(file, `file is larger than the limit of ${maxBytes} bytes`);
+  if (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text) > maxBytes)) {
+    fail(file, `file is larger than the limit of ${maxBytes} bytes`);
+  }
   let docs: unknown[];
   try {
-    docs = jsYaml.loadAll(text, undefined, { filename: file });
+    docs = jsYaml.loadAll(text, undefined, { filename: file, schema: SCHEMA });
   } catch (err) {
-    fail(file, (err as Error).message, err);
+    describeLoadError(file, err);
   }
-  return docs.filter((d) => d !== null && d !== undefined) as JsonValue[];
+  const out = docs.filter((d) => d !== null && d !== undefined);
+  if (text.includes('*') || text.includes('<<')) {
+    unshare(out, file, limits?.maxAliases ?? DEFAULT_YAML_LIMITS.maxAliases);
+  }
+  return out as JsonValue[];
 }
 
-/** Exactly one document (a kustomization). Empty text -> null. */
+/** Exactly one document (a kustomization); same errors. Empty text -> null. */
 export function parseYamlDocument(text: string, file: string, limits?: YamlParseLimits): JsonValue {
   const docs = parseYamlDocuments(text, file, limits);
-  if (docs.length > 1) fail(file, 'expected one YAML document, found several');
+  if (docs.length > 1) fail(file, `expected one YAML document, found ${docs.length}`);
   return docs[0] ?? null;
 }

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { TrueupError } from '../../api/errors.js';
+import { parseYamlDocument, parseYamlDocuments } from './parse.js';
+
+function parse1(text: string) {
+  return parseYamlDocument(text, 'test.yaml');
+}
+
+function throwsYaml(fn: () => unknown, pattern: RegExp) {
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof TrueupError);
+    assert.equal(err.code, 'RENDER_YAML_INVALID');
+    assert.match(err.message, pattern);
+    return true;
+  });
+}
+
+describe('parseYamlDocuments', () => {
+  it('returns every non-empty document', () => {
+    assert.deepEqual(parseYamlDocuments('---\na: 1\n---\n# only a comment\n---\nb: 2\n...\n', 'f.yaml'), [
+      { a: 1 },
+      { b: 2 },
+    ]);
+    assert.deepEqual(parseYamlDocuments('', 'f.yaml'), []);
+    assert.equal(parse1(''), null);
+  });
+
+  it('reads JSON', () => {
+    assert.deepEqual(parse1('{"a": [1, "x", true, null], "b": {"c": 1.5}}'), {
+      a: [1, 'x', true, null],
+      b: { c: 1.5 },
+    });
+  });
+
+  it('resolves plain scalars as go-yaml v3 does (what kubectl kustomize reads)', () => {
+    const table: [string, unknown][] = [
+      ['yes', 'yes'],
+      ['on', 'on'],
+      ['y', 'y'],
+      ['True', true],
+      ['FALSE', false],
+      ['0755', 493],
+      ['08', 8],
+      ['0o17', 15],
+      ['0x1F', 31],
+      ['-0x1F', -31],
+      ['0b101', 5],
+      ['1_000', 1000],
+      ['+12', 12],
+      ['1e3', 1000],
+      ['.5', 0.5],
+      ['1.', 1],
+      ['~', null],
+      ['null', null],
+      ['', null],
+      ['2001-12-14', '2001-12-14T00:00:00Z'],
+      ['2001-12-14t21:59:43.10-05:00', '2001-12-14T21:59:43.1-05:00'],
+      ['2001-12-14 21:59:43.10', '2001-12-14T21:59:43.1Z'],
+      ['2001-12-14T21:59:43+00:00', '2001-12-14T21:59:43Z'],
+      ['2001-02-29', '2001-02-29'],
+      ['2001-12-14 21:59:43.10 -5', '2001-12-14 21:59:43.10 -5'],
+      ['12:30:45', '12:30:45'],
+      ['1e400', '1e400'],
+      ['0x', '0x'],
+    ];
+    for (const [text, want] of table) assert.deepEqual(parse1(`k: ${text}`), { k: want }, text);
+  });
+
+  it('keeps quoted scalars as strings', () => {
+    assert.deepEqual(parse1(`a: "yes"\nb: '0755'\nc: "1e3"\nd: "true"\ne: "~"\nf: !!str 12`), {
+      a: 'yes',
+      b: '0755',
+      c: '1e3',
+      d: 'true',
+      e: '~',
+      f: '12',
+    });
+  });
+
+  it('expands anchors, aliases and merge keys into independent copies', () => {
+    const doc = parse1('x: &x {a: 1}\ny: *x\nz:\n  <<: *x\n  b: 2\n') as Record<
+      string,
+      Record<string, unknown>
+    >;
+    assert.deepEqual(doc, { x: { a: 1 }, y: { a: 1 }, z: { a: 1, b: 2 } });
+    assert.notEqual(doc.x, doc.y);
+  });
+
+  it('stops an alias bomb with a clear error', () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const cur = String.fromCharCode(97 + i);
+      lines.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    }
+    throwsYaml(() => parseYamlDocuments(lines.join('\n'), 'bomb.yaml'), /bomb\.yaml: .*alias/);
+    throwsYaml(
+      () => parseYamlDocuments(lines.slice(0, 4).join('\n'), 'bomb.yaml', { maxAliases: 100 }),
+      /100/,
+    );
+  });
+
+  it('refuses a text over the size limit', () => {
+    throwsYaml(
+      () => parseYamlDocuments('a: 1234567890\n', 'big.yaml', { maxBytes: 10 }),
+      /big\.yaml: .*10 bytes/,
+    );
+  });
+
+  it('names the file and line of a syntax error', () => {
+    throwsYaml(() => parseYamlDocuments('a: 1\nb: [1\n', 'bad.yaml'), /^bad\.yaml:3:1: invalid YAML/);
+    throwsYaml(() => parseYamlDocuments('a: 1\na: 2\n', 'dup.yaml'), /^dup\.yaml:2:1: .*duplicated/);
+    throwsYaml(() => parseYamlDocuments('a: .inf\n', 'inf.yaml'), /inf\.yaml: unsupported value \.inf/);
+  });
+
+  it('refuses several documents where one is expected', () => {
+    throwsYaml(() => parseYamlDocument('a: 1\n---\nb: 2\n', 'k.yaml'), /k\.yaml: expected one YAML document/);
+  });
+});

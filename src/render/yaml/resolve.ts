@@ -1,0 +1,117 @@
+/**
+ * The value of a plain (unquoted, untagged) YAML scalar, as go-yaml v3 resolves it when
+ * Kustomize decodes a resource: `true`/`True`/`TRUE` are booleans but `yes`/`on`/`y` stay
+ * strings; `~`, `null`, empty are null; Go integer syntax (0x, 0o, 0b, legacy octal 0755,
+ * underscores, sign) is an integer; YAML floats; `.inf`/`.nan` (which JSON cannot carry);
+ * timestamps become RFC 3339 strings (Kustomize prints them through encoding/json).
+ */
+import { registerExactInteger } from './numbers.js';
+import { goYamlTimestamp } from './timestamp.js';
+
+/** Thrown for values JSON cannot represent (Kustomize fails on them too). */
+export class UnrepresentableScalar extends Error {}
+
+const MAP = new Map<string, boolean | null | number>([
+  ['true', true],
+  ['True', true],
+  ['TRUE', true],
+  ['false', false],
+  ['False', false],
+  ['FALSE', false],
+  ['', null],
+  ['~', null],
+  ['null', null],
+  ['Null', null],
+  ['NULL', null],
+  ['.nan', Number.NaN],
+  ['.NaN', Number.NaN],
+  ['.NAN', Number.NaN],
+  ['.inf', Number.POSITIVE_INFINITY],
+  ['.Inf', Number.POSITIVE_INFINITY],
+  ['.INF', Number.POSITIVE_INFINITY],
+  ['+.inf', Number.POSITIVE_INFINITY],
+  ['+.Inf', Number.POSITIVE_INFINITY],
+  ['+.INF', Number.POSITIVE_INFINITY],
+  ['-.inf', Number.NEGATIVE_INFINITY],
+  ['-.Inf', Number.NEGATIVE_INFINITY],
+  ['-.INF', Number.NEGATIVE_INFINITY],
+]);
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+const FLOAT_RE = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const DEC_RE = /^[0-9]+$/;
+const HEX_RE = /^[0-9a-fA-F]+$/;
+const OCT_RE = /^[0-7]+$/;
+const BIN_RE = /^[01]+$/;
+
+/** Go's strconv.ParseInt(s, 0, 64) / ParseUint(s, 0, 64) (underscores already removed). */
+function goParseInt(s: string): bigint | undefined {
+  let sign = 1n;
+  let body = s;
+  if (body[0] === '+' || body[0] === '-') {
+    if (body[0] === '-') sign = -1n;
+    body = body.slice(1);
+  }
+  let value: bigint;
+  if (body.length > 2 && body[0] === '0' && (body[1] === 'x' || body[1] === 'X')) {
+    if (!HEX_RE.test(body.slice(2))) return undefined;
+    value = BigInt(`0x${body.slice(2)}`);
+  } else if (body.length > 2 && body[0] === '0' && (body[1] === 'o' || body[1] === 'O')) {
+    if (!OCT_RE.test(body.slice(2))) return undefined;
+    value = BigInt(`0o${body.slice(2)}`);
+  } else if (body.length > 2 && body[0] === '0' && (body[1] === 'b' || body[1] === 'B')) {
+    if (!BIN_RE.test(body.slice(2))) return undefined;
+    value = BigInt(`0b${body.slice(2)}`);
+  } else if (body.length > 1 && body[0] === '0') {
+    if (!OCT_RE.test(body.slice(1))) return undefined;
+    value = BigInt(`0o${body.slice(1)}`);
+  } else {
+    if (!DEC_RE.test(body)) return undefined;
+    value = BigInt(body);
+  }
+  value *= sign;
+  if (value >= INT64_MIN && value <= INT64_MAX) return value;
+  // ParseUint takes no sign.
+  if (sign === 1n && s[0] !== '+' && value <= UINT64_MAX) return value;
+  return undefined;
+}
+
+function intValue(v: bigint): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) registerExactInteger(n, v.toString());
+  return n === 0 ? 0 : n;
+}
+
+function floatValue(n: number, text: string): number {
+  if (!Number.isFinite(n) || Number.isNaN(n)) throw new UnrepresentableScalar(`unsupported value ${text}`);
+  return n === 0 ? 0 : n;
+}
+
+/** Resolves a plain scalar's text the way go-yaml v3 does (into interface{}). */
+export function resolvePlainScalar(text: string): string | number | boolean | null {
+  const c = text.charCodeAt(0);
+  const mapped = MAP.get(text);
+  if (mapped !== undefined) {
+    if (typeof mapped === 'number') throw new UnrepresentableScalar(`unsupported value ${text}`);
+    return mapped;
+  }
+  if (c === 46 /* . */) {
+    // strconv.ParseFloat of the text
+    if (/^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text)) return floatValue(Number(text), text);
+    return text;
+  }
+  const isDigit = c >= 48 && c <= 57;
+  if (!isDigit && c !== 43 && c !== 45) return text;
+  const ts = goYamlTimestamp(text);
+  if (ts !== undefined) return ts;
+  const plain = text.includes('_') ? text.replaceAll('_', '') : text;
+  const i = goParseInt(plain);
+  if (i !== undefined) return intValue(i);
+  if (FLOAT_RE.test(plain)) {
+    const f = Number(plain);
+    if (Number.isFinite(f)) return floatValue(f, text);
+  }
+  return text;
+}
