@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { registerRender } from './render.js';
 
 /**
  * A command registers its options on the program; its action imports the implementation
@@ -7,4 +8,4 @@ import type { CliIO } from '../io.js';
  */
 export type RegisterCommand = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerRender];

@@ -1,0 +1,200 @@
+/**
+ * Builds one kustomization (or component) into an accumulator: resources (files and nested
+ * kustomizations), components, generators, then the built-in transformers in Kustomize's order.
+ */
+
+import { cloneConfig, defaultConfig, mergeConfig, type TransformerConfig } from './config.js';
+import { parseConfigFile } from './config-file.js';
+import { RenderErrorCode, renderError } from './errors.js';
+import { absorbGenerated } from './generators/absorb.js';
+import { generate } from './generators/generate.js';
+import { findKustomizationFile, type Kustomization, loadKustomization } from './kustomization.js';
+import type { Loader } from './loader.js';
+import { isRemote, isWithin, join, show } from './paths.js';
+import { applyReplacements } from './replacements.js';
+import { ResMap } from './resmap.js';
+import { parseDocs, resourcesFromText } from './resources.js';
+import { applyImages } from './transformers/images.js';
+import { applyPairs } from './transformers/labels.js';
+import { applyNamespace } from './transformers/namespace.js';
+import { applyPatches, applyPatchesJson6902, applyPatchesStrategicMerge } from './transformers/patches.js';
+import { applyPrefixSuffix } from './transformers/prefix-suffix.js';
+import { applyReplicas } from './transformers/replicas.js';
+import { mergeVars, parseVars, type Var } from './vars.js';
+
+const DEFAULTS = defaultConfig();
+
+export interface Accumulator {
+  m: ResMap;
+  /** Custom transformer configurations from this layer and below (`configurations:`). */
+  extras: Partial<TransformerConfig>[];
+  vars: Var[];
+}
+
+export function configOf(acc: Accumulator): TransformerConfig {
+  if (acc.extras.length === 0) return DEFAULTS;
+  const c = cloneConfig(DEFAULTS);
+  for (const e of acc.extras) mergeConfig(c, e);
+  return c;
+}
+
+export interface BuildContext {
+  loader: Loader;
+  /** Kustomization directories being built, outermost first (cycle detection). */
+  stack: string[];
+}
+
+export async function buildDirectory(
+  ctx: BuildContext,
+  dir: string,
+  by: string,
+): Promise<{ acc: Accumulator; k: Kustomization }> {
+  const file = await findKustomizationFile(ctx.loader, dir);
+  if (!file)
+    throw renderError(
+      RenderErrorCode.Missing,
+      `${by}: ${show(dir)} has no kustomization file (kustomization.yaml, kustomization.yml or Kustomization)`,
+    );
+  const k = await loadKustomization(ctx.loader, file, dir);
+  if (k.kind !== 'Kustomization')
+    throw renderError(
+      RenderErrorCode.InvalidKustomization,
+      `${by}: ${file} is a Component; list it under components, not resources`,
+    );
+  const acc: Accumulator = { m: new ResMap(ctx.loader.limits.maxResources), extras: [], vars: [] };
+  await accumulate(ctx, k, acc);
+  return { acc, k };
+}
+
+function enter(ctx: BuildContext, dir: string, by: string): BuildContext {
+  if (ctx.stack.includes(dir))
+    throw renderError(
+      RenderErrorCode.Cycle,
+      `${by}: cycle between kustomizations: ${[...ctx.stack, dir].map(show).join(' -> ')}`,
+    );
+  if (ctx.stack.length >= ctx.loader.limits.maxDepth)
+    throw renderError(
+      RenderErrorCode.TooLarge,
+      `${by}: kustomizations nested more than ${ctx.loader.limits.maxDepth} deep`,
+    );
+  return { ...ctx, stack: [...ctx.stack, dir] };
+}
+
+function resolveEntry(k: Kustomization, field: string, entry: string): string {
+  const by = `${k.file}: ${field} entry ${entry}`;
+  if (isRemote(entry))
+    throw renderError(
+      RenderErrorCode.Unsupported,
+      `${by}: remote resources are not supported by trueup render`,
+    );
+  const path = join(k.dir, entry);
+  if (path === undefined)
+    throw renderError(RenderErrorCode.OutsideRoot, `${by}: the path leaves the root of the tree`);
+  return path;
+}
+
+async function accumulateResources(ctx: BuildContext, k: Kustomization, acc: Accumulator): Promise<void> {
+  for (const entry of k.resources) {
+    const path = resolveEntry(k, 'resources', entry);
+    const by = `${k.file}: resources entry ${entry}`;
+    const st = await ctx.loader.stat(path);
+    if (!st) throw renderError(RenderErrorCode.Missing, `${by}: ${show(path)}: no such file or directory`);
+    if (st.kind === 'dir') {
+      const sub = await buildDirectory(enter(ctx, path, by), path, by);
+      acc.m.appendAll(sub.acc.m.list, k.file);
+      acc.extras.push(...sub.acc.extras);
+      mergeVars(acc.vars, sub.acc.vars, k.file);
+      continue;
+    }
+    if (!isWithin(k.dir, path))
+      throw renderError(
+        RenderErrorCode.OutsideRoot,
+        `${by}: file ${show(path)} is not in or below the kustomization root ${show(k.dir)} (load restrictor)`,
+      );
+    const text = await ctx.loader.readText(path, by);
+    acc.m.appendAll(resourcesFromText(text, path, ctx.loader.limits), path);
+  }
+}
+
+async function accumulateComponents(ctx: BuildContext, k: Kustomization, acc: Accumulator): Promise<void> {
+  for (const entry of k.components) {
+    const path = resolveEntry(k, 'components', entry);
+    const by = `${k.file}: components entry ${entry}`;
+    const st = await ctx.loader.stat(path);
+    if (!st) throw renderError(RenderErrorCode.Missing, `${by}: ${show(path)}: no such directory`);
+    if (st.kind !== 'dir')
+      throw renderError(RenderErrorCode.InvalidKustomization, `${by}: a component must be a directory`);
+    const sub = enter(ctx, path, by);
+    const file = await findKustomizationFile(ctx.loader, path);
+    if (!file) throw renderError(RenderErrorCode.Missing, `${by}: ${show(path)} has no kustomization file`);
+    const ck = await loadKustomization(ctx.loader, file, path);
+    if (ck.kind !== 'Component')
+      throw renderError(RenderErrorCode.InvalidKustomization, `${by}: ${file} must have kind: Component`);
+    await accumulate(sub, ck, acc);
+  }
+}
+
+async function loadConfigurations(ctx: BuildContext, k: Kustomization, acc: Accumulator): Promise<void> {
+  for (const entry of k.configurations) {
+    const path = resolveEntry(k, 'configurations', entry);
+    if (!isWithin(k.dir, path))
+      throw renderError(
+        RenderErrorCode.OutsideRoot,
+        `${k.file}: configurations entry ${entry} is outside the kustomization root`,
+      );
+    const text = await ctx.loader.readText(path, `${k.file}: configurations entry ${entry}`);
+    for (const doc of parseDocs(text, path, ctx.loader.limits)) acc.extras.push(parseConfigFile(doc, path));
+  }
+  for (const entry of k.crds) {
+    const path = resolveEntry(k, 'crds', entry);
+    await ctx.loader.readText(path, `${k.file}: crds entry ${entry}`);
+  }
+}
+
+async function runGenerators(ctx: BuildContext, k: Kustomization, acc: Accumulator): Promise<void> {
+  for (const [i, g] of k.configMapGenerator.entries()) {
+    const r = await generate(ctx.loader, k, g, 'ConfigMap', i);
+    absorbGenerated(acc.m, r, r.source);
+  }
+  for (const [i, g] of k.secretGenerator.entries()) {
+    const r = await generate(ctx.loader, k, g, 'Secret', i);
+    absorbGenerated(acc.m, r, r.source);
+  }
+}
+
+async function runTransformers(ctx: BuildContext, k: Kustomization, acc: Accumulator): Promise<void> {
+  const config = configOf(acc);
+  const m = acc.m;
+  await applyPatchesStrategicMerge(ctx.loader, k, m);
+  await applyPatches(ctx.loader, k, m);
+  if (k.namespace) applyNamespace(m, k.namespace, config);
+  if (k.namePrefix || k.nameSuffix)
+    applyPrefixSuffix(m, k.namePrefix ?? '', k.nameSuffix ?? '', config.namePrefix, config.nameSuffix);
+  if (k.commonLabels) applyPairs(m, k.commonLabels, config.commonLabels);
+  for (const l of k.labels) {
+    const specs = l.includeSelectors
+      ? config.commonLabels
+      : l.includeTemplates
+        ? config.templateLabels
+        : [{ path: 'metadata/labels', create: true }];
+    const extra = (l.fields ?? []).flatMap(
+      (f) => parseConfigFile({ commonLabels: [f] }, k.file).commonLabels ?? [],
+    );
+    applyPairs(m, l.pairs, [...specs, ...extra]);
+  }
+  if (k.commonAnnotations) applyPairs(m, k.commonAnnotations, config.commonAnnotations);
+  await applyPatchesJson6902(ctx.loader, k, m);
+  if (k.replicas.length) applyReplicas(m, k.replicas, config.replicas);
+  if (k.images.length) applyImages(m, k.images, config.images);
+  await applyReplacements(ctx.loader, k, m);
+}
+
+/** Runs one kustomization or component against `acc` (components share their parent's). */
+export async function accumulate(ctx: BuildContext, k: Kustomization, acc: Accumulator): Promise<void> {
+  await accumulateResources(ctx, k, acc);
+  await loadConfigurations(ctx, k, acc);
+  await accumulateComponents(ctx, k, acc);
+  await runGenerators(ctx, k, acc);
+  await runTransformers(ctx, k, acc);
+  mergeVars(acc.vars, parseVars(k.vars, k.file), k.file);
+}

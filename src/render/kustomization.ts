@@ -1,0 +1,410 @@
+/**
+ * Finding, reading and validating a kustomization file into a typed shape. Unknown fields and
+ * wrong types are errors (as in Kustomize); legacy fields are folded into their successors.
+ */
+import type { JsonObject, JsonValue } from '../api/object.js';
+import { RenderErrorCode, renderError } from './errors.js';
+import type { Loader } from './loader.js';
+import { join } from './paths.js';
+import { parseDocs } from './resources.js';
+import { isObject } from './types.js';
+
+export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+
+export type Selector = {
+  group?: string;
+  version?: string;
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  labelSelector?: string;
+  annotationSelector?: string;
+};
+
+export interface PatchEntry {
+  path?: string;
+  patch?: string;
+  target?: Selector;
+  options?: { allowNameChange?: boolean; allowKindChange?: boolean };
+}
+
+export interface GeneratorArgs {
+  name?: string;
+  namespace?: string;
+  behavior?: string;
+  literals?: string[];
+  files?: string[];
+  envs?: string[];
+  env?: string;
+  type?: string;
+  options?: GeneratorOptions;
+}
+
+export interface GeneratorOptions {
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  disableNameSuffixHash?: boolean;
+  immutable?: boolean;
+}
+
+export interface LabelEntry {
+  pairs: Record<string, string>;
+  includeSelectors?: boolean;
+  includeTemplates?: boolean;
+  fields?: JsonValue[];
+}
+
+export interface ImageEntry {
+  name: string;
+  newName?: string;
+  newTag?: string;
+  digest?: string;
+}
+
+export interface Kustomization {
+  /** The kustomization file, tree-relative. */
+  file: string;
+  dir: string;
+  kind: 'Kustomization' | 'Component';
+  raw: JsonObject;
+  resources: string[];
+  components: string[];
+  crds: string[];
+  configurations: string[];
+  namespace?: string;
+  namePrefix?: string;
+  nameSuffix?: string;
+  commonLabels?: Record<string, string>;
+  labels: LabelEntry[];
+  commonAnnotations?: Record<string, string>;
+  images: ImageEntry[];
+  replicas: { name: string; count: number }[];
+  patches: PatchEntry[];
+  patchesStrategicMerge: string[];
+  patchesJson6902: PatchEntry[];
+  configMapGenerator: GeneratorArgs[];
+  secretGenerator: GeneratorArgs[];
+  generatorOptions?: GeneratorOptions;
+  replacements: JsonValue[];
+  vars: JsonValue[];
+  sortOptions?: JsonValue;
+  buildMetadata: string[];
+}
+
+const KNOWN = new Set([
+  'apiVersion',
+  'kind',
+  'metadata',
+  'openapi',
+  'namePrefix',
+  'nameSuffix',
+  'namespace',
+  'commonLabels',
+  'labels',
+  'commonAnnotations',
+  'patchesStrategicMerge',
+  'patchesJson6902',
+  'patches',
+  'images',
+  'imageTags',
+  'replacements',
+  'replicas',
+  'vars',
+  'sortOptions',
+  'resources',
+  'components',
+  'crds',
+  'bases',
+  'configMapGenerator',
+  'secretGenerator',
+  'helmGlobals',
+  'helmCharts',
+  'helmChartInflationGenerator',
+  'generatorOptions',
+  'configurations',
+  'generators',
+  'transformers',
+  'validators',
+  'buildMetadata',
+]);
+
+/** Fields that need what the renderer refuses to do (plugins, Helm, custom schemas). */
+const REFUSED: Record<string, string> = {
+  helmCharts: 'Helm charts',
+  helmChartInflationGenerator: 'Helm charts',
+  helmGlobals: 'Helm charts',
+  generators: 'generator plugins',
+  transformers: 'transformer plugins',
+  validators: 'validator plugins',
+  openapi: 'custom OpenAPI schemas',
+};
+
+export async function findKustomizationFile(loader: Loader, dir: string): Promise<string | undefined> {
+  let found: string | undefined;
+  for (const name of KUSTOMIZATION_FILES) {
+    const path = join(dir, name) ?? name;
+    const st = await loader.stat(path);
+    if (st?.kind !== 'file') continue;
+    if (found)
+      throw renderError(
+        RenderErrorCode.InvalidKustomization,
+        `${dir || '.'}: found more than one kustomization file (${found}, ${name}); keep one`,
+      );
+    found = path;
+  }
+  return found;
+}
+
+class Check {
+  constructor(readonly file: string) {}
+
+  fail(message: string): never {
+    throw renderError(
+      RenderErrorCode.InvalidKustomization,
+      `${this.file}: invalid kustomization: ${message}`,
+    );
+  }
+
+  str(v: JsonValue | undefined, field: string): string | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') this.fail(`${field} must be a string`);
+    return v;
+  }
+
+  bool(v: JsonValue | undefined, field: string): boolean | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'boolean') this.fail(`${field} must be true or false`);
+    return v;
+  }
+
+  strList(v: JsonValue | undefined, field: string): string[] {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) this.fail(`${field} must be a list of strings`);
+    return v.map((x, i) => {
+      if (typeof x !== 'string') this.fail(`${field}[${i}] must be a string`);
+      return x;
+    });
+  }
+
+  strMap(v: JsonValue | undefined, field: string): Record<string, string> | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (!isObject(v)) this.fail(`${field} must be a map of strings`);
+    const out: Record<string, string> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (x === null) out[k] = '';
+      else if (typeof x !== 'string') this.fail(`${field}.${k} must be a string (quote it)`);
+      else out[k] = x;
+    }
+    return out;
+  }
+
+  objList(v: JsonValue | undefined, field: string): JsonObject[] {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) this.fail(`${field} must be a list`);
+    return v.map((x, i) => {
+      if (!isObject(x)) this.fail(`${field}[${i}] must be a mapping`);
+      return x;
+    });
+  }
+
+  only(o: JsonObject, field: string, keys: readonly string[]): void {
+    for (const k of Object.keys(o)) if (!keys.includes(k)) this.fail(`unknown field "${k}" in ${field}`);
+  }
+
+  selector(v: JsonValue | undefined, field: string): Selector | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (!isObject(v)) this.fail(`${field} must be a mapping`);
+    const keys = [
+      'group',
+      'version',
+      'kind',
+      'name',
+      'namespace',
+      'labelSelector',
+      'annotationSelector',
+    ] as const;
+    this.only(v, field, keys);
+    const out: Selector = {};
+    for (const k of keys) {
+      const s = this.str(v[k], `${field}.${k}`);
+      if (s !== undefined) out[k] = s;
+    }
+    return out;
+  }
+
+  genOptions(v: JsonValue | undefined, field: string): GeneratorOptions | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (!isObject(v)) this.fail(`${field} must be a mapping`);
+    this.only(v, field, ['labels', 'annotations', 'disableNameSuffixHash', 'immutable']);
+    const out: GeneratorOptions = {};
+    const labels = this.strMap(v.labels, `${field}.labels`);
+    if (labels) out.labels = labels;
+    const annotations = this.strMap(v.annotations, `${field}.annotations`);
+    if (annotations) out.annotations = annotations;
+    const d = this.bool(v.disableNameSuffixHash, `${field}.disableNameSuffixHash`);
+    if (d !== undefined) out.disableNameSuffixHash = d;
+    const im = this.bool(v.immutable, `${field}.immutable`);
+    if (im !== undefined) out.immutable = im;
+    return out;
+  }
+
+  generators(v: JsonValue | undefined, field: string, secret: boolean): GeneratorArgs[] {
+    return this.objList(v, field).map((g, i) => {
+      const f = `${field}[${i}]`;
+      this.only(g, f, [
+        'name',
+        'namespace',
+        'behavior',
+        'literals',
+        'files',
+        'envs',
+        'env',
+        'options',
+        ...(secret ? ['type'] : []),
+      ]);
+      const out: GeneratorArgs = {};
+      for (const k of ['name', 'namespace', 'behavior', 'env', 'type'] as const) {
+        const s = this.str(g[k], `${f}.${k}`);
+        if (s !== undefined) out[k] = s;
+      }
+      for (const k of ['literals', 'files', 'envs'] as const) {
+        if (g[k] !== undefined && g[k] !== null) out[k] = this.strList(g[k], `${f}.${k}`);
+      }
+      const o = this.genOptions(g.options, `${f}.options`);
+      if (o) out.options = o;
+      if (out.behavior !== undefined && !['create', 'merge', 'replace', ''].includes(out.behavior))
+        this.fail(`${f}.behavior must be create, merge or replace`);
+      return out;
+    });
+  }
+
+  patches(v: JsonValue | undefined, field: string): PatchEntry[] {
+    return this.objList(v, field).map((p, i) => {
+      const f = `${field}[${i}]`;
+      this.only(p, f, ['path', 'patch', 'target', 'options']);
+      const out: PatchEntry = {};
+      const path = this.str(p.path, `${f}.path`);
+      if (path !== undefined) out.path = path;
+      const patch = this.str(p.patch, `${f}.patch`);
+      if (patch !== undefined) out.patch = patch;
+      const target = this.selector(p.target, `${f}.target`);
+      if (target) out.target = target;
+      if (isObject(p.options)) {
+        out.options = {};
+        const n = this.bool(p.options.allowNameChange, `${f}.options.allowNameChange`);
+        if (n !== undefined) out.options.allowNameChange = n;
+        const k = this.bool(p.options.allowKindChange, `${f}.options.allowKindChange`);
+        if (k !== undefined) out.options.allowKindChange = k;
+      }
+      return out;
+    });
+  }
+}
+
+export function parseKustomization(doc: JsonValue, file: string, dir: string): Kustomization {
+  const c: Check = new Check(file);
+  if (doc === null) doc = {};
+  if (!isObject(doc)) return c.fail('the file is not a mapping');
+  for (const key of Object.keys(doc)) if (!KNOWN.has(key)) c.fail(`unknown field "${key}"`);
+  for (const [key, what] of Object.entries(REFUSED)) {
+    const v = doc[key];
+    if (
+      v === undefined ||
+      v === null ||
+      (Array.isArray(v) && v.length === 0) ||
+      (isObject(v) && Object.keys(v).length === 0)
+    )
+      continue;
+    throw renderError(
+      RenderErrorCode.Unsupported,
+      `${file}: ${key}: ${what} are not supported by trueup render`,
+    );
+  }
+  const kindField = c.str(doc.kind, 'kind') ?? 'Kustomization';
+  if (kindField !== 'Kustomization' && kindField !== 'Component')
+    return c.fail(`kind must be Kustomization or Component, not ${kindField}`);
+  const apiVersion = c.str(doc.apiVersion, 'apiVersion');
+  if (apiVersion && !apiVersion.startsWith('kustomize.config.k8s.io/'))
+    c.fail(`apiVersion ${apiVersion} is not a kustomize.config.k8s.io version`);
+  const k: Kustomization = {
+    file,
+    dir,
+    kind: kindField,
+    raw: doc,
+    resources: [...c.strList(doc.resources, 'resources'), ...c.strList(doc.bases, 'bases')],
+    components: c.strList(doc.components, 'components'),
+    crds: c.strList(doc.crds, 'crds'),
+    configurations: c.strList(doc.configurations, 'configurations'),
+    labels: [],
+    images: [],
+    replicas: [],
+    patches: c.patches(doc.patches, 'patches'),
+    patchesStrategicMerge: c.strList(doc.patchesStrategicMerge, 'patchesStrategicMerge'),
+    patchesJson6902: c.patches(doc.patchesJson6902, 'patchesJson6902'),
+    configMapGenerator: c.generators(doc.configMapGenerator, 'configMapGenerator', false),
+    secretGenerator: c.generators(doc.secretGenerator, 'secretGenerator', true),
+    replacements: c.objList(doc.replacements, 'replacements'),
+    vars: c.objList(doc.vars, 'vars'),
+    buildMetadata: c.strList(doc.buildMetadata, 'buildMetadata'),
+  };
+  for (const key of ['namespace', 'namePrefix', 'nameSuffix'] as const) {
+    const s = c.str(doc[key], key);
+    if (s !== undefined) k[key] = s;
+  }
+  const cl = c.strMap(doc.commonLabels, 'commonLabels');
+  if (cl) k.commonLabels = cl;
+  const ca = c.strMap(doc.commonAnnotations, 'commonAnnotations');
+  if (ca) k.commonAnnotations = ca;
+  for (const [i, l] of c.objList(doc.labels, 'labels').entries()) {
+    c.only(l, `labels[${i}]`, ['pairs', 'includeSelectors', 'includeTemplates', 'fields']);
+    const entry: LabelEntry = { pairs: c.strMap(l.pairs, `labels[${i}].pairs`) ?? {} };
+    const s = c.bool(l.includeSelectors, `labels[${i}].includeSelectors`);
+    if (s !== undefined) entry.includeSelectors = s;
+    const t = c.bool(l.includeTemplates, `labels[${i}].includeTemplates`);
+    if (t !== undefined) entry.includeTemplates = t;
+    if (Array.isArray(l.fields)) entry.fields = l.fields;
+    k.labels.push(entry);
+  }
+  for (const [i, im] of [
+    ...c.objList(doc.images, 'images'),
+    ...c.objList(doc.imageTags, 'imageTags'),
+  ].entries()) {
+    c.only(im, `images[${i}]`, ['name', 'newName', 'newTag', 'digest', 'tagSuffix']);
+    const name = c.str(im.name, `images[${i}].name`);
+    if (!name) return c.fail(`images[${i}] has no name`);
+    const entry: ImageEntry = { name };
+    const newName = c.str(im.newName, `images[${i}].newName`);
+    if (newName !== undefined) entry.newName = newName;
+    const newTag = im.newTag === undefined || im.newTag === null ? undefined : String(im.newTag);
+    if (newTag !== undefined) entry.newTag = newTag;
+    const digest = c.str(im.digest, `images[${i}].digest`);
+    if (digest !== undefined) entry.digest = digest;
+    k.images.push(entry);
+  }
+  for (const [i, r] of c.objList(doc.replicas, 'replicas').entries()) {
+    c.only(r, `replicas[${i}]`, ['name', 'count']);
+    const name = c.str(r.name, `replicas[${i}].name`);
+    if (!name) return c.fail(`replicas[${i}] has no name`);
+    if (typeof r.count !== 'number' || !Number.isInteger(r.count))
+      return c.fail(`replicas[${i}].count must be an integer`);
+    k.replicas.push({ name, count: r.count });
+  }
+  const go = c.genOptions(doc.generatorOptions, 'generatorOptions');
+  if (go) k.generatorOptions = go;
+  if (doc.sortOptions !== undefined && doc.sortOptions !== null) k.sortOptions = doc.sortOptions;
+  for (const b of k.buildMetadata)
+    if (!['originAnnotations', 'transformerAnnotations', 'managedByLabel'].includes(b))
+      c.fail(`buildMetadata: unknown option ${b}`);
+  return k;
+}
+
+export async function loadKustomization(loader: Loader, file: string, dir: string): Promise<Kustomization> {
+  const text = await loader.readText(file, file);
+  const docs = parseDocs(text, file, loader.limits);
+  if (docs.length > 1)
+    throw renderError(
+      RenderErrorCode.InvalidKustomization,
+      `${file}: a kustomization file holds one YAML document`,
+    );
+  return parseKustomization(docs[0] ?? null, file, dir);
+}

@@ -1,0 +1,162 @@
+/**
+ * patches, patchesStrategicMerge, patchesJson6902: loads each patch (file or inline), finds its
+ * targets (its own id, or a selector) and applies it (strategic merge or JSON 6902).
+ */
+import type { JsonObject, JsonValue, KubeObject } from '../../api/object.js';
+import { RenderErrorCode, renderError } from '../errors.js';
+import type { Kustomization, PatchEntry, Selector } from '../kustomization.js';
+import type { Loader } from '../loader.js';
+import { applyJson6902 } from '../patch/json6902.js';
+import { applyStrategicMerge } from '../patch/strategic-merge.js';
+import { isWithin, join } from '../paths.js';
+import type { ResMap } from '../resmap.js';
+import { parseDocs, toObject } from '../resources.js';
+import { isClusterScoped } from '../scope.js';
+import { selects } from '../selector.js';
+import { curId, deepCopy, describeId, idOf, isObject, type Resource, sameId } from '../types.js';
+
+async function readPatchFile(loader: Loader, k: Kustomization, rel: string, what: string): Promise<string> {
+  const path = join(k.dir, rel);
+  if (path === undefined || !isWithin(k.dir, path))
+    throw renderError(
+      RenderErrorCode.OutsideRoot,
+      `${what}: ${rel} is not in or below the kustomization root ${k.dir || '.'} (load restrictor)`,
+    );
+  return loader.readText(path, what);
+}
+
+function looksInline(entry: string): boolean {
+  return entry.includes('\n') || /^\s*[[{]/.test(entry);
+}
+
+/** Applies a strategic-merge patch to one resource; removes it on `$patch: delete`. */
+function applySmp(
+  m: ResMap,
+  r: Resource,
+  patch: JsonObject,
+  where: string,
+  allowName = false,
+  allowKind = false,
+): void {
+  const before = curId(r);
+  const { name, namespace } = r.obj.metadata;
+  const kind = r.obj.kind;
+  const out = applyStrategicMerge(r.obj, deepCopy(patch), where);
+  if (out === null) {
+    m.remove(r);
+    return;
+  }
+  if (!allowKind) out.kind = kind;
+  if (!isObject(out.metadata)) out.metadata = {};
+  if (!allowName && name !== undefined) out.metadata.name = name;
+  if (namespace !== undefined) out.metadata.namespace = namespace;
+  else delete out.metadata.namespace;
+  r.obj = out;
+  if (!sameId(before, curId(r))) r.prev.push(before);
+}
+
+function applyJson(r: Resource, ops: readonly JsonValue[], where: string): void {
+  const before = curId(r);
+  r.obj = applyJson6902(r.obj, ops, where);
+  if (!isObject(r.obj.metadata)) r.obj.metadata = {};
+  if (!sameId(before, idOf(r.obj))) r.prev.push(before);
+}
+
+/** The untargeted patch's own target: same kind/name (and namespace when the patch has one). */
+function ownTarget(m: ResMap, patch: KubeObject, where: string): Resource {
+  const pid = idOf(patch);
+  const matches = m.byAnyId(
+    (id) =>
+      id.kind === pid.kind &&
+      id.name === pid.name &&
+      (pid.group === '' || id.group === pid.group || pid.version === '') &&
+      (pid.namespace === '' || (id.namespace || 'default') === pid.namespace),
+  );
+  let found = matches;
+  if (found.length > 1 && pid.namespace === '') {
+    const plain = found.filter((r) => curId(r).namespace === '' || r.prev.some((id) => id.namespace === ''));
+    if (plain.length > 0) found = plain;
+  }
+  if (found.length === 0)
+    throw renderError(
+      RenderErrorCode.Patch,
+      `${where}: no resource matches the patch's target ${describeId(pid)} (failed to find unique target for patch)`,
+    );
+  if (found.length > 1)
+    throw renderError(
+      RenderErrorCode.Patch,
+      `${where}: the patch's target ${describeId(pid)} matches ${found.length} resources; give a namespace`,
+    );
+  return found[0]!;
+}
+
+function selected(m: ResMap, target: Selector, where: string): Resource[] {
+  return m.list.filter((r) => selects(target, r, where, isClusterScoped));
+}
+
+function isJsonPatch(docs: readonly JsonValue[]): boolean {
+  return docs.length === 1 && Array.isArray(docs[0]);
+}
+
+async function patchText(loader: Loader, k: Kustomization, p: PatchEntry, what: string): Promise<string> {
+  if (p.path !== undefined && p.patch !== undefined)
+    throw renderError(RenderErrorCode.InvalidKustomization, `${what}: give either path or patch, not both`);
+  if (p.path !== undefined) return readPatchFile(loader, k, p.path, what);
+  if (p.patch !== undefined) return p.patch;
+  throw renderError(RenderErrorCode.InvalidKustomization, `${what}: a patch needs a path or an inline patch`);
+}
+
+export async function applyPatchesStrategicMerge(loader: Loader, k: Kustomization, m: ResMap): Promise<void> {
+  for (const [i, entry] of k.patchesStrategicMerge.entries()) {
+    const what = `${k.file}: patchesStrategicMerge[${i}]`;
+    const inline = looksInline(entry);
+    const text = inline ? entry : await readPatchFile(loader, k, entry, what);
+    const where = inline ? what : `${what} (${entry})`;
+    const docs = parseDocs(text, where, loader.limits);
+    if (docs.length === 0) throw renderError(RenderErrorCode.Patch, `${where}: the patch is empty`);
+    for (const doc of docs) {
+      if (!isObject(doc))
+        throw renderError(RenderErrorCode.Patch, `${where}: a strategic merge patch must be a mapping`);
+      const patch = toObject(doc, where);
+      applySmp(m, ownTarget(m, patch, where), doc, where);
+    }
+  }
+}
+
+export async function applyPatches(loader: Loader, k: Kustomization, m: ResMap): Promise<void> {
+  for (const [i, p] of k.patches.entries()) {
+    const what = `${k.file}: patches[${i}]${p.path ? ` (${p.path})` : ''}`;
+    const text = await patchText(loader, k, p, what);
+    const docs = parseDocs(text, what, loader.limits);
+    if (docs.length === 0) throw renderError(RenderErrorCode.Patch, `${what}: the patch is empty`);
+    if (isJsonPatch(docs)) {
+      if (!p.target) throw renderError(RenderErrorCode.Patch, `${what}: a JSON 6902 patch needs a target`);
+      for (const r of selected(m, p.target, what)) applyJson(r, docs[0] as JsonValue[], what);
+      continue;
+    }
+    for (const doc of docs) {
+      if (!isObject(doc))
+        throw renderError(RenderErrorCode.Patch, `${what}: a strategic merge patch must be a mapping`);
+      if (p.target) {
+        for (const r of selected(m, p.target, what))
+          applySmp(m, r, doc, what, p.options?.allowNameChange === true, p.options?.allowKindChange === true);
+      } else {
+        const patch = toObject(deepCopy(doc), what);
+        applySmp(m, ownTarget(m, patch, what), doc, what);
+      }
+    }
+  }
+}
+
+export async function applyPatchesJson6902(loader: Loader, k: Kustomization, m: ResMap): Promise<void> {
+  for (const [i, p] of k.patchesJson6902.entries()) {
+    const what = `${k.file}: patchesJson6902[${i}]${p.path ? ` (${p.path})` : ''}`;
+    if (!p.target) throw renderError(RenderErrorCode.InvalidKustomization, `${what}: needs a target`);
+    const text = await patchText(loader, k, p, what);
+    const docs = parseDocs(text, what, loader.limits);
+    if (!isJsonPatch(docs))
+      throw renderError(RenderErrorCode.Patch, `${what}: a JSON 6902 patch must be a list of operations`);
+    const target: Selector = { ...p.target };
+    for (const r of selected(m, target, what)) applyJson(r, docs[0] as JsonValue[], what);
+  }
+}
