@@ -55,7 +55,7 @@ if (integration.length > 0) {
   process.stderr.write(
     `starting the shared control plane for ${integration.length} integration test files\n`,
   );
-  const cp = await startControlPlane({ log: (line) => process.stderr.write(`${line}\n`) });
+  const cp = await startControlPlane({ workloads: true, log: (line) => process.stderr.write(`${line}\n`) });
   env[SHARED_CONTROL_PLANE_ENV] = cp.dir;
   stop = cp.stop;
 }

@@ -6,11 +6,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { apiRequest, httpsStatus } from './http.js';
 import { createPki, issueClient, loadCa, type Pem, type Pki } from './pki.js';
 import { freePort, type ManagedProcess, startProcess, waitUntil } from './processes.js';
+import { startWorkloads, type WorkloadOptions } from './workloads.js';
 
 export interface ControlPlaneOptions {
   /** Progress lines (build and start); default: silent. */
@@ -19,6 +20,11 @@ export interface ControlPlaneOptions {
   controllerManager?: boolean;
   /** Where the temporary directory goes; default: the OS temp dir. */
   baseDir?: string;
+  /**
+   * Simulated workloads: kube-scheduler, kwok and fake nodes, so pods are scheduled and run
+   * (see workloads.ts). Default false. Implies the controller manager.
+   */
+  workloads?: boolean | WorkloadOptions;
 }
 
 export interface KubeconfigFile {
@@ -39,6 +45,8 @@ export interface Identity {
 
 export interface ControlPlane {
   server: string;
+  /** Names of the simulated nodes (empty without workloads). */
+  nodes: string[];
   /** The admin identity (group system:masters). */
   kubeconfig: KubeconfigFile;
   kubeconfigPath: string;
@@ -91,27 +99,6 @@ function kubeconfigFor(server: string, ca: Pem, client: Pem, name: string): Kube
 async function writeKubeconfig(path: string, config: KubeconfigFile): Promise<string> {
   await writeFile(path, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   return path;
-}
-
-/** GET over HTTPS with the given client identity; resolves to the status code. */
-function httpsStatus(url: string, ca: string, client?: Pem): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        ca,
-        ...(client ? { cert: client.cert, key: client.key } : { rejectUnauthorized: false }),
-        timeout: 2000,
-      },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 async function startEtcd(bin: string, dir: string): Promise<{ proc: ManagedProcess; url: string }> {
@@ -263,15 +250,36 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const kubeconfig = kubeconfigFor(api.server, pki.ca, admin, 'trueup-admin');
     const kubeconfigPath = await writeKubeconfig(join(dir, 'kubeconfig'), kubeconfig);
     log(`[control-plane] kube-apiserver ready at ${api.server} in ${Date.now() - started} ms`);
-    if (options.controllerManager !== false) {
+    const workloads = options.workloads === true ? {} : options.workloads || undefined;
+    if (options.controllerManager !== false || workloads) {
       const kcm = await pki.issueClient('kcm', 'system:kube-controller-manager');
       const kcmConfig = kubeconfigFor(api.server, pki.ca, kcm, 'kcm');
       const kcmPath = await writeKubeconfig(join(dir, 'kcm.kubeconfig'), kcmConfig);
       procs.push(await startControllerManager(binDir, dir, pki, kcmPath));
       log(`[control-plane] kube-controller-manager ready in ${Date.now() - started} ms`);
     }
+    let nodes: string[] = [];
+    if (workloads) {
+      const scheduler = await pki.issueClient('scheduler', 'system:kube-scheduler');
+      const schedulerPath = await writeKubeconfig(
+        join(dir, 'scheduler.kubeconfig'),
+        kubeconfigFor(api.server, pki.ca, scheduler, 'scheduler'),
+      );
+      const sim = await startWorkloads({
+        binDir,
+        dir,
+        schedulerKubeconfigPath: schedulerPath,
+        adminKubeconfigPath: kubeconfigPath,
+        caCert: pki.ca.cert,
+        api: (method, path, body) => apiRequest(api.server, pki.ca.cert, admin, method, path, body),
+        options: workloads,
+      });
+      procs.push(...sim.processes);
+      nodes = sim.nodes;
+      log(`[control-plane] simulated workloads ready (${nodes.length} nodes) in ${Date.now() - started} ms`);
+    }
     const mintUser = userMinter(dir, api.server, pki.ca);
-    return { server: api.server, kubeconfig, kubeconfigPath, dir, binDir, mintUser, stop };
+    return { server: api.server, nodes, kubeconfig, kubeconfigPath, dir, binDir, mintUser, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -4,7 +4,10 @@
  */
 import { startControlPlane } from './control-plane.js';
 
-const cp = await startControlPlane({ log: (line) => process.stderr.write(`${line}\n`) });
+const cp = await startControlPlane({
+  workloads: !process.argv.includes('--no-workloads'),
+  log: (line) => process.stderr.write(`${line}\n`),
+});
 process.stdout.write(
   `\nThe control plane is up (${cp.server}). In another shell:\n\n  export KUBECONFIG=${cp.kubeconfigPath}\n  kubectl get ns\n\nCtrl-C stops it.\n`,
 );

@@ -35,7 +35,7 @@ export function testCluster(): Promise<TestCluster> {
     if (shared) {
       cp = await attachControlPlane(shared);
     } else {
-      const own = await startControlPlane();
+      const own = await startControlPlane({ workloads: true });
       after(() => own.stop());
       cp = own;
     }
