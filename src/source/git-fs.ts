@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 
 /** The promise-based fs isomorphic-git needs. */
 export interface GitFs {
@@ -31,33 +31,35 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   }
 }
 
-const packFile = /[\\/]objects[\\/]pack[\\/](pack-[0-9a-f]{40}\.(?:pack|idx))$/;
-
 export interface GitFsOptions {
   /**
-   * When set, pack files (`objects/pack/pack-*.pack|idx`) are written here instead, to be
-   * checked and moved into place by the caller: a failed fetch leaves no pack behind.
+   * When set with `gitdir`, every write under `gitdir` (packs, refs, shallow) lands at the same
+   * relative path under this directory instead, to be checked and moved into place by the
+   * caller (publishStaged): a failed fetch leaves the repository exactly as it was.
    */
   stagingDir?: string;
+  gitdir?: string;
   /** Checked before every write: a fetch abandoned after a failure must not write any more. */
   assertOpen?: () => void;
 }
 
 /** An fs for isomorphic-git whose every write is atomic (temp file + rename). */
 export function createGitFs(options: GitFsOptions = {}): GitFs {
-  const { stagingDir, assertOpen } = options;
+  const { stagingDir, gitdir, assertOpen } = options;
+  const redirect = (path: string): string => {
+    if (!stagingDir || !gitdir) return path;
+    const rel = relative(gitdir, path);
+    if (rel.startsWith('..') || rel === '' || rel.startsWith(sep)) return path;
+    return join(stagingDir, rel);
+  };
   return {
     promises: {
       readFile: fsp.readFile,
       async writeFile(path, data) {
         assertOpen?.();
-        const pack = stagingDir ? packFile.exec(path) : null;
-        if (pack && stagingDir) {
-          await fsp.mkdir(stagingDir, { recursive: true });
-          await writeFileAtomic(join(stagingDir, pack[1]!), data);
-          return;
-        }
-        await writeFileAtomic(path, data);
+        const target = redirect(path);
+        if (target !== path) await fsp.mkdir(dirname(target), { recursive: true });
+        await writeFileAtomic(target, data);
       },
       async unlink(path) {
         assertOpen?.();
@@ -73,4 +75,15 @@ export function createGitFs(options: GitFsOptions = {}): GitFs {
       chmod: fsp.chmod,
     },
   };
+}
+
+/** Every file under a directory, as paths relative to it. */
+export async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await fsp.readdir(join(dir, prefix), { withFileTypes: true }).catch(() => [])) {
+    const rel = prefix ? join(prefix, entry.name) : entry.name;
+    if (entry.isDirectory()) out.push(...(await listFiles(dir, rel)));
+    else out.push(rel);
+  }
+  return out;
 }

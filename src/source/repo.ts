@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import git from 'isomorphic-git';
 import { isTrueupError, type TrueupError } from '../api/errors.js';
 import { SourceErrorCode, sourceError } from './errors.js';
-import { createGitFs, type GitFs, writeFileAtomic } from './git-fs.js';
+import { createGitFs, type GitFs, listFiles, writeFileAtomic } from './git-fs.js';
 import type { ObjectReader } from './git-tree.js';
 import { type Advertisement, type HttpClient, HttpOperation } from './http.js';
 import type { RefSnapshot } from './revision.js';
@@ -16,6 +16,8 @@ export interface RepoState {
   /** The refs of the last successful fetch: the last good revision of every ref. */
   refs?: RefSnapshot;
   fetchedAt?: number;
+  /** The commit each ref last resolved to successfully (for force-push and deleted-ref detection). */
+  lastGood?: Record<string, string>;
 }
 
 export interface NetworkLimits {
@@ -83,7 +85,7 @@ export class RepoStore {
     }
   }
 
-  private async writeState(state: RepoState): Promise<void> {
+  async writeState(state: RepoState): Promise<void> {
     await writeFileAtomic(join(this.dir, 'state.json'), `${JSON.stringify(state)}\n`);
   }
 
@@ -162,8 +164,8 @@ export class RepoStore {
   /**
    * Fetches every branch and tag the snapshot advertises, sending the commits we have as
    * `have`s so only new objects travel. Packs land in a staging directory and move into the
-   * object store only once the whole fetch succeeded and the pack checksum is right; the state
-   * (last good refs) is then replaced atomically. A failure at any point leaves both untouched.
+   * object store only once the whole fetch succeeded and the pack checksum is right (the caller
+   * then replaces the state atomically). A failure at any point leaves the store untouched.
    */
   async fetch(
     http: HttpClient,
@@ -171,7 +173,6 @@ export class RepoStore {
     limits: NetworkLimits,
     query: RefQuery,
     reader: ObjectReader,
-    now: number,
   ): Promise<void> {
     await this.ensureInitialized();
     const budget = limits.maxRepoBytes - (await this.storedBytes());
@@ -193,6 +194,7 @@ export class RepoStore {
     let open = true;
     const fs = createGitFs({
       stagingDir: staging,
+      gitdir: this.gitdir,
       assertOpen: () => {
         if (!open) throw new Error('fetch abandoned');
       },
@@ -219,9 +221,7 @@ export class RepoStore {
         ]);
       }
       if (op.error) throw op.error;
-      await this.publishPacks(staging);
-      const state = await this.readState();
-      await this.writeState({ ...state, url: this.url.normalized, refs: snapshot, fetchedAt: now });
+      await this.publishStaged(staging);
     } catch (err) {
       throw gitFailure(this.display, 'fetching', err, op);
     } finally {
@@ -231,15 +231,18 @@ export class RepoStore {
     }
   }
 
-  /** Checks each staged pack's trailing SHA-1 and moves it (pack first, index last) into the store. */
-  private async publishPacks(staging: string): Promise<void> {
-    const names = await fsp.readdir(staging).catch(() => [] as string[]);
-    const packDir = join(this.gitdir, 'objects', 'pack');
-    await fsp.mkdir(packDir, { recursive: true });
-    for (const name of names.filter((n) => n.endsWith('.pack'))) {
-      const idx = name.replace(/\.pack$/, '.idx');
-      if (!names.includes(idx)) throw new Error(`pack ${name} has no index`);
-      const data = await fsp.readFile(join(staging, name));
+  /**
+   * Moves a successful fetch's writes into the repository: each pack (after checking its trailing
+   * SHA-1) before its index, since readers find packs through their index; then the refs.
+   */
+  private async publishStaged(staging: string): Promise<void> {
+    const files = await listFiles(staging);
+    const packs = files.filter((f) => /^objects[\\/]pack[\\/]pack-[0-9a-f]{40}\.pack$/.test(f));
+    const indexes = new Set(packs.map((p) => p.replace(/\.pack$/, '.idx')));
+    for (const pack of packs) {
+      const idx = pack.replace(/\.pack$/, '.idx');
+      if (!files.includes(idx)) throw new Error(`pack ${pack} has no index`);
+      const data = await fsp.readFile(join(staging, pack));
       const sum = createHash('sha1')
         .update(data.subarray(0, data.length - 20))
         .digest('hex');
@@ -249,8 +252,11 @@ export class RepoStore {
           `repository ${this.display}: the received pack is truncated or corrupt`,
         );
       }
-      await fsp.rename(join(staging, name), join(packDir, name));
-      await fsp.rename(join(staging, idx), join(packDir, idx));
+    }
+    const order = [...packs, ...indexes, ...files.filter((f) => !packs.includes(f) && !indexes.has(f))];
+    for (const rel of order) {
+      await fsp.mkdir(dirname(join(this.gitdir, rel)), { recursive: true });
+      await fsp.rename(join(staging, rel), join(this.gitdir, rel));
     }
   }
 }

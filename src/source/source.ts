@@ -7,8 +7,8 @@ import { authorizationHeader, lookupCredentials, type SecretRef, type SecretSour
 import { SourceErrorCode, sourceError } from './errors.js';
 import { GitFileTree, ObjectReader } from './git-tree.js';
 import { type HttpClient, nodeHttpClient } from './http.js';
-import { gitFailure, type NetworkLimits, type RefQuery, RepoStore } from './repo.js';
-import { matchRevision, type RevisionKind, revisionText } from './revision.js';
+import { gitFailure, type NetworkLimits, type RefQuery, type RepoState, RepoStore } from './repo.js';
+import { matchRevision, type RefSnapshot, type RevisionKind, revisionText } from './revision.js';
 import { parseRepoUrl, type RepoUrl, redactUrl } from './url.js';
 
 type LogFn = (fields: Record<string, unknown>, message: string) => void;
@@ -80,7 +80,11 @@ interface Entry {
   /** In-flight (or recent) ref queries, keyed by credential fingerprint. */
   queries: Map<string, { promise: Promise<RefQuery>; at: number; done: boolean }>;
   fetching?: Promise<void> | undefined;
-  trees: Map<string, GitFileTree>;
+  /** state.json, loaded once; every change is written through `saving` (one write at a time). */
+  state?: Promise<RepoState>;
+  saving: Promise<void>;
+  /** Parsed trees by commit (promises, so concurrent callers share one). */
+  trees: Map<string, Promise<GitFileTree>>;
   busy: number;
 }
 
@@ -124,6 +128,7 @@ export class GitSource {
         queries: new Map(),
         trees: new Map(),
         busy: 0,
+        saving: Promise.resolve(),
       };
       this.entries.set(url.cacheKey, entry);
     }
@@ -137,6 +142,20 @@ export class GitSource {
       ...(entry.url.userinfo ? { userinfo: entry.url.userinfo } : {}),
     });
     return creds ? authorizationHeader(creds) : undefined;
+  }
+
+  private state(entry: Entry): Promise<RepoState> {
+    entry.state ??= entry.store.readState();
+    return entry.state;
+  }
+
+  /** Applies a change to the state and writes it (atomically, serialised per repository). */
+  private async updateState(entry: Entry, change: (state: RepoState) => boolean): Promise<void> {
+    const state = await this.state(entry);
+    if (!change(state)) return;
+    const write = entry.saving.then(() => entry.store.writeState(state));
+    entry.saving = write.catch(() => {});
+    await write;
   }
 
   /** One ref query per repository and credentials at a time (and within the TTL). */
@@ -229,7 +248,14 @@ export class GitSource {
       }
       const started = this.clock.now();
       entry.fetching = entry.store
-        .fetch(this.http, auth, this.limits, query, entry.reader, started)
+        .fetch(this.http, auth, this.limits, query, entry.reader)
+        .then(() =>
+          this.updateState(entry, (state) => {
+            state.refs = query.snapshot;
+            state.fetchedAt = started;
+            return true;
+          }),
+        )
         .finally(() => {
           entry.fetching = undefined;
         });
@@ -262,8 +288,9 @@ export class GitSource {
     }
     const auth = await this.authorization(entry, req);
     const query = await this.queryRefs(entry, auth);
-    const state = await store.readState();
-    const match = matchRevision(store.display, rev, query.snapshot, state.refs);
+    const state = await this.state(entry);
+    const lastGood: RefSnapshot = { refs: { ...state.refs?.refs, ...state.lastGood }, peeled: {} };
+    const match = matchRevision(store.display, rev, query.snapshot, lastGood);
     if (match.kind === 'commit') {
       let commit = await this.expandCommit(entry, match.oid);
       let fetched = false;
@@ -302,9 +329,7 @@ export class GitSource {
       text: revisionText(match.commit, match.ref),
       fetched,
     };
-    const previous =
-      req.previousCommit ??
-      (state.refs ? (state.refs.peeled[match.ref] ?? state.refs.refs[match.ref]) : undefined);
+    const previous = req.previousCommit ?? state.lastGood?.[match.ref];
     if (previous && previous !== match.commit && (await this.hasCommit(entry, previous))) {
       if (!(await this.descends(entry, match.commit, previous))) {
         if (this.options.onHistoryRewrite === 'refuse') {
@@ -320,6 +345,11 @@ export class GitSource {
         revision.rewrittenFrom = previous;
       }
     }
+    await this.updateState(entry, (s) => {
+      if (s.lastGood?.[match.ref] === match.commit) return false;
+      s.lastGood = { ...s.lastGood, [match.ref]: match.commit };
+      return true;
+    });
     return revision;
   }
 
@@ -347,17 +377,18 @@ export class GitSource {
       entry.trees.set(commit, hit);
       return hit;
     }
-    let root: string;
-    try {
-      root = await entry.reader.commitTree(commit);
-    } catch (err) {
-      throw sourceError(
-        SourceErrorCode.RevisionNotFound,
-        `repository ${entry.store.display}: commit ${commit} is not in the cache`,
-        err,
-      );
-    }
-    const tree = new GitFileTree(`${entry.store.display}@${commit.slice(0, 12)}`, entry.reader, root);
+    const display = entry.store.display;
+    const tree = entry.reader.commitTree(commit).then(
+      (root) => new GitFileTree(`${display}@${commit.slice(0, 12)}`, entry.reader, root),
+      (err: unknown) => {
+        entry.trees.delete(commit);
+        throw sourceError(
+          SourceErrorCode.RevisionNotFound,
+          `repository ${display}: commit ${commit} is not in the cache`,
+          err,
+        );
+      },
+    );
     entry.trees.set(commit, tree);
     if (entry.trees.size > 64) entry.trees.delete(entry.trees.keys().next().value!);
     return tree;
