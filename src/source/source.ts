@@ -136,10 +136,12 @@ export class GitSource {
   }
 
   private async authorization(entry: Entry, req: SourceRequest): Promise<string | undefined> {
+    // Per request: the entry is shared by every spelling of the URL, with or without userinfo.
+    const { userinfo } = parseRepoUrl(req.repoURL);
     const creds = await lookupCredentials(entry.url.fetchUrl, {
       ...(this.options.secrets ? { secrets: this.options.secrets } : {}),
       ...(req.secretRef ? { secretRef: req.secretRef } : {}),
-      ...(entry.url.userinfo ? { userinfo: entry.url.userinfo } : {}),
+      ...(userinfo ? { userinfo } : {}),
     });
     return creds ? authorizationHeader(creds) : undefined;
   }
