@@ -41,11 +41,23 @@ export interface GitFsOptions {
   gitdir?: string;
   /** Checked before every write: a fetch abandoned after a failure must not write any more. */
   assertOpen?: () => void;
+  /** Writes in progress are added here, so the caller can wait for them before cleaning up. */
+  pending?: Set<Promise<unknown>>;
 }
 
 /** An fs for isomorphic-git whose every write is atomic (temp file + rename). */
 export function createGitFs(options: GitFsOptions = {}): GitFs {
-  const { stagingDir, gitdir, assertOpen } = options;
+  const { stagingDir, gitdir, assertOpen, pending } = options;
+  const track = async <T>(work: () => Promise<T>): Promise<T> => {
+    assertOpen?.();
+    const p = work();
+    pending?.add(p);
+    try {
+      return await p;
+    } finally {
+      pending?.delete(p);
+    }
+  };
   const redirect = (path: string): string => {
     if (!stagingDir || !gitdir) return path;
     const rel = relative(gitdir, path);
@@ -55,16 +67,13 @@ export function createGitFs(options: GitFsOptions = {}): GitFs {
   return {
     promises: {
       readFile: fsp.readFile,
-      async writeFile(path, data) {
-        assertOpen?.();
-        const target = redirect(path);
-        if (target !== path) await fsp.mkdir(dirname(target), { recursive: true });
-        await writeFileAtomic(target, data);
-      },
-      async unlink(path) {
-        assertOpen?.();
-        await fsp.unlink(path);
-      },
+      writeFile: (path, data) =>
+        track(async () => {
+          const target = redirect(path);
+          if (target !== path) await fsp.mkdir(dirname(target), { recursive: true });
+          await writeFileAtomic(target, data);
+        }),
+      unlink: (path) => track(() => fsp.unlink(path)),
       readdir: fsp.readdir,
       mkdir: fsp.mkdir,
       rmdir: fsp.rmdir,

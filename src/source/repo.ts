@@ -192,7 +192,9 @@ export class RepoStore {
     if (query.advertisement) op.preloadAdvertisement(query.advertisement);
     const staging = join(this.dir, `staging-${randomBytes(6).toString('hex')}`);
     let open = true;
+    const pending = new Set<Promise<unknown>>();
     const fs = createGitFs({
+      pending,
       stagingDir: staging,
       gitdir: this.gitdir,
       assertOpen: () => {
@@ -227,6 +229,8 @@ export class RepoStore {
     } finally {
       open = false;
       op.close();
+      // An abandoned isomorphic-git call may be mid-write: let it finish before cleaning up.
+      await Promise.allSettled([...pending]);
       await fsp.rm(staging, { recursive: true, force: true });
     }
   }
