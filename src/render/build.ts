@@ -3,7 +3,7 @@
  * kustomizations), components, generators, then the built-in transformers in Kustomize's order.
  */
 
-import { cloneConfig, defaultConfig, mergeConfig, type TransformerConfig } from './config.js';
+import { defaultConfig, emptyConfig, mergeConfig, type TransformerConfig } from './config.js';
 import { parseConfigFile } from './config-file.js';
 import { RenderErrorCode, renderError } from './errors.js';
 import { absorbGenerated } from './generators/absorb.js';
@@ -20,7 +20,7 @@ import { applyNamespace } from './transformers/namespace.js';
 import { applyPatches, applyPatchesJson6902, applyPatchesStrategicMerge } from './transformers/patches.js';
 import { applyPrefixSuffix } from './transformers/prefix-suffix.js';
 import { applyReplicas } from './transformers/replicas.js';
-import { mergeVars, parseVars, type Var } from './vars.js';
+import { bindVars, mergeVars, parseVars, type Var } from './vars.js';
 
 const DEFAULTS = defaultConfig();
 
@@ -33,8 +33,9 @@ export interface Accumulator {
 
 export function configOf(acc: Accumulator): TransformerConfig {
   if (acc.extras.length === 0) return DEFAULTS;
-  const c = cloneConfig(DEFAULTS);
+  const c = emptyConfig();
   for (const e of acc.extras) mergeConfig(c, e);
+  mergeConfig(c, DEFAULTS);
   return c;
 }
 
@@ -196,5 +197,7 @@ export async function accumulate(ctx: BuildContext, k: Kustomization, acc: Accum
   await accumulateComponents(ctx, k, acc);
   await runGenerators(ctx, k, acc);
   await runTransformers(ctx, k, acc);
-  mergeVars(acc.vars, parseVars(k.vars, k.file), k.file);
+  const vars = parseVars(k.vars, k.file);
+  bindVars(vars, acc.m.list);
+  mergeVars(acc.vars, vars, k.file);
 }

@@ -214,6 +214,14 @@ function nameReferences(): NameRefEntry[] {
       fieldSpecs: inPodSpecs(['priorityClassName'], POD_KINDS_SA),
     },
     {
+      kind: 'ValidatingAdmissionPolicy',
+      group: 'admissionregistration.k8s.io',
+      fieldSpecs: specs(
+        ['admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding'],
+        ['spec/policyName'],
+      ),
+    },
+    {
       kind: 'IngressClass',
       version: 'v1',
       group: 'networking.k8s.io',
@@ -250,6 +258,7 @@ const SELECTORS: FieldSpec[] = [
     ['spec/selector/matchLabels'],
     true,
   ),
+  ...specs(['apps/StatefulSet'], ['spec/volumeClaimTemplates[]/metadata/labels'], true),
   ...specs(['apps/Deployment', 'apps/StatefulSet'], AFFINITY),
   ...specs(['batch/Job'], ['spec/selector/matchLabels']),
   ...specs(['batch/CronJob'], ['spec/jobTemplate/spec/selector/matchLabels']),
@@ -275,6 +284,7 @@ function varRefs(): FieldSpec[] {
     ...specs(['Service'], ['spec/ports/port', 'spec/ports/targetPort']),
     { path: 'metadata/labels' },
     { path: 'metadata/annotations' },
+    { path: 'spec/template/metadata/annotations' },
   ];
 }
 
@@ -313,11 +323,21 @@ function specKey(s: FieldSpec): string {
   return `${s.group ?? ''}|${s.version ?? ''}|${s.kind ?? ''}|${s.path}`;
 }
 
+/** True when `x` adds nothing to `s`: same path, and x's group/version/kind (where set) are s's. */
+function covered(x: FieldSpec, s: FieldSpec): boolean {
+  return (
+    x.path === s.path &&
+    (!x.kind || x.kind === s.kind) &&
+    (!x.group || x.group === s.group) &&
+    (!x.version || x.version === s.version)
+  );
+}
+
 function mergeSpecs(a: FieldSpec[], b: readonly FieldSpec[]): FieldSpec[] {
   const seen = new Set(a.map(specKey));
   const out = [...a];
   for (const s of b) {
-    if (seen.has(specKey(s))) continue;
+    if (seen.has(specKey(s)) || out.some((o) => covered(s, o))) continue;
     seen.add(specKey(s));
     out.push(s);
   }
@@ -349,6 +369,17 @@ export function mergeConfig(base: TransformerConfig, extra: Partial<TransformerC
   }
 }
 
-export function cloneConfig(c: TransformerConfig): TransformerConfig {
-  return structuredClone(c);
+export function emptyConfig(): TransformerConfig {
+  return {
+    namePrefix: [],
+    nameSuffix: [],
+    namespace: [],
+    commonLabels: [],
+    templateLabels: [],
+    commonAnnotations: [],
+    nameReference: [],
+    varReference: [],
+    images: [],
+    replicas: [],
+  };
 }

@@ -39,7 +39,7 @@ export function splitPath(path: string): string[] {
     } else cur += c;
   }
   out.push(cur);
-  const segs = out.filter((s) => s !== '').map((s) => (s.endsWith('[]') ? s.slice(0, -2) : s));
+  const segs = out.filter((s) => s !== '');
   pathCache.set(path, segs);
   return segs;
 }
@@ -60,15 +60,20 @@ export function visitPath(
     return;
   }
   if (!isObject(root)) return;
-  const key = segments[from];
+  let key = segments[from];
   if (key === undefined) return;
+  let mayCreate = create;
+  if (key.endsWith('[]')) {
+    key = key.slice(0, -2);
+    mayCreate = false;
+  }
   if (from === segments.length - 1) {
     if (key in root || create) visit(root, key);
     return;
   }
   let child = root[key];
   if (child === undefined || child === null) {
-    if (!create) return;
+    if (!mayCreate) return;
     child = {};
     root[key] = child;
   }

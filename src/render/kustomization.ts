@@ -139,6 +139,15 @@ const REFUSED: Record<string, string> = {
   openapi: 'custom OpenAPI schemas',
 };
 
+const CANONICAL = new Map([...KNOWN].map((k) => [k.toLowerCase(), k]));
+
+/** Go's encoding/json matches field names case-insensitively, so Kustomize accepts `nameprefix`. */
+function canonicalKeys(doc: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(doc)) out[KNOWN.has(k) ? k : (CANONICAL.get(k.toLowerCase()) ?? k)] = v;
+  return out;
+}
+
 export async function findKustomizationFile(loader: Loader, dir: string): Promise<string | undefined> {
   let found: string | undefined;
   for (const name of KUSTOMIZATION_FILES) {
@@ -305,6 +314,7 @@ export function parseKustomization(doc: JsonValue, file: string, dir: string): K
   const c: Check = new Check(file);
   if (doc === null) doc = {};
   if (!isObject(doc)) return c.fail('the file is not a mapping');
+  doc = canonicalKeys(doc);
   for (const key of Object.keys(doc)) if (!KNOWN.has(key)) c.fail(`unknown field "${key}"`);
   for (const [key, what] of Object.entries(REFUSED)) {
     const v = doc[key];
@@ -400,7 +410,17 @@ export function parseKustomization(doc: JsonValue, file: string, dir: string): K
 
 export async function loadKustomization(loader: Loader, file: string, dir: string): Promise<Kustomization> {
   const text = await loader.readText(file, file);
-  const docs = parseDocs(text, file, loader.limits);
+  let docs: JsonValue[];
+  try {
+    docs = parseDocs(text, file, loader.limits);
+  } catch (err) {
+    // Kustomize reads kustomization files with a YAML reader that lets a later duplicate key win.
+    if (!(err instanceof Error) || !/duplicate/i.test(err.message)) throw err;
+    const jsYaml = (await import('js-yaml')).default;
+    docs = jsYaml
+      .loadAll(text, undefined, { json: true })
+      .filter((d) => d !== null && d !== undefined) as JsonValue[];
+  }
   if (docs.length > 1)
     throw renderError(
       RenderErrorCode.InvalidKustomization,

@@ -12,6 +12,7 @@ import { curId, describeId, isObject, nsEquals, type Resource } from './types.js
 
 function sameEnding(a: readonly string[], b: readonly string[]): boolean {
   const n = Math.min(a.length, b.length);
+  if (n === 0) return a.length === b.length;
   for (let i = 1; i <= n; i++) if (a[a.length - i] !== b[b.length - i]) return false;
   return true;
 }
@@ -51,8 +52,8 @@ function select(ctx: Ctx, oldName: string, namespace?: string): Resource | undef
   const c2 = c1.filter((r) => affixesEqual(ctx.referrer, r, false));
   if (c2.length === 1) return c2[0];
   if (c2.length === 0) return undefined;
-  const first = curId(c2[0]!).name;
-  if (c2.every((r) => curId(r).name === first)) return c2[0];
+  const first = curId(c2[0]!);
+  if (c2.every((r) => curId(r).name === first.name && curId(r).namespace === first.namespace)) return c2[0];
   throw renderError(
     RenderErrorCode.Reference,
     `${describeId(refId)}: found multiple possible referrals for ${ctx.entry.kind} ${oldName}: ${c2
@@ -87,7 +88,23 @@ function fixValue(ctx: Ctx, v: JsonValue | undefined, set: (nv: JsonValue) => vo
   }
 }
 
+function checkSubjects(list: readonly Resource[]): void {
+  for (const r of list) {
+    if (r.obj.kind !== 'RoleBinding' && r.obj.kind !== 'ClusterRoleBinding') continue;
+    const subjects = (r.obj as unknown as JsonObject).subjects;
+    if (!Array.isArray(subjects)) continue;
+    for (const s of subjects) {
+      if (isObject(s) && 'namespace' in s && (s.namespace === null || s.namespace === ''))
+        throw renderError(
+          RenderErrorCode.Reference,
+          `${describeId(curId(r))}: namespace is blank for subject ${String(s.name ?? '')}`,
+        );
+    }
+  }
+}
+
 export function fixNameReferences(list: readonly Resource[], config: TransformerConfig): void {
+  checkSubjects(list);
   const byKind = new Map<string, Resource[]>();
   for (const r of list) {
     if (r.prev.length === 0) continue;

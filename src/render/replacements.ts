@@ -94,8 +94,8 @@ function applyOne(m: ResMap, rep: Record<string, JsonValue>, where: string): voi
       ? t.fieldPaths.filter((p): p is string => typeof p === 'string')
       : [];
     for (const r of m.list) {
-      if (!selectorMatches(t.select, r, tw, false)) continue;
-      if (rejects.some((rj) => selectorMatches(rj, r, tw, false))) continue;
+      if (!selectorMatches(t.select, r, tw, true)) continue;
+      if (rejects.some((rj) => selectorMatches(rj, r, tw, true))) continue;
       for (const p of paths) {
         const slots = findSlots(r.obj as unknown as JsonValue, parseFieldPath(p), opt.create === true);
         if (slots.length === 0) {

@@ -37,6 +37,14 @@ export function toObject(doc: JsonValue, what: string, requireName = true): Kube
     if (typeof meta.name === 'number' || typeof meta.name === 'boolean') meta.name = String(meta.name);
     else throw renderError(RenderErrorCode.InvalidResource, `${what}: ${doc.kind} has no metadata.name`);
   }
+  for (const key of ['labels', 'annotations'] as const) {
+    const m = meta[key];
+    if (!isObject(m)) continue;
+    for (const [k, v] of Object.entries(m)) {
+      if (typeof v === 'number' || typeof v === 'boolean') m[k] = String(v);
+      else if (v === null) m[k] = '';
+    }
+  }
   if (meta.namespace !== undefined && meta.namespace !== null && typeof meta.namespace !== 'string')
     meta.namespace = String(meta.namespace);
   return doc as unknown as KubeObject;

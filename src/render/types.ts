@@ -31,7 +31,8 @@ export interface Resource {
   suffixes?: string[];
 }
 
-export function splitApiVersion(apiVersion: string): { group: string; version: string } {
+export function splitApiVersion(apiVersion: string | undefined): { group: string; version: string } {
+  if (typeof apiVersion !== 'string') return { group: '', version: '' };
   const slash = apiVersion.indexOf('/');
   return slash < 0
     ? { group: '', version: apiVersion }

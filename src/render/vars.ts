@@ -7,7 +7,7 @@ import type { TransformerConfig } from './config.js';
 import { RenderErrorCode, renderError } from './errors.js';
 import { findSlots, getSlot, parseFieldPath } from './fieldpath.js';
 import { visitSpecs } from './fieldspec.js';
-import { curId, isObject, orgId, type Resource, splitApiVersion } from './types.js';
+import { allIds, curId, isObject, type Resource, splitApiVersion } from './types.js';
 
 export interface Var {
   name: string;
@@ -18,6 +18,8 @@ export interface Var {
   namespace?: string;
   fieldPath: string;
   file: string;
+  /** The object it reads, bound in the layer that declares it. */
+  bound?: Resource;
 }
 
 export function parseVars(raw: readonly JsonValue[], file: string): Var[] {
@@ -46,37 +48,40 @@ export function parseVars(raw: readonly JsonValue[], file: string): Var[] {
 export function mergeVars(into: Var[], add: readonly Var[], where: string): void {
   for (const v of add) {
     const dup = into.find((x) => x.name === v.name);
-    if (dup) {
-      const same =
-        dup.kind === v.kind &&
-        dup.objName === v.objName &&
-        dup.fieldPath === v.fieldPath &&
-        dup.namespace === v.namespace;
-      if (same) continue;
+    if (dup)
       throw renderError(
         RenderErrorCode.Var,
         `${where}: var '${v.name}' already encountered (in ${dup.file} and ${v.file})`,
       );
-    }
     into.push(v);
   }
 }
 
+/** Binds each new var to the one object of this layer it names (any of its ids). */
+export function bindVars(vars: readonly Var[], list: readonly Resource[]): void {
+  for (const v of vars) {
+    if (v.bound) continue;
+    const matches = list.filter((r) =>
+      allIds(r).some(
+        (id) =>
+          id.kind === v.kind &&
+          id.name === v.objName &&
+          (v.group === undefined || v.group === id.group) &&
+          (!v.version || v.version === id.version) &&
+          (!v.namespace || (id.namespace || 'default') === v.namespace),
+      ),
+    );
+    if (matches.length > 1)
+      throw renderError(
+        RenderErrorCode.Var,
+        `${v.file}: found ${matches.length} matches for var '${v.name}' (${v.kind} ${v.objName}); unable to disambiguate`,
+      );
+    if (matches[0]) v.bound = matches[0];
+  }
+}
+
 function varValue(v: Var, list: readonly Resource[]): JsonValue {
-  const matches = list.filter((r) => {
-    const id = orgId(r);
-    const cur = curId(r);
-    if (id.kind !== v.kind || id.name !== v.objName) return false;
-    if (v.group !== undefined && v.group !== id.group) return false;
-    if (v.version && v.version !== id.version) return false;
-    if (
-      v.namespace !== undefined &&
-      (v.namespace || 'default') !== (cur.namespace || 'default') &&
-      v.namespace !== id.namespace
-    )
-      return false;
-    return true;
-  });
+  const matches = v.bound && list.includes(v.bound) ? [v.bound] : [];
   if (matches.length === 0)
     throw renderError(
       RenderErrorCode.Var,

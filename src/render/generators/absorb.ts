@@ -60,5 +60,5 @@ export function absorbGenerated(m: ResMap, gen: Resource, where: string): void {
   if (labels) md.labels = labels;
   if (annotations) md.annotations = annotations;
   old.obj = gen.obj;
-  old.hashSuffix = (old.hashSuffix ?? false) || (gen.hashSuffix ?? false);
+  old.hashSuffix = gen.hashSuffix ?? false;
 }

@@ -11,6 +11,15 @@ import type { GeneratorBehavior, Resource } from '../types.js';
 
 const KEY = /^[-._a-zA-Z0-9]+$/;
 
+/** Base64 as Kustomize writes generated data: lines of 70 characters, each ending in a newline, when longer. */
+export function encodeBase64(bytes: Uint8Array): string {
+  const s = Buffer.from(bytes).toString('base64');
+  if (s.length <= 70) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i += 70) out += `${s.slice(i, i + 70)}\n`;
+  return out;
+}
+
 function removeQuotes(s: string): string {
   if (s.length >= 2 && s[0] === s[s.length - 1] && (s[0] === '"' || s[0] === "'")) return s.slice(1, -1);
   return s;
@@ -132,10 +141,10 @@ export async function generate(
   const binary: Record<string, string> = {};
   for (const e of entries) {
     const bytes = e.bytes ?? new TextEncoder().encode(e.text ?? '');
-    if (kind === 'Secret') data[e.key] = Buffer.from(bytes).toString('base64');
+    if (kind === 'Secret') data[e.key] = encodeBase64(bytes);
     else {
       const text = e.text ?? utf8(bytes);
-      if (text === undefined) binary[e.key] = Buffer.from(bytes).toString('base64');
+      if (text === undefined) binary[e.key] = encodeBase64(bytes);
       else data[e.key] = text;
     }
   }

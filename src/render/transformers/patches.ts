@@ -41,12 +41,17 @@ function applySmp(
   const before = curId(r);
   const { name, namespace } = r.obj.metadata;
   const kind = r.obj.kind;
+  const apiVersion = r.obj.apiVersion;
   const out = applyStrategicMerge(r.obj, deepCopy(patch), where);
   if (out === null) {
     m.remove(r);
     return;
   }
-  if (!allowKind) out.kind = kind;
+  if (!allowKind) {
+    out.kind = kind;
+    if (apiVersion === undefined) delete (out as { apiVersion?: string }).apiVersion;
+    else out.apiVersion = apiVersion;
+  }
   if (!isObject(out.metadata)) out.metadata = {};
   if (!allowName && name !== undefined) out.metadata.name = name;
   if (namespace !== undefined) out.metadata.namespace = namespace;
