@@ -85,6 +85,18 @@ describe('metrics', () => {
     }
   });
 
+  it('clears every app series when the replica stops leading', async () => {
+    const m = createMetrics({ processMetrics: false });
+    m.setApp(app);
+    m.setApp({ ...app, name: 'other' });
+    m.recordDriftCorrection(app.namespace, 'other');
+    m.clearApps();
+    const text = await m.render();
+    for (const metric of ['trueup_app_info', 'trueup_app_sync_total', 'trueup_drift_corrections_total']) {
+      assert.deepEqual(samples(text, metric), [], metric);
+    }
+  });
+
   it('starts sync counters of a new app at zero for every phase, so increase() sees the first failure', async () => {
     const m = createMetrics({ processMetrics: false });
     m.setApp(app);

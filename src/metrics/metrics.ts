@@ -54,6 +54,8 @@ export interface Metrics {
   setApp(app: AppInfo): void;
   /** Removes every per-app series of a deleted Application. */
   deleteApp(namespace: string, name: string): void;
+  /** Removes every per-app series (a replica that stops leading reports no apps). */
+  clearApps(): void;
   recordSync(namespace: string, name: string, phase: SyncPhase): void;
   observeReconcile(seconds: number, result: 'success' | 'error'): void;
   recordDriftCorrection(namespace: string, name: string, objects?: number): void;
@@ -194,6 +196,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const appSeries = new Map<string, Record<AppInfoLabel, string>>();
   const appKey = (namespace: string, name: string) => `${namespace}/${name}`;
 
+  const deleteApp = (namespace: string, name: string): void => {
+    const key = appKey(namespace, name);
+    const previous = appSeries.get(key);
+    if (previous) appInfo.remove(previous);
+    appSeries.delete(key);
+    for (const phase of PHASES) syncTotal.remove({ namespace, name, phase });
+    driftCorrections.remove({ namespace, name });
+  };
+
   return {
     registry,
     contentType: registry.contentType,
@@ -221,13 +232,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       appInfo.set(labels, 1);
       appSeries.set(key, labels);
     },
-    deleteApp(namespace, name) {
-      const key = appKey(namespace, name);
-      const previous = appSeries.get(key);
-      if (previous) appInfo.remove(previous);
-      appSeries.delete(key);
-      for (const phase of PHASES) syncTotal.remove({ namespace, name, phase });
-      driftCorrections.remove({ namespace, name });
+    deleteApp,
+    clearApps() {
+      for (const labels of [...appSeries.values()]) deleteApp(labels.namespace, labels.name);
     },
     recordSync(namespace, name, phase) {
       syncTotal.inc({ namespace, name, phase });
