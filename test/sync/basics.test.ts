@@ -1,0 +1,89 @@
+/**
+ * The sync engine against the real API server: create, no-change (zero writes, zero dry-runs),
+ * drift by kubectl restored, prune, Prune=false, empty render.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Annotation } from '../../src/api/application.js';
+import { dryRunsIn, writesIn } from '../../src/kube/index.js';
+import { actions, configMap, deployment, eventually, harness } from './harness.js';
+
+test('first sync creates; a second sync with nothing changed makes zero writes and zero dry-runs', async () => {
+  const h = await harness('sync-basic');
+  const objects = [configMap('settings', { a: '1' }), deployment('web', { replicas: 2 })];
+  const first = await h.run(objects);
+  assert.equal(first.phase, 'Succeeded', first.message);
+  assert.deepEqual(actions(first), { 'ConfigMap/settings': 'created', 'Deployment/web': 'created' });
+  const cm = await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'settings' });
+  assert.equal(cm?.metadata.annotations?.[Annotation.TrackingId], `${h.ns}/app:/ConfigMap:${h.ns}/settings`);
+  const rv = cm?.metadata.resourceVersion;
+
+  const before = h.client.counter.snapshot();
+  const second = await h.run(objects);
+  const used = h.client.counter.since(before);
+  assert.equal(second.phase, 'Succeeded', second.message);
+  assert.deepEqual(actions(second), { 'ConfigMap/settings': 'unchanged', 'Deployment/web': 'unchanged' });
+  assert.equal(writesIn(used), 0, JSON.stringify(used));
+  assert.equal(dryRunsIn(used), 0, JSON.stringify(used));
+  const cm2 = await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'settings' });
+  assert.equal(cm2?.metadata.resourceVersion, rv, 'an unchanged object is not written');
+});
+
+test('a fresh engine (no cache) decides by dry-run and still writes nothing when in sync', async () => {
+  const h = await harness('sync-nocache');
+  const objects = [configMap('settings', { a: '1' })];
+  await h.run(objects);
+  h.cache.clear();
+  const before = h.client.counter.snapshot();
+  const again = await h.run(objects);
+  const used = h.client.counter.since(before);
+  assert.deepEqual(actions(again), { 'ConfigMap/settings': 'unchanged' });
+  assert.equal(writesIn(used), 0);
+  assert.equal(used.dryRunApply, 1);
+});
+
+test('kubectl scale and kubectl edit are restored by the next sync', async () => {
+  const h = await harness('sync-drift');
+  const objects = [deployment('web', { replicas: 2 }), configMap('settings', { level: 'info' })];
+  assert.equal((await h.run(objects)).phase, 'Succeeded');
+  await h.kubectl('-n', h.ns, 'scale', 'deployment/web', '--replicas=5');
+  await h.kubectl('-n', h.ns, 'patch', 'configmap/settings', '--type=merge', '-p', '{"data":{"level":"debug"}}');
+  const result = await h.run(objects);
+  assert.equal(result.phase, 'Succeeded', result.message);
+  assert.deepEqual(actions(result), { 'ConfigMap/settings': 'configured', 'Deployment/web': 'configured' });
+  const d = await h.client.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: h.ns, name: 'web' });
+  assert.equal((d?.spec as { replicas: number }).replicas, 2);
+  const cm = await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'settings' });
+  assert.deepEqual(cm?.data, { level: 'info' });
+  const diff = result.resources.find((r) => r.ref.kind === 'ConfigMap')?.diff;
+  assert.equal((diff?.before?.data as Record<string, string>).level, 'debug');
+});
+
+test('prune removes what left Git, keeps Prune=false, and an empty render prunes nothing', async () => {
+  const h = await harness('sync-prune');
+  const keep = configMap('keep', { a: '1' }, { [Annotation.SyncOptions]: 'Prune=false' });
+  const first = await h.run([configMap('a', { x: '1' }), configMap('b', { x: '2' }), keep]);
+  assert.equal(first.phase, 'Succeeded', first.message);
+
+  const empty = await h.run([]);
+  assert.equal(empty.phase, 'Failed');
+  assert.match(empty.message, /empty/);
+  for (const name of ['a', 'b', 'keep']) {
+    assert.ok(await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name }), `${name} still there`);
+  }
+
+  const second = await h.run([configMap('a', { x: '1' })]);
+  assert.equal(second.phase, 'Succeeded', second.message);
+  assert.deepEqual(actions(second), { 'ConfigMap/a': 'unchanged', 'ConfigMap/b': 'pruned', 'ConfigMap/keep': 'skipped' });
+  await eventually('b to be deleted', async () => !(await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'b' })));
+  assert.ok(await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'keep' }));
+  assert.deepEqual(
+    h.inventory.entries?.map((e) => e.name),
+    ['a', 'keep'],
+    'the Prune=false object stays in the inventory',
+  );
+
+  const noPrune = await h.run([], { allowEmpty: true, prune: false });
+  assert.equal(noPrune.phase, 'Succeeded');
+  assert.ok(await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'a' }), 'prune off: kept');
+});
