@@ -47,7 +47,15 @@ test('kubectl scale and kubectl edit are restored by the next sync', async () =>
   const objects = [deployment('web', { replicas: 2 }), configMap('settings', { level: 'info' })];
   assert.equal((await h.run(objects)).phase, 'Succeeded');
   await h.kubectl('-n', h.ns, 'scale', 'deployment/web', '--replicas=5');
-  await h.kubectl('-n', h.ns, 'patch', 'configmap/settings', '--type=merge', '-p', '{"data":{"level":"debug"}}');
+  await h.kubectl(
+    '-n',
+    h.ns,
+    'patch',
+    'configmap/settings',
+    '--type=merge',
+    '-p',
+    '{"data":{"level":"debug"}}',
+  );
   const result = await h.run(objects);
   assert.equal(result.phase, 'Succeeded', result.message);
   assert.deepEqual(actions(result), { 'ConfigMap/settings': 'configured', 'Deployment/web': 'configured' });
@@ -69,13 +77,23 @@ test('prune removes what left Git, keeps Prune=false, and an empty render prunes
   assert.equal(empty.phase, 'Failed');
   assert.match(empty.message, /empty/);
   for (const name of ['a', 'b', 'keep']) {
-    assert.ok(await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name }), `${name} still there`);
+    assert.ok(
+      await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name }),
+      `${name} still there`,
+    );
   }
 
   const second = await h.run([configMap('a', { x: '1' })]);
   assert.equal(second.phase, 'Succeeded', second.message);
-  assert.deepEqual(actions(second), { 'ConfigMap/a': 'unchanged', 'ConfigMap/b': 'pruned', 'ConfigMap/keep': 'skipped' });
-  await eventually('b to be deleted', async () => !(await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'b' })));
+  assert.deepEqual(actions(second), {
+    'ConfigMap/a': 'unchanged',
+    'ConfigMap/b': 'pruned',
+    'ConfigMap/keep': 'skipped',
+  });
+  await eventually(
+    'b to be deleted',
+    async () => !(await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'b' })),
+  );
   assert.ok(await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'keep' }));
   assert.deepEqual(
     h.inventory.entries?.map((e) => e.name),
@@ -85,5 +103,8 @@ test('prune removes what left Git, keeps Prune=false, and an empty render prunes
 
   const noPrune = await h.run([], { allowEmpty: true, prune: false });
   assert.equal(noPrune.phase, 'Succeeded');
-  assert.ok(await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'a' }), 'prune off: kept');
+  assert.ok(
+    await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'a' }),
+    'prune off: kept',
+  );
 });

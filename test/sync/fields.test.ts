@@ -26,11 +26,14 @@ test('ignoreDifferences jsonPointers: a scaled replicas field is not drift and i
   assert.equal(replicasOf(await h.client.get(addr)), 4);
 
   // A real change elsewhere is applied, and still leaves replicas alone.
-  const changed = await h.run([deployment('web', { replicas: 2, image: 'registry.example/app:2' })], { ignoreDifferences });
+  const changed = await h.run([deployment('web', { replicas: 2, image: 'registry.example/app:2' })], {
+    ignoreDifferences,
+  });
   assert.deepEqual(actions(changed), { 'Deployment/web': 'configured' });
   const live = await h.client.get(addr);
   assert.equal(replicasOf(live), 4);
-  const image = (live?.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]?.image;
+  const image = (live?.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec
+    .containers[0]?.image;
   assert.equal(image, 'registry.example/app:2');
 });
 
@@ -44,10 +47,17 @@ test('ignoreDifferences managedFieldsManagers: the HPA controller owns replicas 
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
       minReplicas: 3,
       maxReplicas: 5,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } },
+        },
+      ],
     },
   };
-  const ignoreDifferences = [{ group: 'apps', kind: 'Deployment', managedFieldsManagers: ['kube-controller-manager'] }];
+  const ignoreDifferences = [
+    { group: 'apps', kind: 'Deployment', managedFieldsManagers: ['kube-controller-manager'] },
+  ];
   const objects = [deployment('web', { replicas: 1 }), hpa];
   assert.equal((await h.run(objects, { ignoreDifferences })).phase, 'Succeeded');
   const addr = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: h.ns, name: 'web' };
@@ -75,13 +85,18 @@ test('an immutable selector change fails naming the object, and Force=true delet
   const addr = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: h.ns, name: 'web' };
   const uidBefore = (await h.client.get(addr))?.metadata.uid;
 
-  const forced = deployment('web', { labels: { app: 'web', tier: 'front' }, annotations: { [Annotation.SyncOptions]: 'Force=true' } });
+  const forced = deployment('web', {
+    labels: { app: 'web', tier: 'front' },
+    annotations: { [Annotation.SyncOptions]: 'Force=true' },
+  });
   const ok = await h.run([forced]);
   assert.equal(ok.phase, 'Succeeded', ok.message);
   assert.match(ok.resources.find((x) => x.ref.name === 'web')?.message ?? '', /recreated/);
   const live = await h.client.get(addr);
   assert.notEqual(live?.metadata.uid, uidBefore);
-  assert.deepEqual((live?.spec as { selector: unknown }).selector, { matchLabels: { app: 'web', tier: 'front' } });
+  assert.deepEqual((live?.spec as { selector: unknown }).selector, {
+    matchLabels: { app: 'web', tier: 'front' },
+  });
 });
 
 test('Replace=true replaces the object with PUT', async () => {

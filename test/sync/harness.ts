@@ -2,7 +2,13 @@
 import { after } from 'node:test';
 import type { KubeObject } from '../../src/api/object.js';
 import { type ClosableClusterClient, createClusterClient } from '../../src/kube/index.js';
-import { MemoryInventory, type SyncRequest, type SyncResult, sync, VerdictCache } from '../../src/sync/index.js';
+import {
+  MemoryInventory,
+  type SyncRequest,
+  type SyncResult,
+  sync,
+  VerdictCache,
+} from '../../src/sync/index.js';
 import { testCluster, testNamespace } from '../support/cluster.js';
 import { kubectl } from '../support/kubectl.js';
 
@@ -38,13 +44,27 @@ export async function harness(prefix: string): Promise<Harness> {
   };
 }
 
-export function configMap(name: string, data: Record<string, string>, annotations?: Record<string, string>): KubeObject {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...(annotations ? { annotations } : {}) }, data };
+export function configMap(
+  name: string,
+  data: Record<string, string>,
+  annotations?: Record<string, string>,
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, ...(annotations ? { annotations } : {}) },
+    data,
+  };
 }
 
 export function deployment(
   name: string,
-  opts: { replicas?: number; image?: string; labels?: Record<string, string>; annotations?: Record<string, string> } = {},
+  opts: {
+    replicas?: number;
+    image?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  } = {},
 ): KubeObject {
   const labels = opts.labels ?? { app: name };
   const spec: Record<string, unknown> = {
@@ -66,12 +86,17 @@ export function deployment(
 /** `action` of each resource by `Kind/name`, for compact assertions. */
 export function actions(result: SyncResult): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const r of result.resources) out[`${r.hook ? `${r.hook}:` : ''}${r.ref.kind}/${r.ref.name}`] = r.action;
+  for (const r of result.resources)
+    out[`${r.hook ? `${r.hook}:` : ''}${r.ref.kind}/${r.ref.name}`] = r.action;
   return out;
 }
 
 /** Polls `check` until it returns true (or throws after `timeoutMs`, naming `what`). */
-export async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+export async function eventually(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -1,0 +1,112 @@
+/**
+ * Order: a CRD and its custom resources in one sync; sync waves; hooks by phase; a dry run
+ * that writes nothing.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Annotation } from '../../src/api/application.js';
+import type { KubeObject } from '../../src/api/object.js';
+import { uniqueName } from '../support/cluster.js';
+import { actions, configMap, harness } from './harness.js';
+
+function crd(group: string): KubeObject {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `widgets.${group}` },
+    spec: {
+      group,
+      scope: 'Namespaced',
+      names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
+test('a CRD and its custom resource in one sync: the CRD is established first', async () => {
+  const h = await harness('sync-crd');
+  const group = `${uniqueName('g')}.example.com`;
+  const widget: KubeObject = {
+    apiVersion: `${group}/v1`,
+    kind: 'Widget',
+    metadata: { name: 'w1' },
+    spec: { size: 3 },
+  };
+  // The custom resource comes first in the render; order is the engine's job.
+  const r = await h.run([widget, crd(group)]);
+  assert.equal(r.phase, 'Succeeded', r.message);
+  assert.deepEqual(actions(r), {
+    [`CustomResourceDefinition/widgets.${group}`]: 'created',
+    'Widget/w1': 'created',
+  });
+  const live = await h.client.get({ apiVersion: `${group}/v1`, kind: 'Widget', namespace: h.ns, name: 'w1' });
+  assert.deepEqual(live?.spec, { size: 3 });
+  const again = await h.run([widget, crd(group)]);
+  assert.equal(again.changed, false, JSON.stringify(actions(again)));
+  await h.client.delete({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    name: `widgets.${group}`,
+  });
+});
+
+const rv = (o: KubeObject | undefined) => Number(o?.metadata.resourceVersion);
+
+test('sync waves apply in order and hooks run in their phases', async () => {
+  const h = await harness('sync-waves');
+  const wave = (n: number) => ({ [Annotation.SyncWave]: String(n) });
+  const hook = (phase: string) => ({ [Annotation.Hook]: phase });
+  const objects = [
+    configMap('late', { a: '1' }, wave(5)),
+    configMap('early', { a: '1' }, wave(-1)),
+    configMap('middle', { a: '1' }),
+    configMap('post', { a: '1' }, hook('PostSync')),
+    configMap('pre', { a: '1' }, hook('PreSync')),
+    configMap('skipped', { a: '1' }, hook('Skip')),
+  ];
+  const r = await h.run(objects);
+  assert.equal(r.phase, 'Succeeded', r.message);
+  const get = (name: string) => h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name });
+  const [pre, early, middle, late, post] = await Promise.all(
+    ['pre', 'early', 'middle', 'late', 'post'].map(get),
+  );
+  assert.ok(rv(pre) < rv(early) && rv(early) < rv(middle) && rv(middle) < rv(late) && rv(late) < rv(post));
+  assert.equal(await get('skipped'), undefined, 'Skip hooks are not applied');
+  assert.deepEqual(
+    r.resources.map((x) => `${x.hook ?? 'sync'}:${x.ref.name}`),
+    ['PreSync:pre', 'sync:early', 'sync:middle', 'sync:late', 'PostSync:post'],
+  );
+  assert.deepEqual(
+    h.inventory.entries?.map((e) => e.name),
+    ['early', 'late', 'middle'],
+    'hooks are not in the inventory',
+  );
+});
+
+test('a dry run plans without writing', async () => {
+  const h = await harness('sync-dry');
+  await h.run([configMap('a', { x: '1' }), configMap('b', { x: '1' })]);
+  const before = h.client.counter.snapshot();
+  const r = await h.run([configMap('a', { x: '2' }), configMap('c', { x: '1' })], { dryRun: true });
+  const used = h.client.counter.since(before);
+  assert.equal(r.phase, 'Succeeded', r.message);
+  assert.deepEqual(actions(r), {
+    'ConfigMap/a': 'configured',
+    'ConfigMap/b': 'pruned',
+    'ConfigMap/c': 'created',
+  });
+  assert.equal(used.apply + used.create + used.delete + used.replace, 0);
+  assert.ok(await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'b' }));
+});
