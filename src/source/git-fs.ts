@@ -43,11 +43,50 @@ export interface GitFsOptions {
   assertOpen?: () => void;
   /** Writes in progress are added here, so the caller can wait for them before cleaning up. */
   pending?: Set<Promise<unknown>>;
+  /**
+   * The repository holds packs only (ours do: fetches write no loose objects). Lookups of loose
+   * objects, which isomorphic-git tries first for every object, fail at once without a syscall,
+   * and the pack directory listing is cached until `invalidate()`.
+   */
+  packedOnly?: boolean;
 }
 
+/** The fs of a cached repository, with its read caches. */
+export interface CachedGitFs extends GitFs {
+  /** Forget cached directory listings (after packs were added). */
+  invalidate(): void;
+}
+
+const looseObject = /[\\/]objects[\\/][0-9a-f]{2}[\\/][0-9a-f]{38}$/;
+const packDir = /[\\/]objects[\\/]pack$/;
+/** One shared, stack-less ENOENT: cheap to throw for the thousands of loose-object misses. */
+const noSuchObject = Object.assign(Object.create(Error.prototype) as Error, {
+  code: 'ENOENT',
+  message: 'no loose objects in this repository',
+});
+
 /** An fs for isomorphic-git whose every write is atomic (temp file + rename). */
-export function createGitFs(options: GitFsOptions = {}): GitFs {
-  const { stagingDir, gitdir, assertOpen, pending } = options;
+export function createGitFs(options: GitFsOptions = {}): CachedGitFs {
+  const { stagingDir, gitdir, assertOpen, pending, packedOnly } = options;
+  const listings = new Map<string, Promise<string[]>>();
+  const readFile = packedOnly
+    ? ((async (path: string, opts?: unknown) => {
+        if (looseObject.test(path)) throw noSuchObject;
+        return fsp.readFile(path, opts as never);
+      }) as typeof fsp.readFile)
+    : fsp.readFile;
+  const readdir = packedOnly
+    ? ((async (path: string, opts?: unknown) => {
+        if (opts !== undefined || !packDir.test(path)) return fsp.readdir(path, opts as never);
+        let list = listings.get(path);
+        if (!list) {
+          list = fsp.readdir(path);
+          listings.set(path, list);
+          list.catch(() => listings.delete(path));
+        }
+        return [...(await list)];
+      }) as typeof fsp.readdir)
+    : fsp.readdir;
   const track = async <T>(work: () => Promise<T>): Promise<T> => {
     assertOpen?.();
     const p = work();
@@ -65,8 +104,9 @@ export function createGitFs(options: GitFsOptions = {}): GitFs {
     return join(stagingDir, rel);
   };
   return {
+    invalidate: () => listings.clear(),
     promises: {
-      readFile: fsp.readFile,
+      readFile,
       writeFile: (path, data) =>
         track(async () => {
           const target = redirect(path);
@@ -74,7 +114,7 @@ export function createGitFs(options: GitFsOptions = {}): GitFs {
           await writeFileAtomic(target, data);
         }),
       unlink: (path) => track(() => fsp.unlink(path)),
-      readdir: fsp.readdir,
+      readdir,
       mkdir: fsp.mkdir,
       rmdir: fsp.rmdir,
       stat: fsp.stat,

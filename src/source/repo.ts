@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import git from 'isomorphic-git';
 import { isTrueupError, type TrueupError } from '../api/errors.js';
 import { SourceErrorCode, sourceError } from './errors.js';
-import { createGitFs, type GitFs, listFiles, writeFileAtomic } from './git-fs.js';
+import { type CachedGitFs, createGitFs, listFiles, writeFileAtomic } from './git-fs.js';
 import type { ObjectReader } from './git-tree.js';
 import { type Advertisement, type HttpClient, HttpOperation } from './http.js';
 import type { RefSnapshot } from './revision.js';
@@ -65,7 +65,7 @@ export function gitFailure(repo: string, what: string, err: unknown, op?: HttpOp
 export class RepoStore {
   readonly dir: string;
   readonly gitdir: string;
-  readonly fs: GitFs = createGitFs();
+  readonly fs: CachedGitFs = createGitFs({ packedOnly: true });
 
   constructor(
     readonly cacheDir: string,
@@ -224,6 +224,7 @@ export class RepoStore {
       }
       if (op.error) throw op.error;
       await this.publishStaged(staging);
+      this.fs.invalidate();
     } catch (err) {
       throw gitFailure(this.display, 'fetching', err, op);
     } finally {
