@@ -1,0 +1,142 @@
+/**
+ * deploy/ installs on a real control plane: trueup renders it with its own Kustomize engine
+ * (the same objects as `kubectl kustomize`), applies it with its own sync engine, and the API
+ * server accepts every object. The Prometheus Operator's CRDs come from a minimal fixture. The
+ * least-privilege overlay is checked by server-side dry run. The Deployment's pod template
+ * passes the namespace's `restricted` Pod Security admission (the ReplicaSet creates its pods).
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import yaml from 'js-yaml';
+import type { KubeObject } from '../../src/api/object.js';
+import { createClusterClient } from '../../src/kube/index.js';
+import { DiskTree } from '../../src/render/disk-tree.js';
+import { renderTree } from '../../src/render/index.js';
+import { MemoryInventory, ResultAction, sync } from '../../src/sync/index.js';
+import { testCluster } from '../support/cluster.js';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..');
+const { kubeConfig } = await testCluster();
+const client = await createClusterClient(kubeConfig);
+after(() => client.close());
+
+const idOf = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+
+async function kubectlKustomize(dir: string): Promise<KubeObject[]> {
+  const { stdout } = await run('kubectl', ['kustomize', join(ROOT, dir)], { maxBuffer: 32 * 1024 * 1024 });
+  return yaml.loadAll(stdout) as KubeObject[];
+}
+
+async function render(dir: string): Promise<KubeObject[]> {
+  return renderTree(new DiskTree(ROOT), dir);
+}
+
+describe('deploy/ on the control plane', () => {
+  it('renders with trueup to the same objects as kubectl kustomize (base and namespaced overlay)', async () => {
+    for (const dir of ['deploy', 'deploy/overlays/namespaced']) {
+      const ours = (await render(dir)).map(idOf).sort();
+      const theirs = (await kubectlKustomize(dir)).map(idOf).sort();
+      assert.deepEqual(ours, theirs, dir);
+    }
+  });
+
+  it('is accepted object by object when trueup syncs it, with the monitoring CRDs installed', async () => {
+    const crds = yaml.loadAll(
+      await readFile(join(import.meta.dirname, 'fixtures', 'monitoring-crds.yaml'), 'utf8'),
+    ) as KubeObject[];
+    const monitoring = await sync(
+      {
+        app: { namespace: 'default', name: 'monitoring-crds' },
+        destinationNamespace: 'default',
+        objects: crds,
+      },
+      { client, inventory: new MemoryInventory(), healthTimeoutMs: 60_000 },
+    );
+    assert.equal(monitoring.phase, 'Succeeded', monitoring.message);
+
+    const objects = await render('deploy');
+    const kinds = new Set(objects.map((o) => o.kind));
+    for (const kind of [
+      'Namespace',
+      'CustomResourceDefinition',
+      'ServiceAccount',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'Role',
+      'RoleBinding',
+      'Deployment',
+      'Service',
+      'ServiceMonitor',
+      'PrometheusRule',
+      'ConfigMap',
+    ]) {
+      assert.ok(kinds.has(kind), `deploy/ has no ${kind}`);
+    }
+    const result = await sync(
+      {
+        app: { namespace: 'trueup-system', name: 'trueup-install' },
+        destinationNamespace: 'trueup-system',
+        objects,
+      },
+      { client, inventory: new MemoryInventory(), healthTimeoutMs: 60_000 },
+    );
+    const failures = result.resources.filter((r) => r.action === ResultAction.Failed);
+    assert.deepEqual(
+      failures.map((f) => `${f.ref.kind} ${f.ref.name}: ${f.message}`),
+      [],
+    );
+    for (const o of objects) {
+      const live = await client.get({
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        name: o.metadata.name ?? '',
+        ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+      });
+      assert.ok(live, `${idOf(o)} is not in the cluster after the sync`);
+    }
+  });
+
+  it('runs its pod template under the restricted Pod Security level (the ReplicaSet creates pods)', async () => {
+    let pods: KubeObject[] = [];
+    let events: string[] = [];
+    for (let i = 0; i < 120 && pods.length === 0; i++) {
+      pods = (
+        await client.list('v1', 'Pod', {
+          namespace: 'trueup-system',
+          labelSelector: 'app.kubernetes.io/name=trueup-controller',
+        })
+      ).items;
+      if (pods.length === 0) await new Promise((r) => setTimeout(r, 500));
+    }
+    if (pods.length === 0) {
+      events = (await client.list('v1', 'Event', { namespace: 'trueup-system' })).items.map((e) =>
+        String((e as { message?: unknown }).message),
+      );
+    }
+    assert.ok(pods.length > 0, `no controller pod was created: ${events.join('; ')}`);
+  });
+
+  it('accepts the least-privilege overlay (server-side dry run)', async () => {
+    const objects = await render('deploy/overlays/namespaced');
+    assert.ok(!objects.some((o) => o.kind === 'ClusterRoleBinding'), 'the overlay still binds a ClusterRole');
+    const result = await sync(
+      {
+        app: { namespace: 'trueup-system', name: 'trueup-install-namespaced' },
+        destinationNamespace: 'trueup-system',
+        objects,
+        dryRun: true,
+      },
+      { client, inventory: new MemoryInventory(), healthTimeoutMs: 60_000 },
+    );
+    const failures = result.resources.filter((r) => r.action === ResultAction.Failed);
+    assert.deepEqual(
+      failures.map((f) => `${f.ref.kind} ${f.ref.name}: ${f.message}`),
+      [],
+    );
+  });
+});
