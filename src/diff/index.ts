@@ -11,4 +11,4 @@ export {
 export { MASK_AFTER, MASK_BEFORE, MASK_SAME, maskSecretPair } from './mask.js';
 export { canonicalJson, cloneJson, jsonEqual, normalize } from './normalize.js';
 export { formatPointer, getAt, parsePointer, removeAll, setAt } from './pointer.js';
-export { diffText, type ObjectDiff, objectDiffText } from './text.js';
+export { diffText, maskedObjectDiff, type ObjectDiff, objectDiffText } from './text.js';

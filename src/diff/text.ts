@@ -5,6 +5,7 @@
 import { createTwoFilesPatch } from 'diff';
 import yaml from 'js-yaml';
 import type { JsonObject, ObjectRef } from '../api/object.js';
+import { maskSecretPair } from './mask.js';
 
 export interface ObjectDiff {
   ref: ObjectRef;
@@ -38,4 +39,13 @@ export function objectDiffText(d: ObjectDiff): string {
 
 export function diffText(diffs: readonly ObjectDiff[]): string {
   return diffs.map(objectDiffText).filter(Boolean).join('');
+}
+
+/** An ObjectDiff with Secret values masked on both sides. */
+export function maskedObjectDiff(ref: ObjectRef, before?: JsonObject, after?: JsonObject): ObjectDiff {
+  const [b, a] = maskSecretPair(before, after);
+  const d: ObjectDiff = { ref };
+  if (b) d.before = b;
+  if (a) d.after = a;
+  return d;
 }

@@ -7,6 +7,7 @@ import { errorMessage } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import { ignoredPointers, respectIgnored } from '../diff/ignore.js';
 import { normalize } from '../diff/normalize.js';
+import { maskedObjectDiff } from '../diff/text.js';
 import { isImmutableFieldError } from '../kube/errors.js';
 import { PropagationPolicy } from '../kube/types.js';
 import type { PlanContext } from './plan.js';
@@ -24,7 +25,8 @@ function resultOf(item: Item, action: ResultAction, message: string): ResourceRe
     wave: item.wave,
   };
   if (item.hook) r.hook = item.hook;
-  if (action === ResultAction.Created) r.diff = { ref: item.ref, after: normalize(item.desired) };
+  if (action === ResultAction.Created)
+    r.diff = maskedObjectDiff(item.ref, undefined, normalize(item.desired));
   else if (item.comparison && action === ResultAction.Configured) {
     r.diff = { ref: item.ref, before: item.comparison.before, after: item.comparison.after };
   }

@@ -7,6 +7,7 @@
 import { errorMessage } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import { normalize } from '../diff/normalize.js';
+import { maskedObjectDiff } from '../diff/text.js';
 import type { ObjectAddress } from '../kube/types.js';
 import { applyItem } from './apply.js';
 import { VerdictCache } from './cache.js';
@@ -67,7 +68,7 @@ function plannedResult(item: Item, dryRun: boolean): ResourceResult {
     case Verdict.Create:
       return {
         ...staticResult(item, ResultAction.Created, dryRun ? 'would be created' : 'created'),
-        diff: { ref: item.ref, after: normalize(item.desired) },
+        diff: maskedObjectDiff(item.ref, undefined, normalize(item.desired)),
       };
     default: {
       const r = staticResult(

@@ -5,6 +5,7 @@
 import { errorMessage } from '../api/errors.js';
 import { describeRef, groupOf, type KubeObject, type ObjectRef } from '../api/object.js';
 import { normalize } from '../diff/normalize.js';
+import { maskedObjectDiff } from '../diff/text.js';
 import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';
 import type { ClusterClient, ObjectAddress } from '../kube/types.js';
 import { entryKey, type InventoryEntry } from './inventory.js';
@@ -122,7 +123,7 @@ export async function executePrune(
   const results: ResourceResult[] = [];
   for (const c of pruneOrder(cands.filter((x) => x.decision === PruneDecision.Prune))) {
     const base = { ref: c.ref, apiVersion: c.entry.apiVersion, wave: c.wave };
-    const diff = c.live ? { ref: c.ref, before: normalize(c.live) } : undefined;
+    const diff = c.live ? maskedObjectDiff(c.ref, normalize(c.live)) : undefined;
     try {
       const uid = c.live?.metadata.uid;
       if (!dryRun) {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { registerRender } from './render.js';
+import { registerSync } from './sync.js';
 
 /**
  * A command registers its options on the program; its action imports the implementation
@@ -8,4 +9,4 @@ import { registerRender } from './render.js';
  */
 export type RegisterCommand = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
-export const commands: RegisterCommand[] = [registerRender];
+export const commands: RegisterCommand[] = [registerRender, registerSync];

@@ -1,0 +1,115 @@
+/** `trueup diff` and `trueup sync`: render a local directory and run the sync engine on it. */
+import { realpath } from 'node:fs/promises';
+import { basename, relative, resolve, sep } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { TrueupError } from '../api/errors.js';
+import { describeRef, type KubeObject } from '../api/object.js';
+import { diffText } from '../diff/text.js';
+import { createClusterClient } from '../kube/client.js';
+import { DiskTree, defaultRoot } from '../render/disk-tree.js';
+import { renderTree } from '../render/index.js';
+import { sync } from '../sync/engine.js';
+import { ConfigMapInventory } from '../sync/inventory.js';
+import type { SyncResult } from '../sync/types.js';
+import type { ClusterCommandOptions } from './commands/sync.js';
+import { type CliIO, ExitCode } from './io.js';
+
+async function renderDir(dir: string, root?: string): Promise<KubeObject[]> {
+  const top = root ? resolve(root) : await defaultRoot(dir);
+  let target: string;
+  try {
+    target = await realpath(resolve(dir));
+  } catch (err) {
+    throw new TrueupError('RENDER_FILE_MISSING', `${dir}: no such directory`, { cause: err });
+  }
+  const rel = relative(await realpath(top), target);
+  if (rel.startsWith('..'))
+    throw new TrueupError('RENDER_OUTSIDE_ROOT', `${dir}: not inside the render root ${top}`);
+  return renderTree(new DiskTree(top), rel.split(sep).join('/'));
+}
+
+function kubeConfigFor(opts: ClusterCommandOptions): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
+    else kc.loadFromDefault();
+  } catch (err) {
+    throw new TrueupError(
+      'KubeConfigInvalid',
+      `kubeconfig ${opts.kubeconfig ?? '(default)'}: ${String(err)}`,
+      { cause: err },
+    );
+  }
+  if (opts.context) kc.setCurrentContext(opts.context);
+  if (!kc.getCurrentCluster()) throw new TrueupError('KubeConfigInvalid', 'kubeconfig: no current cluster');
+  return kc;
+}
+
+async function run(dir: string, opts: ClusterCommandOptions, dryRun: boolean): Promise<SyncResult> {
+  // A failed render throws here: nothing is applied and nothing is pruned.
+  const objects = await renderDir(dir, opts.root);
+  const client = await createClusterClient(kubeConfigFor(opts));
+  try {
+    const app = { namespace: opts.namespace, name: opts.app ?? basename(resolve(dir)) };
+    const timeout = Number(opts.timeout ?? '300');
+    return await sync(
+      {
+        app,
+        destinationNamespace: opts.namespace,
+        objects,
+        syncOptions: opts.syncOption ?? [],
+        prune: opts.prune === true,
+        allowEmpty: opts.allowEmpty === true,
+        dryRun,
+      },
+      {
+        client,
+        inventory: new ConfigMapInventory(client, opts.namespace, app.name),
+        healthTimeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 300) * 1000,
+      },
+    );
+  } finally {
+    client.close();
+  }
+}
+
+export async function runDiff(
+  dir: string,
+  opts: ClusterCommandOptions & { json?: boolean },
+  io: CliIO,
+): Promise<number> {
+  const result = await run(dir, opts, true);
+  const diffs = result.resources.flatMap((r) => (r.diff ? [r.diff] : []));
+  if (opts.json) {
+    const fastJsonPatch = (await import('fast-json-patch')).default;
+    const out = diffs.map((d) => ({
+      object: describeRef(d.ref),
+      operation: d.before && d.after ? 'update' : d.after ? 'create' : 'delete',
+      patch: fastJsonPatch.compare(d.before ?? {}, d.after ?? {}),
+    }));
+    io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+  } else {
+    io.stdout(diffText(diffs));
+  }
+  for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
+  for (const r of result.resources) if (r.action === 'failed') io.stderr(`error: ${r.message}\n`);
+  if (result.phase === 'Failed') return ExitCode.Failure;
+  return diffs.length > 0 ? ExitCode.Differs : ExitCode.Ok;
+}
+
+export async function runSync(dir: string, opts: ClusterCommandOptions, io: CliIO): Promise<number> {
+  const result = await run(dir, opts, opts.dryRun === true);
+  for (const r of result.resources) {
+    const what = `${r.hook ? `${r.hook} hook ` : ''}${describeRef(r.ref)}`;
+    const detail =
+      r.action === 'unchanged' || !r.message
+        ? ''
+        : r.message.startsWith(describeRef(r.ref))
+          ? r.message.slice(describeRef(r.ref).length)
+          : `: ${r.message}`;
+    io.stdout(`${r.action.padEnd(10)} ${what}${detail}\n`);
+  }
+  for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
+  io.stdout(`${result.phase}: ${result.message}\n`);
+  return result.phase === 'Failed' ? ExitCode.Failure : ExitCode.Ok;
+}
