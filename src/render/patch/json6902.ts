@@ -1,14 +1,156 @@
-/** RFC 6902 JSON patch as Kustomize applies it. */
-import fjp from 'fast-json-patch';
+/**
+ * RFC 6902 JSON patch as Kustomize v5.5 applies it (evanphx/json-patch), checked against
+ * `kubectl kustomize`: `add` needs the parent to exist and replaces an existing key; `replace`
+ * of a missing object key adds it; `remove` of a missing path fails; `-` appends on `add` only;
+ * `test` compares deeply; unknown ops fail. Own implementation (fast-json-patch refuses a
+ * `replace` of a missing key, which Kustomize accepts).
+ */
+import { isDeepStrictEqual } from 'node:util';
 import { TrueupError } from '../../api/errors.js';
-import type { JsonValue, KubeObject } from '../../api/object.js';
+import type { JsonObject, JsonValue, KubeObject } from '../../api/object.js';
+import { copy, isMap } from './strategic-merge.js';
 
-/** RFC 6902 ops as Kustomize applies them; errors name `where` and the failing op. */
-export function applyJson6902(target: KubeObject, ops: readonly JsonValue[], where: string): KubeObject {
-  try {
-    const doc = structuredClone(target);
-    return fjp.applyPatch(doc, ops as unknown as fjp.Operation[], true, true).newDocument;
-  } catch (err) {
-    throw new TrueupError('RENDER_PATCH_FAILED', `${where}: ${(err as Error).message}`, { cause: err });
+class OpError extends Error {}
+
+function parsePointer(path: string): string[] {
+  if (path === '') return [];
+  if (!path.startsWith('/')) throw new OpError(`invalid JSON pointer ${JSON.stringify(path)}`);
+  return path
+    .slice(1)
+    .split('/')
+    .map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+type Container = JsonObject | JsonValue[];
+
+/** The container holding the last token of `tokens`, and that token. */
+function locate(doc: JsonValue, tokens: string[], path: string): [Container, string] {
+  let cur: JsonValue = doc;
+  for (let i = 0; i < tokens.length - 1; i++) {
+    const t = tokens[i] as string;
+    let next: JsonValue | undefined;
+    if (Array.isArray(cur)) next = /^(0|[1-9][0-9]*)$/.test(t) ? cur[Number(t)] : undefined;
+    else if (isMap(cur)) next = Object.hasOwn(cur, t) ? cur[t] : undefined;
+    if (next === undefined || next === null || typeof next !== 'object') {
+      throw new OpError(`doc is missing path: ${JSON.stringify(path)}`);
+    }
+    cur = next;
   }
+  if (typeof cur !== 'object' || cur === null)
+    throw new OpError(`doc is missing path: ${JSON.stringify(path)}`);
+  return [cur, tokens[tokens.length - 1] as string];
+}
+
+function arrayIndex(arr: JsonValue[], t: string, allowEnd: boolean): number {
+  if (!/^(0|[1-9][0-9]*)$/.test(t)) throw new OpError(`invalid array index ${JSON.stringify(t)}`);
+  const i = Number(t);
+  if (i > arr.length || (!allowEnd && i === arr.length)) throw new OpError(`invalid index referenced: ${i}`);
+  return i;
+}
+
+function get(doc: JsonValue, path: string): JsonValue {
+  const tokens = parsePointer(path);
+  if (tokens.length === 0) return doc;
+  const [c, t] = locate(doc, tokens, path);
+  if (Array.isArray(c)) return c[arrayIndex(c, t, false)] as JsonValue;
+  if (!Object.hasOwn(c, t)) throw new OpError(`doc is missing path: ${JSON.stringify(path)}`);
+  return c[t] as JsonValue;
+}
+
+function add(doc: JsonValue, path: string, value: JsonValue): JsonValue {
+  const tokens = parsePointer(path);
+  if (tokens.length === 0) return value;
+  const [c, t] = locate(doc, tokens, path);
+  if (Array.isArray(c)) c.splice(t === '-' ? c.length : arrayIndex(c, t, true), 0, value);
+  else c[t] = value;
+  return doc;
+}
+
+function remove(doc: JsonValue, path: string): JsonValue {
+  const tokens = parsePointer(path);
+  if (tokens.length === 0) throw new OpError('cannot remove the whole document');
+  const [c, t] = locate(doc, tokens, path);
+  if (Array.isArray(c)) c.splice(arrayIndex(c, t, false), 1);
+  else {
+    if (!Object.hasOwn(c, t)) throw new OpError(`unable to remove nonexistent key: ${t}: missing value`);
+    delete c[t];
+  }
+  return doc;
+}
+
+function replace(doc: JsonValue, path: string, value: JsonValue): JsonValue {
+  const tokens = parsePointer(path);
+  if (tokens.length === 0) return value;
+  const [c, t] = locate(doc, tokens, path);
+  if (Array.isArray(c)) c[arrayIndex(c, t, false)] = value;
+  else c[t] = value;
+  return doc;
+}
+
+function applyOp(doc: JsonValue, op: JsonObject): JsonValue {
+  const kind = op.op;
+  const path = op.path;
+  if (typeof kind !== 'string') throw new OpError('operation has no "op"');
+  if (typeof path !== 'string') throw new OpError('operation has no "path"');
+  const value = (): JsonValue => {
+    if (!('value' in op)) throw new OpError(`${kind} operation has no "value"`);
+    return copy(op.value as JsonValue);
+  };
+  const from = (): string => {
+    if (typeof op.from !== 'string') throw new OpError(`${kind} operation has no "from"`);
+    return op.from;
+  };
+  switch (kind) {
+    case 'add':
+      return add(doc, path, value());
+    case 'remove':
+      return remove(doc, path);
+    case 'replace':
+      return replace(doc, path, value());
+    case 'move': {
+      const f = from();
+      const v = get(doc, f);
+      return add(remove(doc, f), path, v);
+    }
+    case 'copy':
+      return add(doc, path, copy(get(doc, from())));
+    case 'test': {
+      const expected = 'value' in op ? (op.value as JsonValue) : null;
+      if (!isDeepStrictEqual(get(doc, path), expected)) throw new OpError(`testing value ${path} failed`);
+      return doc;
+    }
+    default:
+      throw new OpError(`unexpected kind: ${kind}`);
+  }
+}
+
+function describe(obj: KubeObject): string {
+  const ns = obj.metadata?.namespace;
+  return `${obj.kind} ${ns ? `${ns}/` : ''}${obj.metadata?.name ?? ''}`;
+}
+
+/** RFC 6902 ops as Kustomize applies them; errors name `where` and the failing op. Returns a new object. */
+export function applyJson6902(target: KubeObject, ops: readonly JsonValue[], where: string): KubeObject {
+  let doc: JsonValue = copy(target as unknown as JsonObject);
+  ops.forEach((op, i) => {
+    const label = isMap(op) ? `${String(op.op)} ${String(op.path)}` : 'not an object';
+    try {
+      if (!isMap(op)) throw new OpError('each operation must be a map');
+      doc = applyOp(doc, op);
+    } catch (err) {
+      if (!(err instanceof OpError)) throw err;
+      throw new TrueupError(
+        'RENDER_PATCH_FAILED',
+        `${where}: JSON patch operation ${i + 1} (${label}) on ${describe(target)}: ${err.message}`,
+        { cause: err },
+      );
+    }
+  });
+  if (!isMap(doc)) {
+    throw new TrueupError(
+      'RENDER_PATCH_FAILED',
+      `${where}: JSON patch turned ${describe(target)} into a non-object`,
+    );
+  }
+  return doc as unknown as KubeObject;
 }

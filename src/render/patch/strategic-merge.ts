@@ -1,28 +1,242 @@
-/** Strategic merge patch as Kustomize v5.5 applies it. */
+/**
+ * Strategic merge patch as Kustomize v5.5 applies it (kyaml's merge2 walker with the list
+ * direction "prepend"), which differs from the API server's strategic merge in several ways:
+ *
+ * - only `$patch: delete|replace|merge` are directives; `$setElementOrder/…`, `$retainKeys`,
+ *   `$deleteFromPrimitiveList/…` are copied into the result as ordinary fields;
+ * - merged lists put the patch's elements first (in patch order), then the target's others;
+ * - a list merges by key only when the kind is built in and the field's OpenAPI patch strategy
+ *   includes `merge`; everything else (custom resources, unknown fields) is replaced whole;
+ * - a field whose value kind differs between target and patch (map vs list vs scalar) is an
+ *   error, except that null in the patch deletes and null in the target is replaced;
+ * - `$patch` inside a list that is replaced whole stays in the output as data.
+ *
+ * Pure: returns a new object and never modifies `target` or `patch`.
+ */
 import { TrueupError } from '../../api/errors.js';
 import type { JsonObject, JsonValue, KubeObject } from '../../api/object.js';
+import {
+  type FieldSchema,
+  fieldSchema,
+  isAssociative,
+  type SchemaType,
+  schemaForKind,
+} from '../openapi/schema.js';
+import { mergeKeyedList, mergeMultiKeyList, mergePrimitiveList } from './smp-lists.js';
 
-function isObj(v: JsonValue | undefined): v is JsonObject {
+const PATCH = '$patch';
+
+/** `undefined` = the field is absent / cleared. */
+export type Value = JsonValue | undefined;
+
+export function isMap(v: Value): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function merge(target: JsonValue | undefined, patch: JsonValue): JsonValue | undefined {
-  if (!isObj(patch)) return patch;
-  const out: JsonObject = isObj(target) ? { ...target } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else {
-      const m = merge(out[k], v);
-      if (m !== undefined) out[k] = m;
-    }
-  }
+type NodeKind = 'map' | 'seq' | 'scalar';
+
+function kindOf(v: JsonValue): NodeKind {
+  if (Array.isArray(v)) return 'seq';
+  return isMap(v) ? 'map' : 'scalar';
+}
+
+const KIND_NAMES: Record<NodeKind, string> = {
+  map: 'MappingNode',
+  seq: 'SequenceNode',
+  scalar: 'ScalarNode',
+};
+
+/** Deep copy of JSON data. */
+export function copy<T extends Value>(v: T): T {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map((e) => copy(e)) as T;
+  const out: JsonObject = {};
+  for (const k of Object.keys(v)) out[k] = copy((v as JsonObject)[k] as JsonValue);
+  return out as T;
+}
+
+export class MergeError extends Error {}
+
+export interface Ctx {
+  readonly path: string[];
+}
+
+/** The directive of a patch map (`$patch`), checked as kyaml does. */
+function mapDirective(
+  origin: JsonObject,
+  path: readonly string[],
+): 'delete' | 'replace' | 'merge' | undefined {
+  if (!(PATCH in origin)) return undefined;
+  const v = origin[PATCH];
+  if (v === 'delete' || v === 'replace' || v === 'merge') return v;
+  throw new MergeError(`unknown patch strategy '${String(v)}' at ${path.join('.') || '<root>'}`);
+}
+
+function withoutDirective(m: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const k of Object.keys(m)) if (k !== PATCH) out[k] = m[k] as JsonValue;
   return out;
 }
 
-/** Kustomize v5.5 strategic merge of `patch` into `target`. `$patch: delete` of the whole object returns null. */
+/** The result of walking one node: its value and whether it is the target's node merged in place. */
+export interface Walked {
+  value: Value;
+  /** True when kyaml would have merged into the target's own node (so the target keeps the result). */
+  inPlace: boolean;
+}
+
+/** Walks dest (the target's value) and origin (the patch's value) as kyaml's Walker does. */
+export function walk(
+  dest: Value,
+  origin: Value,
+  field: FieldSchema | undefined,
+  type: SchemaType | undefined,
+  path: string[],
+): Walked {
+  const first =
+    dest !== undefined && dest !== null ? dest : origin !== undefined && origin !== null ? origin : undefined;
+  if (first === undefined) {
+    // Both missing or null: walked as an (empty) map.
+    if (origin === undefined && dest === null) return { value: null, inPlace: true };
+    return { value: origin === null ? undefined : origin === undefined ? undefined : origin, inPlace: false };
+  }
+  const kind = kindOf(first);
+  for (const v of [dest, origin]) {
+    if (v === undefined || v === null) continue;
+    const k = kindOf(v);
+    if (k !== kind) {
+      throw new MergeError(
+        `wrong node kind at ${path.join('.') || '<root>'}: expected ${KIND_NAMES[kind]} but got ${KIND_NAMES[k]}`,
+      );
+    }
+  }
+  if (kind === 'map') return walkMap(dest, origin, type, path);
+  if (kind === 'seq') return walkSeq(dest, origin, field, path);
+  // Scalar: the patch's value wins when present (null clears).
+  if (origin !== undefined) return { value: origin === null ? undefined : origin, inPlace: false };
+  return { value: dest, inPlace: true };
+}
+
+function walkMap(dest: Value, origin: Value, type: SchemaType | undefined, path: string[]): Walked {
+  let base: JsonObject;
+  let inPlace: boolean;
+  if (dest === undefined || dest === null) {
+    if (isMap(origin) && origin[PATCH] === 'delete') return { value: undefined, inPlace: false };
+    if (origin === undefined || origin === null)
+      return { value: origin === null ? undefined : undefined, inPlace: false };
+    let d: string | undefined;
+    try {
+      d = isMap(origin) ? mapDirective(origin, path) : undefined;
+    } catch {
+      d = undefined; // kyaml ignores an unknown directive when adding
+    }
+    base = isMap(origin) && d !== undefined ? withoutDirective(origin) : (origin as JsonObject);
+    inPlace = false;
+  } else {
+    if (origin === null) return { value: undefined, inPlace: false };
+    const d = isMap(origin) ? mapDirective(origin, path) : undefined;
+    if (d === 'delete') return { value: undefined, inPlace: false };
+    if (d === 'replace') {
+      base = withoutDirective(origin as JsonObject);
+      inPlace = false;
+    } else {
+      base = dest as JsonObject;
+      inPlace = true;
+    }
+  }
+  const o = isMap(origin) ? origin : undefined;
+  const out: JsonObject = {};
+  const names = new Set(Object.keys(base));
+  if (o) for (const k of Object.keys(o)) if (!(k === PATCH && !(PATCH in base))) names.add(k);
+  for (const key of names) {
+    const f = type === undefined ? undefined : fieldSchema(type, key);
+    const child = walk(base[key], o?.[key], f, f?.type, [...path, key]);
+    if (child.value !== undefined) out[key] = copyIfShared(child.value, base[key], o?.[key]);
+  }
+  return { value: out, inPlace };
+}
+
+/** Scalars and freshly built nodes are returned as is; subtrees taken over from a source are copied. */
+function copyIfShared(v: JsonValue, a: Value, b: Value): JsonValue {
+  if (typeof v !== 'object' || v === null) return v;
+  return v === a || v === b ? copy(v) : v;
+}
+
+function walkSeq(dest: Value, origin: Value, field: FieldSchema | undefined, path: string[]): Walked {
+  if (!isAssociative(field)) {
+    // Replaced whole (no recursion into elements: directives inside stay as data).
+    if (origin !== undefined) return { value: origin === null ? undefined : origin, inPlace: false };
+    return { value: dest, inPlace: true };
+  }
+  let base: JsonValue[];
+  if (dest === undefined || dest === null) {
+    base = origin as JsonValue[];
+  } else {
+    if (origin === null) return { value: undefined, inPlace: false };
+    const d = Array.isArray(origin) ? listDirective(origin) : undefined;
+    if (d?.directive === 'delete') return { value: undefined, inPlace: false };
+    if (d?.directive === 'replace') base = d.rest;
+    else base = dest as JsonValue[];
+    if (d) origin = d.rest;
+  }
+  const o = Array.isArray(origin) ? origin : undefined;
+  const keys = field?.keys ?? [];
+  const elemType = field?.type;
+  const ctx = { path, elemType };
+  let value: JsonValue[] | undefined;
+  if (keys.length === 0) value = mergePrimitiveList(base, o, ctx);
+  else if (keys.length === 1) value = mergeKeyedList(base, o, keys[0] as string, ctx);
+  else value = mergeMultiKeyList(base, o, keys, ctx);
+  return { value, inPlace: true };
+}
+
+/** kyaml's sequence directive: an element whose only field is `$patch`. */
+function listDirective(origin: JsonValue[]): { directive: string; rest: JsonValue[] } | undefined {
+  const idx = origin.findIndex((e) => isMap(e) && PATCH in e);
+  if (idx < 0) return undefined;
+  const elem = origin[idx] as JsonObject;
+  if (Object.keys(elem).length > 1) return undefined;
+  const v = elem[PATCH];
+  if (v !== 'delete' && v !== 'replace' && v !== 'merge')
+    throw new MergeError(`unknown patch strategy '${String(v)}'`);
+  // Elided: every element equal to {$patch: v} is removed.
+  const rest = origin.filter((e) => !(isMap(e) && Object.keys(e).length === 1 && e[PATCH] === v));
+  return { directive: v, rest };
+}
+
+function describe(obj: KubeObject): string {
+  const ns = obj.metadata?.namespace;
+  const name = obj.metadata?.name ?? '';
+  return `${obj.kind} ${ns ? `${ns}/` : ''}${name}`;
+}
+
+/**
+ * Kustomize v5.5 strategic merge of `patch` into `target` (both whole objects). Returns a new
+ * object; `$patch: delete` of the whole object returns null. The target keeps its kind, name and
+ * namespace (as Kustomize's ApplySmPatch restores them).
+ */
 export function applyStrategicMerge(target: KubeObject, patch: JsonObject, where: string): KubeObject | null {
-  if (patch.$patch === 'delete') return null;
-  const out = merge(target as unknown as JsonValue, patch);
-  if (!isObj(out)) throw new TrueupError('RENDER_PATCH_FAILED', `${where}: patch is not an object`);
-  return out as unknown as KubeObject;
+  const type = schemaForKind(target.apiVersion, target.kind);
+  let result: Walked;
+  try {
+    result = walk(target as unknown as JsonObject, patch, undefined, type, []);
+  } catch (err) {
+    if (err instanceof MergeError) {
+      throw new TrueupError('RENDER_PATCH_FAILED', `${where}: patch of ${describe(target)}: ${err.message}`, {
+        cause: err,
+      });
+    }
+    throw err;
+  }
+  const out = result.value;
+  if (!isMap(out) || Object.keys(out).length === 0) return null;
+  const obj = out as unknown as KubeObject;
+  obj.kind = target.kind;
+  if (!isMap(obj.metadata as JsonValue)) obj.metadata = {};
+  const meta = obj.metadata;
+  if (target.metadata.name === undefined) delete meta.name;
+  else meta.name = target.metadata.name;
+  if (target.metadata.namespace === undefined) delete meta.namespace;
+  else meta.namespace = target.metadata.namespace;
+  return obj;
 }

@@ -6,12 +6,12 @@
  * folded at 80 columns. This file reproduces that emitter for JSON values; the scalar
  * decisions (style, quoting, folding) live in emit-scalar.ts.
  */
-import type { JsonValue } from '../../api/object.js';
+import type { JsonValue, KubeObject } from '../../api/object.js';
 import { compareKeys } from './key-order.js';
 import { Writer } from './writer.js';
 
 /** Multi-document YAML as `kubectl kustomize` prints it. */
-export function emitYamlDocuments(objects: readonly JsonValue[]): string {
+export function emitYamlDocuments(objects: readonly (JsonValue | KubeObject)[]): string {
   let out = '';
   for (let i = 0; i < objects.length; i++) {
     if (i > 0) out += '---\n';
