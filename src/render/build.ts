@@ -197,6 +197,10 @@ export async function accumulate(ctx: BuildContext, k: Kustomization, acc: Accum
   await accumulateComponents(ctx, k, acc);
   await runGenerators(ctx, k, acc);
   await runTransformers(ctx, k, acc);
+  if (k.buildMetadata.includes('managedByLabel'))
+    applyPairs(acc.m, { 'app.kubernetes.io/managed-by': 'kustomize-(devel)' }, [
+      { path: 'metadata/labels', create: true },
+    ]);
   const vars = parseVars(k.vars, k.file);
   bindVars(vars, acc.m.list);
   mergeVars(acc.vars, vars, k.file);

@@ -84,7 +84,7 @@ function fixValue(ctx: Ctx, v: JsonValue | undefined, set: (nv: JsonValue) => vo
     if (!r) return;
     const id = curId(r);
     v.name = id.name;
-    if (ns !== undefined && id.namespace) v.namespace = id.namespace;
+    if (id.namespace && !isClusterScoped(id)) v.namespace = id.namespace;
   }
 }
 

@@ -74,9 +74,23 @@ function sourceValue(m: ResMap, src: Record<string, JsonValue>, where: string): 
         RenderErrorCode.Replacement,
         `${where}: options.index ${i} is out of bounds for value ${value}`,
       );
-    return parts[i]!;
+    return plainScalar(parts[i]!);
   }
   return value;
+}
+
+/**
+ * A value cut out of or spliced into a string becomes an untagged scalar in Kustomize, which the
+ * YAML reader then types again (`1.25` a number, `true` a boolean): mirror that.
+ */
+function plainScalar(s: string): JsonValue {
+  if (/^[-+]?(0|[1-9][0-9]*)$/.test(s)) {
+    const n = Number(s);
+    if (Number.isSafeInteger(n)) return n;
+  }
+  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(s)) return Number(s);
+  if (s === 'true' || s === 'false') return s === 'true';
+  return s;
 }
 
 function applyOne(m: ResMap, rep: Record<string, JsonValue>, where: string): void {
@@ -112,7 +126,7 @@ function applyOne(m: ResMap, rep: Record<string, JsonValue>, where: string): voi
             if (i < 0) parts.unshift(String(value));
             else if (i >= parts.length) parts.push(String(value));
             else parts[i] = String(value);
-            setSlot(s, parts.join(opt.delimiter));
+            setSlot(s, plainScalar(parts.join(opt.delimiter)));
           } else setSlot(s, structuredClone(value));
         }
       }
