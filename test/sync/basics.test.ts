@@ -60,11 +60,11 @@ test('kubectl scale and kubectl edit are restored by the next sync', async () =>
   assert.equal(result.phase, 'Succeeded', result.message);
   assert.deepEqual(actions(result), { 'ConfigMap/settings': 'configured', 'Deployment/web': 'configured' });
   const d = await h.client.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: h.ns, name: 'web' });
-  assert.equal((d?.spec as { replicas: number }).replicas, 2);
+  assert.equal((d?.spec as { replicas?: number } | undefined)?.replicas, 2);
   const cm = await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'settings' });
   assert.deepEqual(cm?.data, { level: 'info' });
   const diff = result.resources.find((r) => r.ref.kind === 'ConfigMap')?.diff;
-  assert.equal((diff?.before?.data as Record<string, string>).level, 'debug');
+  assert.equal((diff?.before?.data as Record<string, string> | undefined)?.level, 'debug');
 });
 
 test('prune removes what left Git, keeps Prune=false, and an empty render prunes nothing', async () => {

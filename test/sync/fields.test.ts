@@ -32,8 +32,8 @@ test('ignoreDifferences jsonPointers: a scaled replicas field is not drift and i
   assert.deepEqual(actions(changed), { 'Deployment/web': 'configured' });
   const live = await h.client.get(addr);
   assert.equal(replicasOf(live), 4);
-  const image = (live?.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec
-    .containers[0]?.image;
+  const image = (live?.spec as { template: { spec: { containers: { image: string }[] } } } | undefined)
+    ?.template.spec.containers[0]?.image;
   assert.equal(image, 'registry.example/app:2');
 });
 
@@ -94,7 +94,7 @@ test('an immutable selector change fails naming the object, and Force=true delet
   assert.match(ok.resources.find((x) => x.ref.name === 'web')?.message ?? '', /recreated/);
   const live = await h.client.get(addr);
   assert.notEqual(live?.metadata.uid, uidBefore);
-  assert.deepEqual((live?.spec as { selector: unknown }).selector, {
+  assert.deepEqual((live?.spec as { selector: unknown } | undefined)?.selector, {
     matchLabels: { app: 'web', tier: 'front' },
   });
 });
