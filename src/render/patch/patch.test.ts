@@ -22,6 +22,18 @@ const KNOWN_DIFFERENCES = new Set<string>([
   'smp-element-missing-key',
 ]);
 
+/** Applies a strategic merge as Kustomize's ApplySmPatch does: the target keeps its identity. */
+function smp(o: KubeObject, patch: JsonObject, where: string): KubeObject | null {
+  const out = applyStrategicMerge(o, patch, where);
+  if (out === null) return null;
+  out.apiVersion = o.apiVersion;
+  out.kind = o.kind;
+  out.metadata.name = o.metadata.name;
+  if (o.metadata.namespace === undefined) delete out.metadata.namespace;
+  else out.metadata.namespace = o.metadata.namespace;
+  return out;
+}
+
 interface PatchEntry {
   path: string;
   target?: { kind: string; name: string };
@@ -48,7 +60,7 @@ function render(dir: string): KubeObject[] {
         if (!o || o.kind !== t.kind || o.metadata.name !== t.name) return o;
         return Array.isArray(content)
           ? applyJson6902(o, content, p.path)
-          : applyStrategicMerge(o, content as JsonObject, p.path);
+          : smp(o, content as JsonObject, p.path);
       });
       continue;
     }
@@ -62,7 +74,7 @@ function render(dir: string): KubeObject[] {
           o.metadata.namespace === meta.namespace,
       );
       if (i < 0) throw new Error(`no resource matches strategic merge patch ${String(meta.name)}`);
-      objects[i] = applyStrategicMerge(objects[i] as KubeObject, doc, p.path);
+      objects[i] = smp(objects[i] as KubeObject, doc, p.path);
     }
   }
   return objects.filter((o): o is KubeObject => o !== null);

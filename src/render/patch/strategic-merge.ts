@@ -212,8 +212,10 @@ function describe(obj: KubeObject): string {
 
 /**
  * Kustomize v5.5 strategic merge of `patch` into `target` (both whole objects). Returns a new
- * object; `$patch: delete` of the whole object returns null. The target keeps its kind, name and
- * namespace (as Kustomize's ApplySmPatch restores them).
+ * object; `$patch: delete` of the whole object (or a patch that empties it) returns null.
+ * The merge itself takes the patch's apiVersion/kind/name like any field: restoring the
+ * target's kind, name and namespace (Kustomize's ApplySmPatch, unless allowNameChange /
+ * allowKindChange) is the caller's job.
  */
 export function applyStrategicMerge(target: KubeObject, patch: JsonObject, where: string): KubeObject | null {
   const type = schemaForKind(target.apiVersion, target.kind);
@@ -230,13 +232,5 @@ export function applyStrategicMerge(target: KubeObject, patch: JsonObject, where
   }
   const out = result.value;
   if (!isMap(out) || Object.keys(out).length === 0) return null;
-  const obj = out as unknown as KubeObject;
-  obj.kind = target.kind;
-  if (!isMap(obj.metadata as JsonValue)) obj.metadata = {};
-  const meta = obj.metadata;
-  if (target.metadata.name === undefined) delete meta.name;
-  else meta.name = target.metadata.name;
-  if (target.metadata.namespace === undefined) delete meta.namespace;
-  else meta.namespace = target.metadata.namespace;
-  return obj;
+  return out as unknown as KubeObject;
 }
