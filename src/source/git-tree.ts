@@ -2,6 +2,7 @@ import git from 'isomorphic-git';
 import type { FileStat, FileTree } from '../render/file-tree.js';
 import { SourceErrorCode, sourceError } from './errors.js';
 import type { GitFs } from './git-fs.js';
+import { type GitObject, PackReader, parseTree } from './pack-reader.js';
 
 /** One entry of a parsed tree object. */
 interface TreeEntry {
@@ -55,15 +56,37 @@ export class ObjectReader {
   /** isomorphic-git's pack index cache, shared by every read of this repository. */
   readonly cache: object = {};
 
+  private readonly packs: PackReader;
+
   constructor(
     readonly fs: GitFs,
     readonly gitdir: string,
-  ) {}
+  ) {
+    this.packs = new PackReader(gitdir);
+  }
+
+  /** Call after packs were added to the repository. */
+  invalidate(): void {
+    this.packs.invalidate();
+  }
+
+  /** An object through the fast pack reader; undefined (use isomorphic-git) when it cannot. */
+  private async fast(oid: string, type: GitObject['type']): Promise<Buffer | undefined> {
+    const object = await this.packs.read(oid).catch(() => undefined);
+    return object?.type === type ? object.data : undefined;
+  }
 
   async tree(oid: string): Promise<ParsedTree> {
     const hit = this.trees.get(oid);
     if (hit) return hit;
-    const { tree } = await git.readTree({ fs: this.fs, gitdir: this.gitdir, oid, cache: this.cache });
+    const raw = await this.fast(oid, 'tree');
+    const tree = raw
+      ? parseTree(raw)
+      : (await git.readTree({ fs: this.fs, gitdir: this.gitdir, oid, cache: this.cache })).tree.map((e) => ({
+          mode: e.mode,
+          name: e.path,
+          oid: e.oid,
+        }));
     const entries = new Map<string, TreeEntry>();
     for (const e of tree) {
       const kind =
@@ -74,7 +97,7 @@ export class ObjectReader {
             : e.mode === '160000'
               ? 'gitlink'
               : 'blob';
-      entries.set(e.path, { kind, oid: e.oid });
+      entries.set(e.name, { kind, oid: e.oid });
     }
     const names = [...entries.entries()]
       .filter(([, e]) => e.kind !== 'gitlink')
@@ -88,13 +111,18 @@ export class ObjectReader {
   async blob(oid: string): Promise<Uint8Array> {
     const hit = this.blobs.get(oid);
     if (hit) return hit;
-    const { blob } = await git.readBlob({ fs: this.fs, gitdir: this.gitdir, oid, cache: this.cache });
+    const blob =
+      (await this.fast(oid, 'blob')) ??
+      (await git.readBlob({ fs: this.fs, gitdir: this.gitdir, oid, cache: this.cache })).blob;
     this.blobs.set(oid, blob);
     return blob;
   }
 
   /** The root tree of a commit. */
   async commitTree(commit: string): Promise<string> {
+    const raw = await this.fast(commit, 'commit');
+    const line = raw?.toString('latin1', 0, 46);
+    if (line?.startsWith('tree ')) return line.slice(5, 45);
     const { commit: c } = await git.readCommit({
       fs: this.fs,
       gitdir: this.gitdir,

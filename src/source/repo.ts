@@ -225,6 +225,7 @@ export class RepoStore {
       if (op.error) throw op.error;
       await this.publishStaged(staging);
       this.fs.invalidate();
+      reader.invalidate();
     } catch (err) {
       throw gitFailure(this.display, 'fetching', err, op);
     } finally {
