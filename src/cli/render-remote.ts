@@ -1,0 +1,51 @@
+/**
+ * `trueup render --repo URL --revision REV --path P`: fetch through the Git source (the same
+ * cache, resolution and FileTree the controller uses) and render. Loaded only when it runs.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { renderTree } from '../render/index.js';
+import { emitYamlDocuments } from '../render/yaml/emit.js';
+import { GitSource, type SecretLike, staticSecretSource } from '../source/index.js';
+
+export interface RemoteRenderRequest {
+  repo: string;
+  /** Branch, tag, semver range, commit or HEAD (the default). */
+  revision?: string;
+  /** Directory inside the repository (default: its root). */
+  path?: string;
+}
+
+/**
+ * Settings read once at the CLI edge: TRUEUP_CACHE_DIR (cache root, `<it>/git` holds the
+ * repositories), TRUEUP_GIT_USERNAME + TRUEUP_GIT_PASSWORD or TRUEUP_GIT_TOKEN (HTTPS
+ * credentials for this repository; they are never printed).
+ */
+export function remoteRenderSettings(env: NodeJS.ProcessEnv, repo: string) {
+  const cacheDir = join(env.TRUEUP_CACHE_DIR ?? join(homedir(), '.cache', 'trueup'), 'git');
+  const password = env.TRUEUP_GIT_PASSWORD ?? env.TRUEUP_GIT_TOKEN;
+  const secrets: SecretLike[] = password
+    ? [
+        {
+          metadata: { namespace: 'cli', name: 'env', labels: { 'trueup.dev/secret-type': 'repository' } },
+          stringData: {
+            url: repo,
+            password,
+            ...(env.TRUEUP_GIT_USERNAME ? { username: env.TRUEUP_GIT_USERNAME } : {}),
+          },
+        },
+      ]
+    : [];
+  return { cacheDir, secrets: staticSecretSource(secrets) };
+}
+
+/** Fetches (or reuses the cache), renders `path` at the revision, returns multi-document YAML. */
+export async function renderRemote(
+  req: RemoteRenderRequest,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const source = new GitSource(remoteRenderSettings(env, req.repo));
+  const { tree } = await source.open({ repoURL: req.repo, targetRevision: req.revision ?? 'HEAD' });
+  const objects = await renderTree(tree, req.path ?? '.');
+  return emitYamlDocuments(objects);
+}
