@@ -3,6 +3,8 @@
  * them to src/source, src/render, src/sync and src/health; tests bind them to tables.
  */
 import type {
+  Application,
+  ApplicationStatus,
   HealthStatusCode,
   IgnoreDifference,
   KustomizeOverrides,
@@ -106,7 +108,8 @@ export type EventType = 'Normal' | 'Warning';
 
 /** Writes to the Application itself. */
 export interface AppWriter {
-  patchStatus(namespace: string, name: string, status: Record<string, unknown>): Promise<void>;
+  /** Writes `status` (the previous one is `app.status`; fields gone from it are removed). */
+  patchStatus(app: Application, status: ApplicationStatus): Promise<void>;
   /** Removes our finalizer, the `operation` field and/or the refresh annotation. */
   patchApp(
     namespace: string,

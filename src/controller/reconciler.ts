@@ -72,6 +72,15 @@ export interface ReconcilerDeps {
   /** Told which kinds an app manages, so they are watched. */
   watchKinds?: (kinds: readonly { apiVersion: string; kind: string }[]) => void;
   log?: Logger;
+  /** Told the outcome of every pass (metrics). */
+  observe?: (app: Application, status: ApplicationStatus, info: PassInfo) => void;
+}
+
+export interface PassInfo {
+  /** Set when this pass ran a sync. */
+  syncPhase?: 'Running' | 'Succeeded' | 'Failed';
+  /** Objects re-applied because they drifted (self-heal). */
+  driftCorrected?: number;
 }
 
 interface Memory {
@@ -95,10 +104,17 @@ class Stop {
 
 export class Reconciler {
   private readonly memory = new Map<string, Memory>();
+  private readonly passInfo = new Map<string, PassInfo>();
   private readonly log: Logger;
 
   constructor(private readonly d: ReconcilerDeps) {
     this.log = d.log ?? silentLogger;
+  }
+
+  /** The next pass of the app resolves its revision again (webhook, refresh). */
+  expire(key: string): void {
+    const m = this.memory.get(key);
+    if (m) m.resolvedAt = Number.NEGATIVE_INFINITY;
   }
 
   /** Forget an app that no longer exists. */
@@ -127,6 +143,9 @@ export class Reconciler {
     const result: WorkResult = stop.requeueAfter === undefined ? {} : { requeueAfter: stop.requeueAfter };
     if (generation !== undefined) status.observedGeneration = generation;
     await this.writeStatus(app, status, now);
+    const info = this.passInfo.get(key) ?? {};
+    this.passInfo.delete(key);
+    this.d.observe?.(app, status, info);
     if (refresh || app.operation) {
       await this.d.writer.patchApp(namespace, name, {
         removeRefresh: refresh !== undefined,
@@ -312,6 +331,10 @@ export class Reconciler {
         }
       }
       status.operationState = state;
+      this.passInfo.set(key, {
+        syncPhase: state.phase === 'Running' ? 'Running' : state.phase === 'Failed' ? 'Failed' : 'Succeeded',
+        ...(syncReason === 'self-heal' && !failed.length ? { driftCorrected: drifted } : {}),
+      });
     } else if (mem?.failedRevision === revision && status.operationState?.phase === 'Failed') {
       verdict = {
         ready: false,
@@ -556,11 +579,7 @@ export class Reconciler {
   private async writeStatus(app: Application, status: ApplicationStatus, now: string): Promise<void> {
     if (!statusChanged(app.status, status)) return;
     status.reconciledAt = now;
-    await this.d.writer.patchStatus(
-      app.metadata.namespace,
-      app.metadata.name,
-      status as Record<string, unknown>,
-    );
+    await this.d.writer.patchStatus(app, status);
   }
 
   private async finalize(app: Application): Promise<WorkResult> {

@@ -3,7 +3,7 @@
  * map, and a writer that applies status/app patches to a local copy of the Application.
  * (Test support only: production code binds the ports to the real modules in adapters/.)
  */
-import { type Application, RESOURCES_FINALIZER } from '../api/application.js';
+import { type Application, type ApplicationStatus, RESOURCES_FINALIZER } from '../api/application.js';
 import { TrueupError } from '../api/errors.js';
 import { groupOf, type KubeObject, refKey, refOf, versionOf } from '../api/object.js';
 import type { FileTree } from '../render/file-tree.js';
@@ -171,7 +171,7 @@ export class FakeWriter implements AppWriter {
   events: string[] = [];
   constructor(public app: Application) {}
 
-  async patchStatus(_ns: string, _name: string, status: Record<string, unknown>) {
+  async patchStatus(_app: Application, status: ApplicationStatus) {
     this.statusWrites++;
     this.app = { ...this.app, status: structuredClone(status) };
   }

@@ -1,0 +1,354 @@
+/**
+ * The controller: informers for Applications and for every kind the apps manage, one work
+ * queue, the reconciler. A change to a managed object queues its app at once through the
+ * tracking annotation (self-heal without polling); a change to a child Application queues its
+ * parent (app-of-apps health roll-up); the queue's jittered requeue polls Git.
+ */
+import {
+  Annotation,
+  APP_API_VERSION,
+  APP_GROUP,
+  APP_KIND,
+  type Application,
+  type ApplicationStatus,
+} from '../api/application.js';
+import { errorMessage } from '../api/errors.js';
+import { groupOf, type KubeObject, refKey, versionOf } from '../api/object.js';
+import { appKeyOfTrackingId, parseTrackingId } from '../api/tracking.js';
+import type { ControllerConfig } from '../config/config.js';
+import type { ClusterClient, ObjectAddress } from '../kube/types.js';
+import { cachedClient } from './adapters/cached-client.js';
+import { healthPort } from './adapters/health.js';
+import { EngineSyncPort } from './adapters/sync.js';
+import { KubeAppWriter } from './adapters/writer.js';
+import { type Clock, systemClock } from './clock.js';
+import { Informer, type InformerEvent, objectKey } from './informer.js';
+import type { AppWriter, HealthPort, InventoryRef, RenderPort, SourcePort, SyncPort } from './ports.js';
+import { WorkQueue } from './queue.js';
+import { type Logger, type PassInfo, Reconciler, silentLogger } from './reconciler.js';
+import { RenderCache } from './render-cache.js';
+
+/** The subset of src/metrics the controller feeds. */
+export interface ControllerMetrics {
+  setApp(app: {
+    namespace: string;
+    name: string;
+    project?: string;
+    repoURL: string;
+    destServer?: string;
+    destNamespace?: string;
+    syncStatus: string;
+    healthStatus: string;
+    autoSync: boolean;
+  }): void;
+  deleteApp(namespace: string, name: string): void;
+  recordSync(namespace: string, name: string, phase: 'Running' | 'Succeeded' | 'Failed' | 'Error'): void;
+  observeReconcile(seconds: number, result: 'success' | 'error'): void;
+  recordDriftCorrection(namespace: string, name: string, objects?: number): void;
+  readonly queue: {
+    setDepth(queue: string, depth: number): void;
+    added(queue: string): void;
+    retried(queue: string): void;
+    observeWait(queue: string, seconds: number): void;
+    observeWork(queue: string, seconds: number): void;
+  };
+}
+
+export interface ControllerOptions {
+  client: ClusterClient;
+  config: Pick<ControllerConfig, 'concurrency' | 'requeueInterval' | 'namespaces'> &
+    Partial<Pick<ControllerConfig, 'limits'>>;
+  source: SourcePort;
+  render: RenderPort;
+  /** Defaults: the sync engine, src/health, and a writer over `client`. */
+  sync?: SyncPort;
+  health?: HealthPort;
+  writer?: AppWriter;
+  clock?: Clock;
+  random?: () => number;
+  log?: Logger;
+  metrics?: ControllerMetrics;
+  /** Re-check interval while resources progress (default 10 s). */
+  progressInterval?: number;
+  /** How long a sync waits for a wave to become healthy (default 5 min). */
+  healthTimeoutMs?: number;
+}
+
+const QUEUE = 'applications';
+
+function appKey(obj: KubeObject): string {
+  return `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+}
+
+function json(v: unknown): string {
+  return JSON.stringify(v ?? null);
+}
+
+/** Whether an Application update asks for work (status-only changes, e.g. our own writes, do not). */
+export function wantsReconcile(old: KubeObject | undefined, obj: KubeObject): boolean {
+  if (!old) return true;
+  const m = obj.metadata;
+  const o = old.metadata;
+  return (
+    m.generation !== o.generation ||
+    json(m.annotations) !== json(o.annotations) ||
+    json(m.finalizers) !== json(o.finalizers) ||
+    m.deletionTimestamp !== o.deletionTimestamp ||
+    json(obj.operation) !== json(old.operation) ||
+    json(obj.spec) !== json(old.spec)
+  );
+}
+
+export class Controller {
+  readonly queue: WorkQueue;
+  readonly reconciler: Reconciler;
+  readonly appInformers: Informer[] = [];
+  readonly managed = new Map<string, Informer>();
+  /** appKey → tracked objects (refKey → ref), from the managed informers. */
+  private readonly tracked = new Map<string, Map<string, InventoryRef>>();
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly log: Logger;
+  private readonly syncPort: SyncPort;
+  private started = false;
+  private readonly client: ClusterClient;
+
+  constructor(private readonly o: ControllerOptions) {
+    this.clock = o.clock ?? systemClock;
+    this.random = o.random ?? Math.random;
+    this.log = o.log ?? silentLogger;
+    this.client = o.client;
+    const cached = cachedClient(o.client, (a) => this.lookup(a));
+    this.syncPort =
+      o.sync ??
+      new EngineSyncPort({
+        client: cached,
+        live: (ref) =>
+          this.lookup({
+            apiVersion: ref.group ? `${ref.group}/${ref.version}` : ref.version,
+            kind: ref.kind,
+            namespace: ref.namespace,
+            name: ref.name,
+          }),
+        ...(o.healthTimeoutMs ? { healthTimeoutMs: o.healthTimeoutMs } : {}),
+        warn: (m) => this.log.warn({}, m),
+      });
+    const metrics = o.metrics;
+    this.reconciler = new Reconciler({
+      source: o.source,
+      render: o.render,
+      sync: this.syncPort,
+      health: o.health ?? healthPort,
+      writer: o.writer ?? new KubeAppWriter(o.client),
+      clock: this.clock,
+      renderCache: new RenderCache(o.config.limits?.renderCacheEntries ?? 256),
+      requeueInterval: o.config.requeueInterval,
+      ...(o.progressInterval ? { progressInterval: o.progressInterval } : {}),
+      trackedObjects: (ns, name) => [...(this.tracked.get(`${ns}/${name}`)?.values() ?? [])],
+      watchKinds: (kinds) => {
+        for (const k of kinds) this.watchKind(k.apiVersion, k.kind);
+      },
+      log: this.log,
+      observe: (app, status, info) => this.observe(app, status, info),
+    });
+    this.queue = new WorkQueue({
+      worker: (key) => this.work(key),
+      clock: this.clock,
+      random: this.random,
+      concurrency: o.config.concurrency,
+      resyncInterval: o.config.requeueInterval,
+      observer: metrics
+        ? {
+            started: (_k, wait) => metrics.queue.observeWait(QUEUE, wait / 1000),
+            finished: (_k, work, err) => {
+              metrics.queue.observeWork(QUEUE, work / 1000);
+              metrics.observeReconcile(work / 1000, err === undefined ? 'success' : 'error');
+              if (err !== undefined) metrics.queue.retried(QUEUE);
+            },
+            depth: (d) => metrics.queue.setDepth(QUEUE, d),
+          }
+        : {},
+    });
+    const namespaces = o.config.namespaces.length ? o.config.namespaces : [''];
+    for (const ns of namespaces) {
+      this.appInformers.push(
+        new Informer({
+          client: o.client,
+          apiVersion: APP_API_VERSION,
+          kind: APP_KIND,
+          ...(ns ? { namespace: ns } : {}),
+          clock: this.clock,
+          random: this.random,
+          log: this.log,
+          onEvent: (type, obj, old) => this.onAppEvent(type, obj, old),
+        }),
+      );
+    }
+  }
+
+  /** Starts the informers; resolves once Applications are listed and the queue runs. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    for (const inf of this.appInformers) inf.start();
+    await Promise.all(this.appInformers.map((i) => i.whenSynced()));
+    this.queue.start();
+    this.log.info({ apps: this.appCount() }, 'controller started');
+  }
+
+  /** Stops taking work, waits for running reconciles, stops every watch. */
+  async stop(): Promise<void> {
+    await this.queue.stop();
+    await Promise.all([...this.appInformers, ...this.managed.values()].map((i) => i.stop()));
+  }
+
+  get cachesSynced(): boolean {
+    return this.appInformers.every((i) => i.synced);
+  }
+
+  appCount(): number {
+    return this.appInformers.reduce((n, i) => n + i.store.size, 0);
+  }
+
+  apps(): Application[] {
+    return this.appInformers.flatMap((i) => [...i.store.values()]) as unknown as Application[];
+  }
+
+  /** Queues every app on `repoURL` (and `branch`, when given) with a fresh Git query. */
+  refreshRepo(match: (app: Application) => boolean): string[] {
+    const keys: string[] = [];
+    const repos = new Set<string>();
+    for (const app of this.apps()) {
+      if (!match(app)) continue;
+      const key = `${app.metadata.namespace}/${app.metadata.name}`;
+      repos.add(app.spec.source.repoURL);
+      keys.push(key);
+    }
+    for (const repo of repos) this.o.source.invalidate?.(repo);
+    for (const key of keys) {
+      this.reconciler.expire(key);
+      this.queue.add(key);
+    }
+    return keys;
+  }
+
+  private findApp(key: string): KubeObject | undefined {
+    const [ns = '', name = ''] = key.split('/');
+    const k = refKey({ group: APP_GROUP, kind: APP_KIND, namespace: ns, name });
+    for (const inf of this.appInformers) {
+      const found = inf.store.get(k);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private async work(key: string) {
+    const app = this.findApp(key);
+    if (!app) {
+      this.reconciler.forget(key);
+      (this.syncPort as { forget?: (k: string) => void }).forget?.(key);
+      return { requeueAfter: null };
+    }
+    return this.reconciler.reconcile(app as unknown as Application);
+  }
+
+  private onAppEvent(type: InformerEvent, obj: KubeObject, old: KubeObject | undefined): void {
+    const key = appKey(obj);
+    // A child Application (app-of-apps): its parent's health depends on it.
+    this.onTrackedEvent(type, obj);
+    if (type === 'DELETED') {
+      this.queue.forget(key);
+      this.reconciler.forget(key);
+      this.o.metrics?.deleteApp(obj.metadata.namespace ?? '', obj.metadata.name ?? '');
+      return;
+    }
+    if (wantsReconcile(old, obj)) {
+      this.o.metrics?.queue.added(QUEUE);
+      this.queue.add(key);
+    }
+  }
+
+  private onTrackedEvent(type: InformerEvent, obj: KubeObject): void {
+    const id = obj.metadata.annotations?.[Annotation.TrackingId];
+    const owner = appKeyOfTrackingId(id);
+    if (!owner) return;
+    const ref: InventoryRef = {
+      group: groupOf(obj.apiVersion),
+      version: versionOf(obj.apiVersion),
+      kind: obj.kind,
+      namespace: obj.metadata.namespace ?? '',
+      name: obj.metadata.name ?? '',
+    };
+    // Only objects whose id names them (a copied annotation does not make an object ours).
+    const parsed = parseTrackingId(id);
+    if (parsed && (parsed.ref.name !== ref.name || parsed.ref.kind !== ref.kind)) return;
+    let set = this.tracked.get(owner);
+    if (type === 'DELETED') set?.delete(refKey(ref));
+    else {
+      if (!set) {
+        set = new Map();
+        this.tracked.set(owner, set);
+      }
+      set.set(refKey(ref), ref);
+    }
+    this.queue.add(owner);
+  }
+
+  /** Starts watching a kind the apps manage (once per apiVersion/kind). */
+  watchKind(apiVersion: string, kind: string): void {
+    if (groupOf(apiVersion) === APP_GROUP && kind === APP_KIND) return;
+    const k = `${apiVersion}|${kind}`;
+    if (this.managed.has(k)) return;
+    const inf = new Informer({
+      client: this.client,
+      apiVersion,
+      kind,
+      clock: this.clock,
+      random: this.random,
+      log: this.log,
+      keep: (o) => o.metadata.annotations?.[Annotation.TrackingId] !== undefined,
+      onEvent: (type, obj) => this.onTrackedEvent(type, obj),
+    });
+    this.managed.set(k, inf);
+    if (this.started) inf.start();
+  }
+
+  /** The cached live object for an address, when its kind's informer has listed. */
+  lookup(a: ObjectAddress): KubeObject | undefined {
+    if (groupOf(a.apiVersion) === APP_GROUP && a.kind === APP_KIND) {
+      return this.findApp(`${a.namespace ?? ''}/${a.name}`);
+    }
+    const inf = this.managed.get(`${a.apiVersion}|${a.kind}`);
+    if (!inf?.synced) return undefined;
+    return inf.store.get(
+      objectKey({
+        apiVersion: a.apiVersion,
+        kind: a.kind,
+        metadata: { name: a.name, namespace: a.namespace ?? '' },
+      }),
+    );
+  }
+
+  private observe(app: Application, status: ApplicationStatus, info: PassInfo): void {
+    const m = this.o.metrics;
+    if (!m) return;
+    const { namespace, name } = app.metadata;
+    try {
+      m.setApp({
+        namespace,
+        name,
+        ...(app.spec.project ? { project: app.spec.project } : {}),
+        repoURL: app.spec.source?.repoURL ?? '',
+        destServer: app.spec.destination?.server ?? '',
+        destNamespace: app.spec.destination?.namespace ?? '',
+        syncStatus: status.sync?.status ?? 'Unknown',
+        healthStatus: status.health?.status ?? 'Unknown',
+        autoSync: app.spec.syncPolicy?.automated !== undefined,
+      });
+      if (info.syncPhase) m.recordSync(namespace, name, info.syncPhase);
+      if (info.driftCorrected) m.recordDriftCorrection(namespace, name, info.driftCorrected);
+    } catch (err) {
+      this.log.warn({ app: `${namespace}/${name}`, err: errorMessage(err) }, 'metrics not updated');
+    }
+  }
+}
