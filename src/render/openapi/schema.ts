@@ -27,32 +27,104 @@ interface MergeKeyData {
   gvks: Record<string, number>;
 }
 
-const table = data as unknown as MergeKeyData;
 const SHAPES: Record<string, FieldShape> = { o: 'object', a: 'list', m: 'map' };
-const cache = new Map<string, FieldSchema | null>();
+
+/** A set of merge metadata: the built-in one, or one compiled from a kustomization's `openapi`. */
+export class MergeSchema {
+  private readonly cache = new Map<string, FieldSchema | null>();
+  constructor(private readonly table: MergeKeyData) {}
+
+  /** The schema of a kind (`apps/v1`, `Deployment`), or undefined (no schema: lists are replaced). */
+  kindType(apiVersion: string, kind: string): SchemaType | undefined {
+    return this.table.gvks[`${apiVersion}/${kind}`];
+  }
+
+  /** The schema of field `name` of an object of type `type`, when it matters for a merge. */
+  field(type: SchemaType, name: string): FieldSchema | undefined {
+    const key = `${type}/${name}`;
+    let hit = this.cache.get(key);
+    if (hit === undefined) {
+      const raw = this.table.types[type]?.[name];
+      hit = raw
+        ? {
+            type: raw[0] >= 0 ? raw[0] : undefined,
+            strategy: raw[1],
+            keys: raw[2] ? raw[2].split(',') : [],
+            shape: SHAPES[raw[3]] ?? 'object',
+          }
+        : null;
+      this.cache.set(key, hit);
+    }
+    return hit ?? undefined;
+  }
+}
+
+/** The built-in kinds' merge metadata (generated from the real Kubernetes OpenAPI). */
+export const builtinSchema = new MergeSchema(data as unknown as MergeKeyData);
 
 /** The schema of a built-in kind (`apps/v1`, `Deployment`), or undefined (custom resources). */
 export function schemaForKind(apiVersion: string, kind: string): SchemaType | undefined {
-  return table.gvks[`${apiVersion}/${kind}`];
+  return builtinSchema.kindType(apiVersion, kind);
 }
 
-/** The schema of field `name` of an object of type `type`, when it matters for a merge. */
+/** The schema of field `name` of an object of type `type` (built-in kinds). */
 export function fieldSchema(type: SchemaType, name: string): FieldSchema | undefined {
-  const key = `${type}/${name}`;
-  let hit = cache.get(key);
-  if (hit === undefined) {
-    const raw = table.types[type]?.[name];
-    hit = raw
-      ? {
-          type: raw[0] >= 0 ? raw[0] : undefined,
-          strategy: raw[1],
-          keys: raw[2] ? raw[2].split(',') : [],
-          shape: SHAPES[raw[3]] ?? 'object',
-        }
-      : null;
-    cache.set(key, hit);
+  return builtinSchema.field(type, name);
+}
+
+type Obj = { [key: string]: unknown };
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Compiles an OpenAPI v2 document (a kustomization's `openapi: {path: ...}`, JSON or YAML
+ * already parsed) into merge metadata. As in Kustomize, it replaces the built-in schema for the
+ * kustomization it is given to: kinds it does not describe get no merge keys.
+ */
+export function compileOpenApiSchema(doc: unknown): MergeSchema {
+  const defs = isObj(doc) && isObj(doc.definitions) ? doc.definitions : {};
+  const names = Object.keys(defs);
+  const index = new Map(names.map((n, i) => [n, i]));
+  const refOf = (p: unknown): number => {
+    const ref = isObj(p) && typeof p.$ref === 'string' ? p.$ref.replace('#/definitions/', '') : undefined;
+    return ref !== undefined && index.has(ref) ? (index.get(ref) as number) : -1;
+  };
+  const table: MergeKeyData = { definitions: names, types: [], gvks: {} };
+  for (const n of names) {
+    const def = defs[n];
+    const fields: Record<string, [number, string, string, string]> = {};
+    const props = isObj(def) && isObj(def.properties) ? def.properties : {};
+    for (const [f, prop] of Object.entries(props)) {
+      if (!isObj(prop)) continue;
+      const strategy =
+        typeof prop['x-kubernetes-patch-strategy'] === 'string' ? prop['x-kubernetes-patch-strategy'] : '';
+      const mapKeys = prop['x-kubernetes-list-map-keys'];
+      const mergeKey = prop['x-kubernetes-patch-merge-key'];
+      const keys = Array.isArray(mapKeys)
+        ? mapKeys.map(String)
+        : typeof mergeKey === 'string'
+          ? [mergeKey]
+          : [];
+      if (prop.type === 'array') fields[f] = [refOf(prop.items), strategy, keys.join(','), 'a'];
+      else if (prop.additionalProperties)
+        fields[f] = [refOf(prop.additionalProperties), strategy, keys.join(','), 'm'];
+      else if (isObj(prop.properties)) {
+        // An inline object schema: give it its own entry.
+        const inline = `${n}.${f}`;
+        index.set(inline, names.length);
+        names.push(inline);
+        defs[inline] = prop;
+        fields[f] = [index.get(inline) as number, strategy, keys.join(','), 'o'];
+      } else fields[f] = [refOf(prop), strategy, keys.join(','), 'o'];
+    }
+    table.types.push(fields);
+    const gvks = isObj(def) ? def['x-kubernetes-group-version-kind'] : undefined;
+    for (const g of Array.isArray(gvks) ? gvks : []) {
+      if (!isObj(g)) continue;
+      const apiVersion = g.group ? `${String(g.group)}/${String(g.version)}` : String(g.version);
+      table.gvks[`${apiVersion}/${String(g.kind)}`] = index.get(n) as number;
+    }
   }
-  return hit ?? undefined;
+  return new MergeSchema(table);
 }
 
 /** True when a list field merges its elements (kyaml: the patch strategy includes `merge`). */

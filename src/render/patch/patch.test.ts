@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { TrueupError } from '../../api/errors.js';
 import type { JsonObject, JsonValue, KubeObject } from '../../api/object.js';
+import { compileOpenApiSchema, type MergeSchema } from '../openapi/schema.js';
 import { emitYamlDocuments } from '../yaml/emit.js';
 import { parseYamlDocument, parseYamlDocuments } from '../yaml/parse.js';
 import { applyJson6902 } from './json6902.js';
@@ -23,12 +24,13 @@ const KNOWN_DIFFERENCES = new Set<string>([
 ]);
 
 /** Applies a strategic merge as Kustomize's ApplySmPatch does: the target keeps its identity. */
-function smp(o: KubeObject, patch: JsonObject, where: string): KubeObject | null {
-  const out = applyStrategicMerge(o, patch, where);
+function smp(o: KubeObject, patch: JsonObject, where: string, schema?: MergeSchema): KubeObject | null {
+  const out = applyStrategicMerge(o, patch, where, schema ? { schema } : {});
   if (out === null) return null;
   out.apiVersion = o.apiVersion;
   out.kind = o.kind;
-  out.metadata.name = o.metadata.name;
+  if (o.metadata.name === undefined) delete out.metadata.name;
+  else out.metadata.name = o.metadata.name;
   if (o.metadata.namespace === undefined) delete out.metadata.namespace;
   else out.metadata.namespace = o.metadata.namespace;
   return out;
@@ -46,7 +48,11 @@ function render(dir: string): KubeObject[] {
   ) as unknown as {
     resources: string[];
     patches: PatchEntry[];
+    openapi?: { path: string };
   };
+  const schema = k.openapi
+    ? compileOpenApiSchema(parseYamlDocument(readFileSync(join(dir, k.openapi.path), 'utf8'), k.openapi.path))
+    : undefined;
   let objects: (KubeObject | null)[] = [];
   for (const r of k.resources) {
     objects.push(...(parseYamlDocuments(readFileSync(join(dir, r), 'utf8'), r) as unknown as KubeObject[]));
@@ -60,7 +66,7 @@ function render(dir: string): KubeObject[] {
         if (!o || o.kind !== t.kind || o.metadata.name !== t.name) return o;
         return Array.isArray(content)
           ? applyJson6902(o, content, p.path)
-          : smp(o, content as JsonObject, p.path);
+          : smp(o, content as JsonObject, p.path, schema);
       });
       continue;
     }
@@ -74,7 +80,7 @@ function render(dir: string): KubeObject[] {
           o.metadata.namespace === meta.namespace,
       );
       if (i < 0) throw new Error(`no resource matches strategic merge patch ${String(meta.name)}`);
-      objects[i] = smp(objects[i] as KubeObject, doc, p.path);
+      objects[i] = smp(objects[i] as KubeObject, doc, p.path, schema);
     }
   }
   return objects.filter((o): o is KubeObject => o !== null);

@@ -13,12 +13,13 @@
  * - no merge key (finalizers): the patch's values first, then the target's others.
  */
 import type { JsonObject, JsonValue } from '../../api/object.js';
-import type { SchemaType } from '../openapi/schema.js';
+import type { MergeSchema, SchemaType } from '../openapi/schema.js';
 import { copy, isMap, type Value, walk } from './strategic-merge.js';
 
 export interface ListCtx {
   path: string[];
   elemType: SchemaType | undefined;
+  schema: MergeSchema;
 }
 
 /** The text kyaml compares for a key field: the scalar's value, '' when missing or not a scalar. */
@@ -70,7 +71,7 @@ export function mergeKeyedList(
     const di = dest.findIndex((e) => isMap(e) && keyText(e, key) === v);
     const oe = origin?.find((e) => isMap(e) && keyText(e, key) === v);
     const de = di >= 0 ? dest[di] : undefined;
-    const r = walk(de, oe, undefined, ctx.elemType, ctx.path);
+    const r = walk(de, oe, undefined, ctx.elemType, ctx.path, ctx.schema);
     if (isEmpty(r.value)) {
       for (let i = dest.length - 1; i >= 0; i--) {
         const e = dest[i] as JsonValue;
@@ -118,7 +119,7 @@ export function mergePrimitiveList(
     const t = scalarText(value);
     const de = dest.find((e) => scalarText(e) === t);
     const oe = origin?.find((e) => scalarText(e) === t);
-    const r = walk(de, oe, undefined, ctx.elemType, ctx.path);
+    const r = walk(de, oe, undefined, ctx.elemType, ctx.path, ctx.schema);
     if (r.value === undefined || r.value === null) {
       for (let i = dest.length - 1; i >= 0; i--)
         if (scalarText(dest[i] as JsonValue) === t) dest.splice(i, 1);
@@ -155,7 +156,7 @@ export function mergeMultiKeyList(
     const t = tuple(p);
     const i = dest.findIndex((d) => d !== undefined && isMap(d) && same(tuple(d), t));
     if (i >= 0) {
-      const r = walk(dest[i], p, undefined, ctx.elemType, ctx.path);
+      const r = walk(dest[i], p, undefined, ctx.elemType, ctx.path, ctx.schema);
       touched.add(i);
       if (isEmpty(r.value)) dest[i] = undefined;
       else if (r.inPlace) dest[i] = r.value;
@@ -167,7 +168,7 @@ export function mergeMultiKeyList(
       return dt[0] === t[0] && (dt.includes('') || t.includes(''));
     });
     if (clash) continue;
-    const r = walk(undefined, p, undefined, ctx.elemType, ctx.path);
+    const r = walk(undefined, p, undefined, ctx.elemType, ctx.path, ctx.schema);
     if (!isEmpty(r.value)) added.push(r.value === p ? copy(p) : (r.value as JsonValue));
   }
   const out: JsonValue[] = added;
@@ -176,7 +177,7 @@ export function mergeMultiKeyList(
     if (d === undefined || isEmpty(d)) continue;
     if (touched.has(i)) out.push(copy(d));
     else {
-      const r = walk(d, selfMerge ? d : undefined, undefined, ctx.elemType, ctx.path);
+      const r = walk(d, selfMerge ? d : undefined, undefined, ctx.elemType, ctx.path, ctx.schema);
       if (!isEmpty(r.value)) out.push(r.value === d ? copy(d) : (r.value as JsonObject));
     }
   }

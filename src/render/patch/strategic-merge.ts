@@ -16,11 +16,11 @@
 import { TrueupError } from '../../api/errors.js';
 import type { JsonObject, JsonValue, KubeObject } from '../../api/object.js';
 import {
+  builtinSchema,
   type FieldSchema,
-  fieldSchema,
   isAssociative,
+  type MergeSchema,
   type SchemaType,
-  schemaForKind,
 } from '../openapi/schema.js';
 import { mergeKeyedList, mergeMultiKeyList, mergePrimitiveList } from './smp-lists.js';
 
@@ -92,6 +92,7 @@ export function walk(
   field: FieldSchema | undefined,
   type: SchemaType | undefined,
   path: string[],
+  schema: MergeSchema,
 ): Walked {
   const first =
     dest !== undefined && dest !== null ? dest : origin !== undefined && origin !== null ? origin : undefined;
@@ -110,14 +111,20 @@ export function walk(
       );
     }
   }
-  if (kind === 'map') return walkMap(dest, origin, type, path);
-  if (kind === 'seq') return walkSeq(dest, origin, field, path);
+  if (kind === 'map') return walkMap(dest, origin, type, path, schema);
+  if (kind === 'seq') return walkSeq(dest, origin, field, path, schema);
   // Scalar: the patch's value wins when present (null clears).
   if (origin !== undefined) return { value: origin === null ? undefined : origin, inPlace: false };
   return { value: dest, inPlace: true };
 }
 
-function walkMap(dest: Value, origin: Value, type: SchemaType | undefined, path: string[]): Walked {
+function walkMap(
+  dest: Value,
+  origin: Value,
+  type: SchemaType | undefined,
+  path: string[],
+  schema: MergeSchema,
+): Walked {
   let base: JsonObject;
   let inPlace: boolean;
   if (dest === undefined || dest === null) {
@@ -149,8 +156,8 @@ function walkMap(dest: Value, origin: Value, type: SchemaType | undefined, path:
   const names = new Set(Object.keys(base));
   if (o) for (const k of Object.keys(o)) if (!(k === PATCH && !(PATCH in base))) names.add(k);
   for (const key of names) {
-    const f = type === undefined ? undefined : fieldSchema(type, key);
-    const child = walk(base[key], o?.[key], f, f?.type, [...path, key]);
+    const f = type === undefined ? undefined : schema.field(type, key);
+    const child = walk(base[key], o?.[key], f, f?.type, [...path, key], schema);
     if (child.value !== undefined) out[key] = copyIfShared(child.value, base[key], o?.[key]);
   }
   return { value: out, inPlace };
@@ -162,7 +169,13 @@ function copyIfShared(v: JsonValue, a: Value, b: Value): JsonValue {
   return v === a || v === b ? copy(v) : v;
 }
 
-function walkSeq(dest: Value, origin: Value, field: FieldSchema | undefined, path: string[]): Walked {
+function walkSeq(
+  dest: Value,
+  origin: Value,
+  field: FieldSchema | undefined,
+  path: string[],
+  schema: MergeSchema,
+): Walked {
   if (!isAssociative(field)) {
     // Replaced whole (no recursion into elements: directives inside stay as data).
     if (origin !== undefined) return { value: origin === null ? undefined : origin, inPlace: false };
@@ -182,7 +195,7 @@ function walkSeq(dest: Value, origin: Value, field: FieldSchema | undefined, pat
   const o = Array.isArray(origin) ? origin : undefined;
   const keys = field?.keys ?? [];
   const elemType = field?.type;
-  const ctx = { path, elemType };
+  const ctx = { path, elemType, schema };
   let value: JsonValue[] | undefined;
   if (keys.length === 0) value = mergePrimitiveList(base, o, ctx);
   else if (keys.length === 1) value = mergeKeyedList(base, o, keys[0] as string, ctx);
@@ -210,6 +223,11 @@ function describe(obj: KubeObject): string {
   return `${obj.kind} ${ns ? `${ns}/` : ''}${name}`;
 }
 
+export interface StrategicMergeOptions {
+  /** Merge metadata to use instead of the built-in kinds' (a kustomization's `openapi: {path}`). */
+  schema?: MergeSchema;
+}
+
 /**
  * Kustomize v5.5 strategic merge of `patch` into `target` (both whole objects). Returns a new
  * object; `$patch: delete` of the whole object (or a patch that empties it) returns null.
@@ -217,11 +235,17 @@ function describe(obj: KubeObject): string {
  * target's kind, name and namespace (Kustomize's ApplySmPatch, unless allowNameChange /
  * allowKindChange) is the caller's job.
  */
-export function applyStrategicMerge(target: KubeObject, patch: JsonObject, where: string): KubeObject | null {
-  const type = schemaForKind(target.apiVersion, target.kind);
+export function applyStrategicMerge(
+  target: KubeObject,
+  patch: JsonObject,
+  where: string,
+  options: StrategicMergeOptions = {},
+): KubeObject | null {
+  const schema = options.schema ?? builtinSchema;
+  const type = schema.kindType(target.apiVersion, target.kind);
   let result: Walked;
   try {
-    result = walk(target as unknown as JsonObject, patch, undefined, type, []);
+    result = walk(target as unknown as JsonObject, patch, undefined, type, [], schema);
   } catch (err) {
     if (err instanceof MergeError) {
       throw new TrueupError('RENDER_PATCH_FAILED', `${where}: patch of ${describe(target)}: ${err.message}`, {
