@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Annotation } from '../api/application.js';
+import { isTrueupError } from '../api/errors.js';
+import type { KubeObject } from '../api/object.js';
+import { VerdictCache } from './cache.js';
+import { entryKey, MemoryInventory, sortEntries } from './inventory.js';
+import { DEFAULT_SYNC_OPTIONS, objectSyncOptions, parseSyncOptions } from './options.js';
+import { compareOrder, hookDeletePolicies, hookOf, isPrerequisite, waveOf } from './order.js';
+import { type PruneCandidate, pruneOrder } from './prune.js';
+
+const withAnnotations = (annotations: Record<string, string>): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'x', annotations },
+});
+
+test('sync options: app-wide list, per-object annotation wins, errors name the source', () => {
+  const app = parseSyncOptions(
+    ['CreateNamespace=true', 'PruneLast=true', 'PrunePropagationPolicy=background'],
+    DEFAULT_SYNC_OPTIONS,
+    'app a/b',
+  );
+  assert.equal(app.createNamespace, true);
+  assert.equal(app.pruneLast, true);
+  assert.equal(app.prunePropagationPolicy, 'Background');
+  assert.equal(app.prune, true);
+  const obj = objectSyncOptions(
+    withAnnotations({ [Annotation.SyncOptions]: 'Prune=false, Force=true,Validate=false' }),
+    app,
+    'ConfigMap x',
+  );
+  assert.deepEqual([obj.prune, obj.force, obj.validate, obj.pruneLast], [false, true, false, true]);
+  for (const bad of [['Nope=true'], ['Prune=maybe'], ['PrunePropagationPolicy=sideways']]) {
+    assert.throws(
+      () => parseSyncOptions(bad, DEFAULT_SYNC_OPTIONS, 'ConfigMap web/x'),
+      (e: unknown) => isTrueupError(e) && e.message.startsWith('ConfigMap web/x: '),
+    );
+  }
+});
+
+test('waves, hooks and delete policies from annotations', () => {
+  assert.equal(waveOf(withAnnotations({}), 'x'), 0);
+  assert.equal(waveOf(withAnnotations({ [Annotation.SyncWave]: '-2' }), 'x'), -2);
+  assert.throws(
+    () => waveOf(withAnnotations({ [Annotation.SyncWave]: 'soon' }), 'ConfigMap x'),
+    /ConfigMap x: .*not an integer/,
+  );
+  assert.equal(hookOf(withAnnotations({}), 'x'), undefined);
+  assert.equal(hookOf(withAnnotations({ [Annotation.Hook]: 'PreSync' }), 'x'), 'PreSync');
+  assert.throws(() => hookOf(withAnnotations({ [Annotation.Hook]: 'Sometime' }), 'x'), /not one of/);
+  assert.deepEqual(hookDeletePolicies(withAnnotations({}), 'x'), ['BeforeHookCreation']);
+  assert.deepEqual(
+    hookDeletePolicies(withAnnotations({ [Annotation.HookDeletePolicy]: 'HookSucceeded,HookFailed' }), 'x'),
+    ['HookSucceeded', 'HookFailed'],
+  );
+});
+
+test('apply order: wave, then kind (prerequisites first), then namespace and name', () => {
+  const items = [
+    { wave: 0, kind: 'Deployment', namespace: 'a', name: 'web' },
+    { wave: 0, kind: 'Widget', namespace: 'a', name: 'w' },
+    { wave: -1, kind: 'ConfigMap', namespace: 'a', name: 'early' },
+    { wave: 0, kind: 'CustomResourceDefinition', namespace: '', name: 'widgets' },
+    { wave: 0, kind: 'Namespace', namespace: '', name: 'a' },
+    { wave: 0, kind: 'ConfigMap', namespace: 'a', name: 'b' },
+    { wave: 0, kind: 'ConfigMap', namespace: 'a', name: 'a' },
+    { wave: 0, kind: 'ServiceAccount', namespace: 'a', name: 'sa' },
+  ];
+  assert.deepEqual(
+    [...items].sort(compareOrder).map((i) => `${i.wave}:${i.kind}/${i.name}`),
+    [
+      '-1:ConfigMap/early',
+      '0:Namespace/a',
+      '0:ServiceAccount/sa',
+      '0:ConfigMap/a',
+      '0:ConfigMap/b',
+      '0:CustomResourceDefinition/widgets',
+      '0:Deployment/web',
+      '0:Widget/w',
+    ],
+  );
+  assert.ok(
+    isPrerequisite('CustomResourceDefinition') &&
+      isPrerequisite('ClusterRole') &&
+      !isPrerequisite('Deployment'),
+  );
+});
+
+test('prune order: reverse apply order, PruneLast at the very end', () => {
+  const cand = (kind: string, name: string, wave = 0, pruneLast = false) =>
+    ({
+      ref: { group: '', kind, namespace: 'n', name },
+      wave,
+      options: { ...DEFAULT_SYNC_OPTIONS, pruneLast },
+    }) as unknown as PruneCandidate;
+  const order = pruneOrder([
+    cand('Namespace', 'n'),
+    cand('ConfigMap', 'c'),
+    cand('Deployment', 'd', 0, true),
+    cand('Service', 's', 2),
+  ]);
+  assert.deepEqual(
+    order.map((c) => c.ref.name),
+    ['s', 'c', 'n', 'd'],
+  );
+});
+
+test('verdict cache: hit on same hash and resourceVersion; status-only changes still hit; real changes miss', () => {
+  const cache = new VerdictCache();
+  const live = (rv: string, data: string, status?: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'x', resourceVersion: rv },
+    data: { a: data },
+    ...(status ? { status: { phase: status } } : {}),
+  });
+  assert.equal(cache.inSync('k', 'h1', live('1', 'v'), []), false);
+  cache.record('k', 'h1', live('1', 'v'), []);
+  assert.equal(cache.inSync('k', 'h1', live('1', 'v'), []), true);
+  assert.equal(cache.inSync('k', 'h2', live('1', 'v'), []), false, 'desired changed');
+  assert.equal(cache.inSync('k', 'h1', live('2', 'v', 'Ready'), []), true, 'only status moved');
+  assert.equal(cache.inSync('k', 'h1', live('3', 'edited'), []), false, 'live edited');
+  cache.record('j', 'h1', live('1', 'v'), ['/data/a']);
+  assert.equal(cache.inSync('j', 'h1', live('4', 'edited'), ['/data/a']), true, 'edit in an ignored field');
+});
+
+test('memory inventory sorts and dedupes entries', async () => {
+  const inv = new MemoryInventory();
+  assert.equal(await inv.load(), undefined);
+  const e = (kind: string, name: string) => ({ apiVersion: 'v1', kind, namespace: 'n', name });
+  await inv.save([e('Secret', 'b'), e('ConfigMap', 'a'), e('Secret', 'b')]);
+  assert.deepEqual((await inv.load())?.map(entryKey), ['/ConfigMap/n/a', '/Secret/n/b']);
+  assert.equal(sortEntries([]).length, 0);
+});
