@@ -13,6 +13,7 @@ import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import yaml from 'js-yaml';
 import type { KubeObject } from '../../src/api/object.js';
+import { ENV_NAMES } from '../../src/config/config.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import { DiskTree } from '../../src/render/disk-tree.js';
 import { renderTree } from '../../src/render/index.js';
@@ -42,6 +43,25 @@ describe('deploy/ on the control plane', () => {
       const ours = (await render(dir)).map(idOf).sort();
       const theirs = (await kubectlKustomize(dir)).map(idOf).sort();
       assert.deepEqual(ours, theirs, dir);
+    }
+  });
+
+  it('configures the controller only through settings src/config knows, with leader election on', async () => {
+    for (const dir of ['deploy', 'deploy/overlays/namespaced']) {
+      const dep = (await render(dir)).find((o) => o.kind === 'Deployment') as KubeObject & {
+        spec: {
+          template: { spec: { containers: { args: string[]; env: { name: string; value?: string }[] }[] } };
+        };
+      };
+      const c = dep.spec.template.spec.containers[0];
+      assert.deepEqual(c?.args, ['controller']);
+      const known = new Set<string>(Object.values(ENV_NAMES));
+      for (const e of c?.env ?? []) {
+        if (e.name.startsWith('TRUEUP_'))
+          assert.ok(known.has(e.name), `${dir}: ${e.name} is not a trueup setting`);
+      }
+      assert.equal(c?.env.find((e) => e.name === ENV_NAMES.leaderElect)?.value, 'true');
+      assert.equal(c?.env.find((e) => e.name === ENV_NAMES.metricsAddress)?.value, '0.0.0.0:8080');
     }
   });
 
