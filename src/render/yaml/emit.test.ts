@@ -20,6 +20,11 @@ describe('emitYamlDocuments matches kubectl kustomize byte for byte (fixtures fr
 describe('emitYamlDocuments', () => {
   const emit1 = (v: Parameters<typeof emitYamlDocuments>[0][number]) => emitYamlDocuments([v]);
 
+  it('leaves out keys whose value is undefined', () => {
+    const v = { a: 1, b: undefined, c: { d: undefined } } as unknown as Parameters<typeof emit1>[0];
+    assert.equal(emit1(v), 'a: 1\nc: {}\n');
+  });
+
   it('separates documents with ---', () => {
     assert.equal(emitYamlDocuments([{ a: 1 }, { b: 2 }]), 'a: 1\n---\nb: 2\n');
     assert.equal(emitYamlDocuments([]), '');

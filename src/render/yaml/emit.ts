@@ -40,7 +40,8 @@ function emitNode(w: Writer, v: JsonValue, ctx: Context): void {
     if (v.length === 0) w.writeIndicator('[]', true, false, false);
     else emitBlockSequence(w, v, ctx);
   } else if (isObject(v)) {
-    const keys = Object.keys(v);
+    // Keys holding `undefined` are absent (as in JSON.stringify).
+    const keys = Object.keys(v).filter((k) => v[k] !== undefined);
     if (keys.length === 0) w.writeIndicator('{}', true, false, false);
     else emitBlockMapping(w, v, keys.sort(compareKeys));
   } else {

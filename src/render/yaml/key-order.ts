@@ -23,9 +23,23 @@ function codePoints(s: string): number[] {
 
 const ASCII_ALNUM_DASH = /^[\x20-\x7e]*$/;
 
+const LETTERS_ONLY = /^[A-Za-z]*$/;
+const simpleCache = new Map<string, boolean>();
+
+/** Keys made of ASCII letters only compare by code unit (the common case, cached). */
+function isSimple(k: string): boolean {
+  let v = simpleCache.get(k);
+  if (v === undefined) {
+    v = LETTERS_ONLY.test(k);
+    if (simpleCache.size < 10_000) simpleCache.set(k, v);
+  }
+  return v;
+}
+
 /** Negative when `a` sorts before `b`. */
 export function compareKeys(a: string, b: string): number {
   if (a === b) return 0;
+  if (isSimple(a) && isSimple(b)) return a < b ? -1 : 1;
   const ar = ASCII_ALNUM_DASH.test(a) ? null : codePoints(a);
   const br = ASCII_ALNUM_DASH.test(b) ? null : codePoints(b);
   const alen = ar ? ar.length : a.length;

@@ -64,6 +64,9 @@ const SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
   ],
 });
 
+/** An alias (`*name` after an indicator or at a line start) or a merge key somewhere in the text. */
+const MAY_HAVE_ALIAS = /(?:^|[\s[{,:-])\*[^\s,\]}]|<<\s*:/m;
+
 function fail(file: string, message: string, cause?: unknown): never {
   throw new TrueupError('RENDER_YAML_INVALID', `${file}: ${message}`, cause === undefined ? {} : { cause });
 }
@@ -123,7 +126,7 @@ export function parseYamlDocuments(text: string, file: string, limits?: YamlPars
     describeLoadError(file, err);
   }
   const out = docs.filter((d) => d !== null && d !== undefined);
-  if (text.includes('*') || text.includes('<<')) {
+  if (MAY_HAVE_ALIAS.test(text)) {
     unshare(out, file, limits?.maxAliases ?? DEFAULT_YAML_LIMITS.maxAliases);
   }
   return out as JsonValue[];

@@ -90,8 +90,19 @@ function floatValue(n: number, text: string): number {
 }
 
 /** Resolves a plain scalar's text the way go-yaml v3 does (into interface{}). */
+const SMALL_INT = /^-?[1-9][0-9]{0,14}$/;
+
 export function resolvePlainScalar(text: string): string | number | boolean | null {
   const c = text.charCodeAt(0);
+  // Fast paths: ordinary words and small decimal integers.
+  if (
+    (c >= 97 && c <= 122 && c !== 110 && c !== 116 && c !== 102 && c !== 121 && c !== 111) ||
+    (c >= 65 && c <= 90 && c !== 78 && c !== 84 && c !== 70 && c !== 89 && c !== 79)
+  ) {
+    return text;
+  }
+  if (SMALL_INT.test(text)) return Number(text);
+  if (text === '0') return 0;
   const mapped = MAP.get(text);
   if (mapped !== undefined) {
     if (typeof mapped === 'number') throw new UnrepresentableScalar(`unsupported value ${text}`);
