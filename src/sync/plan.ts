@@ -61,6 +61,21 @@ async function planOne(item: Item, ctx: PlanContext): Promise<void> {
       validate: item.options.validate,
     });
     item.comparison = compare(predicted, live, item.ignored);
+    const predictedRv = predicted.metadata.resourceVersion;
+    if (item.comparison.drifted && predictedRv && predictedRv !== live.metadata.resourceVersion) {
+      // The object changed since it was read (a controller wrote to it): compare with it as it is now.
+      const fresh = await ctx.client.get(item.address);
+      if (fresh) {
+        item.live = fresh;
+        item.ignored = ignoredPointers(ctx.ignoreDifferences, item.ref, fresh);
+        item.comparison = compare(predicted, fresh, item.ignored);
+        if (!item.comparison.drifted) {
+          item.verdict = Verdict.None;
+          ctx.cache.record(item.key, item.hash, fresh, item.ignored);
+          return;
+        }
+      }
+    }
     if (item.comparison.drifted) {
       item.verdict = Verdict.Update;
     } else {
