@@ -76,6 +76,16 @@ export function apiError(subject: string, status: number, body: unknown): KubeAp
     serverMessage = body.trim().slice(0, 500);
   }
   if (!serverMessage) serverMessage = `HTTP ${status}`;
+  // The API server answers 500 when a server-side apply body does not fit the schema; that is
+  // bad input, not a server fault: retrying cannot help.
+  if (status === 500 && /failed to create typed patch object|not declared in schema/.test(serverMessage)) {
+    return new KubeApiError(KubeErrorCode.Invalid, `${subject}: ${serverMessage}`, {
+      status,
+      reason: reason || 'Invalid',
+      serverMessage,
+      retry: RetryClass.Terminal,
+    });
+  }
   return new KubeApiError(code, `${subject}: ${serverMessage}`, { status, reason, serverMessage, retry });
 }
 
