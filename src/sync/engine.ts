@@ -205,6 +205,7 @@ export async function sync(request: SyncRequest, deps: SyncDeps): Promise<SyncRe
 
   // 4. Execute.
   const results: ResourceResult[] = [];
+  let prunedKeys: ReadonlySet<string> = new Set();
   const fail = async (message: string): Promise<SyncResult> => {
     const hooksOut = await runHooks(hooks, HookType.SyncFail, ctx, wait);
     results.push(...hooksOut.results);
@@ -221,7 +222,7 @@ export async function sync(request: SyncRequest, deps: SyncDeps): Promise<SyncRe
       }
     }
     await deps.inventory
-      .save(inventoryAfter(new Set(), keepers))
+      .save(inventoryAfter(prunedKeys, keepers))
       .catch((err) => warn(`inventory not saved: ${errorMessage(err)}`));
     return { phase: SyncPhase.Failed, message, resources: results, changed: true, warnings };
   };
@@ -310,7 +311,7 @@ export async function sync(request: SyncRequest, deps: SyncDeps): Promise<SyncRe
   // Prune, then PostSync hooks.
   const pruned = await executePrune(pruneCands, client, false);
   results.push(...pruned, ...keptResults);
-  const prunedKeys = new Set(
+  prunedKeys = new Set(
     pruned
       .filter((r) => r.action === ResultAction.Pruned)
       .map((r) =>
