@@ -1,9 +1,10 @@
 /** Polling waits: objects healthy, CRDs established, objects gone. */
 import { RetryClass, TrueupError } from '../api/errors.js';
-import { describeRef, groupOf, type KubeObject } from '../api/object.js';
+import { describeRef, groupOf, type KubeObject, refKey } from '../api/object.js';
 import { assessHealth } from '../health/index.js';
 import { type Health, HealthStatus } from '../health/types.js';
 import type { ClusterClient, ObjectAddress } from '../kube/types.js';
+import { fetchLive } from './live.js';
 
 export interface WaitContext {
   client: ClusterClient;
@@ -45,8 +46,12 @@ export async function waitHealthy(
   let pending = [...addresses];
   for (;;) {
     const still: ObjectAddress[] = [];
+    // One LIST per kind and namespace when many objects share them, GETs otherwise.
+    const lives = await fetchLive(ctx.client, pending, 8);
     for (const a of pending) {
-      const live = await ctx.client.get(a);
+      const live = lives.get(
+        refKey({ group: groupOf(a.apiVersion), kind: a.kind, namespace: a.namespace ?? '', name: a.name }),
+      );
       const h = assessHealth(live);
       healths.set(a, h);
       if (h.status === HealthStatus.Degraded) {
