@@ -134,4 +134,19 @@ test('objects tracked by another app are neither adopted nor pruned (warning, or
   });
   assert.equal(strict.phase, 'Failed');
   assert.equal(actions(strict)['ConfigMap/shared'], 'failed');
+
+  // An object of ours that another app has since taken over is not pruned either.
+  await h.kubectl(
+    '-n',
+    h.ns,
+    'annotate',
+    '--overwrite',
+    'configmap/mine',
+    `${Annotation.TrackingId}=${h.ns}/other:/ConfigMap:${h.ns}/mine`,
+  );
+  const pruning = await h.run([configMap('unrelated', { a: '1' })]);
+  assert.equal(pruning.phase, 'Succeeded', pruning.message);
+  assert.equal(actions(pruning)['ConfigMap/mine'], undefined);
+  assert.match(pruning.warnings.join('\n'), /mine: not pruned, now managed by application .*\/other/);
+  assert.ok(await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'mine' }));
 });
