@@ -38,13 +38,51 @@ function scalarText(e: JsonValue): string {
   return typeof e === 'object' && e !== null ? JSON.stringify(e) : String(e);
 }
 
+/** The key field as kyaml's ElementList matches it: present, and its text equal to `v`. */
+function hasKey(e: JsonValue | undefined, key: string, v: string): boolean {
+  return isMap(e) && e[key] !== undefined && keyText(e, key) === v;
+}
+
+/**
+ * kyaml's ElementSetter on a list for one key: drops null and empty-map elements, replaces the
+ * elements whose key matches (an empty value matches any element that has the key), keeps the
+ * rest, and appends `val` when nothing matched. With no value at all (`v` undefined) every
+ * element is dropped (kyaml quirk, reached when a target element lacks the merge key).
+ */
+function setElement(
+  list: JsonValue[],
+  val: JsonValue | undefined,
+  key: string,
+  v: string | undefined,
+): JsonValue[] {
+  const out: JsonValue[] = [];
+  let found = false;
+  for (const e of list) {
+    if (isEmpty(e)) continue;
+    if (!isMap(e)) {
+      if (v !== undefined && v !== '') out.push(e);
+      continue;
+    }
+    const matches = v !== undefined && e[key] !== undefined && (v === '' || keyText(e, key) === v);
+    if (!matches) {
+      if (v !== undefined) out.push(e);
+      continue;
+    }
+    found = true;
+    if (val !== undefined) out.push(val);
+  }
+  if (val !== undefined && !found) out.push(val);
+  return out;
+}
+
 export function mergeKeyedList(
   base: JsonValue[],
   origin: JsonValue[] | undefined,
   key: string,
   ctx: ListCtx,
 ): JsonValue[] {
-  const dest: JsonValue[] = base.slice();
+  // Prepend: the patch's key values first, then the target's.
+  let dest: JsonValue[] = base.slice();
   const values: string[] = [];
   const seen = new Set<string>();
   for (const src of [origin ?? [], base]) {
@@ -56,44 +94,36 @@ export function mergeKeyedList(
       }
     }
   }
-  const items: JsonValue[] = [];
-  const setItem = (val: JsonValue, v: string) => {
-    let found = false;
-    for (let i = 0; i < items.length; i++) {
-      if (isMap(items[i]) && keyText(items[i], key) === v) {
-        items[i] = val;
-        found = true;
-      }
-    }
-    if (!found) items.push(val);
-  };
+  let items: JsonValue[] = [];
   for (const v of values) {
-    const di = dest.findIndex((e) => isMap(e) && keyText(e, key) === v);
-    const oe = origin?.find((e) => isMap(e) && keyText(e, key) === v);
+    const di = dest.findIndex((e) => hasKey(e, key, v));
     const de = di >= 0 ? dest[di] : undefined;
+    const oe = origin?.find((e) => hasKey(e, key, v));
     const r = walk(de, oe, undefined, ctx.elemType, ctx.path, ctx.schema);
     if (isEmpty(r.value)) {
-      for (let i = dest.length - 1; i >= 0; i--) {
-        const e = dest[i] as JsonValue;
-        if (isEmpty(e) || (isMap(e) && keyText(e, key) === v)) dest.splice(i, 1);
-      }
+      dest = setElement(dest, undefined, key, v);
       continue;
     }
     let val = r.value as JsonValue;
+    if (isMap(val) && val[key] === undefined) val = { ...val, [key]: v };
+    if (val === de || val === oe) val = copy(val);
     if (di >= 0 && r.inPlace) dest[di] = val;
-    if (isMap(val) && !(key in val) && v !== '') val = { ...val, [key]: v };
-    setItem(val === de || val === oe ? copy(val) : val, v);
+    items = setElement(items, val, key, v);
   }
-  // Prepend: the target's elements (as merged) replace the matching items or follow them.
-  for (const e of dest) {
-    if (isEmpty(e)) continue;
-    if (!isMap(e)) {
-      items.push(copy(e));
-      continue;
+  // The target's elements (merged in place) replace the matching items or follow them; kyaml
+  // does this once per key value.
+  for (let round = 0; round < values.length; round++) {
+    for (const e of dest.slice()) {
+      if (isMap(e) && e[key] === undefined) {
+        items.push(e);
+        items = setElement(items, e, key, undefined);
+        continue;
+      }
+      items = setElement(items, e, key, keyText(e, key));
     }
-    setItem(copy(e), keyText(e, key));
+    dest = items;
   }
-  return items;
+  return items.map((e) => copy(e));
 }
 
 export function mergePrimitiveList(
