@@ -92,7 +92,7 @@ test('API errors become typed errors naming the object, with retry classes', asy
   await assert.rejects(
     client.apply(unknownField, { fieldManager: 'test', force: true }),
     (e: unknown) =>
-      (isKubeApiError(e) && e.code === KubeErrorCode.Invalid) || e.code === KubeErrorCode.BadRequest,
+      isKubeApiError(e) && (e.code === KubeErrorCode.Invalid || e.code === KubeErrorCode.BadRequest),
   );
   // A conflict: another manager owns the field and force is off.
   await client.apply(cm(ns, 'c', { k: 'one' }), { fieldManager: 'first', force: true });
