@@ -114,6 +114,17 @@ describe('parseYamlDocuments', () => {
     throwsYaml(() => parseYamlDocuments('a: .inf\n', 'inf.yaml'), /inf\.yaml: unsupported value \.inf/);
   });
 
+  it('refuses non-string mapping keys, as kubectl kustomize does', () => {
+    throwsYaml(
+      () => parseYamlDocuments('data:\n  80: http\n', 'k.yaml'),
+      /k\.yaml: mapping key "80" is not a string/,
+    );
+    throwsYaml(() => parseYamlDocuments('a: {true: x}\n', 'k.yaml'), /"true"/);
+    assert.deepEqual(parseYamlDocuments('data:\n  "80": http\n  x: 1.0\n  l: [1, true, ~]\n', 'k.yaml'), [
+      { data: { '80': 'http', x: 1, l: [1, true, null] } },
+    ]);
+  });
+
   it('refuses several documents where one is expected', () => {
     throwsYaml(() => parseYamlDocument('a: 1\n---\nb: 2\n', 'k.yaml'), /k\.yaml: expected one YAML document/);
   });

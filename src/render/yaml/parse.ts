@@ -51,8 +51,68 @@ const localTags = (['scalar', 'sequence', 'mapping'] as const).map(
     }),
 );
 
+/**
+ * A mapping key that go-yaml v3 resolves to a number, boolean, null or timestamp makes that map
+ * a map[interface{}]interface{}, which Kustomize cannot turn into JSON: `kubectl kustomize`
+ * fails ("json: unsupported type"). js-yaml would silently key by String(value). For texts
+ * that may have such keys, plain scalars become RawScalar; js-yaml stringifies keys, which
+ * records them, and the parse then fails the way Kustomize does. Values are unwrapped.
+ */
+let typedKeys: string[] = [];
+
+class RawScalar {
+  constructor(
+    readonly raw: string,
+    readonly value: string | number | boolean | null,
+  ) {}
+  get [Symbol.toStringTag](): string {
+    return 'RawScalar';
+  }
+  toString(): string {
+    typedKeys.push(this.raw);
+    return this.raw;
+  }
+}
+
+const goPlainRaw = new jsYaml.Type('tag:trueup.dev,2026:go-plain', {
+  kind: 'scalar',
+  resolve: (data: unknown) => data !== '<<',
+  construct: (data: string) => {
+    const v = resolvePlainScalar(data);
+    return typeof v === 'string' && v === data ? v : new RawScalar(data, v);
+  },
+});
+
+/** A plain mapping key that may resolve to a non-string (digits, sign, dot, ~, null, true, false). */
+const MAY_HAVE_TYPED_KEY =
+  /(?:^[ \t]*(?:- +)?|[{,][ \t]*)(?:[0-9+\-.~][^:#\n{},]*|null|Null|NULL|true|True|TRUE|false|False|FALSE)[ \t]*:(?:[ \t]|$)/m;
+
+function unwrapRaw(v: unknown): unknown {
+  if (v instanceof RawScalar) return v.value;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = unwrapRaw(v[i]);
+  } else if (typeof v === 'object' && v !== null) {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) o[k] = unwrapRaw(o[k]);
+  }
+  return v;
+}
+
 const SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
   implicit: [goPlain, mergeKey],
+  explicit: [
+    explicitScalar('int', (v) => typeof v === 'number' && Number.isInteger(v)),
+    explicitScalar('float', (v) => typeof v === 'number'),
+    explicitScalar('bool', (v) => typeof v === 'boolean'),
+    explicitScalar('null', (v) => v === null),
+    explicitScalar('timestamp', (v) => typeof v === 'string'),
+    new jsYaml.Type('tag:yaml.org,2002:binary', { kind: 'scalar' }),
+    ...localTags,
+  ],
+});
+
+const RAW_KEY_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
+  implicit: [goPlainRaw, mergeKey],
   explicit: [
     explicitScalar('int', (v) => typeof v === 'number' && Number.isInteger(v)),
     explicitScalar('float', (v) => typeof v === 'number'),
@@ -72,6 +132,7 @@ function fail(file: string, message: string, cause?: unknown): never {
 }
 
 function describeLoadError(file: string, err: unknown): never {
+  if (err instanceof TrueupError) throw err;
   if (err instanceof jsYaml.YAMLException) {
     const mark = err.mark as { line?: number; column?: number } | undefined;
     const where = mark?.line === undefined ? file : `${file}:${mark.line + 1}:${(mark.column ?? 0) + 1}`;
@@ -121,7 +182,21 @@ export function parseYamlDocuments(text: string, file: string, limits?: YamlPars
   }
   let docs: unknown[];
   try {
-    docs = jsYaml.loadAll(text, undefined, { filename: file, schema: SCHEMA });
+    if (MAY_HAVE_TYPED_KEY.test(text)) {
+      typedKeys = [];
+      docs = jsYaml.loadAll(text, undefined, { filename: file, schema: RAW_KEY_SCHEMA });
+      const [key] = typedKeys;
+      typedKeys = [];
+      if (key !== undefined) {
+        fail(
+          file,
+          `mapping key ${JSON.stringify(key)} is not a string (quote it: Kustomize cannot render non-string keys)`,
+        );
+      }
+      for (let i = 0; i < docs.length; i++) docs[i] = unwrapRaw(docs[i]);
+    } else {
+      docs = jsYaml.loadAll(text, undefined, { filename: file, schema: SCHEMA });
+    }
   } catch (err) {
     describeLoadError(file, err);
   }
