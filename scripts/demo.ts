@@ -1,0 +1,335 @@
+/**
+ * `npm run demo`: trueup end to end on this machine, in one command.
+ *
+ * 1. starts the local control plane (kube-apiserver, etcd, controller-manager, and simulated
+ *    nodes so pods run; built from Go modules the first time, with progress shown);
+ * 2. serves examples/ as a Git repository over HTTP on 127.0.0.1;
+ * 3. runs the trueup controller in this process, with /metrics, /healthz, /readyz, /webhook;
+ * 4. applies examples/bootstrap.yaml (the app of apps) and shows a live table of the
+ *    Applications until all are Synced;
+ * 5. scales a Deployment with kubectl and shows trueup reverting it;
+ * 6. prints the metrics URL and kubectl lines to try, and runs until Ctrl-C.
+ *
+ * Usage: npm run demo [-- --once] [-- --port 8080]
+ *   --once   exit after the self-heal step instead of running until Ctrl-C
+ *   --port   port of the metrics/health server (default: a free one)
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Application } from '../src/api/application.js';
+import { errorMessage } from '../src/api/errors.js';
+import { TreeRenderPort } from '../src/controller/adapters/render.js';
+import { GitSourcePort } from '../src/controller/adapters/source.js';
+import { Controller } from '../src/controller/controller.js';
+import { installApplicationCrd } from '../src/controller/install-crd.js';
+import { createWebhookHandler } from '../src/controller/webhook.js';
+import { clusterClientOver } from '../src/kube/index.js';
+import { createTransport } from '../src/kube/transport.js';
+import { instrumentGitHttp, instrumentKubeTransport } from '../src/metrics/instrument.js';
+import { createMetrics } from '../src/metrics/metrics.js';
+import { readiness } from '../src/server/readiness.js';
+import { type RunningServer, startServer } from '../src/server/server.js';
+import { nodeHttpClient } from '../src/source/http.js';
+import { GitSource } from '../src/source/index.js';
+import { version } from '../src/version.js';
+import { type ControlPlane, startControlPlane } from '../test/control-plane/control-plane.js';
+import { GitHttpServer } from '../test/support/git-server.js';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..');
+const EXAMPLES = join(ROOT, 'examples');
+const PLACEHOLDER_REPO = 'https://git.example.com/org/gitops-config.git';
+const APP_NS = 'trueup-system';
+
+const args = process.argv.slice(2);
+const once = args.includes('--once');
+const portArg = args.indexOf('--port');
+const port = portArg >= 0 ? Number(args[portArg + 1]) : 0;
+const tty = process.stdout.isTTY === true;
+const color = (code: number) => (s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
+const bold = color(1);
+const dim = color(2);
+const green = color(32);
+const yellow = color(33);
+const red = color(31);
+const cyan = color(36);
+const out = (s = '') => process.stdout.write(`${s}\n`);
+const step = (s: string) => out(`\n${bold(cyan('▸'))} ${bold(s)}`);
+
+// ---------------------------------------------------------------------------------------------
+// Everything started is stopped on the way out, in reverse order, once.
+const cleanups: (() => Promise<unknown>)[] = [];
+let stopping: Promise<void> | undefined;
+function shutdown(code: number): Promise<void> {
+  stopping ??= (async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+    process.exit(code);
+  })();
+  return stopping;
+}
+process.on('SIGINT', () => {
+  out(`\n${dim('stopping: controller, metrics server, Git server, control plane...')}`);
+  void shutdown(0);
+});
+process.on('SIGTERM', () => void shutdown(0));
+
+async function filesOf(dir: string): Promise<string[]> {
+  const result: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) result.push(...(await filesOf(path)));
+    else if (entry.isFile()) result.push(path);
+  }
+  return result.sort();
+}
+
+const shortRev = (rev: string | undefined) =>
+  rev
+    ? rev
+        .replace(/^.*@/, '')
+        .replace(/^sha1:/, '')
+        .slice(0, 7)
+    : '';
+const paint = (status: string) =>
+  ['Synced', 'Healthy'].includes(status)
+    ? green(status)
+    : ['OutOfSync', 'Degraded', 'Missing'].includes(status)
+      ? red(status)
+      : yellow(status);
+
+function table(apps: Application[]): string[] {
+  const rows = apps
+    .map((a) => [
+      a.metadata.name ?? '',
+      a.status?.sync?.status ?? '',
+      a.status?.health?.status ?? '',
+      shortRev(a.status?.sync?.revision),
+      a.spec.source.path,
+    ])
+    .sort((x, y) => (x[0] ?? '').localeCompare(y[0] ?? ''));
+  const head = ['NAME', 'SYNC', 'HEALTH', 'REVISION', 'PATH'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: string[], colorize: boolean) =>
+    r
+      .map((c, i) => {
+        const padded = c.padEnd(widths[i] ?? 0);
+        return colorize && (i === 1 || i === 2) ? padded.replace(c, paint(c)) : padded;
+      })
+      .join('   ')
+      .trimEnd();
+  return [dim(fmt(head, false)), ...rows.map((r) => fmt(r, true))];
+}
+
+/** Redraws the table in place on a terminal; prints it only when it changed otherwise. */
+function liveTable() {
+  let drawn = 0;
+  let last = '';
+  return (lines: string[]) => {
+    const text = lines.join('\n');
+    if (text === last) return;
+    last = text;
+    if (tty && drawn > 0) process.stdout.write(`\x1b[${drawn}A\x1b[J`);
+    else if (!tty && drawn > 0) out(dim('—'));
+    out(text);
+    drawn = lines.length;
+  };
+}
+
+async function main(): Promise<void> {
+  out(bold(`trueup ${version} demo`) + dim('  (Ctrl-C stops everything)'));
+
+  step('Starting the local Kubernetes control plane');
+  out(dim('  kube-apiserver, etcd, kube-controller-manager, kube-scheduler and kwok nodes, on 127.0.0.1'));
+  let building = false;
+  const cp: ControlPlane = await startControlPlane({
+    workloads: true,
+    log: (line) => {
+      if (/building|built|cached|ready/.test(line)) {
+        if (/building/.test(line) && !building) {
+          building = true;
+          out(
+            yellow(
+              '  first run on this machine: building the control plane from Go modules (several minutes)',
+            ),
+          );
+        }
+        out(dim(`  ${line.replace(/^\[control-plane\] /, '')}`));
+      }
+    },
+  });
+  cleanups.push(() => cp.stop());
+  const kubectl = async (...a: string[]) =>
+    (await run('kubectl', ['--kubeconfig', cp.kubeconfigPath, ...a], { maxBuffer: 16 << 20 })).stdout;
+
+  step('Serving examples/ as a Git repository');
+  const git = await GitHttpServer.start();
+  cleanups.push(() => git.close());
+  const repo = await git.createRepo('gitops-config');
+  const repoURL = git.url('gitops-config');
+  const files: Record<string, string> = {};
+  for (const path of await filesOf(EXAMPLES)) {
+    files[relative(EXAMPLES, path)] = (await readFile(path, 'utf8')).replaceAll(PLACEHOLDER_REPO, repoURL);
+  }
+  const head = await repo.commit(files, 'examples: web-api dev and prod, app of apps');
+  out(dim(`  ${repoURL}  (main @ ${head.slice(0, 7)}, ${Object.keys(files).length} files)`));
+
+  step('Starting the trueup controller (in this process)');
+  const metrics = createMetrics({ version });
+  const kc = new KubeConfig();
+  kc.loadFromFile(cp.kubeconfigPath);
+  const client = clusterClientOver(instrumentKubeTransport(await createTransport(kc), metrics));
+  cleanups.push(async () => client.close());
+  await installApplicationCrd(client);
+  await kubectl('create', 'namespace', APP_NS);
+  const cacheDir = await mkdtemp(join(tmpdir(), 'trueup-demo-cache-'));
+  cleanups.push(() => rm(cacheDir, { recursive: true, force: true }));
+  const source = new GitSource({ cacheDir, http: instrumentGitHttp(nodeHttpClient, metrics) });
+  const controller = new Controller({
+    client,
+    config: { concurrency: 4, requeueInterval: 180_000, namespaces: [APP_NS] },
+    source: new GitSourcePort(source),
+    render: new TreeRenderPort(),
+    metrics,
+    progressInterval: 1000,
+  });
+  let server: RunningServer | undefined;
+  server = await startServer(
+    {
+      metrics,
+      readiness: () => readiness({ cachesSynced: controller.cachesSynced }),
+      webhook: createWebhookHandler({ secret: '', refresh: (match) => controller.refreshRepo(match) }),
+    },
+    { host: '127.0.0.1', port },
+  );
+  cleanups.push(() => server?.close() ?? Promise.resolve());
+  await controller.start();
+  cleanups.push(() => controller.stop());
+  out(dim(`  watching Applications in ${APP_NS}; metrics at ${server.url}/metrics`));
+
+  step('Applying the app of apps: kubectl apply -f examples/bootstrap.yaml');
+  const bootstrap = (await readFile(join(EXAMPLES, 'bootstrap.yaml'), 'utf8')).replaceAll(
+    PLACEHOLDER_REPO,
+    repoURL,
+  );
+  const applied = await new Promise<string>((resolve, reject) => {
+    const child = execFile(
+      'kubectl',
+      ['--kubeconfig', cp.kubeconfigPath, 'apply', '-f', '-'],
+      (err, stdout) => (err ? reject(err) : resolve(stdout)),
+    );
+    child.stdin?.end(bootstrap);
+  });
+  out(dim(`  ${applied.trim()}`));
+
+  step('Waiting for every Application to be Synced (live)');
+  const draw = liveTable();
+  const started = Date.now();
+  const expected = ['root', 'web-api-dev', 'web-api-prod'];
+  for (;;) {
+    const apps = controller.apps();
+    draw(table(apps));
+    const names = apps.map((a) => a.metadata.name);
+    const allThere = expected.every((n) => names.includes(n));
+    const synced = apps.every((a) => a.status?.sync?.status === 'Synced');
+    const settled = apps.every((a) => a.status?.health?.status !== 'Progressing');
+    if (allThere && synced && settled) break;
+    if (Date.now() - started > 300_000)
+      throw new Error('the Applications did not all become Synced in 5 minutes');
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  out(
+    green(`  all ${expected.length} Applications Synced in ${((Date.now() - started) / 1000).toFixed(1)} s`),
+  );
+  const unhealthy = controller.apps().filter((a) => a.status?.health?.status !== 'Healthy');
+  if (unhealthy.length > 0) {
+    out(
+      yellow('  note: ') +
+        dim(
+          `${unhealthy.map((a) => a.metadata.name).join(', ')} ${unhealthy.length === 1 ? 'is' : 'are'} not Healthy: ` +
+            'this control plane runs no metrics server, so the HorizontalPodAutoscaler reports ' +
+            'ScalingActive=False, which trueup (like Argo CD) counts as Degraded.',
+        ),
+    );
+  }
+
+  step('Drift: kubectl scale deployment web-api -n web-api-prod --replicas=5');
+  const replicas = async () =>
+    Number(
+      await kubectl('get', 'deployment', 'web-api', '-n', 'web-api-prod', '-o', 'jsonpath={.spec.replicas}'),
+    );
+  out(dim(`  before: spec.replicas = ${await replicas()} (from Git)`));
+  const scaledAt = Date.now();
+  await kubectl('scale', 'deployment', 'web-api', '-n', 'web-api-prod', '--replicas=5');
+  out(`  ${yellow('scaled')} to 5 by hand`);
+  let now = 5;
+  while (now !== 3) {
+    if (Date.now() - scaledAt > 60_000) throw new Error('trueup did not revert the scale within 60 s');
+    await new Promise((r) => setTimeout(r, 50));
+    now = await replicas();
+  }
+  out(
+    `  ${green('reverted')} to 3 by trueup (selfHeal) ${dim(`~${Date.now() - scaledAt} ms after the kubectl scale`)}`,
+  );
+  const drift = (await metrics.render())
+    .split('\n')
+    .find((l) => l.startsWith('trueup_drift_corrections_total{') && l.includes('web-api-prod'));
+  if (drift) out(dim(`  ${drift}`));
+
+  step('Git push: prod goes to 4 replicas, and a GitHub-style push webhook arrives');
+  const replicasFile = 'apps/web-api/overlays/prod/replicas.yaml';
+  const changed = (files[replicasFile] ?? '')
+    .replace('replicas: 3', 'replicas: 4')
+    .replace('minReplicas: 3', 'minReplicas: 4');
+  const sha = await repo.commit({ [replicasFile]: changed }, 'prod: 4 replicas');
+  const pushedAt = Date.now();
+  out(dim(`  committed ${sha.slice(0, 7)} "prod: 4 replicas" to main`));
+  const hook = await fetch(`${server.url}/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-github-event': 'push' },
+    body: JSON.stringify({ ref: 'refs/heads/main', repository: { clone_url: repoURL } }),
+  });
+  out(dim(`  POST /webhook -> ${hook.status} ${JSON.stringify(await hook.json())}`));
+  for (;;) {
+    if (Date.now() - pushedAt > 60_000)
+      throw new Error('the pushed commit did not reach the cluster within 60 s');
+    const prod = controller.apps().find((a) => a.metadata.name === 'web-api-prod');
+    if (prod?.status?.sync?.revision?.includes(sha) && (await replicas()) === 4) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  out(
+    `  ${green('applied')} ${sha.slice(0, 7)}: web-api-prod runs 4 replicas ${dim(`~${Date.now() - pushedAt} ms after the push`)}`,
+  );
+
+  step('Try it');
+  out(`  metrics:   ${cyan(`curl -s ${server.url}/metrics | grep ^trueup_app_info`)}`);
+  out(
+    `             ${dim('(also /healthz, /readyz, and POST /webhook for GitHub, GitLab and Gitea pushes)')}`,
+  );
+  out(`  kubectl:   ${cyan(`export KUBECONFIG=${cp.kubeconfigPath}`)}`);
+  out(`             ${cyan(`kubectl get tapp -n ${APP_NS}`)}`);
+  out(
+    `             ${cyan('kubectl -n web-api-dev edit configmap web-api-config')}   ${dim('(trueup reverts it)')}`,
+  );
+  out(`             ${cyan('kubectl -n web-api-prod get deploy,hpa,svc,cm,pods')}`);
+  if (once) {
+    await shutdown(0);
+    return;
+  }
+  out(dim('\nRunning; Ctrl-C stops everything and removes the temporary files.'));
+  const live = liveTable();
+  out();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    if (stopping) return;
+    live(table(controller.apps()));
+  }
+}
+
+main().catch(async (err: unknown) => {
+  process.stderr.write(`\n${red('demo failed:')} ${errorMessage(err)}\n`);
+  await shutdown(1);
+});
