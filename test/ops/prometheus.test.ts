@@ -2,7 +2,7 @@
  * A real Prometheus (Debian's package) scraping trueup's HTTP server and evaluating the alert
  * rules shipped in deploy/ (with TrueupAppOutOfSync's `for:` shortened to 3 s): an app that
  * turns OutOfSync makes the alert pending, then firing; back in sync, it resolves. Here the
- * app's status is set on the metrics directly; test/e2e drives it with the running controller.
+ * app's status is set on the metrics directly; alerts-e2e.test.ts drives it with the running controller.
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
