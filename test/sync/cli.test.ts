@@ -55,6 +55,14 @@ test('diff shows the change with Secret values masked; sync applies it; prune re
   assert.equal(s2.code, 0, s2.out + s2.err);
   assert.match(s2.out, /pruned +ConfigMap .*\/settings/);
   assert.match(s2.out, /unchanged +Secret .*\/creds/);
+
+  // A render that fails prunes nothing, even with --prune.
+  await writeFile(join(dir, 'kustomization.yaml'), 'resources: [missing.yaml]\n');
+  const broken = await cli(['sync', ...base, '--prune']);
+  assert.equal(broken.code, 1);
+  assert.match(broken.err, /missing\.yaml/);
+  const secret = await kubectl(cluster.kubeconfigPath, ['-n', ns, 'get', 'secret', 'creds', '-o', 'name']);
+  assert.equal(secret.stdout.trim(), 'secret/creds');
 });
 
 test('a render error fails the command and touches nothing', async () => {
