@@ -70,6 +70,11 @@ export class ObjectReader {
     this.packs.invalidate();
   }
 
+  /** True when a pack holds the object (an index lookup, no read). */
+  async has(oid: string): Promise<boolean> {
+    return this.packs.has(oid).catch(() => false);
+  }
+
   /** An object through the fast pack reader; undefined (use isomorphic-git) when it cannot. */
   private async fast(oid: string, type: GitObject['type']): Promise<Buffer | undefined> {
     const object = await this.packs.read(oid).catch(() => undefined);

@@ -14,6 +14,7 @@ export {
 } from './credentials.js';
 export { SourceErrorCode } from './errors.js';
 export { type HttpClient, type HttpRequest, type HttpResponse, nodeHttpClient } from './http.js';
+export type { FetchEngine } from './repo.js';
 export { type RefSnapshot, RevisionKind, revisionText } from './revision.js';
 export {
   type Clock,

@@ -126,6 +126,16 @@ export class PackReader {
     return out;
   }
 
+  /** True when a pack holds the object. */
+  async has(oid: string): Promise<boolean> {
+    this.packs ??= this.list(new Map());
+    const key = Buffer.from(oid, 'hex');
+    for (const loading of (await this.packs).values()) {
+      if ((await loading).offsetOf(key) !== undefined) return true;
+    }
+    return false;
+  }
+
   /** The object, or undefined when no pack holds it. */
   async read(oid: string): Promise<GitObject | undefined> {
     this.packs ??= this.list(new Map());

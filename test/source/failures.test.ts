@@ -154,12 +154,18 @@ describe('Git source: credentials and failures', () => {
       source.resolve({ repoURL: server.url('missing'), targetRevision: 'main' }),
       expectError('GitRepoNotFound', 'terminal', (err) => assert.match(err.message, /missing\.git/)),
     );
-    // A failing fetch (after a good ref query) is typed too.
-    server.inject({ on: 'pack', kind: 'status', status: 500 });
-    await assert.rejects(
-      source.resolve({ repoURL: server.url('public'), targetRevision: 'main' }),
-      expectError('GitServerError', 'transient'),
-    );
+    // A failing fetch (after a good ref query) is typed too, whoever fetches.
+    for (const fetchEngine of ['isomorphic-git', 'native'] as const) {
+      server.inject({ on: 'pack', kind: 'status', status: 500 });
+      await assert.rejects(
+        new GitSource({ cacheDir: join(cacheDir, fetchEngine), fetchEngine }).resolve({
+          repoURL: server.url('public'),
+          targetRevision: 'main',
+        }),
+        expectError('GitServerError', 'transient'),
+        fetchEngine,
+      );
+    }
     assert.match(
       (await source.resolve({ repoURL: server.url('public'), targetRevision: 'main' })).commit,
       /^[0-9a-f]{40}$/,
@@ -193,14 +199,18 @@ describe('Git source: credentials and failures', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 20; i++) files[`f${i}`] = randomBytes(1024).toString('hex');
     await repo.commit(files);
+    for (const fetchEngine of ['isomorphic-git', 'native'] as const) {
+      const source = new GitSource({ cacheDir, idleTimeoutMs: 200, fetchEngine });
+      server.inject({ on: 'pack', kind: 'stall', afterBytes: 1_000 });
+      await assert.rejects(
+        source.resolve({ repoURL: server.url('stall'), targetRevision: 'main' }),
+        expectError('GitTimeout', 'transient', (err) =>
+          assert.match(err.message, /stall\.git: the server sent nothing for 200 ms/),
+        ),
+        fetchEngine,
+      );
+    }
     const source = new GitSource({ cacheDir, idleTimeoutMs: 200 });
-    server.inject({ on: 'pack', kind: 'stall', afterBytes: 1_000 });
-    await assert.rejects(
-      source.resolve({ repoURL: server.url('stall'), targetRevision: 'main' }),
-      expectError('GitTimeout', 'transient', (err) =>
-        assert.match(err.message, /stall\.git: the server sent nothing for 200 ms/),
-      ),
-    );
     server.inject({ on: 'refs', kind: 'stall', afterBytes: 10 });
     await assert.rejects(
       source.resolve({ repoURL: server.url('stall'), targetRevision: 'main' }),
@@ -211,13 +221,16 @@ describe('Git source: credentials and failures', () => {
   it('refuses a repository larger than the limit, terminally', async () => {
     const repo = await server.createRepo('huge');
     await repo.commit({ blob: randomBytes(64 * 1024).toString('base64') });
-    const source = new GitSource({ cacheDir, maxRepoBytes: 16 * 1024 });
-    await assert.rejects(
-      source.resolve({ repoURL: server.url('huge'), targetRevision: 'main' }),
-      expectError('GitRepoTooLarge', 'terminal', (err) =>
-        assert.match(err.message, /huge\.git: .*16384 bytes/),
-      ),
-    );
+    for (const fetchEngine of ['isomorphic-git', 'native'] as const) {
+      const source = new GitSource({ cacheDir, maxRepoBytes: 16 * 1024, fetchEngine });
+      await assert.rejects(
+        source.resolve({ repoURL: server.url('huge'), targetRevision: 'main' }),
+        expectError('GitRepoTooLarge', 'terminal', (err) =>
+          assert.match(err.message, /huge\.git: .*16384 bytes/),
+        ),
+        fetchEngine,
+      );
+    }
   });
 
   it('says clearly that SSH URLs are not supported', async () => {

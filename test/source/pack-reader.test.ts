@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { indexPack } from '../../src/source/pack-index.js';
 import { PackReader, parseTree } from '../../src/source/pack-reader.js';
 import { gitCli } from '../support/git-server.js';
 
@@ -48,6 +49,19 @@ describe('PackReader: objects straight from pack files', () => {
         assert.equal(got, want, oid);
       } else assert.equal(object.data.toString('utf8').trim(), want, oid);
     }
+  });
+
+  it('indexes a pack byte for byte as git does, and refuses a damaged one', async () => {
+    const packDir = join(gitdir, 'objects', 'pack');
+    const name = (await readdir(packDir)).find((f) => f.endsWith('.pack'))!;
+    const pack = await readFile(join(packDir, name));
+    const { idx, count } = indexPack(pack);
+    assert.ok(count > 60);
+    assert.ok(idx.equals(await readFile(join(packDir, name.replace(/\.pack$/, '.idx')))));
+    assert.throws(() => indexPack(pack.subarray(0, pack.length - 100)), /checksum/);
+    const flipped = Buffer.from(pack);
+    flipped[200] = flipped[200]! ^ 0xff;
+    assert.throws(() => indexPack(flipped));
   });
 
   it('answers undefined for an object no pack holds', async () => {
