@@ -73,6 +73,7 @@ test('sync waves apply in order and hooks run in their phases', async () => {
     configMap('early', { a: '1' }, wave(-1)),
     configMap('middle', { a: '1' }),
     configMap('post', { a: '1' }, hook('PostSync')),
+    configMap('during', { a: '1' }, hook('Sync')),
     configMap('pre', { a: '1' }, hook('PreSync')),
     configMap('skipped', { a: '1' }, hook('Skip')),
   ];
@@ -86,7 +87,7 @@ test('sync waves apply in order and hooks run in their phases', async () => {
   assert.equal(await get('skipped'), undefined, 'Skip hooks are not applied');
   assert.deepEqual(
     r.resources.map((x) => `${x.hook ?? 'sync'}:${x.ref.name}`),
-    ['PreSync:pre', 'sync:early', 'sync:middle', 'sync:late', 'PostSync:post'],
+    ['PreSync:pre', 'sync:early', 'sync:middle', 'Sync:during', 'sync:late', 'PostSync:post'],
   );
   assert.deepEqual(
     h.inventory.entries?.map((e) => e.name),
