@@ -1,19 +1,22 @@
 /**
- * Merging of associative lists in Kustomize v5.5's strategic merge (kyaml's walker with
- * ListIncreaseDirection=prepend), observed against `kubectl kustomize`:
+ * Merging of associative lists as Kustomize v5.5 does it (kyaml v0.18.1's walker with
+ * ListIncreaseDirection=prepend), including its quirks, all checked against `kubectl kustomize`:
  *
- * - one merge key (containers by name, env by name, volumeMounts by mountPath, ...): the patch's
- *   elements come first in patch order, merged with the target's element of the same key, then
- *   the target's remaining elements in their order. An element merged with `$patch: replace`
- *   keeps the target's original (kyaml quirk); `$patch: delete` removes the target's element.
- * - several merge keys (ports by containerPort+protocol, Service ports by port+protocol,
- *   topologySpreadConstraints): an element whose key values all equal a target element's
- *   (a missing key counts as empty) merges into it in place; an element that shares only the
- *   first key while one side lacks another key is dropped; the others are new and come first.
- * - no merge key (finalizers): the patch's values first, then the target's others.
+ * - the patch's elements come first (in patch order), merged with the target's element of the
+ *   same key, then the target's remaining elements;
+ * - with several merge keys (ports: containerPort+protocol), key tuples that agree wherever both
+ *   have a value are unified first, and only keys some element sets take part in matching;
+ * - an element merged with `$patch: replace` keeps the target's original;
+ * - a patch element without the merge key empties the target's list; a target element without
+ *   it wipes the merged elements;
+ * - primitive lists (finalizers) are merged by value the same way (key '').
+ *
+ * A list is a plain array here; "in place" merges of kyaml (where the target's node itself is
+ * updated) are tracked by replacing the target's element with the merged value.
  */
-import type { JsonObject, JsonValue } from '../../api/object.js';
+import type { JsonValue } from '../../api/object.js';
 import type { MergeSchema, SchemaType } from '../openapi/schema.js';
+import { resolvePlainScalar } from '../yaml/resolve.js';
 import { copy, isMap, type Value, walk } from './strategic-merge.js';
 
 export interface ListCtx {
@@ -22,194 +25,196 @@ export interface ListCtx {
   schema: MergeSchema;
 }
 
-/** The text kyaml compares for a key field: the scalar's value, '' when missing or not a scalar. */
-function keyText(e: JsonValue | undefined, key: string): string {
-  if (!isMap(e)) return '';
-  const v = e[key];
+type Tuple = string[];
+
+/** A scalar's text as kyaml sees it (its YAML value); '' for null, maps and lists. */
+function text(v: JsonValue | undefined): string {
   if (v === undefined || v === null || typeof v === 'object') return '';
   return String(v);
+}
+
+/** The field `key` of an element: undefined when absent (key '' = the element itself). */
+function field(e: JsonValue, key: string): JsonValue | undefined {
+  if (key === '') return e;
+  return isMap(e) ? e[key] : undefined;
 }
 
 function isEmpty(v: Value): boolean {
   return v === undefined || v === null || (isMap(v) && Object.keys(v).length === 0);
 }
 
-function scalarText(e: JsonValue): string {
-  return typeof e === 'object' && e !== null ? JSON.stringify(e) : String(e);
+/** kyaml ElementValuesList: per element, the text of each key ('' when absent or empty). */
+function tuples(list: readonly JsonValue[], keys: readonly string[]): Tuple[] {
+  return list.map((e) => keys.map((k) => (k === '' ? text(e) : text(field(e, k)))));
 }
 
-/** The key field as kyaml's ElementList matches it: present, and its text equal to `v`. */
-function hasKey(e: JsonValue | undefined, key: string, v: string): boolean {
-  return isMap(e) && e[key] !== undefined && keyText(e, key) === v;
+/** kyaml ElementList / MatchField: the first element whose key fields exist with these texts. */
+function elementList(list: readonly JsonValue[], keys: readonly string[], values: readonly string[]): number {
+  if (keys[0] === '') return list.findIndex((e) => !isMap(e) && !Array.isArray(e) && text(e) === values[0]);
+  return list.findIndex(
+    (e) =>
+      isMap(e) &&
+      keys.every((k, i) => {
+        const f = e[k];
+        return f !== undefined && text(f) === values[i];
+      }),
+  );
+}
+
+/** kyaml FieldMatcher{Name, StringValue}: an empty value matches any element having the field. */
+function fieldMatches(e: JsonValue, key: string, value: string): boolean {
+  if (key === '') return !isMap(e) && !Array.isArray(e) && text(e) === value;
+  if (!isMap(e)) return false;
+  const f = e[key];
+  return f !== undefined && (value === '' || text(f) === value);
 }
 
 /**
- * kyaml's ElementSetter on a list for one key: drops null and empty-map elements, replaces the
- * elements whose key matches (an empty value matches any element that has the key), keeps the
- * rest, and appends `val` when nothing matched. With no value at all (`v` undefined) every
- * element is dropped (kyaml quirk, reached when a target element lacks the merge key).
+ * kyaml ElementSetter: drops null/empty-map elements, replaces (or with no element, removes)
+ * the matching ones, keeps the others (drops them all when given no values), appends the
+ * element when nothing matched.
  */
 function setElement(
   list: JsonValue[],
-  val: JsonValue | undefined,
-  key: string,
-  v: string | undefined,
+  element: JsonValue | undefined,
+  keys: readonly string[],
+  values: readonly string[],
 ): JsonValue[] {
+  const mappingSetter = keys.length > 0 && keys[0] !== '' && values.length > 0 && values[0] !== '';
   const out: JsonValue[] = [];
-  let found = false;
+  let matched = false;
   for (const e of list) {
     if (isEmpty(e)) continue;
-    if (!isMap(e)) {
-      if (v !== undefined && v !== '') out.push(e);
+    if (!isMap(e) && mappingSetter) {
+      out.push(e);
       continue;
     }
-    const matches = v !== undefined && e[key] !== undefined && (v === '' || keyText(e, key) === v);
-    if (!matches) {
-      if (v !== undefined) out.push(e);
+    let found = values.length > 0;
+    for (let j = 0; j < keys.length && j < values.length; j++) {
+      if (!fieldMatches(e, keys[j] as string, values[j] as string)) {
+        found = false;
+        break;
+      }
+    }
+    if (!found) {
+      if (values.length > 0) out.push(e);
       continue;
     }
-    found = true;
-    if (val !== undefined) out.push(val);
+    matched = true;
+    if (element !== undefined) out.push(element);
   }
-  if (val !== undefined && !found) out.push(val);
+  if (element !== undefined && element !== null && !matched) out.push(element);
   return out;
 }
 
-export function mergeKeyedList(
-  base: JsonValue[],
-  origin: JsonValue[] | undefined,
-  key: string,
-  ctx: ListCtx,
-): JsonValue[] {
-  // Prepend: the patch's key values first, then the target's.
-  let dest: JsonValue[] = base.slice();
-  const values: string[] = [];
-  const seen = new Set<string>();
-  for (const src of [origin ?? [], base]) {
-    for (const e of src) {
-      const v = keyText(e, key);
-      if (!seen.has(v)) {
-        seen.add(v);
-        values.push(v);
+/** kyaml validateKeys: only keys that some tuple gives a value take part (all keys if none). */
+function validateKeys(all: readonly Tuple[], values: Tuple, keys: readonly string[]): [string[], string[]] {
+  const used = new Set<string>();
+  for (const t of all) t.forEach((v, i) => v !== '' && used.add(keys[i] as string));
+  if (used.size === 0) return [keys.slice(), values.slice()];
+  const vk = keys.filter((k) => used.has(k));
+  const vv = values.filter((v, i) => v !== '' || used.has(keys[i] as string));
+  return [vk, vv];
+}
+
+/** kyaml mergeValues: tuples that agree wherever both have a value become one. */
+function mergeValues(list: Tuple[]): Tuple[] {
+  for (let i = 0; i < list.length; i++) {
+    for (let j = 0; j < list.length; j++) {
+      const a = list[i] as Tuple;
+      const b = list[j] as Tuple;
+      if (a.length !== b.length) continue;
+      let common = false;
+      let conflict = false;
+      const res: Tuple = [];
+      for (let k = 0; k < a.length; k++) {
+        const x = a[k] as string;
+        const y = b[k] as string;
+        if (x === y) {
+          common = true;
+          res.push(x);
+        } else if (x !== '' && y !== '') {
+          conflict = true;
+          break;
+        } else res.push(x !== '' ? x : y);
+      }
+      if (!conflict && common) {
+        list[i] = res;
+        list[j] = res;
       }
     }
   }
+  return list;
+}
+
+/** Merges a patch list into a target list whose schema says "merge" (keys [] = primitive list). */
+export function mergeAssociativeList(
+  base: JsonValue[],
+  origin: JsonValue[] | undefined,
+  mergeKeys: readonly string[],
+  ctx: ListCtx,
+): JsonValue[] {
+  const keys = mergeKeys.length === 0 ? [''] : mergeKeys;
+  // Prepend: the patch's tuples first, then the target's; each distinct tuple once.
+  let valuesList: Tuple[] = [];
+  const seen = new Set<string>();
+  for (const src of [origin ?? [], base]) {
+    for (const t of tuples(src, keys)) {
+      const id = JSON.stringify(t);
+      if (!seen.has(id)) {
+        seen.add(id);
+        valuesList.push(t);
+      }
+    }
+  }
+  if (keys.length > 1) valuesList = mergeValues(valuesList);
+
+  let dest: JsonValue[] = base.slice();
   let items: JsonValue[] = [];
-  for (const v of values) {
-    const di = dest.findIndex((e) => hasKey(e, key, v));
+  let validKeys: string[] = [];
+  for (const values of valuesList) {
+    let validValues: string[];
+    [validKeys, validValues] = validateKeys(valuesList, values, keys);
+    const [mk, mv] = validateKeys([validValues], validValues, validKeys);
+    const di = elementList(dest, mk, mv);
+    const oi = origin ? elementList(origin, mk, mv) : -1;
     const de = di >= 0 ? dest[di] : undefined;
-    const oe = origin?.find((e) => hasKey(e, key, v));
+    const oe = oi >= 0 ? origin?.[oi] : undefined;
     const r = walk(de, oe, undefined, ctx.elemType, ctx.path, ctx.schema);
     if (isEmpty(r.value)) {
-      dest = setElement(dest, undefined, key, v);
+      dest = setElement(dest, undefined, validKeys, validValues);
       continue;
     }
     let val = r.value as JsonValue;
-    if (isMap(val) && val[key] === undefined) val = { ...val, [key]: v };
     if (val === de || val === oe) val = copy(val);
+    if (isMap(val)) {
+      validKeys.forEach((k, i) => {
+        const v = validValues[i] ?? '';
+        if (k !== '' && (val as Record<string, JsonValue>)[k] === undefined && v !== '') {
+          val = { ...(val as Record<string, JsonValue>), [k]: resolvePlainScalar(v) };
+        }
+      });
+    }
     if (di >= 0 && r.inPlace) dest[di] = val;
-    items = setElement(items, val, key, v);
+    items = setElement(items, val, validKeys, validValues);
   }
-  // The target's elements (merged in place) replace the matching items or follow them; kyaml
-  // does this once per key value.
-  for (let round = 0; round < values.length; round++) {
+  if (valuesList.length > 0) {
+    // The target's elements (as merged) replace the matching items or follow them, matched on
+    // the keys of the last tuple processed (kyaml reuses that variable).
     for (const e of dest.slice()) {
-      if (isMap(e) && e[key] === undefined) {
-        items.push(e);
-        items = setElement(items, e, key, undefined);
+      if (keys[0] === '') {
+        items = setElement(items, e, [''], [text(e)]);
         continue;
       }
-      items = setElement(items, e, key, keyText(e, key));
+      const v: string[] = [];
+      for (const k of validKeys) {
+        const f = field(e, k);
+        if (f === undefined) items.push(e);
+        else v.push(text(f));
+      }
+      if (validKeys.length > 1) items = setElement(items, undefined, validKeys, v);
+      items = setElement(items, e, validKeys, v);
     }
-    dest = items;
   }
   return items.map((e) => copy(e));
-}
-
-export function mergePrimitiveList(
-  base: JsonValue[],
-  origin: JsonValue[] | undefined,
-  ctx: ListCtx,
-): JsonValue[] {
-  const dest = base.slice();
-  const values: JsonValue[] = [];
-  const seen = new Set<string>();
-  for (const src of [origin ?? [], base]) {
-    for (const e of src) {
-      const t = scalarText(e);
-      if (!seen.has(t)) {
-        seen.add(t);
-        values.push(e);
-      }
-    }
-  }
-  const items: JsonValue[] = [];
-  const itemTexts = new Set<string>();
-  for (const value of values) {
-    const t = scalarText(value);
-    const de = dest.find((e) => scalarText(e) === t);
-    const oe = origin?.find((e) => scalarText(e) === t);
-    const r = walk(de, oe, undefined, ctx.elemType, ctx.path, ctx.schema);
-    if (r.value === undefined || r.value === null) {
-      for (let i = dest.length - 1; i >= 0; i--)
-        if (scalarText(dest[i] as JsonValue) === t) dest.splice(i, 1);
-      continue;
-    }
-    if (!itemTexts.has(t)) {
-      itemTexts.add(t);
-      items.push(copy(r.value));
-    }
-  }
-  for (const e of dest) {
-    const t = scalarText(e);
-    if (!itemTexts.has(t)) {
-      itemTexts.add(t);
-      items.push(copy(e));
-    }
-  }
-  return items;
-}
-
-export function mergeMultiKeyList(
-  base: JsonValue[],
-  origin: JsonValue[] | undefined,
-  keys: readonly string[],
-  ctx: ListCtx,
-): JsonValue[] {
-  const tuple = (e: JsonValue) => keys.map((k) => keyText(e, k));
-  const same = (a: string[], b: string[]) => a.every((x, i) => x === b[i]);
-  const dest: (JsonValue | undefined)[] = base.slice();
-  const touched = new Set<number>();
-  const added: JsonValue[] = [];
-  const selfMerge = origin === base;
-  for (const p of selfMerge ? [] : (origin ?? [])) {
-    const t = tuple(p);
-    const i = dest.findIndex((d) => d !== undefined && isMap(d) && same(tuple(d), t));
-    if (i >= 0) {
-      const r = walk(dest[i], p, undefined, ctx.elemType, ctx.path, ctx.schema);
-      touched.add(i);
-      if (isEmpty(r.value)) dest[i] = undefined;
-      else if (r.inPlace) dest[i] = r.value;
-      continue;
-    }
-    const clash = dest.some((d) => {
-      if (d === undefined || !isMap(d)) return false;
-      const dt = tuple(d);
-      return dt[0] === t[0] && (dt.includes('') || t.includes(''));
-    });
-    if (clash) continue;
-    const r = walk(undefined, p, undefined, ctx.elemType, ctx.path, ctx.schema);
-    if (!isEmpty(r.value)) added.push(r.value === p ? copy(p) : (r.value as JsonValue));
-  }
-  const out: JsonValue[] = added;
-  for (let i = 0; i < dest.length; i++) {
-    const d = dest[i];
-    if (d === undefined || isEmpty(d)) continue;
-    if (touched.has(i)) out.push(copy(d));
-    else {
-      const r = walk(d, selfMerge ? d : undefined, undefined, ctx.elemType, ctx.path, ctx.schema);
-      if (!isEmpty(r.value)) out.push(r.value === d ? copy(d) : (r.value as JsonObject));
-    }
-  }
-  return out;
 }

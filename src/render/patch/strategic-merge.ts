@@ -22,7 +22,7 @@ import {
   type MergeSchema,
   type SchemaType,
 } from '../openapi/schema.js';
-import { mergeKeyedList, mergeMultiKeyList, mergePrimitiveList } from './smp-lists.js';
+import { mergeAssociativeList } from './smp-lists.js';
 
 const PATCH = '$patch';
 
@@ -197,9 +197,7 @@ function walkSeq(
   const elemType = field?.type;
   const ctx = { path, elemType, schema };
   let value: JsonValue[] | undefined;
-  if (keys.length === 0) value = mergePrimitiveList(base, o, ctx);
-  else if (keys.length === 1) value = mergeKeyedList(base, o, keys[0] as string, ctx);
-  else value = mergeMultiKeyList(base, o, keys, ctx);
+  value = mergeAssociativeList(base, o, keys, ctx);
   return { value, inPlace: true };
 }
 
