@@ -212,7 +212,16 @@ export const OperationStateSchema = z.object({
 export const ApplicationStatusSchema = z.object({
   observedGeneration: z.int().optional(),
   reconciledAt: time.optional(),
-  sync: z.object({ status: syncCode, revision: z.string().optional() }).optional(),
+  sync: z
+    .object({
+      status: syncCode,
+      revision: z.string().optional(),
+      syncedRevision: z
+        .string()
+        .optional()
+        .describe('The last revision the app was synced to (applied, or found already in sync).'),
+    })
+    .optional(),
   health: z.object({ status: healthCode, message: z.string().optional() }).optional(),
   conditions: z.array(ConditionSchema).optional(),
   resources: z.array(ResourceStatusSchema).optional(),

@@ -249,7 +249,15 @@ export class Controller {
       (this.syncPort as { forget?: (k: string) => void }).forget?.(key);
       return { requeueAfter: null };
     }
-    return this.reconciler.reconcile(app as unknown as Application);
+    try {
+      return await this.reconciler.reconcile(app as unknown as Application);
+    } catch (err) {
+      this.log.warn(
+        { app: key, err: errorMessage(err), failures: this.queue.failureCount(key) + 1 },
+        'reconcile failed',
+      );
+      throw err;
+    }
   }
 
   private onAppEvent(type: InformerEvent, obj: KubeObject, old: KubeObject | undefined): void {
@@ -262,6 +270,7 @@ export class Controller {
       this.o.metrics?.deleteApp(obj.metadata.namespace ?? '', obj.metadata.name ?? '');
       return;
     }
+    this.log.debug({ app: key, event: type }, 'application event');
     if (wantsReconcile(old, obj)) {
       this.o.metrics?.queue.added(QUEUE);
       this.queue.add(key);
@@ -291,6 +300,10 @@ export class Controller {
       }
       set.set(refKey(ref), ref);
     }
+    this.log.debug(
+      { app: owner, event: type, object: `${obj.kind} ${ref.namespace}/${ref.name}` },
+      'managed object event',
+    );
     this.queue.add(owner);
   }
 

@@ -318,3 +318,18 @@ test('an unresolvable ref is reported; a transient source error is thrown for ba
   await assert.rejects(h.run(), /connection refused/);
   assert.equal(h.condition('Reconciling')?.status, 'True');
 });
+
+test('without selfHeal, a new revision that changes nothing for the app does not make later drift sync', async () => {
+  const h = harness(application(auto({ selfHeal: false })));
+  h.git.commit('main', 'c1', [cm('one')]);
+  await h.run();
+  h.git.commit('main', 'c2', [cm('one')]);
+  await h.clock.advance(200_000);
+  await h.run();
+  assert.equal(h.writer.app.status?.sync?.syncedRevision, 'c2');
+  h.cluster.objects.set('/ConfigMap/web/one', cm('one', { a: 'edited' }));
+  await h.run();
+  await h.run();
+  assert.deepEqual(h.cluster.objects.get('/ConfigMap/web/one')?.data, { a: 'edited' });
+  assert.equal(h.writer.app.status?.sync?.status, 'OutOfSync');
+});

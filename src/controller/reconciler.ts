@@ -189,7 +189,8 @@ export class Reconciler {
           ),
       );
     } catch (err) {
-      status.sync = { status: 'Unknown', revision };
+      const prev = status.sync?.syncedRevision;
+      status.sync = { status: 'Unknown', revision, ...(prev ? { syncedRevision: prev } : {}) };
       const transient = isTrueupError(err) && err.retry !== RetryClass.Terminal;
       const message = `render of ${spec.source.path} at ${display}: ${errorMessage(err)}`;
       await this.emit(app, 'Warning', 'RenderFailed', message, status);
@@ -358,7 +359,11 @@ export class Reconciler {
       ? 'OutOfSync'
       : 'Synced';
     status.resources = resources;
-    status.sync = { status: syncStatus, revision };
+    const synced =
+      (outcome && !outcome.resources.some((r) => r.result === 'failed') && !app.operation?.sync?.dryRun) ||
+      (!syncReason && syncStatus === 'Synced');
+    const syncedRevision = synced ? revision : lastSynced;
+    status.sync = { status: syncStatus, revision, ...(syncedRevision ? { syncedRevision } : {}) };
     const unhealthy = resources.find((r) => r.health && r.health.status !== 'Healthy');
     status.health = unhealthy?.health?.message
       ? { status: health, message: `${unhealthy.kind} ${unhealthy.name}: ${unhealthy.health.message}` }
@@ -605,6 +610,7 @@ export class Reconciler {
 }
 
 function lastSyncedRevision(status: ApplicationStatus): string | undefined {
+  if (status.sync?.syncedRevision) return status.sync.syncedRevision;
   const op = status.operationState;
   if (op?.phase === 'Succeeded' && op.syncResult?.revision && !op.operation?.sync?.dryRun)
     return op.syncResult.revision;

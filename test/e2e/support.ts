@@ -1,0 +1,224 @@
+/**
+ * End-to-end wiring: the real control plane, the real Git HTTP server, and the controller
+ * running in-process with the real source, renderer, sync engine and health, watching only the
+ * test's own Application namespace.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import * as k8s from '@kubernetes/client-node';
+import type { Application } from '../../src/api/application.js';
+import type { KubeObject } from '../../src/api/object.js';
+import { TreeRenderPort } from '../../src/controller/adapters/render.js';
+import { GitSourcePort } from '../../src/controller/adapters/source.js';
+import { Controller, type ControllerOptions } from '../../src/controller/controller.js';
+import { installApplicationCrd } from '../../src/controller/install-crd.js';
+import { createClusterClient } from '../../src/kube/index.js';
+import type { ClusterClient } from '../../src/kube/types.js';
+import { GitSource } from '../../src/source/index.js';
+import { testCluster, testNamespace } from '../support/cluster.js';
+import { GitHttpServer } from '../support/git-server.js';
+import { kubectl } from '../support/kubectl.js';
+
+const line = (level: string) => (obj: object, msg: string) =>
+  process.stderr.write(`[${level}] ${msg} ${JSON.stringify(obj)}\n`);
+/** Debugging only (TRUEUP_E2E_LOG=1): tests stay quiet by default. */
+const stderrLogger = { info: line('info'), warn: line('warn'), error: line('error'), debug: line('debug') };
+
+export interface Env {
+  client: ClusterClient;
+  kubeConfig: k8s.KubeConfig;
+  kubeconfigPath: string;
+  git: GitHttpServer;
+  appNs: string;
+  kubectl(args: readonly string[], input?: string): Promise<string>;
+  /** A controller on this env (stopped after the file's tests). */
+  controller(options?: Partial<ControllerOptions> & { client?: ClusterClient }): Promise<Controller>;
+  app(name: string): Promise<Application | undefined>;
+  get(apiVersion: string, kind: string, namespace: string, name: string): Promise<KubeObject | undefined>;
+}
+
+export async function e2eEnv(prefix: string): Promise<Env> {
+  const cluster = await testCluster();
+  const client = await createClusterClient(cluster.kubeConfig);
+  after(() => client.close());
+  await installApplicationCrd(client);
+  const git = await GitHttpServer.start();
+  after(() => git.close());
+  const appNs = await testNamespace(`${prefix}-apps`);
+  const cacheRoot = await mkdtemp(join(tmpdir(), 'trueup-e2e-cache-'));
+  after(() => rm(cacheRoot, { recursive: true, force: true }));
+  let n = 0;
+  const env: Env = {
+    client,
+    kubeConfig: cluster.kubeConfig,
+    kubeconfigPath: cluster.kubeconfigPath,
+    git,
+    appNs,
+    async kubectl(args, input) {
+      return (await kubectl(cluster.kubeconfigPath, args, input)).stdout;
+    },
+    async controller(options = {}) {
+      const source = new GitSourcePort(new GitSource({ cacheDir: join(cacheRoot, String(n++)) }), 0);
+      const c = new Controller({
+        client: options.client ?? client,
+        config: { concurrency: 4, requeueInterval: 180_000, namespaces: [appNs] },
+        source,
+        render: new TreeRenderPort(),
+        progressInterval: 1000,
+        ...(process.env.TRUEUP_E2E_LOG ? { log: stderrLogger } : {}),
+        healthTimeoutMs: 60_000,
+        ...options,
+      });
+      await c.start();
+      after(() => c.stop());
+      return c;
+    },
+    async app(name) {
+      return (await client.get({
+        apiVersion: 'trueup.dev/v1alpha1',
+        kind: 'Application',
+        namespace: appNs,
+        name,
+      })) as Application | undefined;
+    },
+    get(apiVersion, kind, namespace, name) {
+      return client.get({ apiVersion, kind, namespace, name });
+    },
+  };
+  return env;
+}
+
+/** Polls `fn` until it returns a truthy value (an upper bound, not a timing assertion). */
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function condition(app: Application | undefined, type: string) {
+  return app?.status?.conditions?.find((c) => c.type === type);
+}
+
+export const yaml = (o: unknown) => JSON.stringify(o, null, 2);
+
+export function appManifest(
+  name: string,
+  namespace: string,
+  repoURL: string,
+  path: string,
+  destNamespace: string,
+  extra: { selfHeal?: boolean; prune?: boolean; automated?: boolean; finalizer?: boolean } = {},
+): KubeObject {
+  const automated =
+    extra.automated === false ? undefined : { prune: extra.prune ?? true, selfHeal: extra.selfHeal ?? true };
+  return {
+    apiVersion: 'trueup.dev/v1alpha1',
+    kind: 'Application',
+    metadata: {
+      name,
+      namespace,
+      ...(extra.finalizer ? { finalizers: ['trueup.dev/resources-finalizer'] } : {}),
+    },
+    spec: {
+      source: { repoURL, targetRevision: 'main', path },
+      destination: { namespace: destNamespace },
+      ...(automated ? { syncPolicy: { automated } } : {}),
+    } as never,
+  };
+}
+
+export function configMap(name: string, data: Record<string, string>): string {
+  return yaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+}
+
+/**
+ * A TCP proxy in front of the API server: `outage()` drops every connection and refuses new
+ * ones until `restore()`, as an API server restart looks to its clients.
+ */
+export class ApiProxy {
+  private readonly sockets = new Set<Socket>();
+  private down = false;
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  static async start(target: URL): Promise<ApiProxy> {
+    const sockets = new Set<Socket>();
+    let self: ApiProxy | undefined;
+    const server = createServer((client) => {
+      if (self?.isDown) {
+        client.destroy();
+        return;
+      }
+      const upstream = connect(Number(target.port), target.hostname);
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('close', () => sockets.delete(s));
+        s.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    self = new ApiProxy(server, port);
+    (self as unknown as { sockets: Set<Socket> }).sockets = sockets;
+    return self;
+  }
+
+  get isDown(): boolean {
+    return this.down;
+  }
+
+  outage(): void {
+    this.down = true;
+    for (const s of this.sockets) s.destroy();
+  }
+
+  restore(): void {
+    this.down = false;
+  }
+
+  async close(): Promise<void> {
+    this.outage();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  /** A KubeConfig like `kc` whose server goes through the proxy. */
+  kubeConfigVia(kc: k8s.KubeConfig): k8s.KubeConfig {
+    const out = new k8s.KubeConfig();
+    const cluster = kc.getCurrentCluster();
+    const user = kc.getCurrentUser();
+    if (!cluster || !user) throw new Error('kubeconfig without cluster or user');
+    const server = new URL(cluster.server);
+    server.port = String(this.port);
+    out.loadFromOptions({
+      clusters: [{ ...cluster, server: server.toString().replace(/\/$/, '') }],
+      users: [user],
+      contexts: [{ name: 'proxy', cluster: cluster.name, user: user.name }],
+      currentContext: 'proxy',
+    });
+    return out;
+  }
+}
