@@ -111,11 +111,21 @@ export function walk(
       );
     }
   }
-  if (kind === 'map') return walkMap(dest, origin, type, path, schema);
+  if (kind === 'map') {
+    // Without a schema, an embedded object (apiVersion + kind) gets its kind's schema (kyaml GetSchema).
+    if (type === undefined) type = embeddedType(dest, schema) ?? embeddedType(origin, schema);
+    return walkMap(dest, origin, type, path, schema);
+  }
   if (kind === 'seq') return walkSeq(dest, origin, field, path, schema);
   // Scalar: the patch's value wins when present (null clears).
   if (origin !== undefined) return { value: origin === null ? undefined : origin, inPlace: false };
   return { value: dest, inPlace: true };
+}
+
+function embeddedType(v: Value, schema: MergeSchema): SchemaType | undefined {
+  if (!isMap(v) || typeof v.apiVersion !== 'string' || typeof v.kind !== 'string') return undefined;
+  if (v.apiVersion === '' || v.kind === '') return undefined;
+  return schema.kindType(v.apiVersion, v.kind);
 }
 
 function walkMap(
@@ -210,8 +220,11 @@ function listDirective(origin: JsonValue[]): { directive: string; rest: JsonValu
   const v = elem[PATCH];
   if (v !== 'delete' && v !== 'replace' && v !== 'merge')
     throw new MergeError(`unknown patch strategy '${String(v)}'`);
-  // Elided: every element equal to {$patch: v} is removed.
-  const rest = origin.filter((e) => !(isMap(e) && Object.keys(e).length === 1 && e[PATCH] === v));
+  // Elided as kyaml's element setter does: every element with `$patch: v` goes, and so do
+  // null and empty-map elements.
+  const rest = origin.filter(
+    (e) => !(e === null || (isMap(e) && (e[PATCH] === v || Object.keys(e).length === 0))),
+  );
   return { directive: v, rest };
 }
 
