@@ -8,6 +8,7 @@ import {
   LeaseConflict,
   type LeaseRecord,
   type LeaseStore,
+  leaderGate,
   type StoredLease,
   toMicroTime,
 } from './leader-election.js';
@@ -155,5 +156,29 @@ describe('LeaderElector', () => {
 
   it('writes MicroTime with six fractional digits', () => {
     assert.equal(toMicroTime(Date.UTC(2026, 0, 2, 3, 4, 5, 67)), '2026-01-02T03:04:05.067000Z');
+  });
+});
+
+describe('leaderGate', () => {
+  it('starts the work on leading, stops it on losing, one transition at a time', async () => {
+    const log: string[] = [];
+    let n = 0;
+    const gate = leaderGate(async () => {
+      const id = ++n;
+      log.push(`start ${id}`);
+      await new Promise((r) => setTimeout(r, 5));
+      return async () => {
+        log.push(`stop ${id}`);
+      };
+    });
+    gate.onChange({ leader: true, holder: 'me' });
+    gate.onChange({ leader: false, holder: 'other' });
+    gate.onChange({ leader: true, holder: 'me' });
+    gate.onChange({ leader: true, holder: 'me' });
+    await gate.settled();
+    assert.equal(gate.running, true);
+    await gate.shutdown();
+    assert.equal(gate.running, false);
+    assert.deepEqual(log, ['start 1', 'stop 1', 'start 2', 'stop 2']);
   });
 });

@@ -311,3 +311,43 @@ export function kubeLeaseStore(
     update: (record, rv) => wrap('update', () => client.replace(toObject(record, rv), { fieldManager })),
   };
 }
+
+/**
+ * Runs work only while leading: `start` runs when this replica becomes leader and returns the
+ * function that stops that work, called when leadership is lost (or on `shutdown`). Transitions
+ * run one at a time, in order, so a quick lose-and-regain never overlaps two runs.
+ */
+export function leaderGate(start: () => Promise<() => Promise<void>>): {
+  /** Pass as the elector's `onChange`. */
+  onChange(state: ElectionState): void;
+  /** Resolves once every transition so far has finished. */
+  settled(): Promise<void>;
+  /** Stops the work if it runs (before `elector.stop()` releases the Lease). */
+  shutdown(): Promise<void>;
+  readonly running: boolean;
+} {
+  let stop: (() => Promise<void>) | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  const enqueue = (step: () => Promise<void>) => {
+    chain = chain.then(step, step);
+    return chain;
+  };
+  const halt = async () => {
+    const s = stop;
+    stop = undefined;
+    await s?.();
+  };
+  return {
+    onChange(state) {
+      void enqueue(async () => {
+        if (state.leader && !stop) stop = await start();
+        else if (!state.leader) await halt();
+      });
+    },
+    settled: () => chain,
+    shutdown: () => enqueue(halt),
+    get running() {
+      return stop !== undefined;
+    },
+  };
+}
