@@ -9,6 +9,8 @@ export const SourceErrorCode = {
   AuthFailed: 'GitAuthFailed',
   /** 403: credentials accepted but not allowed. */
   Forbidden: 'GitForbidden',
+  /** 3xx: the repository moved (redirects are not followed). */
+  Redirected: 'GitRedirected',
   /** 404 on the repository itself. */
   RepoNotFound: 'GitRepoNotFound',
   DnsFailure: 'GitDnsFailure',
@@ -48,6 +50,7 @@ const retryOf: Record<SourceErrorCode, RetryClass> = {
   GitInvalidUrl: RetryClass.Terminal,
   GitAuthFailed: RetryClass.Terminal,
   GitForbidden: RetryClass.Terminal,
+  GitRedirected: RetryClass.Terminal,
   GitRepoNotFound: RetryClass.Terminal,
   GitDnsFailure: RetryClass.Transient,
   GitConnectionRefused: RetryClass.Transient,

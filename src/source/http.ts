@@ -3,6 +3,7 @@ import * as https from 'node:https';
 import type { HttpClient as IsoHttpClient } from 'isomorphic-git';
 import type { TrueupError } from '../api/errors.js';
 import { SourceErrorCode, sourceError } from './errors.js';
+import { redactUrl } from './url.js';
 
 /** isomorphic-git's HTTP plugin shape (GitHttpRequest / GitHttpResponse), with an abort signal. */
 export interface HttpRequest {
@@ -103,6 +104,8 @@ export class HttpOperation {
   private readonly controller = new AbortController();
   private readonly deadline: NodeJS.Timeout;
   private advertisement: Advertisement | undefined;
+  /** Pending waits to wake with the failure (a Set, not a handler per wait on `failed`). */
+  private readonly waiters = new Set<(err: TrueupError) => void>();
   private replayable = false;
 
   constructor(
@@ -158,6 +161,8 @@ export class HttpOperation {
     if (!this.firstError) {
       this.firstError = err;
       this.rejectFailed(err);
+      for (const waiter of this.waiters) waiter(err);
+      this.waiters.clear();
       this.controller.abort();
     }
     return this.firstError;
@@ -188,7 +193,9 @@ export class HttpOperation {
     } catch (err) {
       throw this.fail(this.firstError ?? this.mapNetworkError(err));
     }
-    if (res.statusCode !== 200) throw this.fail(this.statusError(res.statusCode, method));
+    if (res.statusCode !== 200) {
+      throw this.fail(this.statusError(res.statusCode, method, res.headers.location));
+    }
     const isPack = method === 'POST';
     const limit = isPack ? this.options.maxPackBytes : undefined;
     if (method === 'GET' && this.replayable && res.body) {
@@ -258,24 +265,29 @@ export class HttpOperation {
           ),
         );
       }, ms);
-      this.failed.catch((err: unknown) => {
+      const onFail = (err: TrueupError) => {
         clearTimeout(timer);
         reject(err);
-      });
+      };
+      this.waiters.add(onFail);
+      const settle = () => {
+        clearTimeout(timer);
+        this.waiters.delete(onFail);
+      };
       promise.then(
         (v) => {
-          clearTimeout(timer);
+          settle();
           resolve(v);
         },
         (err: unknown) => {
-          clearTimeout(timer);
+          settle();
           reject(err);
         },
       );
     });
   }
 
-  private statusError(status: number, method: string): TrueupError {
+  private statusError(status: number, method: string, location?: string): TrueupError {
     const repo = this.options.repo;
     const sent = this.options.authorization !== undefined;
     if (status === 401) {
@@ -288,6 +300,12 @@ export class HttpOperation {
     }
     if (status === 403) {
       return sourceError(SourceErrorCode.Forbidden, `repository ${repo}: access denied (HTTP 403)`);
+    }
+    if (status >= 300 && status < 400) {
+      return sourceError(
+        SourceErrorCode.Redirected,
+        `repository ${repo}: the server redirects (HTTP ${status})${location ? ` to ${redactUrl(location)}` : ''}; set repoURL to the new location`,
+      );
     }
     if (status === 404 && method === 'GET') {
       return sourceError(SourceErrorCode.RepoNotFound, `repository ${repo}: not found (HTTP 404)`);

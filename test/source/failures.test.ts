@@ -172,6 +172,23 @@ describe('Git source: credentials and failures', () => {
     );
   });
 
+  it('does not follow a redirect but says where the repository went, without credentials', async () => {
+    const source = new GitSource({ cacheDir });
+    server.inject({
+      on: 'refs',
+      kind: 'status',
+      status: 301,
+      headers: { location: 'https://bob:leaked-pw@git.example.com/moved.git/info/refs' },
+    });
+    await assert.rejects(
+      source.resolve({ repoURL: server.url('public'), targetRevision: 'main' }),
+      expectError('GitRedirected', 'terminal', (err) => {
+        assert.match(err.message, /redirects \(HTTP 301\) to https:\/\/\*\*\*@git\.example\.com\/moved\.git/);
+        assert.ok(!exposed(err).includes('leaked-pw'));
+      }),
+    );
+  });
+
   it('reports a host that does not resolve as a transient DNS failure', async () => {
     const source = new GitSource({ cacheDir });
     await assert.rejects(

@@ -32,7 +32,7 @@ export async function gitCli(cwd: string, ...args: string[]): Promise<string> {
 
 export type RequestKind = 'refs' | 'pack' | 'other';
 export type Fault =
-  | { on: RequestKind; kind: 'status'; status: number }
+  | { on: RequestKind; kind: 'status'; status: number; headers?: Record<string, string> }
   /** Send the response headers and this many body bytes, then nothing (socket kept open). */
   | { on: RequestKind; kind: 'stall'; afterBytes: number }
   /** Send the response headers and this many body bytes, then destroy the connection. */
@@ -129,7 +129,7 @@ export class GitHttpServer {
     const index = this.faults.findIndex((f) => f.on === kind);
     const fault = index < 0 ? undefined : this.faults.splice(index, 1)[0];
     if (fault?.kind === 'status') {
-      res.writeHead(fault.status).end(`injected ${fault.status}`);
+      res.writeHead(fault.status, fault.headers ?? {}).end(`injected ${fault.status}`);
       req.resume();
       return;
     }
