@@ -8,6 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { TrueupError } from '../../api/errors.js';
 import type { JsonObject, JsonValue, KubeObject } from '../../api/object.js';
+import { parseYaml11Documents, type YamlParseLimits } from '../yaml/parse.js';
 import { copy, isMap } from './strategic-merge.js';
 
 class OpError extends Error {}
@@ -153,4 +154,36 @@ export function applyJson6902(target: KubeObject, ops: readonly JsonValue[], whe
     );
   }
   return doc as unknown as KubeObject;
+}
+
+/**
+ * The operations of a JSON 6902 patch text as Kustomize reads them: a text starting with `[`
+ * is JSON; anything else is YAML read with YAML 1.1 scalars (go-yaml v2 via sigs.k8s.io/yaml),
+ * so `value: yes` is the boolean true there, unlike in resources. Must be a list.
+ */
+export function parseJson6902Patch(text: string, where: string, limits?: YamlParseLimits): JsonValue[] {
+  let doc: unknown;
+  if (text.startsWith('[')) {
+    try {
+      doc = JSON.parse(text);
+    } catch (err) {
+      throw new TrueupError(
+        'RENDER_PATCH_FAILED',
+        `${where}: invalid JSON patch: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    }
+  } else {
+    const docs = parseYaml11Documents(text, where, limits);
+    if (docs.length > 1) {
+      throw new TrueupError('RENDER_PATCH_FAILED', `${where}: a JSON 6902 patch must be one document`);
+    }
+    doc = docs[0] ?? [];
+  }
+  if (!Array.isArray(doc)) {
+    throw new TrueupError('RENDER_PATCH_FAILED', `${where}: a JSON 6902 patch must be a list of operations`);
+  }
+  return doc as JsonValue[];
 }

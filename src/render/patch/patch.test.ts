@@ -12,7 +12,7 @@ import type { JsonObject, JsonValue, KubeObject } from '../../api/object.js';
 import { compileOpenApiSchema, type MergeSchema } from '../openapi/schema.js';
 import { emitYamlDocuments } from '../yaml/emit.js';
 import { parseYamlDocument, parseYamlDocuments } from '../yaml/parse.js';
-import { applyJson6902 } from './json6902.js';
+import { applyJson6902, parseJson6902Patch } from './json6902.js';
 import { applyStrategicMerge } from './strategic-merge.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -57,10 +57,11 @@ function render(dir: string): KubeObject[] {
     objects.push(...(parseYamlDocuments(readFileSync(join(dir, r), 'utf8'), r) as unknown as KubeObject[]));
   }
   for (const p of k.patches) {
-    const docs = parseYamlDocuments(readFileSync(join(dir, p.path), 'utf8'), p.path);
+    const text = readFileSync(join(dir, p.path), 'utf8');
+    const docs = parseYamlDocuments(text, p.path);
     if (p.target) {
       const t = p.target;
-      const content = docs[0] as JsonValue;
+      const content = Array.isArray(docs[0]) ? parseJson6902Patch(text, p.path) : (docs[0] as JsonValue);
       objects = objects.map((o) => {
         if (!o || o.kind !== t.kind || o.metadata.name !== t.name) return o;
         return Array.isArray(content)

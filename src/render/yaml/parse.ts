@@ -8,7 +8,7 @@
 import jsYaml from 'js-yaml';
 import { TrueupError } from '../../api/errors.js';
 import type { JsonValue } from '../../api/object.js';
-import { resolvePlainScalar, UnrepresentableScalar } from './resolve.js';
+import { resolvePlainScalar, resolvePlainScalarYaml11, UnrepresentableScalar } from './resolve.js';
 
 export interface YamlParseLimits {
   /** Most nodes that alias expansion may add per text. Default 100,000. */
@@ -124,6 +124,17 @@ const RAW_KEY_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
   ],
 });
 
+const goPlainYaml11 = new jsYaml.Type('tag:trueup.dev,2026:go-plain', {
+  kind: 'scalar',
+  resolve: (data: unknown) => data !== '<<',
+  construct: (data: string) => resolvePlainScalarYaml11(data),
+});
+
+const YAML11_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
+  implicit: [goPlainYaml11, mergeKey],
+  explicit: (SCHEMA as unknown as { explicit: jsYaml.Type[] }).explicit,
+});
+
 /** An alias (`*name` after an indicator or at a line start) or a merge key somewhere in the text. */
 const MAY_HAVE_ALIAS = /(?:^|[\s[{,:-])\*[^\s,\]}]|<<\s*:/m;
 
@@ -176,13 +187,32 @@ function unshare(docs: unknown[], file: string, budget: number): void {
 
 /** All non-empty documents of a multi-doc YAML (or JSON) text. */
 export function parseYamlDocuments(text: string, file: string, limits?: YamlParseLimits): JsonValue[] {
+  return parseDocs(text, file, limits, false);
+}
+
+/**
+ * Documents read with YAML 1.1 scalar rules (go-yaml v2 via sigs.k8s.io/yaml): `yes`, `on`, `y`
+ * are booleans. Kustomize reads JSON 6902 patches written in YAML this way.
+ */
+export function parseYaml11Documents(text: string, file: string, limits?: YamlParseLimits): JsonValue[] {
+  return parseDocs(text, file, limits, true);
+}
+
+function parseDocs(
+  text: string,
+  file: string,
+  limits: YamlParseLimits | undefined,
+  yaml11: boolean,
+): JsonValue[] {
   const maxBytes = limits?.maxBytes ?? DEFAULT_YAML_LIMITS.maxBytes;
   if (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text) > maxBytes)) {
     fail(file, `file is larger than the limit of ${maxBytes} bytes`);
   }
   let docs: unknown[];
   try {
-    if (MAY_HAVE_TYPED_KEY.test(text)) {
+    if (yaml11) {
+      docs = jsYaml.loadAll(text, undefined, { filename: file, schema: YAML11_SCHEMA });
+    } else if (MAY_HAVE_TYPED_KEY.test(text)) {
       typedKeys = [];
       docs = jsYaml.loadAll(text, undefined, { filename: file, schema: RAW_KEY_SCHEMA });
       const [key] = typedKeys;

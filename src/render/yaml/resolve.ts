@@ -126,3 +126,23 @@ export function resolvePlainScalar(text: string): string | number | boolean | nu
   }
   return text;
 }
+
+const YAML11_BOOLS = new Map<string, boolean>([
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((s): [string, boolean] => [s, true]),
+  ...['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'].map((s): [string, boolean] => [s, false]),
+]);
+
+/**
+ * A plain scalar as go-yaml v2 (YAML 1.1, through sigs.k8s.io/yaml) resolves it, which is how
+ * Kustomize reads JSON 6902 patches written in YAML: y/yes/on/n/no/off are booleans too, and
+ * timestamps stay the text as written. Numbers and the rest as go-yaml v3.
+ */
+export function resolvePlainScalarYaml11(text: string): string | number | boolean | null {
+  const b = YAML11_BOOLS.get(text);
+  if (b !== undefined) return b;
+  const c = text.charCodeAt(0);
+  if ((c >= 48 && c <= 57) || c === 43 || c === 45) {
+    if (goYamlTimestamp(text) !== undefined) return text;
+  }
+  return resolvePlainScalar(text);
+}
