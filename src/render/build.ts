@@ -10,6 +10,8 @@ import { absorbGenerated } from './generators/absorb.js';
 import { generate } from './generators/generate.js';
 import { findKustomizationFile, type Kustomization, loadKustomization } from './kustomization.js';
 import type { Loader } from './loader.js';
+import { compileOpenApiSchema } from './openapi/schema.js';
+import type { StrategicMergeOptions } from './patch/strategic-merge.js';
 import { isRemote, isWithin, join, show } from './paths.js';
 import { applyReplacements } from './replacements.js';
 import { ResMap } from './resmap.js';
@@ -41,6 +43,8 @@ export function configOf(acc: Accumulator): TransformerConfig {
 
 export interface BuildContext {
   loader: Loader;
+  /** Shared by the whole build: a kustomization's `openapi:` replaces the merge schema from then on. */
+  state: { smp: StrategicMergeOptions };
   /** Kustomization directories being built, outermost first (cycle detection). */
   stack: string[];
 }
@@ -163,15 +167,37 @@ async function runGenerators(ctx: BuildContext, k: Kustomization, acc: Accumulat
   }
 }
 
+function record(m: ResMap, k: Kustomization, kind: string): void {
+  for (const r of m.list) (r.transformations ??= []).push({ configuredIn: k.file, kind });
+}
+
 async function runTransformers(ctx: BuildContext, k: Kustomization, acc: Accumulator): Promise<void> {
   const config = configOf(acc);
   const m = acc.m;
-  await applyPatchesStrategicMerge(ctx.loader, k, m);
-  await applyPatches(ctx.loader, k, m);
-  if (k.namespace) applyNamespace(m, k.namespace, config);
-  if (k.namePrefix || k.nameSuffix)
-    applyPrefixSuffix(m, k.namePrefix ?? '', k.nameSuffix ?? '', config.namePrefix, config.nameSuffix);
-  if (k.commonLabels) applyPairs(m, k.commonLabels, config.commonLabels);
+  if (k.patchesStrategicMerge.length) {
+    await applyPatchesStrategicMerge(ctx.loader, k, m, ctx.state.smp);
+    record(m, k, 'PatchStrategicMergeTransformer');
+  }
+  if (k.patches.length) {
+    await applyPatches(ctx.loader, k, m, ctx.state.smp);
+    record(m, k, 'PatchTransformer');
+  }
+  if (k.namespace) {
+    applyNamespace(m, k.namespace, config);
+    record(m, k, 'NamespaceTransformer');
+  }
+  if (k.namePrefix) {
+    applyPrefixSuffix(m, k.namePrefix, '', config.namePrefix, config.nameSuffix);
+    record(m, k, 'PrefixTransformer');
+  }
+  if (k.nameSuffix) {
+    applyPrefixSuffix(m, '', k.nameSuffix, config.namePrefix, config.nameSuffix);
+    record(m, k, 'SuffixTransformer');
+  }
+  if (k.commonLabels) {
+    applyPairs(m, k.commonLabels, config.commonLabels);
+    record(m, k, 'LabelTransformer');
+  }
   for (const l of k.labels) {
     const specs = l.includeSelectors
       ? config.commonLabels
@@ -182,16 +208,62 @@ async function runTransformers(ctx: BuildContext, k: Kustomization, acc: Accumul
       (f) => parseConfigFile({ commonLabels: [f] }, k.file).commonLabels ?? [],
     );
     applyPairs(m, l.pairs, [...specs, ...extra]);
+    record(m, k, 'LabelTransformer');
   }
-  if (k.commonAnnotations) applyPairs(m, k.commonAnnotations, config.commonAnnotations);
-  await applyPatchesJson6902(ctx.loader, k, m);
-  if (k.replicas.length) applyReplicas(m, k.replicas, config.replicas);
-  if (k.images.length) applyImages(m, k.images, config.images);
-  await applyReplacements(ctx.loader, k, m);
+  if (k.commonAnnotations) {
+    applyPairs(m, k.commonAnnotations, config.commonAnnotations);
+    record(m, k, 'AnnotationsTransformer');
+  }
+  if (k.patchesJson6902.length) {
+    await applyPatchesJson6902(ctx.loader, k, m);
+    record(m, k, 'PatchJson6902Transformer');
+  }
+  if (k.replicas.length) {
+    applyReplicas(m, k.replicas, config.replicas);
+    record(m, k, 'ReplicaCountTransformer');
+  }
+  if (k.images.length) {
+    applyImages(m, k.images, config.images);
+    record(m, k, 'ImageTagTransformer');
+  }
+  if (k.replacements.length) {
+    await applyReplacements(ctx.loader, k, m);
+    record(m, k, 'ReplacementTransformer');
+  }
 }
 
 /** Runs one kustomization or component against `acc` (components share their parent's). */
+/** Kubernetes versions whose schema is built in (Kustomize v5.5 embeds v1.21.2). */
+const BUILTIN_OPENAPI = new Set(['v1.21.2']);
+
+async function loadOpenApi(ctx: BuildContext, k: Kustomization): Promise<void> {
+  const o = k.raw.openapi;
+  if (o === undefined || o === null) return;
+  const fail = (m: string): never => {
+    throw renderError(RenderErrorCode.InvalidKustomization, `${k.file}: openapi: ${m}`);
+  };
+  if (typeof o !== 'object' || Array.isArray(o)) return fail('must be a mapping with path or version');
+  const { path, version } = o as { path?: unknown; version?: unknown };
+  if (path !== undefined && version !== undefined) fail('give either path or version, not both');
+  if (typeof version === 'string') {
+    if (!BUILTIN_OPENAPI.has(version))
+      fail(`version ${version} is not built in (built in: ${[...BUILTIN_OPENAPI].join(', ')})`);
+    ctx.state.smp = {};
+    return;
+  }
+  if (typeof path !== 'string') return fail('path must be a string');
+  const file = resolveEntry(k, 'openapi.path', path);
+  if (!isWithin(k.dir, file))
+    throw renderError(
+      RenderErrorCode.OutsideRoot,
+      `${k.file}: openapi.path ${path} is outside the kustomization root`,
+    );
+  const docs = parseDocs(await ctx.loader.readText(file, `${k.file}: openapi.path`), file, ctx.loader.limits);
+  ctx.state.smp = { schema: compileOpenApiSchema(docs[0] ?? null) };
+}
+
 export async function accumulate(ctx: BuildContext, k: Kustomization, acc: Accumulator): Promise<void> {
+  await loadOpenApi(ctx, k);
   await accumulateResources(ctx, k, acc);
   await loadConfigurations(ctx, k, acc);
   await accumulateComponents(ctx, k, acc);

@@ -4,6 +4,7 @@
  */
 import type { KubeObject } from '../api/object.js';
 import { type BuildContext, buildDirectory, configOf } from './build.js';
+import { addBuildMetadata } from './build-metadata.js';
 import { RenderErrorCode, renderError } from './errors.js';
 import type { FileTree } from './file-tree.js';
 import { contentHash } from './generators/hash.js';
@@ -59,7 +60,7 @@ export async function renderTree(
     m.appendAll(list, show(dir));
     return m.list.map((r) => r.obj);
   }
-  const ctx: BuildContext = { loader, stack: [dir] };
+  const ctx: BuildContext = { loader, stack: [dir], state: { smp: {} } };
   const { acc, k } = await buildDirectory(ctx, dir, show(dir));
   const list = acc.m.list;
   addHashSuffixes(list);
@@ -67,6 +68,7 @@ export async function renderTree(
   fixNameReferences(list, config);
   resolveVars(list, acc.vars, config);
   const kept = list.filter((r) => !isLocalConfig(r));
+  addBuildMetadata(kept, k.buildMetadata, dir);
   const sorted = sortResources(kept, parseSortOptions(k.sortOptions, k.file));
   return sorted.map((r) => r.obj);
 }

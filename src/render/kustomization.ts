@@ -136,7 +136,6 @@ const REFUSED: Record<string, string> = {
   generators: 'generator plugins',
   transformers: 'transformer plugins',
   validators: 'validator plugins',
-  openapi: 'custom OpenAPI schemas',
 };
 
 const CANONICAL = new Map([...KNOWN].map((k) => [k.toLowerCase(), k]));

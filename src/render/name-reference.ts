@@ -36,7 +36,9 @@ interface Ctx {
 
 function select(ctx: Ctx, oldName: string, namespace?: string): Resource | undefined {
   const refId = curId(ctx.referrer);
-  let c = ctx.candidates.filter((r) => r !== ctx.referrer && r.prev.some((id) => id.name === oldName));
+  let c = ctx.candidates.filter(
+    (r) => r !== ctx.referrer && (curId(r).name === oldName || r.prev.some((id) => id.name === oldName)),
+  );
   if (ctx.roleRefKind !== undefined) c = c.filter((r) => r.obj.kind === ctx.roleRefKind);
   if (namespace !== undefined)
     c = c.filter((r) => [curId(r), ...r.prev].some((id) => nsEquals(id.namespace, namespace)));
@@ -106,15 +108,18 @@ function checkSubjects(list: readonly Resource[]): void {
 export function fixNameReferences(list: readonly Resource[], config: TransformerConfig): void {
   checkSubjects(list);
   const byKind = new Map<string, Resource[]>();
+  const renamedKinds = new Set<string>();
   for (const r of list) {
-    if (r.prev.length === 0) continue;
     const k = r.obj.kind;
+    if (r.prev.length > 0) renamedKinds.add(k);
     const l = byKind.get(k);
     if (l) l.push(r);
     else byKind.set(k, [r]);
   }
-  if (byKind.size === 0) return;
+  if (renamedKinds.size === 0) return;
   for (const entry of config.nameReference) {
+    // nothing of this kind changed name: every reference to it is already right
+    if (!renamedKinds.has(entry.kind)) continue;
     const pool = (byKind.get(entry.kind) ?? []).filter((r) => {
       const id = curId(r);
       return (!entry.group || id.group === entry.group) && (!entry.version || id.version === entry.version);

@@ -64,5 +64,5 @@ export function flattenDocs(docs: readonly JsonValue[], what: string, out: KubeO
 
 export function resourcesFromText(text: string, file: string, limits: RenderLimits): Resource[] {
   const objs = flattenDocs(parseDocs(text, file, limits), file);
-  return objs.map((obj) => ({ obj, prev: [], source: file }));
+  return objs.map((obj) => ({ obj, prev: [], source: file, origin: { path: file } }));
 }

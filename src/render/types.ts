@@ -26,6 +26,10 @@ export interface Resource {
   behavior?: GeneratorBehavior;
   /** Where it came from, for messages. */
   source: string;
+  /** Where it came from (tree-relative): a file, or the kustomization and generator that made it. */
+  origin?: { path: string } | { configuredIn: string; kind: string };
+  /** Built-in transformers run over it: the kustomization that configured each, and its kind. */
+  transformations?: { configuredIn: string; kind: string }[];
   /** namePrefix / nameSuffix values applied to it, innermost first. */
   prefixes?: string[];
   suffixes?: string[];

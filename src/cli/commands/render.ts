@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { type RetryClass, TrueupError } from '../../api/errors.js';
 import type { RegisterCommand } from './index.js';
 
 type RenderLocal = (dir: string, root?: string) => Promise<string>;
@@ -38,7 +39,20 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
     )
     .action(async (dir: string, opts: { root?: string }) => {
       const renderLocal = await loadRenderLocal();
-      io.stdout(await renderLocal(dir, opts.root));
+      let text: string;
+      try {
+        text = await renderLocal(dir, opts.root);
+      } catch (err) {
+        // the bundle carries its own copy of TrueupError: hand main one it recognises
+        const e = err as { name?: unknown; code?: unknown; message?: unknown; retry?: RetryClass };
+        if (e?.name === 'TrueupError' && typeof e.code === 'string' && !(err instanceof TrueupError))
+          throw new TrueupError(e.code, String(e.message), {
+            cause: err,
+            ...(e.retry ? { retry: e.retry } : {}),
+          });
+        throw err;
+      }
+      io.stdout(text);
       setExit(0);
     });
 };

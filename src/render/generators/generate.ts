@@ -153,5 +153,12 @@ export async function generate(
   if (Object.keys(binary).length) obj.binaryData = binary;
   if (opts.immutable) obj.immutable = true;
   const behavior = (g.behavior || 'create') as GeneratorBehavior;
-  return { obj, prev: [], source: what, hashSuffix: !opts.disableNameSuffixHash, behavior };
+  return {
+    obj,
+    prev: [],
+    source: what,
+    hashSuffix: !opts.disableNameSuffixHash,
+    behavior,
+    origin: { configuredIn: k.file, kind: kind === 'ConfigMap' ? 'ConfigMapGenerator' : 'SecretGenerator' },
+  };
 }

@@ -7,7 +7,7 @@ import { RenderErrorCode, renderError } from '../errors.js';
 import type { Kustomization, PatchEntry, Selector } from '../kustomization.js';
 import type { Loader } from '../loader.js';
 import { applyJson6902 } from '../patch/json6902.js';
-import { applyStrategicMerge } from '../patch/strategic-merge.js';
+import { applyStrategicMerge, type StrategicMergeOptions } from '../patch/strategic-merge.js';
 import { isWithin, join } from '../paths.js';
 import type { ResMap } from '../resmap.js';
 import { parseDocs, toObject } from '../resources.js';
@@ -31,6 +31,7 @@ function looksInline(entry: string): boolean {
 
 /** Applies a strategic-merge patch to one resource; removes it on `$patch: delete`. */
 function applySmp(
+  smpOptions: StrategicMergeOptions,
   m: ResMap,
   r: Resource,
   patch: JsonObject,
@@ -42,7 +43,7 @@ function applySmp(
   const { name, namespace } = r.obj.metadata;
   const kind = r.obj.kind;
   const apiVersion = r.obj.apiVersion;
-  const out = applyStrategicMerge(r.obj, deepCopy(patch), where);
+  const out = applyStrategicMerge(r.obj, deepCopy(patch), where, smpOptions);
   if (out === null) {
     m.remove(r);
     return;
@@ -111,7 +112,12 @@ async function patchText(loader: Loader, k: Kustomization, p: PatchEntry, what: 
   throw renderError(RenderErrorCode.InvalidKustomization, `${what}: a patch needs a path or an inline patch`);
 }
 
-export async function applyPatchesStrategicMerge(loader: Loader, k: Kustomization, m: ResMap): Promise<void> {
+export async function applyPatchesStrategicMerge(
+  loader: Loader,
+  k: Kustomization,
+  m: ResMap,
+  smp: StrategicMergeOptions = {},
+): Promise<void> {
   for (const [i, entry] of k.patchesStrategicMerge.entries()) {
     const what = `${k.file}: patchesStrategicMerge[${i}]`;
     const inline = looksInline(entry);
@@ -123,12 +129,17 @@ export async function applyPatchesStrategicMerge(loader: Loader, k: Kustomizatio
       if (!isObject(doc))
         throw renderError(RenderErrorCode.Patch, `${where}: a strategic merge patch must be a mapping`);
       const patch = toObject(doc, where);
-      applySmp(m, ownTarget(m, patch, where), doc, where);
+      applySmp(smp, m, ownTarget(m, patch, where), doc, where);
     }
   }
 }
 
-export async function applyPatches(loader: Loader, k: Kustomization, m: ResMap): Promise<void> {
+export async function applyPatches(
+  loader: Loader,
+  k: Kustomization,
+  m: ResMap,
+  smp: StrategicMergeOptions = {},
+): Promise<void> {
   for (const [i, p] of k.patches.entries()) {
     const what = `${k.file}: patches[${i}]${p.path ? ` (${p.path})` : ''}`;
     const text = await patchText(loader, k, p, what);
@@ -144,10 +155,18 @@ export async function applyPatches(loader: Loader, k: Kustomization, m: ResMap):
         throw renderError(RenderErrorCode.Patch, `${what}: a strategic merge patch must be a mapping`);
       if (p.target) {
         for (const r of selected(m, p.target, what))
-          applySmp(m, r, doc, what, p.options?.allowNameChange === true, p.options?.allowKindChange === true);
+          applySmp(
+            smp,
+            m,
+            r,
+            doc,
+            what,
+            p.options?.allowNameChange === true,
+            p.options?.allowKindChange === true,
+          );
       } else {
         const patch = toObject(deepCopy(doc), what);
-        applySmp(m, ownTarget(m, patch, what), doc, what);
+        applySmp(smp, m, ownTarget(m, patch, what), doc, what);
       }
     }
   }
