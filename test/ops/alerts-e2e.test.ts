@@ -5,7 +5,7 @@
  * a `kubectl patch`; TrueupAppOutOfSync goes pending, then firing, in Prometheus' HTTP API.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -27,6 +27,7 @@ import { GitHttpServer } from '../support/git-server.js';
 import { kubectl } from '../support/kubectl.js';
 import { type Alert, shippedRules, startPrometheus } from './support/prometheus.js';
 
+const ROOT = join(import.meta.dirname, '..', '..');
 const cluster = await testCluster();
 const metrics = createMetrics();
 const client = clusterClientOver(instrumentKubeTransport(await createTransport(cluster.kubeConfig), metrics));
@@ -163,5 +164,21 @@ describe('TrueupAppOutOfSync end to end (controller, Prometheus)', () => {
       /^trueup_kube_requests_total\{verb="watch",resource="applications",code="200"\}|^trueup_kube_requests_total\{verb="list",resource="applications"/m,
     );
     assert.doesNotMatch(text, /hunter2/);
+
+    // Every dashboard query runs on this Prometheus; the headline ones show this app.
+    const dashboard = JSON.parse(await readFile(join(ROOT, 'deploy', 'grafana', 'trueup.json'), 'utf8')) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
+    const results = new Map<string, number>();
+    for (const panel of dashboard.panels) {
+      for (const t of panel.targets) {
+        const expr = t.expr.replaceAll('$__rate_interval', '1m').replaceAll('$job', 'trueup-metrics');
+        results.set(panel.title, (await prometheus.query(expr)).length);
+      }
+    }
+    assert.ok((results.get('Applications') ?? 0) > 0, 'the Applications panel is empty');
+    assert.ok((results.get('Out of sync') ?? 0) > 0, 'the Out of sync panel is empty');
+    assert.ok((results.get('Applications not Synced or not Healthy') ?? 0) > 0, 'the table panel is empty');
+    assert.ok((results.get('Memory (RSS)') ?? 0) > 0, 'the memory panel is empty');
   });
 });

@@ -70,6 +70,25 @@ describe('PrometheusRule deploy/base/prometheusrule.yaml', () => {
     assert.equal(output.match(/SUCCESS/g)?.length, files.length, output);
   });
 
+  it('has a Grafana dashboard whose every query is valid PromQL over trueup metrics (promtool)', async () => {
+    const dashboard = JSON.parse(await readFile(join(ROOT, 'deploy', 'grafana', 'trueup.json'), 'utf8')) as {
+      uid: string;
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
+    assert.equal(dashboard.uid, 'trueup-overview');
+    const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => ({ title: p.title, expr: t.expr })));
+    assert.ok(exprs.length >= 15, `only ${exprs.length} queries`);
+    for (const { title, expr } of exprs) assert.match(expr, /trueup_|process_|nodejs_/, title);
+    // Grafana's variables replaced by values, each query checked as a recording rule.
+    const rules = exprs.map(({ expr }, i) => ({
+      record: `dashboard:query_${i}`,
+      expr: expr.replaceAll('$__rate_interval', '5m').replaceAll('$job', '.*'),
+    }));
+    await writeFile(join(dir, 'dashboard.yaml'), yaml.dump({ groups: [{ name: 'dashboard', rules }] }));
+    const { code, output } = await promtool(['check', 'rules', 'dashboard.yaml'], dir);
+    assert.equal(code, 0, output);
+  });
+
   it('would catch a broken rule: the unit tests fail when OutOfSync fires without waiting', async () => {
     const broken = join(dir, 'broken');
     await rm(broken, { recursive: true, force: true });
