@@ -24,14 +24,41 @@ function parsePointer(path: string): string[] {
 
 type Container = JsonObject | JsonValue[];
 
-/** The container holding the last token of `tokens`, and that token. */
+/** Go's strconv.Atoi on an array token; negative indices count from the end (evanphx/json-patch v4). */
+function atoi(t: string): number {
+  if (!/^[+-]?[0-9]+$/.test(t)) throw new OpError(`invalid array index ${JSON.stringify(t)}`);
+  return Number(t);
+}
+
+/** An index of `arr` to read or overwrite (negative from the end). */
+function existingIndex(arr: JsonValue[], t: string): number {
+  let i = atoi(t);
+  if (i < 0) {
+    if (i < -arr.length) throw new OpError(`unable to access invalid index: ${i}`);
+    i += arr.length;
+  }
+  if (i >= arr.length) throw new OpError(`unable to access invalid index: ${i}`);
+  return i;
+}
+
+/** The value at one token of a container, undefined when absent. */
+function child(c: JsonValue, t: string): JsonValue | undefined {
+  if (Array.isArray(c)) {
+    try {
+      return c[existingIndex(c, t)];
+    } catch {
+      return undefined;
+    }
+  }
+  if (isMap(c)) return Object.hasOwn(c, t) ? c[t] : undefined;
+  return undefined;
+}
+
+/** The container holding the last token of `tokens`, and that token ("doc is missing path" otherwise). */
 function locate(doc: JsonValue, tokens: string[], path: string): [Container, string] {
   let cur: JsonValue = doc;
   for (let i = 0; i < tokens.length - 1; i++) {
-    const t = tokens[i] as string;
-    let next: JsonValue | undefined;
-    if (Array.isArray(cur)) next = /^(0|[1-9][0-9]*)$/.test(t) ? cur[Number(t)] : undefined;
-    else if (isMap(cur)) next = Object.hasOwn(cur, t) ? cur[t] : undefined;
+    const next = child(cur, tokens[i] as string);
     if (next === undefined || next === null || typeof next !== 'object') {
       throw new OpError(`doc is missing path: ${JSON.stringify(path)}`);
     }
@@ -42,28 +69,28 @@ function locate(doc: JsonValue, tokens: string[], path: string): [Container, str
   return [cur, tokens[tokens.length - 1] as string];
 }
 
-function arrayIndex(arr: JsonValue[], t: string, allowEnd: boolean): number {
-  if (!/^(0|[1-9][0-9]*)$/.test(t)) throw new OpError(`invalid array index ${JSON.stringify(t)}`);
-  const i = Number(t);
-  if (i > arr.length || (!allowEnd && i === arr.length)) throw new OpError(`invalid index referenced: ${i}`);
-  return i;
-}
-
-function get(doc: JsonValue, path: string): JsonValue {
+function get(doc: JsonValue, path: string): JsonValue | undefined {
   const tokens = parsePointer(path);
   if (tokens.length === 0) return doc;
   const [c, t] = locate(doc, tokens, path);
-  if (Array.isArray(c)) return c[arrayIndex(c, t, false)] as JsonValue;
-  if (!Object.hasOwn(c, t)) throw new OpError(`doc is missing path: ${JSON.stringify(path)}`);
-  return c[t] as JsonValue;
+  if (Array.isArray(c)) return c[existingIndex(c, t)];
+  return Object.hasOwn(c, t) ? c[t] : undefined;
 }
 
 function add(doc: JsonValue, path: string, value: JsonValue): JsonValue {
   const tokens = parsePointer(path);
   if (tokens.length === 0) return value;
   const [c, t] = locate(doc, tokens, path);
-  if (Array.isArray(c)) c.splice(t === '-' ? c.length : arrayIndex(c, t, true), 0, value);
-  else c[t] = value;
+  if (Array.isArray(c)) {
+    if (t === '-') c.push(value);
+    else {
+      let i = atoi(t);
+      const size = c.length + 1;
+      if (i >= size || i < -size) throw new OpError(`unable to access invalid index: ${i}`);
+      if (i < 0) i += size;
+      c.splice(i, 0, value);
+    }
+  } else c[t] = value;
   return doc;
 }
 
@@ -71,7 +98,7 @@ function remove(doc: JsonValue, path: string): JsonValue {
   const tokens = parsePointer(path);
   if (tokens.length === 0) throw new OpError('cannot remove the whole document');
   const [c, t] = locate(doc, tokens, path);
-  if (Array.isArray(c)) c.splice(arrayIndex(c, t, false), 1);
+  if (Array.isArray(c)) c.splice(existingIndex(c, t), 1);
   else {
     if (!Object.hasOwn(c, t)) throw new OpError(`unable to remove nonexistent key: ${t}: missing value`);
     delete c[t];
@@ -81,9 +108,14 @@ function remove(doc: JsonValue, path: string): JsonValue {
 
 function replace(doc: JsonValue, path: string, value: JsonValue): JsonValue {
   const tokens = parsePointer(path);
-  if (tokens.length === 0) return value;
+  if (tokens.length === 0) {
+    if (typeof value !== 'object' || value === null)
+      throw new OpError('replace operation value must be object or array');
+    return value;
+  }
   const [c, t] = locate(doc, tokens, path);
-  if (Array.isArray(c)) c[arrayIndex(c, t, false)] = value;
+  // A missing object key is added (evanphx/json-patch v4 only checks arrays).
+  if (Array.isArray(c)) c[existingIndex(c, t)] = value;
   else c[t] = value;
   return doc;
 }
@@ -111,13 +143,19 @@ function applyOp(doc: JsonValue, op: JsonObject): JsonValue {
     case 'move': {
       const f = from();
       const v = get(doc, f);
-      return add(remove(doc, f), path, v);
+      return add(remove(doc, f), path, v === undefined ? null : v);
     }
-    case 'copy':
-      return add(doc, path, copy(get(doc, from())));
+    case 'copy': {
+      const v = get(doc, from());
+      return add(doc, path, v === undefined ? null : copy(v));
+    }
     case 'test': {
       const expected = 'value' in op ? (op.value as JsonValue) : null;
-      if (!isDeepStrictEqual(get(doc, path), expected)) throw new OpError(`testing value ${path} failed`);
+      const actual = get(doc, path);
+      // A missing value passes a test against null.
+      if (actual === undefined ? expected !== null : !isDeepStrictEqual(actual, expected)) {
+        throw new OpError(`testing value ${path} failed`);
+      }
       return doc;
     }
     default:
