@@ -8,6 +8,7 @@ export {
   rulesFor,
   withoutIgnored,
 } from './ignore.js';
+export { appliedAsDesired, containedIn, leafPointers } from './local.js';
 export { MASK_AFTER, MASK_BEFORE, MASK_SAME, maskSecretPair } from './mask.js';
 export { canonicalJson, cloneJson, jsonEqual, normalize } from './normalize.js';
 export { formatPointer, getAt, parsePointer, removeAll, setAt } from './pointer.js';

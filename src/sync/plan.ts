@@ -8,6 +8,7 @@ import { errorMessage } from '../api/errors.js';
 import { appKeyOfTrackingId } from '../api/tracking.js';
 import { compare } from '../diff/drift.js';
 import { type IgnoreRule, ignoredPointers, respectIgnored } from '../diff/ignore.js';
+import { appliedAsDesired } from '../diff/local.js';
 import { isImmutableFieldError } from '../kube/errors.js';
 import type { ClusterClient } from '../kube/types.js';
 import type { VerdictCache } from './cache.js';
@@ -51,6 +52,12 @@ async function planOne(item: Item, ctx: PlanContext): Promise<void> {
   item.ignored = ignoredPointers(ctx.ignoreDifferences, item.ref, live);
   if (ctx.cache.inSync(item.key, item.hash, live, item.ignored)) {
     item.verdict = Verdict.None;
+    return;
+  }
+  // No cached verdict (e.g. after a restart): a local check can still prove the apply a no-op.
+  if (!item.options.replace && appliedAsDesired(item.desired, live, FIELD_MANAGER, item.ignored)) {
+    item.verdict = Verdict.None;
+    ctx.cache.record(item.key, item.hash, live, item.ignored);
     return;
   }
   try {

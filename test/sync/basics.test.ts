@@ -29,17 +29,27 @@ test('first sync creates; a second sync with nothing changed makes zero writes a
   assert.equal(cm2?.metadata.resourceVersion, rv, 'an unchanged object is not written');
 });
 
-test('a fresh engine (no cache) decides by dry-run and still writes nothing when in sync', async () => {
+test('a fresh engine (no cache) writes nothing when in sync: the local check, else one dry-run, decides', async () => {
   const h = await harness('sync-nocache');
-  const objects = [configMap('settings', { a: '1' })];
+  const web = deployment('web', { replicas: 1 });
+  const main = (web.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec
+    .containers[0] as Record<string, unknown>;
+  // The server rewrites 0.5 as 500m: the local check cannot prove this one in sync.
+  main.resources = { requests: { cpu: '0.5' } };
+  const objects = [configMap('settings', { a: '1' }), web];
   await h.run(objects);
   h.cache.clear();
   const before = h.client.counter.snapshot();
   const again = await h.run(objects);
   const used = h.client.counter.since(before);
-  assert.deepEqual(actions(again), { 'ConfigMap/settings': 'unchanged' });
+  assert.deepEqual(actions(again), { 'ConfigMap/settings': 'unchanged', 'Deployment/web': 'unchanged' });
   assert.equal(writesIn(used), 0);
-  assert.equal(used.dryRunApply, 1);
+  assert.equal(used.dryRunApply, 1, 'only the Deployment needed a dry-run');
+  // And the local check does not hide drift: an edit is still found and restored.
+  h.cache.clear();
+  await h.kubectl('-n', h.ns, 'patch', 'configmap/settings', '--type=merge', '-p', '{"data":{"a":"2"}}');
+  const healed = await h.run(objects);
+  assert.equal(actions(healed)['ConfigMap/settings'], 'configured');
 });
 
 test('kubectl scale and kubectl edit are restored by the next sync', async () => {
