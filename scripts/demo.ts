@@ -144,23 +144,24 @@ async function main(): Promise<void> {
 
   step('Starting the local Kubernetes control plane');
   out(dim('  kube-apiserver, etcd, kube-controller-manager, kube-scheduler and kwok nodes, on 127.0.0.1'));
-  let building = false;
+  let ticker: NodeJS.Timeout | undefined;
+  const buildStarted = Date.now();
   const cp: ControlPlane = await startControlPlane({
     workloads: true,
     log: (line) => {
-      if (/building|built|cached|ready/.test(line)) {
-        if (/building/.test(line) && !building) {
-          building = true;
-          out(
-            yellow(
-              '  first run on this machine: building the control plane from Go modules (several minutes)',
-            ),
-          );
-        }
-        out(dim(`  ${line.replace(/^\[control-plane\] /, '')}`));
+      if (!/building|built|cached|ready/.test(line)) return;
+      if (/building/.test(line) && !ticker) {
+        out(
+          yellow('  first run on this machine: building the control plane from Go modules (several minutes)'),
+        );
+        ticker = setInterval(
+          () => out(dim(`  ... still building (${Math.round((Date.now() - buildStarted) / 1000)} s)`)),
+          30_000,
+        );
       }
+      out(dim(`  ${line.replace(/^\[control-plane\] /, '')}`));
     },
-  });
+  }).finally(() => clearInterval(ticker));
   cleanups.push(() => cp.stop());
   const kubectl = async (...a: string[]) =>
     (await run('kubectl', ['--kubeconfig', cp.kubeconfigPath, ...a], { maxBuffer: 16 << 20 })).stdout;
