@@ -110,7 +110,11 @@ function setElement(
 /** kyaml validateKeys: only keys that some tuple gives a value take part (all keys if none). */
 function validateKeys(all: readonly Tuple[], values: Tuple, keys: readonly string[]): [string[], string[]] {
   const used = new Set<string>();
-  for (const t of all) t.forEach((v, i) => v !== '' && used.add(keys[i] as string));
+  for (const t of all) {
+    t.forEach((v, i) => {
+      if (v !== '') used.add(keys[i] as string);
+    });
+  }
   if (used.size === 0) return [keys.slice(), values.slice()];
   const vk = keys.filter((k) => used.has(k));
   const vv = values.filter((v, i) => v !== '' || used.has(keys[i] as string));
