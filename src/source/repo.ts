@@ -5,7 +5,7 @@ import git from 'isomorphic-git';
 import { isTrueupError, type TrueupError } from '../api/errors.js';
 import { SourceErrorCode, sourceError } from './errors.js';
 import { type CachedGitFs, createGitFs, listFiles, writeFileAtomic } from './git-fs.js';
-import type { ObjectReader } from './git-tree.js';
+import { ObjectReader } from './git-tree.js';
 import { type Advertisement, type HttpClient, HttpOperation } from './http.js';
 import { indexPack } from './pack-index.js';
 import type { RefSnapshot } from './revision.js';
@@ -26,6 +26,8 @@ export interface RepoState {
 export type FetchEngine = 'isomorphic-git' | 'native';
 
 export interface NetworkLimits {
+  /** Once a repository has this many packs, the next fetch refetches it whole (compaction). */
+  maxPacks: number;
   idleTimeoutMs: number;
   lsRemoteTimeoutMs: number;
   fetchTimeoutMs: number;
@@ -101,17 +103,8 @@ export class RepoStore {
       return;
     } catch {}
     const tmp = join(this.cacheDir, 'tmp', `${this.url.cacheKey}-${randomBytes(6).toString('hex')}`);
-    await fsp.mkdir(tmp, { recursive: true });
     try {
-      const gitdir = join(tmp, 'git');
-      await git.init({ fs: this.fs, dir: gitdir, gitdir, bare: true });
-      await git.setConfig({ fs: this.fs, gitdir, path: 'remote.origin.url', value: this.url.fetchUrl });
-      await git.setConfig({
-        fs: this.fs,
-        gitdir,
-        path: 'remote.origin.fetch',
-        value: '+refs/heads/*:refs/remotes/origin/*',
-      });
+      await this.initAt(join(tmp, 'git'));
       await writeFileAtomic(join(tmp, 'state.json'), `${JSON.stringify({ url: this.url.normalized })}\n`);
       await fsp.mkdir(join(this.cacheDir, 'repos'), { recursive: true });
       await fsp.rename(tmp, this.dir).catch(async (err: NodeJS.ErrnoException) => {
@@ -121,6 +114,19 @@ export class RepoStore {
     } finally {
       await fsp.rm(tmp, { recursive: true, force: true });
     }
+  }
+
+  /** An empty bare repository with `origin` set to the fetch URL (never with credentials). */
+  private async initAt(gitdir: string): Promise<void> {
+    await fsp.mkdir(gitdir, { recursive: true });
+    await git.init({ fs: this.fs, dir: gitdir, gitdir, bare: true });
+    await git.setConfig({ fs: this.fs, gitdir, path: 'remote.origin.url', value: this.url.fetchUrl });
+    await git.setConfig({
+      fs: this.fs,
+      gitdir,
+      path: 'remote.origin.fetch',
+      value: '+refs/heads/*:refs/remotes/origin/*',
+    });
   }
 
   /** ls-remote: one GET of the ref advertisement, recorded so a fetch right after can reuse it. */
@@ -182,7 +188,70 @@ export class RepoStore {
     haves: readonly string[] = [],
   ): Promise<void> {
     await this.ensureInitialized();
-    const budget = limits.maxRepoBytes - (await this.storedBytes());
+    const packs = await this.packCount();
+    if (packs >= limits.maxPacks) {
+      await this.refetch(http, authorization, limits, query, engine);
+    } else {
+      const budget = limits.maxRepoBytes - (await this.storedBytes());
+      await this.fetchInto(this.gitdir, http, authorization, limits, query, reader, engine, haves, budget);
+    }
+    this.fs.invalidate();
+    reader.invalidate();
+  }
+
+  /** Number of pack files: every incremental fetch adds one. */
+  async packCount(): Promise<number> {
+    const names = await fsp.readdir(join(this.gitdir, 'objects', 'pack')).catch(() => [] as string[]);
+    return names.filter((n) => n.endsWith('.idx')).length;
+  }
+
+  /**
+   * Compaction: once incremental fetches have left `maxPacks` packs, fetch everything afresh
+   * into a new repository (one pack, only what the refs reach) and swap it in. The old objects
+   * stay readable until the swap; commits no ref reaches any more are dropped with them.
+   */
+  private async refetch(
+    http: HttpClient,
+    authorization: string | undefined,
+    limits: NetworkLimits,
+    query: RefQuery,
+    engine: FetchEngine,
+  ): Promise<void> {
+    const tmp = join(this.cacheDir, 'tmp', `${this.url.cacheKey}-refetch-${randomBytes(6).toString('hex')}`);
+    try {
+      const gitdir = join(tmp, 'git');
+      await this.initAt(gitdir);
+      const reader = new ObjectReader(createGitFs({ packedOnly: true }), gitdir);
+      await this.fetchInto(
+        gitdir,
+        http,
+        authorization,
+        limits,
+        query,
+        reader,
+        engine,
+        [],
+        limits.maxRepoBytes,
+      );
+      const old = join(tmp, 'old');
+      await fsp.rename(this.gitdir, old);
+      await fsp.rename(gitdir, this.gitdir);
+    } finally {
+      await fsp.rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  private async fetchInto(
+    gitdir: string,
+    http: HttpClient,
+    authorization: string | undefined,
+    limits: NetworkLimits,
+    query: RefQuery,
+    reader: ObjectReader,
+    engine: FetchEngine,
+    haves: readonly string[],
+    budget: number,
+  ): Promise<void> {
     if (budget <= 0) {
       throw sourceError(
         SourceErrorCode.RepoTooLarge,
@@ -197,13 +266,13 @@ export class RepoStore {
       maxPackBytes: budget,
     });
     if (query.advertisement) op.preloadAdvertisement(query.advertisement);
-    const staging = join(this.dir, `staging-${randomBytes(6).toString('hex')}`);
+    const staging = join(dirname(gitdir), `staging-${randomBytes(6).toString('hex')}`);
     let open = true;
     const pending = new Set<Promise<unknown>>();
     const fs = createGitFs({
       pending,
       stagingDir: staging,
-      gitdir: this.gitdir,
+      gitdir,
       assertOpen: () => {
         if (!open) throw new Error('fetch abandoned');
       },
@@ -220,7 +289,7 @@ export class RepoStore {
           git.fetch({
             fs,
             http: op.gitHttp,
-            gitdir: this.gitdir,
+            gitdir,
             url: this.url.fetchUrl,
             ref,
             singleBranch: false,
@@ -231,9 +300,7 @@ export class RepoStore {
         ]);
       }
       if (op.error) throw op.error;
-      await this.publishStaged(staging);
-      this.fs.invalidate();
-      reader.invalidate();
+      await this.publishStaged(staging, gitdir);
     } catch (err) {
       throw gitFailure(this.display, 'fetching', err, op);
     } finally {
@@ -300,7 +367,7 @@ export class RepoStore {
    * Moves a successful fetch's writes into the repository: each pack (after checking its trailing
    * SHA-1) before its index, since readers find packs through their index; then the refs.
    */
-  private async publishStaged(staging: string): Promise<void> {
+  private async publishStaged(staging: string, gitdir: string): Promise<void> {
     const files = await listFiles(staging);
     const packs = files.filter((f) => /^objects[\\/]pack[\\/]pack-[0-9a-f]{40}\.pack$/.test(f));
     const indexes = new Set(packs.map((p) => p.replace(/\.pack$/, '.idx')));
@@ -320,8 +387,8 @@ export class RepoStore {
     }
     const order = [...packs, ...indexes, ...files.filter((f) => !packs.includes(f) && !indexes.has(f))];
     for (const rel of order) {
-      await fsp.mkdir(dirname(join(this.gitdir, rel)), { recursive: true });
-      await fsp.rename(join(staging, rel), join(this.gitdir, rel));
+      await fsp.mkdir(dirname(join(gitdir, rel)), { recursive: true });
+      await fsp.rename(join(staging, rel), join(gitdir, rel));
     }
   }
 }

@@ -58,6 +58,7 @@ export class GitSource {
       lsRemoteTimeoutMs: options.lsRemoteTimeoutMs ?? 30_000,
       fetchTimeoutMs: options.fetchTimeoutMs ?? 600_000,
       maxRepoBytes: options.maxRepoBytes ?? 1024 ** 3,
+      maxPacks: options.maxPacks ?? 32,
     };
   }
 

@@ -30,6 +30,11 @@ export interface GitSourceOptions {
   fetchTimeoutMs?: number;
   /** Most bytes of packs one repository may hold in the cache. Default 1 GiB. */
   maxRepoBytes?: number;
+  /**
+   * Every incremental fetch adds a pack; at this many the next fetch refetches the repository
+   * whole into one pack (dropping objects no ref reaches). Default 32.
+   */
+  maxPacks?: number;
   /** Reuse a ref query this long for the same repository (one query per poll). Default 0: only concurrent callers share. */
   refCacheTtlMs?: number;
   /**

@@ -211,23 +211,25 @@ describe('Git source: credentials and failures', () => {
     );
   });
 
-  it('times out a server that stalls mid-pack (short explicit idle timeout)', async () => {
+  it('times out a server that stalls mid-pack (explicit idle timeout)', async () => {
     const repo = await server.createRepo('stall');
     const files: Record<string, string> = {};
     for (let i = 0; i < 20; i++) files[`f${i}`] = randomBytes(1024).toString('hex');
     await repo.commit(files);
     for (const fetchEngine of ['isomorphic-git', 'native'] as const) {
-      const source = new GitSource({ cacheDir, idleTimeoutMs: 200, fetchEngine });
+      const source = new GitSource({ cacheDir, idleTimeoutMs: 1_000, fetchEngine });
+      server.reset();
       server.inject({ on: 'pack', kind: 'stall', afterBytes: 1_000 });
       await assert.rejects(
         source.resolve({ repoURL: server.url('stall'), targetRevision: 'main' }),
         expectError('GitTimeout', 'transient', (err) =>
-          assert.match(err.message, /stall\.git: the server sent nothing for 200 ms/),
+          assert.match(err.message, /stall\.git: the server sent nothing for 1000 ms/),
         ),
         fetchEngine,
       );
+      assert.equal(server.count('pack'), 1, 'the stall happened in the fetch');
     }
-    const source = new GitSource({ cacheDir, idleTimeoutMs: 200 });
+    const source = new GitSource({ cacheDir, idleTimeoutMs: 1_000 });
     server.inject({ on: 'refs', kind: 'stall', afterBytes: 10 });
     await assert.rejects(
       source.resolve({ repoURL: server.url('stall'), targetRevision: 'main' }),

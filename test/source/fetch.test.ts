@@ -174,7 +174,9 @@ function suite(engine: FetchEngine) {
       const big: Record<string, string> = {};
       for (let i = 0; i < 50; i++) big[`d/f${i}.txt`] = randomBytes(1024).toString('hex');
       const good = await repo.commit(big, 'good');
-      const source = make({ cacheDir, idleTimeoutMs: 300 });
+      const source = make({ cacheDir });
+      // A short idle timeout only where the server stalls for good.
+      const impatient = make({ cacheDir, idleTimeoutMs: 1_000 });
       const url = server.url('fragile');
       await source.resolve({ repoURL: url, targetRevision: 'main' });
       const stateFile = join(gitdirOf(url), '..', 'state.json');
@@ -188,15 +190,17 @@ function suite(engine: FetchEngine) {
         { on: 'pack', kind: 'close', afterBytes: 2_000 },
         { on: 'pack', kind: 'stall', afterBytes: 2_000 },
       ] as const) {
+        server.reset();
         server.inject(fault);
         await assert.rejects(
-          source.resolve({ repoURL: url, targetRevision: 'main' }),
+          (fault.kind === 'stall' ? impatient : source).resolve({ repoURL: url, targetRevision: 'main' }),
           (err) =>
             isTrueupError(err) &&
             err.retry === 'transient' &&
             (fault.kind === 'stall' ? err.code === 'GitTimeout' : err.code === 'GitNetworkError'),
           fault.kind,
         );
+        assert.equal(server.count('pack'), 1, `${fault.kind}: failed in the fetch, not before`);
         assert.deepEqual(await packs(url), packsBefore, `${fault.kind}: no pack added`);
         assert.equal(await readFile(stateFile, 'utf8'), stateBefore, `${fault.kind}: state untouched`);
         const leftovers = (await readdir(join(gitdirOf(url), '..'))).filter((n) => n.startsWith('staging-'));
@@ -209,6 +213,25 @@ function suite(engine: FetchEngine) {
       assert.equal(revision.commit, next);
       assert.equal((await tree.listDir('e')).length, 50);
       await fsck(url);
+    });
+
+    it('compacts a repository whose incremental fetches left too many packs', async () => {
+      const repo = await server.createRepo(`${engine}-compact`);
+      const source = make({ cacheDir, maxPacks: 2 });
+      const url = server.url(`${engine}-compact`);
+      const counts: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const commit = await repo.commit({ [`f${i}.yaml`]: `v: ${i}\n` }, `c${i}`);
+        const { revision, tree } = await source.open({ repoURL: url, targetRevision: 'main' });
+        assert.equal(revision.commit, commit);
+        assert.equal(text(await tree.readFile(`f${i}.yaml`)), `v: ${i}\n`);
+        counts.push((await packs(url)).length);
+      }
+      assert.deepEqual(counts, [1, 2, 1]);
+      const { tree } = await source.open({ repoURL: url, targetRevision: 'main' });
+      assert.deepEqual(await tree.listDir(''), ['f0.yaml', 'f1.yaml', 'f2.yaml']);
+      await fsck(url);
+      assert.deepEqual(await readdir(join(cacheDir, 'tmp')).catch(() => []), []);
     });
 
     it('garbage-collects the cache entries of repositories no longer in use', async () => {
