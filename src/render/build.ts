@@ -5,6 +5,7 @@
 
 import { defaultConfig, emptyConfig, mergeConfig, type TransformerConfig } from './config.js';
 import { parseConfigFile } from './config-file.js';
+import { crdConfig } from './crds.js';
 import { RenderErrorCode, renderError } from './errors.js';
 import { absorbGenerated } from './generators/absorb.js';
 import { generate } from './generators/generate.js';
@@ -152,7 +153,8 @@ async function loadConfigurations(ctx: BuildContext, k: Kustomization, acc: Accu
   }
   for (const entry of k.crds) {
     const path = resolveEntry(k, 'crds', entry);
-    await ctx.loader.readText(path, `${k.file}: crds entry ${entry}`);
+    const text = await ctx.loader.readText(path, `${k.file}: crds entry ${entry}`);
+    for (const doc of parseDocs(text, path, ctx.loader.limits)) acc.extras.push(crdConfig(doc));
   }
 }
 
@@ -168,7 +170,10 @@ async function runGenerators(ctx: BuildContext, k: Kustomization, acc: Accumulat
 }
 
 function record(m: ResMap, k: Kustomization, kind: string): void {
-  for (const r of m.list) (r.transformations ??= []).push({ configuredIn: k.file, kind });
+  for (const r of m.list) {
+    if (r.transformations) r.transformations.push({ configuredIn: k.file, kind });
+    else r.transformations = [{ configuredIn: k.file, kind }];
+  }
 }
 
 async function runTransformers(ctx: BuildContext, k: Kustomization, acc: Accumulator): Promise<void> {

@@ -275,13 +275,19 @@ const SELECTORS: FieldSpec[] = [
 
 function varRefs(): FieldSpec[] {
   const rels = ['args', 'command', 'env/value', 'volumeMounts/mountPath'];
-  const c = (base: string) => rels.flatMap((r) => [`${base}/containers/${r}`, `${base}/initContainers/${r}`]);
+  const c = (base: string) => [
+    ...rels.flatMap((r) => [`${base}/containers/${r}`, `${base}/initContainers/${r}`]),
+    `${base}/volumes/nfs/server`,
+  ];
   return [
     ...specs(['CronJob'], c('spec/jobTemplate/spec/template/spec')),
     ...specs(['DaemonSet', 'Deployment', 'Job', 'ReplicaSet', 'StatefulSet'], c('spec/template/spec')),
     ...specs(['Pod'], c('spec')),
     ...specs(['Ingress'], ['spec/rules/host', 'spec/tls/hosts', 'spec/tls/secretName']),
     ...specs(['Service'], ['spec/ports/port', 'spec/ports/targetPort']),
+    ...specs(['PersistentVolume'], ['spec/nfs/server']),
+    ...specs(['StatefulSet'], ['spec/volumeClaimTemplates/spec/nfs/server']),
+    ...specs(['CronJob'], ['spec/jobTemplate/spec/template/volumes/nfs/server']),
     { path: 'metadata/labels' },
     { path: 'metadata/annotations' },
     { path: 'spec/template/metadata/annotations' },

@@ -75,7 +75,7 @@ function ownTarget(m: ResMap, patch: KubeObject, where: string): Resource {
     (id) =>
       id.kind === pid.kind &&
       id.name === pid.name &&
-      (pid.group === '' || id.group === pid.group || pid.version === '') &&
+      (pid.version === '' || (id.group === pid.group && id.version === pid.version)) &&
       (pid.namespace === '' || (id.namespace || 'default') === pid.namespace),
   );
   let found = matches;
