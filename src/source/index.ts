@@ -1,6 +1,26 @@
 /**
  * The Git source: resolve a targetRevision to a commit, fetch it into a shared on-disk cache,
- * serve its tree as a FileTree. See GitSource.
+ * serve its tree as a FileTree.
+ *
+ *   const source = new GitSource({ cacheDir, secrets, logger });      // one per process
+ *   const { revision, tree } = await source.open({ repoURL, targetRevision: 'main' });
+ *   revision.text;                          // 'main@sha1:<sha>' for status
+ *   await renderTree(tree, 'apps/web/overlays/prod');
+ *   await source.gc(urlsOfAllApplications);  // now and then
+ *
+ * Each call costs one ref query (GET info/refs; concurrent callers of a repository share it,
+ * and `refCacheTtlMs` stretches the sharing over a poll), and a fetch only when the commit is
+ * not in the cache yet (also shared: a burst of requests makes one fetch). A full commit id
+ * already in the cache costs nothing.
+ *
+ * Cache layout under `cacheDir`: `repos/<sha256(normalised URL)[:32]>/git` (a bare repository
+ * holding only packs), `.../state.json` (the refs of the last successful fetch and the last
+ * good commit of every ref, replaced atomically), `tmp/` (repositories being created or
+ * compacted, GC trash). A fetch writes into a staging directory and moves its pack in only when
+ * complete and verified, so a failed fetch leaves the last good revision untouched.
+ *
+ * Every failure is a TrueupError with a `Git*` code (SourceErrorCode) and a retry class;
+ * messages name the repository with credentials redacted.
  */
 export {
   ARGOCD_SECRET_TYPE_LABEL,
