@@ -174,6 +174,9 @@ export function mergeAssociativeList(
   if (keys.length > 1) valuesList = mergeValues(valuesList);
 
   let dest: JsonValue[] = base.slice();
+  // When the target has no list, kyaml merges the patch's list node with itself: the same
+  // node, so removals and in-place merges show on both sides.
+  const selfMerge = origin === base;
   let items: JsonValue[] = [];
   let validKeys: string[] = [];
   for (const values of valuesList) {
@@ -181,9 +184,10 @@ export function mergeAssociativeList(
     [validKeys, validValues] = validateKeys(valuesList, values, keys);
     const [mk, mv] = validateKeys([validValues], validValues, validKeys);
     const di = elementList(dest, mk, mv);
-    const oi = origin ? elementList(origin, mk, mv) : -1;
+    const src = selfMerge ? dest : origin;
+    const oi = src ? elementList(src, mk, mv) : -1;
     const de = di >= 0 ? dest[di] : undefined;
-    const oe = oi >= 0 ? origin?.[oi] : undefined;
+    const oe = oi >= 0 ? src?.[oi] : undefined;
     const r = walk(de, oe, undefined, ctx.elemType, ctx.path, ctx.schema);
     if (isEmpty(r.value)) {
       dest = setElement(dest, undefined, validKeys, validValues);
