@@ -22,7 +22,10 @@ export function crdConfig(doc: JsonValue): Partial<TransformerConfig> {
       if (!isObject(prop) || name === 'metadata' || name === 'status') continue;
       const here = [...path, name];
       if (typeof prop['x-kubernetes-object-ref-kind'] === 'string') {
-        refs.push({ kind: prop['x-kubernetes-object-ref-kind'], fieldSpecs: [{ kind, path: `${here.join('/')}/name` }] });
+        refs.push({
+          kind: prop['x-kubernetes-object-ref-kind'],
+          fieldSpecs: [{ kind, path: `${here.join('/')}/name` }],
+        });
         continue;
       }
       const ref = typeof prop.$ref === 'string' ? prop.$ref.replace(/^#\/definitions\//, '') : undefined;

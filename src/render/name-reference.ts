@@ -36,7 +36,7 @@ interface Ctx {
 
 function select(ctx: Ctx, oldName: string, namespace?: string): Resource | undefined {
   const refId = curId(ctx.referrer);
-  let c = ctx.candidates.filter((r) => curId(r).name === oldName || r.prev.some((id) => id.name === oldName));
+  let c = ctx.candidates.filter((r) => r.prev.some((id) => id.name === oldName));
   if (ctx.roleRefKind !== undefined) c = c.filter((r) => r.obj.kind === ctx.roleRefKind);
   if (namespace !== undefined)
     c = c.filter((r) => [curId(r), ...r.prev].some((id) => nsEquals(id.namespace, namespace)));

@@ -4,7 +4,7 @@ import type { TransformerConfig } from '../config.js';
 import { visitSpecs } from '../fieldspec.js';
 import type { ResMap } from '../resmap.js';
 import { isClusterScoped } from '../scope.js';
-import { curId, isObject, rememberId } from '../types.js';
+import { curId, isObject } from '../types.js';
 
 const EXTRA = [
   { group: 'apiregistration.k8s.io', kind: 'APIService', path: 'spec/service/namespace', create: true },
@@ -19,17 +19,11 @@ export function applyNamespace(m: ResMap, namespace: string, config: Transformer
   for (const r of m.list) {
     const id = curId(r);
     const md = r.obj.metadata;
-    if (id.kind === 'Namespace' && id.group === '') {
-      if (md.name !== namespace) {
-        rememberId(r);
-        md.name = namespace;
-      }
-    } else if (!isClusterScoped(id)) {
-      if (md.namespace !== namespace) {
-        rememberId(r);
-        md.namespace = namespace;
-      }
-    }
+    // As Kustomize, every object the transformer visits records its id, changed or not: that
+    // makes it a candidate when name references are fixed up.
+    r.prev.push(id);
+    if (id.kind === 'Namespace' && id.group === '') md.name = namespace;
+    else if (!isClusterScoped(id)) md.namespace = namespace;
     const obj = r.obj as unknown as JsonObject;
     const specs = [...EXTRA, ...config.namespace.filter((s) => s.path !== 'metadata/namespace')];
     visitSpecs(obj, id, specs, (parent, key) => {
