@@ -51,6 +51,9 @@ export async function e2eEnv(prefix: string): Promise<Env> {
   const cacheRoot = await mkdtemp(join(tmpdir(), 'trueup-e2e-cache-'));
   after(() => rm(cacheRoot, { recursive: true, force: true }));
   let n = 0;
+  // One file-level hook stops every controller (after() inside a test would fire when that test ends).
+  const controllers: Controller[] = [];
+  after(() => Promise.all(controllers.map((c) => c.stop())));
   const env: Env = {
     client,
     kubeConfig: cluster.kubeConfig,
@@ -72,8 +75,8 @@ export async function e2eEnv(prefix: string): Promise<Env> {
         healthTimeoutMs: 60_000,
         ...options,
       });
+      controllers.push(c);
       await c.start();
-      after(() => c.stop());
       return c;
     },
     async app(name) {

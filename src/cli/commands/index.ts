@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { registerApp } from './app.js';
+import { registerController } from './controller.js';
 import { registerRender } from './render.js';
 import { registerSync } from './sync.js';
 
@@ -9,4 +11,4 @@ import { registerSync } from './sync.js';
  */
 export type RegisterCommand = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
-export const commands: RegisterCommand[] = [registerRender, registerSync];
+export const commands: RegisterCommand[] = [registerRender, registerSync, registerController, registerApp];

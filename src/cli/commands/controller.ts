@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import type { RegisterCommand } from './index.js';
+
+/**
+ * `trueup controller`: runs the controller against the current kubeconfig (or in-cluster).
+ * Flags override TRUEUP_* environment variables (see src/config/config.ts).
+ */
+export const registerController: RegisterCommand = (program: Command, io, setExit) => {
+  program
+    .command('controller')
+    .description('run the Application controller against the current kubeconfig')
+    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config or in-cluster)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--concurrency <n>', 'Applications reconciled at once (default 10)')
+    .option('--requeue-interval <duration>', 'Git poll interval per Application (default 3m)')
+    .option('--namespaces <list>', 'comma-separated namespaces to watch (default: all)')
+    .option(
+      '--metrics-address <host:port>',
+      '/metrics, /healthz, /readyz, /webhook (default 127.0.0.1:8080; empty disables)',
+    )
+    .option('--leader-elect', 'run leader election on a Lease (for several replicas)')
+    .option('--lease-namespace <ns>', 'namespace of the leader election Lease (default trueup-system)')
+    .option('--cache-dir <dir>', 'Git cache directory')
+    .option('--webhook-secret <secret>', 'HMAC secret for POST /webhook (prefer TRUEUP_WEBHOOK_SECRET)')
+    .option('--install-crd', 'install or update the Application CRD at start')
+    .option('--log-level <level>', 'debug, info, warn, error (default info)')
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      const { runController } = await import('../../controller/run.js');
+      const { context, leaderElect, ...rest } = opts;
+      const handle = await runController(
+        { ...rest, ...(leaderElect ? { leaderElect: true } : {}) },
+        process.env,
+        {
+          ...(typeof context === 'string' ? { context } : {}),
+        },
+      );
+      if (handle.url) io.stderr(`trueup controller: serving ${handle.url}/metrics\n`);
+      await handle.done;
+      setExit(0);
+    });
+};

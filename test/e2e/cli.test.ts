@@ -1,0 +1,123 @@
+/**
+ * `trueup controller` as a real process against the current kubeconfig, and `trueup app
+ * list|get|diff|sync` against it: a manual app is reported OutOfSync, diffed, and synced by a
+ * recorded operation; /metrics shows it; SIGTERM stops the controller cleanly.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { testNamespace } from '../support/cluster.js';
+import { appManifest, condition, configMap, e2eEnv, waitFor, yaml } from './support.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const entry = join(import.meta.dirname, 'cli-entry.ts');
+const env = await e2eEnv('cli');
+const dest = await testNamespace('cli-dest');
+const repo = await env.git.createRepo('cli');
+const repoURL = env.git.url('cli');
+await repo.commit({ 'app/config.yaml': configMap('manual-config', { mode: 'manual' }) });
+const cache = await mkdtemp(join(tmpdir(), 'trueup-cli-cache-'));
+after(() => rm(cache, { recursive: true, force: true }));
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', entry, ...args, '--kubeconfig', env.kubeconfigPath, '-n', env.appNs],
+      { cwd: root, env: { ...process.env, TRUEUP_CACHE_DIR: cache } },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+let controller: ChildProcess | undefined;
+let output = '';
+let metricsURL = '';
+after(() => controller?.kill('SIGKILL'));
+
+test('trueup controller starts against the kubeconfig and serves /metrics', async () => {
+  controller = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      entry,
+      'controller',
+      '--kubeconfig',
+      env.kubeconfigPath,
+      '--namespaces',
+      env.appNs,
+      '--metrics-address',
+      '127.0.0.1:0',
+      '--cache-dir',
+      cache,
+      '--install-crd',
+      '--log-level',
+      'warn',
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  controller.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  controller.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  metricsURL = await waitFor('serving line', async () => /serving (http:\/\/\S+)\/metrics/.exec(output)?.[1]);
+  const res = await fetch(`${metricsURL}/readyz`);
+  assert.equal(res.status, 200);
+});
+
+test('a manual app is reported OutOfSync; app list/diff show it; app sync records an operation the controller runs', async () => {
+  await env.kubectl(
+    ['apply', '-f', '-'],
+    yaml(appManifest('manual', env.appNs, repoURL, 'app', dest, { automated: false })),
+  );
+  await waitFor(
+    'manual OutOfSync',
+    async () => (await env.app('manual'))?.status?.sync?.status === 'OutOfSync',
+  ).catch((err) => {
+    throw new Error(`${err}\ncontroller output:\n${output.slice(-3000)}`);
+  });
+
+  const list = await cli(['app', 'list']);
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /^NAME\s+SYNC\s+HEALTH\s+REVISION\s+READY\s+MESSAGE$/m);
+  assert.match(
+    list.stdout,
+    /^manual\s+OutOfSync\s+Missing\s+[0-9a-f]{7}\s+False\s+1 resource\(s\) differ .*automated sync is off/m,
+  );
+
+  const diff = await cli(['app', 'diff', 'manual']);
+  assert.equal(diff.code, 1, diff.stderr);
+  assert.match(diff.stderr, /1 of 1 object\(s\) differ/);
+  assert.match(diff.stdout, /ConfigMap/);
+  assert.match(diff.stdout, /mode: manual/);
+
+  const sync = await cli(['app', 'sync', 'manual', '--prune', '--timeout', '60']);
+  assert.equal(sync.code, 0, sync.stderr + sync.stdout);
+  assert.match(sync.stdout, /^Succeeded: synced main@sha1:[0-9a-f]+: 1 created/);
+  const app = await env.app('manual');
+  assert.equal(app?.operation, undefined, 'the operation is removed once run');
+  assert.equal(app?.status?.operationState?.operation?.initiatedBy?.username !== undefined, true);
+  assert.ok(await env.get('v1', 'ConfigMap', dest, 'manual-config'));
+  await waitFor('manual Ready', async () => condition(await env.app('manual'), 'Ready')?.status === 'True');
+
+  const get = await cli(['app', 'get', 'manual']);
+  assert.equal(get.code, 0, get.stderr);
+  assert.match(get.stdout, /^Sync:\s+Synced to [0-9a-f]{40}$/m);
+  assert.match(get.stdout, /^ConfigMap\s+\S+\s+manual-config\s+Synced\s+Healthy/m);
+  assert.equal((await cli(['app', 'diff', 'manual'])).code, 0);
+});
+
+test('/metrics carries the app; SIGTERM stops the controller cleanly', async () => {
+  const text = await waitFor('metrics', async () => {
+    const t = await (await fetch(`${metricsURL}/metrics`)).text();
+    return /trueup_app_info\{[^}]*name="manual"[^}]*sync_status="Synced"/.test(t) && t;
+  });
+  assert.match(text, /trueup_app_sync_total\{[^}]*name="manual"[^}]*phase="Succeeded"\} 1/);
+  const exited = new Promise<number | null>((r) => controller?.once('exit', (code) => r(code)));
+  controller?.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  assert.doesNotMatch(output, /"level":(50|60)/, 'no error logs');
+});
