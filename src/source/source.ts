@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import * as fsp from 'node:fs/promises';
-import { join } from 'node:path';
 import git from 'isomorphic-git';
 import type { FileTree } from '../render/file-tree.js';
+import { collectGarbage } from './cache-gc.js';
 import { authorizationHeader, lookupCredentials } from './credentials.js';
 import { SourceErrorCode, sourceError } from './errors.js';
 import { GitFileTree, ObjectReader } from './git-tree.js';
@@ -364,24 +363,19 @@ export class GitSource {
         keep.add(parseRepoUrl(url).cacheKey);
       } catch {}
     }
-    const reposDir = join(this.options.cacheDir, 'repos');
-    const removed: string[] = [];
-    for (const key of await fsp.readdir(reposDir).catch(() => [] as string[])) {
-      const live = this.entries.get(key);
-      if (keep.has(key) || (live && (live.busy > 0 || live.fetching))) continue;
-      const dir = join(reposDir, key);
-      const state = await fsp.readFile(join(dir, 'state.json'), 'utf8').then(
-        (t) => JSON.parse(t) as { url?: string },
-        () => ({ url: undefined }),
-      );
-      const trash = join(this.options.cacheDir, 'tmp', `gc-${key}-${this.clock.now()}`);
-      await fsp.mkdir(join(this.options.cacheDir, 'tmp'), { recursive: true });
-      await fsp.rename(dir, trash);
-      await fsp.rm(trash, { recursive: true, force: true });
-      this.entries.delete(key);
-      removed.push(state.url ?? key);
-    }
-    if (removed.length) this.log.info({ removed }, 'removed unused repositories from the cache');
-    return removed.sort();
+    const removed = await collectGarbage({
+      cacheDir: this.options.cacheDir,
+      keep,
+      busy: (key) => {
+        const live = this.entries.get(key);
+        return live !== undefined && (live.busy > 0 || live.fetching !== undefined);
+      },
+      now: this.clock.now(),
+      leftoverAgeMs: 3_600_000,
+    });
+    for (const { key } of removed) this.entries.delete(key);
+    const urls = removed.map((r) => r.url).sort();
+    if (urls.length) this.log.info({ removed: urls }, 'removed unused repositories from the cache');
+    return urls;
   }
 }

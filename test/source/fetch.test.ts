@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -252,6 +252,21 @@ function suite(engine: FetchEngine) {
         parseRepoUrl(server.url('gc-keep')).cacheKey,
       ]);
       await assert.rejects(stat(gitdirOf(server.url('gc-drop'))));
+      // Leftovers of interrupted work go once they are old; fresh ones (maybe in use) stay.
+      const keptDir = join(gitdirOf(server.url('gc-keep')), '..');
+      await mkdir(join(keptDir, 'staging-old'), { recursive: true });
+      await mkdir(join(keptDir, 'staging-new'), { recursive: true });
+      await mkdir(join(cacheDir, 'tmp', 'interrupted-old'), { recursive: true });
+      const longAgo = new Date(Date.now() - 2 * 3_600_000);
+      await utimes(join(keptDir, 'staging-old'), longAgo, longAgo);
+      await utimes(join(cacheDir, 'tmp', 'interrupted-old'), longAgo, longAgo);
+      await source.gc([server.url('gc-keep')]);
+      assert.deepEqual(
+        (await readdir(keptDir)).filter((n) => n.startsWith('staging-')),
+        ['staging-new'],
+      );
+      assert.ok(!(await readdir(join(cacheDir, 'tmp'))).includes('interrupted-old'));
+      await rm(join(keptDir, 'staging-new'), { recursive: true });
       // A removed repository is simply fetched again when asked for.
       server.reset();
       await source.resolve({ repoURL: server.url('gc-drop'), targetRevision: 'main' });
