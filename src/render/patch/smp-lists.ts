@@ -124,8 +124,9 @@ function validateKeys(all: readonly Tuple[], values: Tuple, keys: readonly strin
 /** kyaml mergeValues: tuples that agree wherever both have a value become one. */
 function mergeValues(list: Tuple[]): Tuple[] {
   for (let i = 0; i < list.length; i++) {
+    // As Go's range: the outer tuple is read once per outer step, the inner ones as they are now.
+    const a = list[i] as Tuple;
     for (let j = 0; j < list.length; j++) {
-      const a = list[i] as Tuple;
       const b = list[j] as Tuple;
       if (a.length !== b.length) continue;
       let common = false;
