@@ -189,7 +189,13 @@ export async function sync(request: SyncRequest, deps: SyncDeps): Promise<SyncRe
   // 3. Nothing to write, or a dry run: report the plan.
   if (!changed || dryRun || invalid.length > 0) {
     const resources = [...ordinary.map((i) => plannedResult(i, dryRun)), ...keptResults];
-    if (dryRun) resources.push(...(await executePrune(pruneCands, client, true)));
+    if (dryRun) {
+      resources.push(...(await executePrune(pruneCands, client, true)));
+      if (changed) {
+        for (const h of hooks)
+          resources.push(staticResult(h, ResultAction.Created, `would run as a ${h.hook} hook`));
+      }
+    }
     const bad = failed(resources);
     if (!dryRun && invalid.length === 0) {
       await deps.inventory.save(inventoryAfter(new Set(), keepers));

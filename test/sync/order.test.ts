@@ -109,5 +109,18 @@ test('a dry run plans without writing', async () => {
     'ConfigMap/c': 'created',
   });
   assert.equal(used.apply + used.create + used.delete + used.replace, 0);
+  const withHook = await h.run(
+    [configMap('a', { x: '2' }), configMap('m', { x: '1' }, { [Annotation.Hook]: 'PreSync' })],
+    {
+      dryRun: true,
+      prune: false,
+    },
+  );
+  assert.equal(actions(withHook)['PreSync:ConfigMap/m'], 'created');
+  assert.match(withHook.resources.find((x) => x.hook)?.message ?? '', /would run as a PreSync hook/);
+  assert.equal(
+    await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'm' }),
+    undefined,
+  );
   assert.ok(await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'b' }));
 });
