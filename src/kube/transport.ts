@@ -38,6 +38,9 @@ function urlFor(server: string, spec: RequestSpec): URL {
   return url;
 }
 
+/** A request (not a watch) whose connection stays silent this long fails as a transient network error. */
+const REQUEST_IDLE_TIMEOUT_MS = 60_000;
+
 export async function createTransport(kc: KubeConfig, maxSockets = 32): Promise<Transport> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new TrueupError('KubeConfigInvalid', 'kubeconfig: no current cluster');
@@ -79,6 +82,7 @@ export async function createTransport(kc: KubeConfig, maxSockets = 32): Promise<
     headers: Record<string, string>,
     useAgent: http.Agent,
     signal?: AbortSignal,
+    idleTimeoutMs?: number,
   ): Promise<http.IncomingMessage> {
     const url = urlFor(server, spec);
     const payload = spec.body === undefined ? undefined : JSON.stringify(spec.body);
@@ -93,13 +97,18 @@ export async function createTransport(kc: KubeConfig, maxSockets = 32): Promise<
       });
       req.on('response', resolve);
       req.on('error', (err) => reject(networkError(spec.subject, err)));
+      if (idleTimeoutMs) {
+        req.setTimeout(idleTimeoutMs, () =>
+          req.destroy(new Error(`no answer within ${idleTimeoutMs / 1000}s`)),
+        );
+      }
       req.end(payload);
     });
   }
 
   return {
     async send(spec) {
-      const res = await open(spec, await headersFor(spec), agent);
+      const res = await open(spec, await headersFor(spec), agent, undefined, REQUEST_IDLE_TIMEOUT_MS);
       const chunks: Buffer[] = [];
       await new Promise<void>((resolve, reject) => {
         res.on('data', (c: Buffer) => chunks.push(c));
