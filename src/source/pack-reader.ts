@@ -50,6 +50,12 @@ class Pack {
   }
 }
 
+/** A pack being (or done) loading; a failed load is retried at the next listing. */
+interface Loading {
+  pack: Promise<Pack>;
+  failed: boolean;
+}
+
 /** Applies a git delta to its base. */
 export function applyDelta(delta: Buffer, base: Buffer): Buffer {
   let pos = 0;
@@ -95,7 +101,7 @@ export function applyDelta(delta: Buffer, base: Buffer): Buffer {
  * does not find an object.
  */
 export class PackReader {
-  private packs: Promise<Map<string, Promise<Pack>>> | undefined;
+  private packs: Promise<Map<string, Loading>> | undefined;
   private readonly bases = new Map<string, GitObject>();
   private baseBytes = 0;
 
@@ -108,44 +114,60 @@ export class PackReader {
   invalidate(): void {
     const old = this.packs;
     this.packs = (async () => {
-      const previous = old ? await old.catch(() => new Map<string, Promise<Pack>>()) : new Map();
+      const previous = old ? await old.catch(() => new Map<string, Loading>()) : new Map<string, Loading>();
       return this.list(previous);
     })();
   }
 
-  private async list(previous: Map<string, Promise<Pack>>): Promise<Map<string, Promise<Pack>>> {
+  private async list(previous: Map<string, Loading>): Promise<Map<string, Loading>> {
     const dir = join(this.gitdir, 'objects', 'pack');
     const names = (await fsp.readdir(dir).catch(() => [] as string[]))
       .filter((n) => n.endsWith('.idx'))
       .sort();
-    const out = new Map<string, Promise<Pack>>();
+    const out = new Map<string, Loading>();
     for (const idx of names) {
       const pack = join(dir, idx.replace(/\.idx$/, '.pack'));
-      out.set(pack, previous.get(pack) ?? Pack.load(pack));
+      const known = previous.get(pack);
+      if (known && !known.failed) out.set(pack, known);
+      else {
+        const loading: Loading = { pack: Pack.load(pack), failed: false };
+        loading.pack.catch(() => {
+          loading.failed = true;
+        });
+        out.set(pack, loading);
+      }
     }
     return out;
   }
 
   /** True when a pack holds the object. */
   async has(oid: string): Promise<boolean> {
-    this.packs ??= this.list(new Map());
+    return (await this.locate(oid)) !== undefined;
+  }
+
+  /**
+   * The pack holding an object. On a miss the pack list is read again once: another process
+   * (or another GitSource on the same cache) may have added a pack.
+   */
+  private async locate(oid: string): Promise<{ path: string; pack: Pack; offset: number } | undefined> {
     const key = Buffer.from(oid, 'hex');
-    for (const loading of (await this.packs).values()) {
-      if ((await loading).offsetOf(key) !== undefined) return true;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (attempt === 1) this.invalidate();
+      this.packs ??= this.list(new Map());
+      for (const [path, loading] of await this.packs) {
+        const pack = await loading.pack.catch(() => undefined);
+        if (!pack) continue;
+        const offset = pack.offsetOf(key);
+        if (offset !== undefined) return { path, pack, offset };
+      }
     }
-    return false;
+    return undefined;
   }
 
   /** The object, or undefined when no pack holds it. */
   async read(oid: string): Promise<GitObject | undefined> {
-    this.packs ??= this.list(new Map());
-    const key = Buffer.from(oid, 'hex');
-    for (const [path, loading] of await this.packs) {
-      const pack = await loading;
-      const offset = pack.offsetOf(key);
-      if (offset !== undefined) return this.readAt(path, pack, offset);
-    }
-    return undefined;
+    const found = await this.locate(oid);
+    return found ? this.readAt(found.path, found.pack, found.offset) : undefined;
   }
 
   private async readAt(path: string, pack: Pack, offset: number, asBase = false): Promise<GitObject> {

@@ -128,6 +128,7 @@ export class GitSource {
   }
 
   private async hasCommit(entry: Entry, oid: string): Promise<boolean> {
+    if (await entry.reader.has(oid)) return true;
     try {
       await git.readCommit({
         fs: entry.store.fs,
