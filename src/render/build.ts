@@ -179,6 +179,7 @@ function record(m: ResMap, k: Kustomization, kind: string): void {
 async function runTransformers(ctx: BuildContext, k: Kustomization, acc: Accumulator): Promise<void> {
   const config = configOf(acc);
   const m = acc.m;
+  m.invalidate();
   if (k.patchesStrategicMerge.length) {
     await applyPatchesStrategicMerge(ctx.loader, k, m, ctx.state.smp);
     record(m, k, 'PatchStrategicMergeTransformer');
@@ -235,6 +236,7 @@ async function runTransformers(ctx: BuildContext, k: Kustomization, acc: Accumul
     await applyReplacements(ctx.loader, k, m);
     record(m, k, 'ReplacementTransformer');
   }
+  m.invalidate();
 }
 
 /** Runs one kustomization or component against `acc` (components share their parent's). */

@@ -1,43 +1,59 @@
 /**
  * A FileTree over a local directory, confined to its root: `..` above the root and symlinks that
  * resolve outside it are errors (RENDER_OUTSIDE_ROOT), never followed.
+ *
+ * It reads with the synchronous fs calls (a render reads many small files; the thread-pool round
+ * trips of fs.promises cost more than the reads) and remembers resolved paths: it is meant for a
+ * local checkout rendered by the CLI, not for serving a busy event loop.
  */
-import { promises as fs } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { TrueupError } from '../api/errors.js';
 import type { FileStat, FileTree } from './file-tree.js';
 import { normalize } from './paths.js';
 
+function escapes(root: string, abs: string): boolean {
+  const rel = relative(root, abs);
+  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
+
 export class DiskTree implements FileTree {
   readonly description: string;
   private realRoot: string | undefined;
+  private readonly reals = new Map<string, string | undefined>();
 
   constructor(private readonly root: string) {
     this.description = root;
   }
 
-  private async rootReal(): Promise<string> {
-    this.realRoot ??= await fs.realpath(this.root);
+  private rootReal(): string {
+    this.realRoot ??= realpathSync(this.root);
     return this.realRoot;
   }
 
   /** The real path of `path`, or undefined when nothing is there; throws when it leaves the root. */
-  private async real(path: string): Promise<string | undefined> {
+  private real(path: string): string | undefined {
     const norm = normalize(path);
     if (norm === undefined)
       throw new TrueupError(
         'RENDER_OUTSIDE_ROOT',
         `${path}: the path leaves the root of ${this.description}`,
       );
-    const root = await this.rootReal();
+    if (this.reals.has(norm)) return this.reals.get(norm);
+    const real = this.resolveReal(norm, path);
+    this.reals.set(norm, real);
+    return real;
+  }
+
+  private resolveReal(norm: string, path: string): string | undefined {
+    const root = this.rootReal();
     let real: string;
     try {
-      real = await fs.realpath(resolve(root, norm));
+      real = realpathSync(resolve(root, norm));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
-        // a dangling symlink pointing outside is still an escape
-        await this.checkLink(root, norm);
+        this.checkDangling(root, norm, path);
         return undefined;
       }
       if (code === 'ELOOP')
@@ -46,44 +62,43 @@ export class DiskTree implements FileTree {
         cause: err,
       });
     }
-    const rel = relative(root, real);
-    if (rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))) return real;
+    if (!escapes(root, real)) return real;
     throw new TrueupError(
       'RENDER_OUTSIDE_ROOT',
-      `${path}: a symlink points outside the root of ${this.description} (to ${real})`,
+      `${path}: a symlink points outside the root of ${this.description}`,
     );
   }
 
-  private async checkLink(root: string, norm: string): Promise<void> {
+  /** A dangling symlink pointing outside is still an escape. */
+  private checkDangling(root: string, norm: string, path: string): void {
+    let target: string;
     try {
-      const target = await fs.readlink(resolve(root, norm));
-      const abs = resolve(resolve(root, norm, '..'), target);
-      const rel = relative(root, abs);
-      if (rel.startsWith('..') || isAbsolute(rel))
-        throw new TrueupError(
-          'RENDER_OUTSIDE_ROOT',
-          `${norm}: a symlink points outside the root of ${this.description}`,
-        );
-    } catch (err) {
-      if (err instanceof TrueupError) throw err;
+      target = readlinkSync(resolve(root, norm));
+    } catch {
+      return;
     }
+    if (escapes(root, resolve(resolve(root, norm, '..'), target)))
+      throw new TrueupError(
+        'RENDER_OUTSIDE_ROOT',
+        `${path}: a symlink points outside the root of ${this.description}`,
+      );
   }
 
   async stat(path: string): Promise<FileStat | undefined> {
-    const real = await this.real(path);
+    const real = this.real(path);
     if (real === undefined) return undefined;
-    const st = await fs.stat(real);
+    const st = statSync(real);
     if (st.isDirectory()) return { kind: 'dir', size: 0 };
     if (st.isFile()) return { kind: 'file', size: st.size };
     return undefined;
   }
 
   async readFile(path: string): Promise<Uint8Array> {
-    const real = await this.real(path);
+    const real = this.real(path);
     if (real === undefined)
       throw new TrueupError('RENDER_FILE_MISSING', `${path}: no such file in ${this.description}`);
     try {
-      return await fs.readFile(real);
+      return readFileSync(real);
     } catch (err) {
       throw new TrueupError('RENDER_FILE_MISSING', `${path}: cannot read in ${this.description}`, {
         cause: err,
@@ -92,20 +107,19 @@ export class DiskTree implements FileTree {
   }
 
   async listDir(path: string): Promise<string[]> {
-    const real = await this.real(path);
+    const real = this.real(path);
     if (real === undefined)
       throw new TrueupError('RENDER_FILE_MISSING', `${path}: no such directory in ${this.description}`);
-    const names = await fs.readdir(real);
-    return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return readdirSync(real).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 }
 
 /** The directory a local render is confined to: the enclosing Git checkout, else the filesystem root. */
 export async function defaultRoot(dir: string): Promise<string> {
-  let cur = await fs.realpath(resolve(dir));
+  let cur = realpathSync(resolve(dir));
   for (;;) {
     try {
-      await fs.stat(resolve(cur, '.git'));
+      statSync(resolve(cur, '.git'));
       return cur;
     } catch {
       const up = resolve(cur, '..');

@@ -6,7 +6,7 @@
 import type { JsonObject, JsonValue } from '../api/object.js';
 import type { NameRefEntry, TransformerConfig } from './config.js';
 import { RenderErrorCode, renderError } from './errors.js';
-import { specSelects, splitPath, visitPath } from './fieldspec.js';
+import { type FieldSpec, specSelects, splitPath, visitPath } from './fieldspec.js';
 import { isClusterScoped } from './scope.js';
 import { curId, describeId, isObject, nsEquals, type Resource } from './types.js';
 
@@ -123,9 +123,20 @@ export function fixNameReferences(list: readonly Resource[], config: Transformer
       return (!entry.group || id.group === entry.group) && (!entry.version || id.version === entry.version);
     });
     if (pool.length === 0) continue;
+    // index the entry's field specs by referrer kind (most name one)
+    const anyKind = entry.fieldSpecs.filter((s) => !s.kind);
+    const byReferrerKind = new Map<string, FieldSpec[]>();
+    for (const s of entry.fieldSpecs) {
+      if (!s.kind) continue;
+      const l = byReferrerKind.get(s.kind);
+      if (l) l.push(s);
+      else byReferrerKind.set(s.kind, [s]);
+    }
     for (const referrer of list) {
+      const specs = byReferrerKind.get(referrer.obj.kind);
+      if (!specs && anyKind.length === 0) continue;
       const rid = curId(referrer);
-      for (const spec of entry.fieldSpecs) {
+      for (const spec of specs ? [...specs, ...anyKind] : anyKind) {
         if (!specSelects(spec, rid)) continue;
         const ctx: Ctx = { referrer, entry, candidates: pool };
         if (spec.path === 'roleRef/name') {

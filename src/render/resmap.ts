@@ -8,36 +8,40 @@ function key(id: ResId): string {
 
 export class ResMap {
   list: Resource[] = [];
+  /** Keys of the current ids; dropped whenever ids may have changed (see invalidate). */
+  private keys: Set<string> | undefined;
 
   constructor(private readonly maxResources: number) {}
 
+  /** Call after anything that may rename objects (transformers, patches). */
+  invalidate(): void {
+    this.keys = undefined;
+  }
+
   private index(): Set<string> {
-    return new Set(this.list.map((r) => key(curId(r))));
+    this.keys ??= new Set(this.list.map((r) => key(curId(r))));
+    return this.keys;
+  }
+
+  private duplicate(r: Resource, k: string, where: string): never {
+    const o = this.list.find((x) => key(curId(x)) === k);
+    throw renderError(
+      RenderErrorCode.DuplicateId,
+      `${where}: may not add resource with an already registered id: ${describeId(curId(r))} (from ${r.source}${
+        o ? `; already from ${o.source}` : ''
+      })`,
+    );
   }
 
   append(r: Resource, where: string): void {
-    const k = key(curId(r));
-    for (const o of this.list)
-      if (key(curId(o)) === k)
-        throw renderError(
-          RenderErrorCode.DuplicateId,
-          `${where}: may not add resource with an already registered id: ${describeId(curId(r))} (from ${r.source}; already from ${o.source})`,
-        );
-    this.list.push(r);
-    this.checkSize(where);
+    this.appendAll([r], where);
   }
 
   appendAll(rs: readonly Resource[], where: string): void {
     const seen = this.index();
     for (const r of rs) {
       const k = key(curId(r));
-      if (seen.has(k)) {
-        const o = this.list.find((x) => key(curId(x)) === k)!;
-        throw renderError(
-          RenderErrorCode.DuplicateId,
-          `${where}: may not add resource with an already registered id: ${describeId(curId(r))} (from ${r.source}; already from ${o.source})`,
-        );
-      }
+      if (seen.has(k)) this.duplicate(r, k, where);
       seen.add(k);
       this.list.push(r);
     }
@@ -52,8 +56,8 @@ export class ResMap {
   remove(r: Resource): void {
     const i = this.list.indexOf(r);
     if (i >= 0) this.list.splice(i, 1);
+    this.keys = undefined;
   }
-
   /** Resources any of whose ids (current or earlier) satisfies `match`. */
   byAnyId(match: (id: ResId) => boolean): Resource[] {
     return this.list.filter((r) => allIds(r).some(match));

@@ -60,6 +60,7 @@ export function absorbGenerated(m: ResMap, gen: Resource, where: string): void {
   if (labels) md.labels = labels;
   if (annotations) md.annotations = annotations;
   old.obj = gen.obj;
+  m.invalidate();
   if (behavior === 'replace' && gen.origin) old.origin = gen.origin;
   old.hashSuffix =
     behavior === 'merge' ? (old.hashSuffix ?? false) && (gen.hashSuffix ?? false) : (gen.hashSuffix ?? false);
