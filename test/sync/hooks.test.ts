@@ -92,4 +92,15 @@ test('a failing PreSync Job stops the sync: the old version keeps running, SyncF
   assert.ok(
     await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'sync-failed' }),
   );
+
+  // The migration is fixed in Git: BeforeHookCreation replaces the failed Job, and v2 rolls out.
+  const failedUid = (
+    await h.client.get({ apiVersion: 'batch/v1', kind: 'Job', namespace: h.ns, name: 'migrate' })
+  )?.metadata.uid;
+  const fixed = await h.run([job('migrate', { hook: 'PreSync' }), onFail, v2]);
+  assert.equal(fixed.phase, 'Succeeded', fixed.message);
+  const j = await h.client.get({ apiVersion: 'batch/v1', kind: 'Job', namespace: h.ns, name: 'migrate' });
+  assert.notEqual(j?.metadata.uid, failedUid, 'the failed Job was deleted before the new one was created');
+  const d2 = await h.client.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: h.ns, name: 'web' });
+  assert.equal(imageOf(d2), 'registry.example/web:2');
 });
