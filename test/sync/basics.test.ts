@@ -118,3 +118,25 @@ test('prune removes what left Git, keeps Prune=false, and an empty render prunes
     'prune off: kept',
   );
 });
+
+test('PrunePropagationPolicy=orphan prunes a Deployment and leaves its ReplicaSet', async () => {
+  const h = await harness('sync-orphan');
+  const opts = { [Annotation.SyncOptions]: 'PrunePropagationPolicy=orphan' };
+  assert.equal(
+    (await h.run([deployment('web', { replicas: 0, annotations: opts }), configMap('c', {})])).phase,
+    'Succeeded',
+  );
+  const replicaSets = async () =>
+    (await h.client.list('apps/v1', 'ReplicaSet', { namespace: h.ns })).items.map(
+      (o) => o.metadata.name ?? '',
+    );
+  await eventually('the ReplicaSet to appear', async () => (await replicaSets()).length === 1);
+  const r = await h.run([configMap('c', {})]);
+  assert.equal(actions(r)['Deployment/web'], 'pruned');
+  await eventually('the Deployment to be deleted', async () => {
+    return !(await h.client.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: h.ns, name: 'web' }));
+  });
+  const [rs] = (await h.client.list('apps/v1', 'ReplicaSet', { namespace: h.ns })).items;
+  assert.ok(rs, 'the ReplicaSet was orphaned, not deleted');
+  assert.equal(rs.metadata.ownerReferences, undefined, 'orphaned: its owner reference is gone');
+});
