@@ -145,9 +145,7 @@ export class Controller {
       requeueInterval: o.config.requeueInterval,
       ...(o.progressInterval ? { progressInterval: o.progressInterval } : {}),
       trackedObjects: (ns, name) => [...(this.tracked.get(`${ns}/${name}`)?.values() ?? [])],
-      watchKinds: (kinds) => {
-        for (const k of kinds) this.watchKind(k.apiVersion, k.kind);
-      },
+      watchKinds: (kinds) => this.watchKinds(kinds),
       log: this.log,
       observe: (app, status, info) => this.observe(app, status, info),
     });
@@ -307,11 +305,31 @@ export class Controller {
     this.queue.add(owner);
   }
 
+  /**
+   * Watches the kinds (once per apiVersion/kind) and resolves when their caches have listed.
+   * A kind the server does not serve (yet: its CRD comes in the same sync) is not waited for.
+   */
+  async watchKinds(kinds: readonly { apiVersion: string; kind: string }[]): Promise<void> {
+    const waits: Promise<void>[] = [];
+    for (const k of kinds) {
+      const inf = this.watchKind(k.apiVersion, k.kind);
+      if (inf && !inf.synced) waits.push(inf.whenSynced());
+    }
+    if (waits.length === 0) return;
+    let timer: { cancel(): void } | undefined;
+    const timeout = new Promise<void>((r) => {
+      timer = this.clock.setTimer(10_000, r);
+    });
+    await Promise.race([Promise.all(waits), timeout]);
+    timer?.cancel();
+  }
+
   /** Starts watching a kind the apps manage (once per apiVersion/kind). */
-  watchKind(apiVersion: string, kind: string): void {
-    if (groupOf(apiVersion) === APP_GROUP && kind === APP_KIND) return;
+  watchKind(apiVersion: string, kind: string): Informer | undefined {
+    if (groupOf(apiVersion) === APP_GROUP && kind === APP_KIND) return undefined;
     const k = `${apiVersion}|${kind}`;
-    if (this.managed.has(k)) return;
+    const existing = this.managed.get(k);
+    if (existing) return existing;
     const inf = new Informer({
       client: this.client,
       apiVersion,
@@ -324,6 +342,7 @@ export class Controller {
     });
     this.managed.set(k, inf);
     if (this.started) inf.start();
+    return inf;
   }
 
   /** The cached live object for an address, when its kind's informer has listed. */

@@ -69,8 +69,11 @@ export interface ReconcilerDeps {
   progressInterval?: number;
   /** Live objects whose tracking id names the app (from the informers). */
   trackedObjects?: (appNamespace: string, appName: string) => InventoryRef[];
-  /** Told which kinds an app manages, so they are watched. */
-  watchKinds?: (kinds: readonly { apiVersion: string; kind: string }[]) => void;
+  /**
+   * Told which kinds an app manages, so they are watched; resolves once their caches have
+   * listed (so objects applied by an earlier, interrupted sync are known before planning).
+   */
+  watchKinds?: (kinds: readonly { apiVersion: string; kind: string }[]) => Promise<void>;
   log?: Logger;
   /** Told the outcome of every pass (metrics). */
   observe?: (app: Application, status: ApplicationStatus, info: PassInfo) => void;
@@ -200,7 +203,11 @@ export class Reconciler {
         transient ? err : undefined,
       );
     }
-    this.d.watchKinds?.(uniqueKinds(desired));
+    const inventoryKinds = (app.status?.resources ?? []).map((r) => ({
+      apiVersion: r.group ? `${r.group}/${r.version ?? 'v1'}` : (r.version ?? 'v1'),
+      kind: r.kind,
+    }));
+    await this.d.watchKinds?.(uniqueKinds(desired, inventoryKinds));
 
     // Plan.
     const target = this.target(app, spec);
@@ -209,6 +216,17 @@ export class Reconciler {
     );
     const automated = spec.syncPolicy?.automated;
     const prune = app.operation?.sync?.prune ?? automated?.prune ?? false;
+    this.log.debug(
+      {
+        app: key,
+        revision,
+        desired: desired.length,
+        inventory: target.inventory.length,
+        outOfSync: plan.resources.filter((r) => r.status === 'OutOfSync').length,
+        requiresPruning: plan.resources.filter((r) => r.requiresPruning).length,
+      },
+      'planned',
+    );
     const outOfSync = plan.resources.some(
       (r) => (r.status === 'OutOfSync' && !r.requiresPruning) || (r.requiresPruning && prune),
     );
@@ -617,9 +635,13 @@ function lastSyncedRevision(status: ApplicationStatus): string | undefined {
   return status.history?.at(-1)?.revision;
 }
 
-function uniqueKinds(objects: readonly KubeObject[]): { apiVersion: string; kind: string }[] {
+function uniqueKinds(
+  objects: readonly KubeObject[],
+  more: readonly { apiVersion: string; kind: string }[] = [],
+): { apiVersion: string; kind: string }[] {
   const seen = new Map<string, { apiVersion: string; kind: string }>();
-  for (const o of objects) seen.set(`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
+  for (const o of [...objects, ...more])
+    seen.set(`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
   return [...seen.values()];
 }
 
