@@ -15,6 +15,8 @@ export const SourceErrorCode = {
   RepoNotFound: 'GitRepoNotFound',
   DnsFailure: 'GitDnsFailure',
   ConnectionRefused: 'GitConnectionRefused',
+  /** The server's certificate is not trusted (private CA not configured, expired, wrong name). */
+  Tls: 'GitTlsError',
   /** The connection broke (reset, closed mid-response, TLS failure). */
   Network: 'GitNetworkError',
   /** No byte within the idle timeout, or the whole operation took too long. */
@@ -54,6 +56,7 @@ const retryOf: Record<SourceErrorCode, RetryClass> = {
   GitRepoNotFound: RetryClass.Terminal,
   GitDnsFailure: RetryClass.Transient,
   GitConnectionRefused: RetryClass.Transient,
+  GitTlsError: RetryClass.Terminal,
   GitNetworkError: RetryClass.Transient,
   GitTimeout: RetryClass.Transient,
   GitServerError: RetryClass.Transient,

@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as tls from 'node:tls';
 import type { HttpClient as IsoHttpClient } from 'isomorphic-git';
 import type { TrueupError } from '../api/errors.js';
 import { SourceErrorCode, sourceError } from './errors.js';
@@ -33,38 +34,53 @@ async function collect(body: HttpRequest['body']): Promise<Buffer | undefined> {
   return Buffer.concat(parts);
 }
 
+export interface NodeHttpOptions {
+  /** Extra trusted CA certificates (PEM) for servers with a private CA, added to Node's defaults. */
+  ca?: string | readonly string[];
+}
+
 /** A plain node:http(s) client that honours AbortSignal (isomorphic-git's own does not). */
-export const nodeHttpClient: HttpClient = {
-  async request(req) {
-    const payload = await collect(req.body);
-    const url = new URL(req.url);
-    const send = url.protocol === 'https:' ? https.request : http.request;
-    const headers: Record<string, string> = { ...req.headers };
-    if (payload) headers['content-length'] = String(payload.length);
-    return new Promise<HttpResponse>((resolve, reject) => {
-      const request = send(
-        url,
-        { method: req.method ?? 'GET', headers, ...(req.signal ? { signal: req.signal } : {}) },
-        (res) => {
-          const out: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers)) {
-            if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-          }
-          resolve({
-            url: req.url,
-            method: req.method ?? 'GET',
-            statusCode: res.statusCode ?? 0,
-            statusMessage: res.statusMessage ?? '',
-            headers: out,
-            body: res,
-          });
-        },
-      );
-      request.on('error', reject);
-      request.end(payload);
+export function createNodeHttpClient(options: NodeHttpOptions = {}): HttpClient {
+  const ca = options.ca === undefined ? undefined : [...tls.rootCertificates, ...[options.ca].flat()];
+  return {
+    request: (req) => send(req, ca),
+  };
+}
+
+/** The default client: Node's trusted CAs. */
+export const nodeHttpClient: HttpClient = createNodeHttpClient();
+
+async function send(req: HttpRequest, ca: string[] | undefined): Promise<HttpResponse> {
+  const payload = await collect(req.body);
+  const url = new URL(req.url);
+  const isHttps = url.protocol === 'https:';
+  const headers: Record<string, string> = { ...req.headers };
+  if (payload) headers['content-length'] = String(payload.length);
+  return new Promise<HttpResponse>((resolve, reject) => {
+    const options = {
+      method: req.method ?? 'GET',
+      headers,
+      ...(req.signal ? { signal: req.signal } : {}),
+      ...(isHttps && ca ? { ca } : {}),
+    };
+    const request = (isHttps ? https.request : http.request)(url, options, (res) => {
+      const out: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) {
+        if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+      }
+      resolve({
+        url: req.url,
+        method: req.method ?? 'GET',
+        statusCode: res.statusCode ?? 0,
+        statusMessage: res.statusMessage ?? '',
+        headers: out,
+        body: res,
+      });
     });
-  },
-};
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
 
 export interface OperationOptions {
   /** The repository as shown in messages (redacted). */
@@ -325,6 +341,19 @@ export class HttpOperation {
     }
     if (code === 'ECONNREFUSED') {
       return sourceError(SourceErrorCode.ConnectionRefused, `repository ${repo}: connection refused`, err);
+    }
+    if (
+      typeof code === 'string' &&
+      (code.startsWith('CERT_') ||
+        code.includes('SELF_SIGNED') ||
+        code.startsWith('UNABLE_TO_') ||
+        code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    ) {
+      return sourceError(
+        SourceErrorCode.Tls,
+        `repository ${repo}: the server's TLS certificate is not trusted (${code}); configure its CA`,
+        err,
+      );
     }
     if (code === 'ETIMEDOUT') {
       return sourceError(SourceErrorCode.Timeout, `repository ${repo}: the connection timed out`, err);

@@ -33,7 +33,14 @@ export {
   staticSecretSource,
 } from './credentials.js';
 export { SourceErrorCode } from './errors.js';
-export { type HttpClient, type HttpRequest, type HttpResponse, nodeHttpClient } from './http.js';
+export {
+  createNodeHttpClient,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+  type NodeHttpOptions,
+  nodeHttpClient,
+} from './http.js';
 export type { FetchEngine } from './repo.js';
 export { type RefSnapshot, RevisionKind, revisionText } from './revision.js';
 export {

@@ -6,6 +6,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -55,18 +56,26 @@ export class GitHttpServer {
     readonly root: string,
     private readonly server: Server,
     readonly port: number,
+    private readonly scheme: 'http' | 'https' = 'http',
   ) {}
 
-  static async start(): Promise<GitHttpServer> {
+  /** Starts the server; with `tls` (a certificate for 127.0.0.1) it speaks HTTPS. */
+  static async start(options: { tls?: { cert: string; key: string } } = {}): Promise<GitHttpServer> {
     const root = await mkdtemp(join(tmpdir(), 'trueup-git-'));
     await mkdir(join(root, 'repos'));
     let self: GitHttpServer | undefined;
-    const server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       self!.handle(req, res);
-    });
+    };
+    const server: Server = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    self = new GitHttpServer(root, server, (server.address() as AddressInfo).port);
-    server.on('connection', (socket) => {
+    self = new GitHttpServer(
+      root,
+      server,
+      (server.address() as AddressInfo).port,
+      options.tls ? 'https' : 'http',
+    );
+    server.on('connection', (socket: Socket) => {
       self!.sockets.add(socket);
       socket.on('close', () => self!.sockets.delete(socket));
     });
@@ -74,7 +83,7 @@ export class GitHttpServer {
   }
 
   url(name: string): string {
-    return `http://127.0.0.1:${this.port}/${name}.git`;
+    return `${this.scheme}://127.0.0.1:${this.port}/${name}.git`;
   }
 
   /** Fails the next request of the fault's kind (one request per fault). */
