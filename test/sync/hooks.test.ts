@@ -46,10 +46,10 @@ test('a wave waits until the previous wave is healthy (a Deployment rolled out)'
   assert.equal(r.phase, 'Succeeded', r.message);
   const d = await h.client.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: h.ns, name: 'web' });
   const available = (
-    d?.status as { conditions?: { type: string; status: string; lastTransitionTime: string }[] }
-  ).conditions?.find((c) => c.type === 'Available' && c.status === 'True');
+    d?.status as { conditions?: { type: string; status: string; lastTransitionTime: string }[] } | undefined
+  )?.conditions?.find((c) => c.type === 'Available' && c.status === 'True');
   assert.ok(available, 'the Deployment is available');
-  assert.equal((d?.status as { readyReplicas?: number }).readyReplicas, 2);
+  assert.equal((d?.status as { readyReplicas?: number } | undefined)?.readyReplicas, 2);
   const cm = await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'after' });
   assert.ok(ts(cm) - ts(d) >= 3000, 'wave 1 was applied only after the pods became ready (3 s delay)');
 });
