@@ -93,6 +93,40 @@ async function fuzz(n: number, firstSeed: number): Promise<number> {
     '=',
     '<<',
   ] as const;
+  const plainAtoms = [
+    '0',
+    '1',
+    '7',
+    '9',
+    '12',
+    '.',
+    '-',
+    '+',
+    'e',
+    'E',
+    'x',
+    'o',
+    'b',
+    '_',
+    ':',
+    'a',
+    'F',
+    'T',
+    'Z',
+    't',
+    'inf',
+    'nan',
+    'null',
+    'true',
+    'True',
+    'no',
+    '~',
+    '2001-12-14',
+    't10:20:30',
+    ' 10:20:30.5',
+    '-05:00',
+    'Z',
+  ] as const;
   let failures = 0;
   let errors = 0;
   for (let i = 0; i < n; i++) {
@@ -104,9 +138,17 @@ async function fuzz(n: number, firstSeed: number): Promise<number> {
       for (let j = 0; j < len; j++) v += pick(atoms);
       data[`k${k}`] = v;
     }
+    // Plain scalars: how go-yaml v3 resolves numbers, booleans, nulls, timestamps.
+    const plain: string[] = [];
+    for (let k = 0; k < 3; k++) {
+      let t = '';
+      const len = 1 + Math.floor(rnd() * 8);
+      for (let j = 0; j < len; j++) t += pick(plainAtoms);
+      plain.push(`  p${k}: ${t}`);
+    }
     // Double-quoted YAML text of each value (JSON escapes are YAML escapes here).
     const lines = Object.entries(data).map(([k, v]) => `  ${k}: "${v.replaceAll('"', '\\"')}"`);
-    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: f\ndata:\n${lines.join('\n')}\n`;
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: f\ndata:\n${lines.join('\n')}\nplain:\n${plain.join('\n')}\n`;
     const dir = mkdtempSync(join(tmpdir(), 'trueup-yaml-fuzz-'));
     let ref: string;
     try {
