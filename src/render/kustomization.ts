@@ -324,9 +324,18 @@ export function parseKustomization(doc: JsonValue, file: string, dir: string): K
       (isObject(v) && Object.keys(v).length === 0)
     )
       continue;
+    const first = Array.isArray(v) ? v[0] : v;
+    const entry =
+      typeof first === 'string'
+        ? first.split('\n')[0]!.slice(0, 80)
+        : isObject(first) && typeof first.name === 'string'
+          ? first.name
+          : isObject(first) && isObject(first.metadata) && typeof first.metadata.name === 'string'
+            ? first.metadata.name
+            : undefined;
     throw renderError(
       RenderErrorCode.Unsupported,
-      `${file}: ${key}: ${what} are not supported by trueup render`,
+      `${file}: ${key}${entry ? ` entry ${entry}` : ''}: ${what} are not supported by trueup render`,
     );
   }
   const kindField = c.str(doc.kind, 'kind') ?? 'Kustomization';
