@@ -96,6 +96,24 @@ test('sync waves apply in order and hooks run in their phases', async () => {
   );
 });
 
+test('a hook with generateName is created under a fresh name each sync', async () => {
+  const h = await harness('sync-genname');
+  const hook: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { generateName: 'report-', annotations: { [Annotation.Hook]: 'PostSync' } },
+    data: { a: '1' },
+  };
+  const first = await h.run([configMap('app', { v: '1' }), hook]);
+  assert.equal(first.phase, 'Succeeded', first.message);
+  const name1 = first.resources.find((r) => r.hook)?.ref.name ?? '';
+  assert.match(name1, /^report-.+/);
+  const second = await h.run([configMap('app', { v: '2' }), hook]);
+  const name2 = second.resources.find((r) => r.hook)?.ref.name ?? '';
+  assert.match(name2, /^report-.+/);
+  assert.notEqual(name1, name2);
+});
+
 test('a dry run plans without writing', async () => {
   const h = await harness('sync-dry');
   await h.run([configMap('a', { x: '1' }), configMap('b', { x: '1' })]);
