@@ -1,17 +1,21 @@
 /**
- * Strategic merge patch as Kustomize v5.5 applies it (kyaml's merge2 walker with the list
- * direction "prepend"), which differs from the API server's strategic merge in several ways:
+ * Strategic merge patch as Kustomize v5.5 applies it (kyaml v0.18.1's merge2 walker with the
+ * list direction "prepend"), which differs from the API server's strategic merge in several ways:
  *
  * - only `$patch: delete|replace|merge` are directives; `$setElementOrder/…`, `$retainKeys`,
  *   `$deleteFromPrimitiveList/…` are copied into the result as ordinary fields;
  * - merged lists put the patch's elements first (in patch order), then the target's others;
- * - a list merges by key only when the kind is built in and the field's OpenAPI patch strategy
- *   includes `merge`; everything else (custom resources, unknown fields) is replaced whole;
+ * - a list merges by key only when the kind has a schema (built in, or a kustomization's custom
+ *   OpenAPI) and the field's patch strategy includes `merge`; everything else (custom resources,
+ *   fields Kustomize's Kubernetes v1.21 schema does not know) is replaced whole; an embedded
+ *   object with apiVersion/kind under a schema-less field gets its kind's schema;
  * - a field whose value kind differs between target and patch (map vs list vs scalar) is an
  *   error, except that null in the patch deletes and null in the target is replaced;
  * - `$patch` inside a list that is replaced whole stays in the output as data.
  *
- * Pure: returns a new object and never modifies `target` or `patch`.
+ * Pure: returns a new object (sharing nothing with its inputs) and never modifies `target` or
+ * `patch`. Checked against kubectl kustomize by the fixtures and by
+ * `npx tsx scripts/gen-smp-fixtures.ts --fuzz N`.
  */
 import { TrueupError } from '../../api/errors.js';
 import type { JsonObject, JsonValue, KubeObject } from '../../api/object.js';
