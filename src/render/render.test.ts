@@ -129,12 +129,12 @@ test('remote resources, Helm and plugins are refused, naming the kustomization a
   await rejectsWith(
     renderTree(new MemoryTree({ 'kustomization.yaml': `${K}helmCharts:\n- name: x\n` }), ''),
     'RENDER_UNSUPPORTED',
-    /kustomization\.yaml: helmCharts: Helm charts/,
+    /kustomization\.yaml: helmCharts entry x: Helm charts/,
   );
   await rejectsWith(
     renderTree(new MemoryTree({ 'kustomization.yaml': `${K}transformers: [t.yaml]\n` }), ''),
     'RENDER_UNSUPPORTED',
-    /transformers: transformer plugins/,
+    /transformers entry t\.yaml: transformer plugins/,
   );
 });
 
