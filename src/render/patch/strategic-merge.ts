@@ -210,9 +210,7 @@ function walkSeq(
   const keys = field?.keys ?? [];
   const elemType = field?.type;
   const ctx = { path, elemType, schema };
-  let value: JsonValue[] | undefined;
-  value = mergeAssociativeList(base, o, keys, ctx);
-  return { value, inPlace: true };
+  return { value: mergeAssociativeList(base, o, keys, ctx), inPlace: true };
 }
 
 /** kyaml's sequence directive: an element whose only field is `$patch`. */
