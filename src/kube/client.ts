@@ -5,7 +5,14 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { describeRef, groupOf, type JsonObject, type KubeObject, versionOf } from '../api/object.js';
 import { RequestCounter, Verb } from './counter.js';
-import { apiError, KubeErrorCode, kindUnknownError, networkError } from './errors.js';
+import {
+  apiError,
+  isKubeApiError,
+  type KubeApiError,
+  KubeErrorCode,
+  kindUnknownError,
+  networkError,
+} from './errors.js';
 import { createTransport, type RequestSpec, type Transport } from './transport.js';
 import type { ClusterClient, ObjectAddress, ResourceMapping, WatchEventType, WatchOptions } from './types.js';
 
@@ -38,28 +45,48 @@ function isObject(v: unknown): v is JsonObject {
 
 export async function createClusterClient(
   kc: KubeConfig,
-  options: { maxSockets?: number } = {},
+  options: { maxSockets?: number } & ClientOptions = {},
 ): Promise<ClosableClusterClient> {
-  return clusterClientOver(await createTransport(kc, options.maxSockets));
+  return clusterClientOver(await createTransport(kc, options.maxSockets), options);
 }
 
-export function clusterClientOver(transport: Transport): ClosableClusterClient {
+export interface ClientOptions {
+  /** Extra attempts for a request that failed transiently (429, 5xx, network); creates are never re-sent. Default 3. */
+  retries?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export function clusterClientOver(transport: Transport, options: ClientOptions = {}): ClosableClusterClient {
   const counter = new RequestCounter();
+  const retries = options.retries ?? 3;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   /** group-version → its resources (a pending fetch is shared). */
   const discovery = new Map<string, Promise<ApiResource[] | undefined>>();
 
   async function call(verb: Verb, spec: RequestSpec, allow404 = false): Promise<unknown> {
-    counter.record(verb);
-    let res: Awaited<ReturnType<Transport['send']>>;
-    try {
-      res = await transport.send(spec);
-    } catch (err) {
-      if (err instanceof Error && err.name === 'KubeApiError') throw err;
-      throw networkError(spec.subject, err);
+    // Creates (POST) are not idempotent; everything else may be sent again.
+    const retryable = verb !== Verb.Create && verb !== Verb.DryRunOther;
+    for (let attempt = 0; ; attempt++) {
+      counter.record(verb);
+      let error: KubeApiError;
+      let retryAfterSeconds: number | undefined;
+      try {
+        const res = await transport.send(spec);
+        if (res.status >= 200 && res.status < 300) return res.body;
+        if (res.status === 404 && allow404) return undefined;
+        error = apiError(spec.subject, res.status, res.body);
+        retryAfterSeconds = res.retryAfterSeconds;
+      } catch (err) {
+        error = isKubeApiError(err) ? err : networkError(spec.subject, err);
+      }
+      const transient =
+        error.code === KubeErrorCode.Network ||
+        error.code === KubeErrorCode.ServerError ||
+        error.code === KubeErrorCode.TooManyRequests;
+      if (!retryable || !transient || attempt >= retries) throw error;
+      const backoff = Math.min(2000, 200 * 2 ** attempt);
+      await sleep(retryAfterSeconds === undefined ? backoff : Math.min(10_000, retryAfterSeconds * 1000));
     }
-    if (res.status >= 200 && res.status < 300) return res.body;
-    if (res.status === 404 && allow404) return undefined;
-    throw apiError(spec.subject, res.status, res.body);
   }
 
   function fetchGroupVersion(apiVersion: string): Promise<ApiResource[] | undefined> {

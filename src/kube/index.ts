@@ -1,4 +1,9 @@
-export { type ClosableClusterClient, clusterClientOver, createClusterClient } from './client.js';
+export {
+  type ClientOptions,
+  type ClosableClusterClient,
+  clusterClientOver,
+  createClusterClient,
+} from './client.js';
 export { dryRunsIn, RequestCounter, Verb, type VerbCounts, writesIn } from './counter.js';
 export {
   apiError,

@@ -12,6 +12,8 @@ import { apiError, networkError } from './errors.js';
 export interface RawResponse {
   status: number;
   body: unknown;
+  /** Seconds from a Retry-After header (429/503), when the server sent one. */
+  retryAfterSeconds?: number;
 }
 
 export interface RequestSpec {
@@ -124,7 +126,10 @@ export async function createTransport(kc: KubeConfig, maxSockets = 32): Promise<
           body = text;
         }
       }
-      return { status: res.statusCode ?? 0, body };
+      const out: RawResponse = { status: res.statusCode ?? 0, body };
+      const retryAfter = Number(res.headers['retry-after']);
+      if (Number.isFinite(retryAfter) && retryAfter >= 0) out.retryAfterSeconds = retryAfter;
+      return out;
     },
     async stream(spec, onLine, signal) {
       let res: http.IncomingMessage;
