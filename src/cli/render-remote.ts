@@ -6,7 +6,13 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { renderTree } from '../render/index.js';
 import { emitYamlDocuments } from '../render/yaml/emit.js';
-import { GitSource, type SecretLike, staticSecretSource } from '../source/index.js';
+import {
+  createNodeHttpClient,
+  GitSource,
+  type NodeHttpOptions,
+  type SecretLike,
+  staticSecretSource,
+} from '../source/index.js';
 
 export interface RemoteRenderRequest {
   repo: string;
@@ -19,7 +25,7 @@ export interface RemoteRenderRequest {
 /**
  * Settings read once at the CLI edge: TRUEUP_CACHE_DIR (cache root, `<it>/git` holds the
  * repositories), TRUEUP_GIT_USERNAME + TRUEUP_GIT_PASSWORD or TRUEUP_GIT_TOKEN (HTTPS
- * credentials for this repository; they are never printed).
+ * credentials for this repository; they are never printed), HTTPS_PROXY / HTTP_PROXY / NO_PROXY.
  */
 export function remoteRenderSettings(env: NodeJS.ProcessEnv, repo: string) {
   const cacheDir = join(env.TRUEUP_CACHE_DIR ?? join(homedir(), '.cache', 'trueup'), 'git');
@@ -36,7 +42,10 @@ export function remoteRenderSettings(env: NodeJS.ProcessEnv, repo: string) {
         },
       ]
     : [];
-  return { cacheDir, secrets: staticSecretSource(secrets) };
+  const proxy = env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy;
+  const noProxy = (env.NO_PROXY ?? env.no_proxy ?? '').split(',').filter((h) => h.trim() !== '');
+  const http: NodeHttpOptions = proxy ? { proxy, noProxy } : {};
+  return { cacheDir, secrets: staticSecretSource(secrets), http: createNodeHttpClient(http) };
 }
 
 /** Fetches (or reuses the cache), renders `path` at the revision, returns multi-document YAML. */

@@ -1,6 +1,3 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
-import * as tls from 'node:tls';
 import type { HttpClient as IsoHttpClient } from 'isomorphic-git';
 import type { TrueupError } from '../api/errors.js';
 import { SourceErrorCode, sourceError } from './errors.js';
@@ -22,64 +19,9 @@ export interface HttpResponse {
   headers: Record<string, string>;
   body?: AsyncIterable<Uint8Array>;
 }
-/** The HTTP client dependency; `nodeHttpClient` is the production one. */
+/** The HTTP client dependency; `nodeHttpClient` (node-http.ts) is the production one. */
 export interface HttpClient {
   request(req: HttpRequest): Promise<HttpResponse>;
-}
-
-async function collect(body: HttpRequest['body']): Promise<Buffer | undefined> {
-  if (!body) return undefined;
-  const parts: Uint8Array[] = [];
-  for await (const chunk of body as AsyncIterable<Uint8Array>) parts.push(chunk);
-  return Buffer.concat(parts);
-}
-
-export interface NodeHttpOptions {
-  /** Extra trusted CA certificates (PEM) for servers with a private CA, added to Node's defaults. */
-  ca?: string | readonly string[];
-}
-
-/** A plain node:http(s) client that honours AbortSignal (isomorphic-git's own does not). */
-export function createNodeHttpClient(options: NodeHttpOptions = {}): HttpClient {
-  const ca = options.ca === undefined ? undefined : [...tls.rootCertificates, ...[options.ca].flat()];
-  return {
-    request: (req) => send(req, ca),
-  };
-}
-
-/** The default client: Node's trusted CAs. */
-export const nodeHttpClient: HttpClient = createNodeHttpClient();
-
-async function send(req: HttpRequest, ca: string[] | undefined): Promise<HttpResponse> {
-  const payload = await collect(req.body);
-  const url = new URL(req.url);
-  const isHttps = url.protocol === 'https:';
-  const headers: Record<string, string> = { ...req.headers };
-  if (payload) headers['content-length'] = String(payload.length);
-  return new Promise<HttpResponse>((resolve, reject) => {
-    const options = {
-      method: req.method ?? 'GET',
-      headers,
-      ...(req.signal ? { signal: req.signal } : {}),
-      ...(isHttps && ca ? { ca } : {}),
-    };
-    const request = (isHttps ? https.request : http.request)(url, options, (res) => {
-      const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) {
-        if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-      }
-      resolve({
-        url: req.url,
-        method: req.method ?? 'GET',
-        statusCode: res.statusCode ?? 0,
-        statusMessage: res.statusMessage ?? '',
-        headers: out,
-        body: res,
-      });
-    });
-    request.on('error', reject);
-    request.end(payload);
-  });
 }
 
 export interface OperationOptions {
@@ -369,3 +311,6 @@ export class HttpOperation {
 async function* oneChunk(body: Buffer): AsyncGenerator<Uint8Array> {
   yield body;
 }
+
+// The production client lives in node-http.ts; re-exported here for existing importers.
+export { createNodeHttpClient, type NodeHttpOptions, nodeHttpClient } from './node-http.js';

@@ -33,14 +33,8 @@ export {
   staticSecretSource,
 } from './credentials.js';
 export { SourceErrorCode } from './errors.js';
-export {
-  createNodeHttpClient,
-  type HttpClient,
-  type HttpRequest,
-  type HttpResponse,
-  type NodeHttpOptions,
-  nodeHttpClient,
-} from './http.js';
+export type { HttpClient, HttpRequest, HttpResponse } from './http.js';
+export { createNodeHttpClient, type NodeHttpOptions, nodeHttpClient } from './node-http.js';
 export type { FetchEngine } from './repo.js';
 export { type RefSnapshot, RevisionKind, revisionText } from './revision.js';
 export {

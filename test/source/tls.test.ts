@@ -7,13 +7,19 @@ import { isTrueupError } from '../../src/api/errors.js';
 import { createNodeHttpClient, GitSource } from '../../src/source/index.js';
 import { createPki, type Pki } from '../control-plane/pki.js';
 import { GitHttpServer } from '../support/git-server.js';
+import { TestProxy } from '../support/http-proxy.js';
 
-describe('Git source over HTTPS with a private CA', () => {
+describe('Git source over HTTPS with a private CA, and through a proxy', () => {
   let dir: string;
   let pki: Pki;
   let server: GitHttpServer;
+  let plain: GitHttpServer;
+  let proxy: TestProxy;
 
   before(async () => {
+    proxy = await TestProxy.start();
+    plain = await GitHttpServer.start();
+    await (await plain.createRepo('open')).commit({ 'b.yaml': 'plain: true\n' });
     dir = await mkdtemp(join(tmpdir(), 'trueup-tls-'));
     pki = await createPki(dir);
     server = await GitHttpServer.start({ tls: { cert: pki.serving.cert, key: pki.serving.key } });
@@ -21,6 +27,8 @@ describe('Git source over HTTPS with a private CA', () => {
     await repo.commit({ 'a.yaml': 'tls: true\n' });
   });
   after(async () => {
+    await proxy.close();
+    await plain.close();
     await server.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -44,5 +52,24 @@ describe('Git source over HTTPS with a private CA', () => {
     });
     const { tree } = await source.open({ repoURL: server.url('secure'), targetRevision: 'main' });
     assert.equal(Buffer.from(await tree.readFile('a.yaml')).toString(), 'tls: true\n');
+  });
+
+  it('tunnels HTTPS through a proxy (CONNECT) and sends HTTP in absolute form', async () => {
+    const http = createNodeHttpClient({ ca: pki.ca.cert, proxy: proxy.url });
+    const source = new GitSource({ cacheDir: join(dir, 'cache-3'), http });
+    const secure = await source.open({ repoURL: server.url('secure'), targetRevision: 'main' });
+    assert.equal(Buffer.from(await secure.tree.readFile('a.yaml')).toString(), 'tls: true\n');
+    assert.ok(proxy.tunnels.length > 0 && proxy.tunnels.every((t) => t === `127.0.0.1:${server.port}`));
+    const open = await source.open({ repoURL: plain.url('open'), targetRevision: 'main' });
+    assert.equal(Buffer.from(await open.tree.readFile('b.yaml')).toString(), 'plain: true\n');
+    assert.ok(proxy.forwarded.some((f) => f.startsWith(`GET ${plain.url('open')}/info/refs`)));
+  });
+
+  it('goes direct for NO_PROXY hosts', async () => {
+    const before = proxy.forwarded.length + proxy.tunnels.length;
+    const http = createNodeHttpClient({ proxy: proxy.url, noProxy: ['localhost', '127.0.0.1'] });
+    const source = new GitSource({ cacheDir: join(dir, 'cache-4'), http });
+    await source.resolve({ repoURL: plain.url('open'), targetRevision: 'main' });
+    assert.equal(proxy.forwarded.length + proxy.tunnels.length, before);
   });
 });
