@@ -7,11 +7,13 @@
  * services, under three overlay layers (prefix/labels/patches, namespace/images/replicas,
  * generators/annotations/JSON patches).
  *
- * Usage: npx tsx bench/render/run.ts [--runs N] [--write]   (--write updates bench/RESULTS.md)
+ * Usage: npx tsx bench/render/run.ts [--runs N] [--seed-runs N] [--write]
+ *   --runs: runs on the large tree (default 3; kubectl takes minutes each), --seed-runs: on the
+ *   seed tree (default 15), --write: update the Render section of bench/RESULTS.md.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DiskTree } from '../../src/render/disk-tree.js';
@@ -20,13 +22,35 @@ import { largeTree, seedTree } from './trees.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const args = process.argv.slice(2);
-const runs = Number(args[args.indexOf('--runs') + 1]) || 7;
+const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
+const load0 = loadavg();
+const seedRuns = Number(args[args.indexOf('--seed-runs') + 1]) || 15;
 const write = args.includes('--write');
 
-function run(cmd: string, argv: string[], cwd: string): { ms: number; out: string; ok: boolean } {
+const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Runs a command; wall time, and user+system CPU time of the child when /usr/bin/time exists. */
+function run(
+  cmd: string,
+  argv: string[],
+  cwd: string,
+): { ms: number; cpuMs: number | undefined; out: string; ok: boolean } {
+  const timeFile = join(cwd, '.time');
   const t = performance.now();
-  const r = spawnSync(cmd, argv, { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
-  return { ms: performance.now() - t, out: r.stdout, ok: r.status === 0 };
+  const r = timeBin
+    ? spawnSync(timeBin, ['-f', '%U %S', '-o', timeFile, cmd, ...argv], {
+        cwd,
+        encoding: 'utf8',
+        maxBuffer: 512 * 1024 * 1024,
+      })
+    : spawnSync(cmd, argv, { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const ms = performance.now() - t;
+  let cpuMs: number | undefined;
+  if (timeBin) {
+    const [u, s] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    cpuMs = ((u ?? 0) + (s ?? 0)) * 1000;
+  }
+  return { ms, cpuMs, out: r.stdout, ok: r.status === 0 };
 }
 
 const median = (xs: number[]) => {
@@ -50,21 +74,28 @@ try {
   for (const t of trees) {
     const tru: number[] = [];
     const kub: number[] = [];
+    const truCpu: number[] = [];
+    const kubCpu: number[] = [];
     let objects = 0;
     let same = true;
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; i < (t === trees[0] ? seedRuns : runs); i++) {
       const a = run(join(repo, 'bin/trueup'), ['render', '--root', work, t.path], work);
       const b = run('kubectl', ['kustomize', t.path], work);
       if (!a.ok || !b.ok) throw new Error(`${t.name}: a render failed`);
       tru.push(a.ms);
       kub.push(b.ms);
+      if (a.cpuMs !== undefined) truCpu.push(a.cpuMs);
+      if (b.cpuMs !== undefined) kubCpu.push(b.cpuMs);
       objects = docs(b.out);
       same &&= a.out === b.out;
     }
     const mt = median(tru);
     const mk = median(kub);
+    const cpu = truCpu.length
+      ? `${median(truCpu).toFixed(0)} ms / ${median(kubCpu).toFixed(0)} ms (${(median(kubCpu) / median(truCpu)).toFixed(2)}x)`
+      : 'n/a';
     rows.push(
-      `| ${t.name} | ${objects} | ${mt.toFixed(0)} ms | ${mk.toFixed(0)} ms | ${(mk / mt).toFixed(2)}x | ${same ? 'yes' : 'no'} |`,
+      `| ${t.name} | ${objects} | ${tru.length} | ${mt.toFixed(0)} ms | ${mk.toFixed(0)} ms | ${(mk / mt).toFixed(2)}x | ${cpu} | ${same ? 'yes' : 'no'} |`,
     );
     process.stdout.write(`${rows[rows.length - 1]}\n`);
   }
@@ -81,14 +112,17 @@ try {
   results.push(
     '## Render',
     '',
-    `Measured by \`npx tsx bench/render/run.ts --runs ${runs} --write\` on ${new Date().toISOString().slice(0, 10)}, ` +
+    `Measured by \`npx tsx bench/render/run.ts --runs ${runs} --seed-runs ${seedRuns} --write\` on ${new Date().toISOString().slice(0, 10)}, ` +
       `${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, node ${process.version}, ` +
       `reference ${spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).stdout.split('\n').join(' ').trim()}. ` +
-      'Whole process, wall clock, median of the runs, both tools alternating on the same tree in the same run. ' +
-      'The machine is shared with other work, so absolute times move; the ratio is the figure.',
+      'Whole process, median of the runs, both tools alternating on the same tree in the same run. ' +
+      `Load average at the start: ${load0
+        .map((l) => l.toFixed(1))
+        .join(', ')} — the machine is shared with other work, ` +
+      'so wall times move with contention; CPU time (user+sys of the process, via /usr/bin/time) is the steadier figure.',
     '',
-    '| tree | objects | trueup render | kubectl kustomize | speed-up | byte-identical output |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| tree | objects | runs | trueup render (wall) | kubectl kustomize (wall) | speed-up (wall) | CPU user+sys trueup / kubectl | byte-identical output |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
     `In-process \`renderTree\` of the large tree (no process start, no YAML output): median ${median(inproc).toFixed(0)} ms ` +
