@@ -71,3 +71,28 @@ describe('compileOpenApiSchema', () => {
     assert.equal(schema.kindType('apps/v1', 'Deployment'), undefined);
   });
 });
+
+describe('compileOpenApiSchema with the built-in kinds (an openapi: met below the top kustomization)', () => {
+  it('resolves references to built-in definitions and keeps built-in kinds', () => {
+    const schema = compileOpenApiSchema(
+      {
+        definitions: {
+          DC: {
+            properties: { spec: { $ref: '#/definitions/DCSpec' } },
+            'x-kubernetes-group-version-kind': [
+              { group: 'apps.openshift.io', version: 'v1', kind: 'DeploymentConfig' },
+            ],
+          },
+          DCSpec: { properties: { template: { $ref: '#/definitions/io.k8s.api.core.v1.PodTemplateSpec' } } },
+        },
+      },
+      { withBuiltin: true },
+    );
+    const dc = schema.kindType('apps.openshift.io/v1', 'DeploymentConfig') as number;
+    const spec = schema.field(dc, 'spec')?.type as number;
+    const template = schema.field(spec, 'template')?.type as number;
+    const podSpec = schema.field(template, 'spec')?.type as number;
+    assert.deepEqual(schema.field(podSpec, 'containers')?.keys, ['name']);
+    assert.notEqual(schema.kindType('apps/v1', 'Deployment'), undefined);
+  });
+});

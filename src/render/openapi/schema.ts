@@ -32,7 +32,7 @@ const SHAPES: Record<string, FieldShape> = { o: 'object', a: 'list', m: 'map' };
 /** A set of merge metadata: the built-in one, or one compiled from a kustomization's `openapi`. */
 export class MergeSchema {
   private readonly cache = new Map<string, FieldSchema | null>();
-  constructor(private readonly table: MergeKeyData) {}
+  constructor(readonly table: MergeKeyData) {}
 
   /** The schema of a kind (`apps/v1`, `Deployment`), or undefined (no schema: lists are replaced). */
   kindType(apiVersion: string, kind: string): SchemaType | undefined {
@@ -75,21 +75,37 @@ export function fieldSchema(type: SchemaType, name: string): FieldSchema | undef
 type Obj = { [key: string]: unknown };
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+export interface CompileOptions {
+  /**
+   * Keep the built-in kinds too. Kustomize v5.5 keeps one global schema: an `openapi:` of the
+   * top kustomization replaces the built-in schema, but one met later (in a resource or
+   * component kustomization, after resources were already read) is added to the built-in
+   * definitions, which win on a name clash; custom definitions may then $ref built-in ones.
+   */
+  withBuiltin?: boolean;
+}
+
 /**
  * Compiles an OpenAPI v2 document (a kustomization's `openapi: {path: ...}`, JSON or YAML
- * already parsed) into merge metadata. As in Kustomize, it replaces the built-in schema for the
- * kustomization it is given to: kinds it does not describe get no merge keys.
+ * already parsed) into merge metadata. Without `withBuiltin` it replaces the built-in schema:
+ * kinds it does not describe get no merge keys (as for a top-level `openapi:` in Kustomize).
  */
-export function compileOpenApiSchema(doc: unknown): MergeSchema {
-  const defs = isObj(doc) && isObj(doc.definitions) ? doc.definitions : {};
-  const names = Object.keys(defs);
+export function compileOpenApiSchema(doc: unknown, options: CompileOptions = {}): MergeSchema {
+  const defs: Record<string, unknown> = isObj(doc) && isObj(doc.definitions) ? { ...doc.definitions } : {};
+  const base = options.withBuiltin ? builtinSchema.table : undefined;
+  // Built-in definitions keep their indices; custom ones not defined there follow.
+  const names = [
+    ...(base?.definitions ?? []),
+    ...Object.keys(defs).filter((n) => !base?.definitions.includes(n)),
+  ];
   const index = new Map(names.map((n, i) => [n, i]));
   const refOf = (p: unknown): number => {
     const ref = isObj(p) && typeof p.$ref === 'string' ? p.$ref.replace('#/definitions/', '') : undefined;
     return ref !== undefined && index.has(ref) ? (index.get(ref) as number) : -1;
   };
-  const table: MergeKeyData = { definitions: names, types: [], gvks: {} };
-  for (const n of names) {
+  const table: MergeKeyData = { definitions: names, types: base ? [...base.types] : [], gvks: {} };
+  for (let d = base ? base.types.length : 0; d < names.length; d++) {
+    const n = names[d] as string;
     const def = defs[n];
     const fields: Record<string, [number, string, string, string]> = {};
     const props = isObj(def) && isObj(def.properties) ? def.properties : {};
@@ -124,6 +140,8 @@ export function compileOpenApiSchema(doc: unknown): MergeSchema {
       table.gvks[`${apiVersion}/${String(g.kind)}`] = index.get(n) as number;
     }
   }
+  // The built-in schema is read after the custom one: its kinds win.
+  if (base) Object.assign(table.gvks, base.gvks);
   return new MergeSchema(table);
 }
 
