@@ -190,7 +190,7 @@ export async function sync(request: SyncRequest, deps: SyncDeps): Promise<SyncRe
   if (!changed || dryRun || invalid.length > 0) {
     const resources = [...ordinary.map((i) => plannedResult(i, dryRun)), ...keptResults];
     if (dryRun) {
-      resources.push(...(await executePrune(pruneCands, client, true)));
+      resources.push(...(await executePrune(pruneCands, client, true, concurrency)));
       if (changed) {
         for (const h of hooks)
           resources.push(staticResult(h, ResultAction.Created, `would run as a ${h.hook} hook`));
@@ -315,7 +315,7 @@ export async function sync(request: SyncRequest, deps: SyncDeps): Promise<SyncRe
   }
 
   // Prune, then PostSync hooks.
-  const pruned = await executePrune(pruneCands, client, false);
+  const pruned = await executePrune(pruneCands, client, false, concurrency);
   results.push(...pruned, ...keptResults);
   prunedKeys = new Set(
     pruned

@@ -11,7 +11,7 @@ import type { ClusterClient, ObjectAddress } from '../kube/types.js';
 import { entryKey, type InventoryEntry } from './inventory.js';
 import { mapLimit } from './limit.js';
 import { objectSyncOptions, type SyncOptions } from './options.js';
-import { compareOrder, waveOf } from './order.js';
+import { compareOrder, kindRank, waveOf } from './order.js';
 import { foreignOwner } from './plan.js';
 import { type AppIdentity, type ResourceResult, ResultAction } from './types.js';
 
@@ -114,14 +114,14 @@ export function pruneOrder(cands: readonly PruneCandidate[]): PruneCandidate[] {
   );
 }
 
-/** Deletes the candidates marked Prune, in order, grouped by equal rank; never throws. */
+/** Deletes the candidates marked Prune in order; objects of the same rank (PruneLast, wave, kind) in parallel. Never throws. */
 export async function executePrune(
   cands: readonly PruneCandidate[],
   client: ClusterClient,
   dryRun: boolean,
+  concurrency = 16,
 ): Promise<ResourceResult[]> {
-  const results: ResourceResult[] = [];
-  for (const c of pruneOrder(cands.filter((x) => x.decision === PruneDecision.Prune))) {
+  const pruneOne = async (c: PruneCandidate): Promise<ResourceResult> => {
     const base = { ref: c.ref, apiVersion: c.entry.apiVersion, wave: c.wave };
     const diff = c.live ? maskedObjectDiff(c.ref, normalize(c.live)) : undefined;
     try {
@@ -132,15 +132,25 @@ export async function executePrune(
           ...(typeof uid === 'string' ? { uid } : {}),
         });
       }
-      results.push({
+      return {
         ...base,
         action: ResultAction.Pruned,
         message: dryRun ? 'would be pruned' : 'pruned',
         ...(diff ? { diff } : {}),
-      });
+      };
     } catch (err) {
-      results.push({ ...base, action: ResultAction.Failed, message: `prune failed: ${errorMessage(err)}` });
+      return { ...base, action: ResultAction.Failed, message: `prune failed: ${errorMessage(err)}` };
     }
+  };
+  const ordered = pruneOrder(cands.filter((x) => x.decision === PruneDecision.Prune));
+  const rank = (c: PruneCandidate) => `${c.options.pruneLast}|${c.wave}|${kindRank(c.ref.kind)}`;
+  const results: ResourceResult[] = [];
+  for (let i = 0; i < ordered.length; ) {
+    let j = i;
+    while (j < ordered.length && rank(ordered[j] as PruneCandidate) === rank(ordered[i] as PruneCandidate))
+      j++;
+    results.push(...(await mapLimit(ordered.slice(i, j), concurrency, pruneOne)));
+    i = j;
   }
   return results;
 }
