@@ -66,9 +66,14 @@ function step(node: JsonValue, seg: string, create: boolean, nextIsList: boolean
     return [];
   }
   if (Array.isArray(node)) {
-    if (seg === '*' || seg === '-') return node.map((_, i) => ({ parent: node, key: i }));
-    const i = Number(seg);
-    return Number.isInteger(i) && i >= 0 && i < node.length ? [{ parent: node, key: i }] : [];
+    if (seg === '*') return node.map((_, i) => ({ parent: node, key: i }));
+    const i = seg === '-' ? node.length : Number(seg);
+    if (Number.isInteger(i) && i >= 0 && i < node.length) return [{ parent: node, key: i }];
+    if (create && i === node.length) {
+      node.push(nextIsList ? [] : {});
+      return [{ parent: node, key: i }];
+    }
+    return [];
   }
   if (!isObject(node)) return [];
   if (seg === '*') return Object.keys(node).map((k) => ({ parent: node, key: k }));
@@ -96,7 +101,10 @@ export function findSlots(root: JsonValue, segments: readonly string[], create =
     const seg = segments[i]!;
     const next: Slot[] = [];
     const last = i === segments.length - 1;
-    const nextIsList = !last && segments[i + 1]!.startsWith('[') && segments[i + 1]!.includes('=');
+    const nextSeg = segments[i + 1];
+    const nextIsList =
+      nextSeg !== undefined &&
+      ((nextSeg.startsWith('[') && nextSeg.includes('=')) || /^(\d+|-)$/.test(nextSeg));
     for (const s of frontier) {
       const node = getSlot(s);
       if (node === undefined || node === null) continue;
