@@ -9,8 +9,6 @@ import type { Loader } from '../loader.js';
 import { basename, isWithin, join } from '../paths.js';
 import type { GeneratorBehavior, Resource } from '../types.js';
 
-const KEY = /^[-._a-zA-Z0-9]+$/;
-
 /** Base64 as Kustomize writes generated data: lines of 70 characters, each ending in a newline, when longer. */
 export function encodeBase64(bytes: Uint8Array): string {
   const s = Buffer.from(bytes).toString('base64');
@@ -91,16 +89,8 @@ async function collect(loader: Loader, k: Kustomization, g: GeneratorArgs, what:
   }
   const seen = new Set<string>();
   for (const e of entries) {
-    if (!KEY.test(e.key) || e.key.length > 253)
-      throw renderError(
-        RenderErrorCode.Generator,
-        `${what}: "${e.key}" is not a valid key name for a ${g.type ?? 'ConfigMap'}`,
-      );
     if (seen.has(e.key))
-      throw renderError(
-        RenderErrorCode.Generator,
-        `${what}: cannot add key ${e.key}, another key by that name already exists`,
-      );
+      throw renderError(RenderErrorCode.Generator, `${what}: illegally repeats the key \`${e.key}\``);
     seen.add(e.key);
   }
   return entries;
