@@ -139,7 +139,7 @@ export async function generate(
     }
   }
   if (kind === 'Secret') obj.type = g.type || 'Opaque';
-  if (Object.keys(data).length) obj.data = data;
+  if (Object.keys(data).length || kind === 'Secret') obj.data = data;
   if (Object.keys(binary).length) obj.binaryData = binary;
   if (opts.immutable) obj.immutable = true;
   const behavior = (g.behavior || 'create') as GeneratorBehavior;

@@ -45,6 +45,5 @@ export function contentHash(obj: KubeObject): string {
   const bin = obj.binaryData as JsonValue | undefined;
   if (bin !== undefined && bin !== null && typeof bin === 'object' && Object.keys(bin).length > 0)
     m.binaryData = bin;
-  if (typeof obj.immutable === 'boolean') m.immutable = obj.immutable;
   return encodeHash(createHash('sha256').update(goJson(m)).digest('hex'));
 }
