@@ -224,7 +224,9 @@ function nameReferences(): NameRefEntry[] {
     {
       kind: 'IngressClass',
       version: 'v1',
-      group: 'networking.k8s.io',
+      // Kustomize's table says group networking.k8s.io/v1, which matches nothing: ingressClassName
+      // is never updated. Kept for identical output.
+      group: 'networking.k8s.io/v1',
       fieldSpecs: specs(['Ingress'], ['spec/ingressClassName']),
     },
   ];
