@@ -125,6 +125,20 @@ describe('parseYamlDocuments', () => {
     ]);
   });
 
+  it('refuses the escapes go-yaml refuses (kubectl kustomize fails on them)', () => {
+    throwsYaml(
+      () => parseYamlDocuments('a: 1\nb: "x\\/y"\n', 'e.yaml'),
+      /^e\.yaml:2: invalid YAML: found unknown escape character/,
+    );
+    throwsYaml(
+      () => parseYamlDocuments('{"a": "\\ud83d\\ude00"}', 'e.json'),
+      /invalid Unicode character escape/,
+    );
+    assert.deepEqual(parseYamlDocuments('a: \'x\\/y\'\nb: x\\/y\nc: "\\\\/"\n', 'ok.yaml'), [
+      { a: 'x\\/y', b: 'x\\/y', c: '\\/' },
+    ]);
+  });
+
   it('refuses several documents where one is expected', () => {
     throwsYaml(() => parseYamlDocument('a: 1\n---\nb: 2\n', 'k.yaml'), /k\.yaml: expected one YAML document/);
   });

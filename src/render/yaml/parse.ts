@@ -138,6 +138,50 @@ const YAML11_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
 /** An alias (`*name` after an indicator or at a line start) or a merge key somewhere in the text. */
 const MAY_HAVE_ALIAS = /(?:^|[\s[{,:-])\*[^\s,\]}]|<<\s*:/m;
 
+/** Escapes go-yaml refuses in double-quoted scalars (js-yaml accepts them): `\/`, surrogates. */
+const MAY_HAVE_GO_BAD_ESCAPE = /\\\/|\\u[dD][89a-fA-F]|\\U0000[dD][89a-fA-F]/;
+
+/** The first escape of a double-quoted scalar's source that go-yaml refuses, if any. */
+function badEscape(raw: string): string | undefined {
+  let i = raw.indexOf('"');
+  if (i < 0) return undefined;
+  for (i++; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === '"') return undefined;
+    if (c !== '\\') continue;
+    const e = raw[i + 1];
+    if (e === '/') return 'found unknown escape character \\/';
+    if (e === 'u' || e === 'U') {
+      const hex = raw.slice(i + 2, i + (e === 'u' ? 6 : 10));
+      const cp = Number.parseInt(hex, 16);
+      if (cp >= 0xd800 && cp <= 0xdfff) return `found invalid Unicode character escape code \\${e}${hex}`;
+    }
+    i++;
+  }
+  return undefined;
+}
+
+/** Re-reads a text that may hold such escapes, checking every double-quoted scalar's source. */
+function checkGoEscapes(text: string, file: string): void {
+  const starts: number[] = [];
+  jsYaml.loadAll(text, undefined, {
+    schema: jsYaml.FAILSAFE_SCHEMA,
+    listener(event, state) {
+      if (event === 'open') {
+        starts.push(state.position);
+        return;
+      }
+      const start = starts.pop() ?? 0;
+      if (state.kind !== 'scalar') return;
+      const raw = text.slice(start, state.position);
+      const props = /^\s*(?:(?:![^\s]*|&[^\s]+)\s+)*/.exec(raw)?.[0].length ?? 0;
+      if (raw[props] !== '"') return;
+      const bad = badEscape(raw.slice(props));
+      if (bad) fail(`${file}:${state.line + 1}`, `invalid YAML: ${bad}`);
+    },
+  });
+}
+
 function fail(file: string, message: string, cause?: unknown): never {
   throw new TrueupError('RENDER_YAML_INVALID', `${file}: ${message}`, cause === undefined ? {} : { cause });
 }
@@ -230,6 +274,7 @@ function parseDocs(
   } catch (err) {
     describeLoadError(file, err);
   }
+  if (MAY_HAVE_GO_BAD_ESCAPE.test(text)) checkGoEscapes(text, file);
   const out = docs.filter((d) => d !== null && d !== undefined);
   if (MAY_HAVE_ALIAS.test(text)) {
     unshare(out, file, limits?.maxAliases ?? DEFAULT_YAML_LIMITS.maxAliases);
