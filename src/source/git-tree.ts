@@ -123,6 +123,24 @@ export class ObjectReader {
     return blob;
   }
 
+  /** Ids in the packs starting with a prefix (a linear scan of one fan-out bucket per pack). */
+  async expand(prefix: string): Promise<string[]> {
+    return this.packs.expand(prefix).catch(() => []);
+  }
+
+  /** The type and content of an object from the packs; undefined when not packed. */
+  async object(oid: string): Promise<GitObject | undefined> {
+    return this.packs.read(oid).catch(() => undefined);
+  }
+
+  /** The parents of a commit, from the packs; undefined when it is not packed. */
+  async parents(commit: string): Promise<string[] | undefined> {
+    const raw = await this.fast(commit, 'commit');
+    if (!raw) return undefined;
+    const header = raw.toString('latin1', 0, Math.max(raw.indexOf('\n\n'), 0));
+    return [...header.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]!);
+  }
+
   /** The root tree of a commit. */
   async commitTree(commit: string): Promise<string> {
     const raw = await this.fast(commit, 'commit');

@@ -27,6 +27,23 @@ class Pack {
     return new Pack(idx, data, idx.readUInt32BE(8 + 255 * 4));
   }
 
+  /** Ids in this pack starting with a hex prefix (at least 2 digits). */
+  withPrefix(prefix: string): string[] {
+    const first = Number.parseInt(prefix.slice(0, 2), 16);
+    let lo = first === 0 ? 0 : this.idx.readUInt32BE(8 + (first - 1) * 4);
+    const hi = this.idx.readUInt32BE(8 + first * 4);
+    const names = 8 + 256 * 4;
+    const out: string[] = [];
+    const low = Buffer.from(prefix.padEnd(40, '0'), 'hex');
+    while (lo < hi && this.idx.compare(low, 0, 20, names + lo * 20, names + lo * 20 + 20) < 0) lo++;
+    for (let i = lo; i < hi; i++) {
+      const oid = this.idx.toString('hex', names + i * 20, names + i * 20 + 20);
+      if (!oid.startsWith(prefix)) break;
+      out.push(oid);
+    }
+    return out;
+  }
+
   /** The offset of an object in the pack, by binary search over the sorted ids. */
   offsetOf(oid: Buffer): number | undefined {
     const first = oid[0]!;
@@ -162,6 +179,17 @@ export class PackReader {
       }
     }
     return undefined;
+  }
+
+  /** Every id in the packs starting with a hex prefix (for abbreviated commit ids). */
+  async expand(prefix: string): Promise<string[]> {
+    this.packs ??= this.list(new Map());
+    const found = new Set<string>();
+    for (const loading of (await this.packs).values()) {
+      const pack = await loading.pack.catch(() => undefined);
+      for (const oid of pack?.withPrefix(prefix) ?? []) found.add(oid);
+    }
+    return [...found].sort();
   }
 
   /** The object, or undefined when no pack holds it. */

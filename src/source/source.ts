@@ -148,38 +148,55 @@ export class GitSource {
     const { fs, gitdir, display } = entry.store;
     let full = oid;
     if (!fullSha.test(oid)) {
-      try {
-        full = await git.expandOid({ fs, gitdir, oid, cache: entry.reader.cache });
-      } catch (err) {
-        if ((err as { code?: string }).code === 'AmbiguousError') {
-          throw sourceError(
-            SourceErrorCode.AmbiguousRevision,
-            `repository ${display}: '${oid}' matches more than one object`,
-          );
+      const packed = await entry.reader.expand(oid);
+      if (packed.length > 1) {
+        throw sourceError(
+          SourceErrorCode.AmbiguousRevision,
+          `repository ${display}: '${oid}' matches more than one object`,
+        );
+      }
+      if (packed.length === 1) full = packed[0]!;
+      else {
+        try {
+          full = await git.expandOid({ fs, gitdir, oid, cache: entry.reader.cache });
+        } catch (err) {
+          if ((err as { code?: string }).code === 'AmbiguousError') {
+            throw sourceError(
+              SourceErrorCode.AmbiguousRevision,
+              `repository ${display}: '${oid}' matches more than one object`,
+            );
+          }
+          return undefined;
         }
+      }
+    }
+    const packed = await entry.reader.object(full);
+    let type: string | undefined = packed?.type;
+    let target: string | undefined;
+    if (packed?.type === 'tag') target = /^object ([0-9a-f]{40})$/m.exec(packed.data.toString('latin1'))?.[1];
+    if (!packed) {
+      try {
+        const { type: t, object } = await git.readObject({
+          fs,
+          gitdir,
+          oid: full,
+          cache: entry.reader.cache,
+          format: 'parsed',
+        });
+        type = t;
+        if (t === 'tag') target = (object as { object: string }).object;
+      } catch {
         return undefined;
       }
     }
-    try {
-      const { type, object } = await git.readObject({
-        fs,
-        gitdir,
-        oid: full,
-        cache: entry.reader.cache,
-        format: 'parsed',
-      });
-      if (type === 'tag') return (object as { object: string }).object;
-      if (type !== 'commit') {
-        throw sourceError(
-          SourceErrorCode.RevisionNotFound,
-          `repository ${display}: '${oid}' is a ${type}, not a commit`,
-        );
-      }
-      return full;
-    } catch (err) {
-      if (err instanceof Error && 'retry' in err) throw err;
-      return undefined;
+    if (type === 'tag') return target;
+    if (type !== 'commit') {
+      throw sourceError(
+        SourceErrorCode.RevisionNotFound,
+        `repository ${display}: '${oid}' is a ${type}, not a commit`,
+      );
     }
+    return full;
   }
 
   /** Fetches unless `present()` holds; concurrent callers share one fetch and its outcome. */
@@ -307,7 +324,29 @@ export class GitSource {
     return revision;
   }
 
+  /** True when `ancestor` is reachable from `oid` (breadth-first over parents, from the packs). */
   private async descends(entry: Entry, oid: string, ancestor: string): Promise<boolean> {
+    const seen = new Set<string>([oid]);
+    let frontier = [oid];
+    while (frontier.length > 0) {
+      const next: string[] = [];
+      for (const commit of frontier) {
+        const parents = await entry.reader.parents(commit);
+        if (!parents) return this.descendsSlow(entry, oid, ancestor);
+        for (const p of parents) {
+          if (p === ancestor) return true;
+          if (!seen.has(p)) {
+            seen.add(p);
+            next.push(p);
+          }
+        }
+      }
+      frontier = next;
+    }
+    return false;
+  }
+
+  private async descendsSlow(entry: Entry, oid: string, ancestor: string): Promise<boolean> {
     try {
       return await git.isDescendent({
         fs: entry.store.fs,

@@ -64,6 +64,19 @@ describe('PackReader: objects straight from pack files', () => {
     assert.throws(() => indexPack(flipped));
   });
 
+  it('expands abbreviated ids like git rev-parse', async () => {
+    const reader = new PackReader(gitdir);
+    const all = (await gitCli(dir, 'cat-file', '--batch-all-objects', '--batch-check'))
+      .split('\n')
+      .map((l) => l.slice(0, 40));
+    for (const oid of all.slice(0, 20)) {
+      const short = await gitCli(dir, 'rev-parse', '--short=4', oid);
+      assert.deepEqual(await reader.expand(short), [oid], short);
+    }
+    const ambiguous = all.find((a) => all.some((b) => b !== a && b.slice(0, 2) === a.slice(0, 2)));
+    if (ambiguous) assert.ok((await reader.expand(ambiguous.slice(0, 2))).length > 1);
+  });
+
   it('answers undefined for an object no pack holds', async () => {
     assert.equal(await new PackReader(gitdir).read('0'.repeat(40)), undefined);
   });
