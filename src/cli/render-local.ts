@@ -1,23 +1,26 @@
-/** The render command's implementation, loaded only when it runs. */
+/** The render command's implementation, loaded only when it runs (bundled by npm run build). */
+import { realpath } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { TrueupError } from '../api/errors.js';
 import { DiskTree, defaultRoot } from '../render/disk-tree.js';
 import { renderTree } from '../render/index.js';
 import { emitYamlDocuments } from '../render/yaml/emit.js';
 
-export async function renderLocal(dir: string, root?: string): Promise<string> {
-  const top = root ? resolve(root) : await defaultRoot(dir);
-  const tree = new DiskTree(top);
-  const { realpath } = await import('node:fs/promises');
-  let target: string;
+async function real(path: string, what: string): Promise<string> {
   try {
-    target = await realpath(resolve(dir));
+    return await realpath(resolve(path));
   } catch (err) {
-    throw new TrueupError('RENDER_FILE_MISSING', `${dir}: no such directory`, { cause: err });
+    throw new TrueupError('RENDER_FILE_MISSING', `${path}: no such ${what}`, { cause: err });
   }
-  const rel = relative(await realpath(top), target);
-  if (rel.startsWith('..') || resolve(top, rel) === rel)
+}
+
+/** Renders local directory `dir`, confined to `root` (default: the enclosing Git checkout, else /). */
+export async function renderLocal(dir: string, root?: string): Promise<string> {
+  const target = await real(dir, 'directory');
+  const top = root ? await real(root, 'root directory') : await defaultRoot(target);
+  const rel = relative(top, target);
+  if (rel === '..' || rel.startsWith(`..${sep}`) || resolve(top, rel) !== target)
     throw new TrueupError('RENDER_OUTSIDE_ROOT', `${dir}: not inside the render root ${top}`);
-  const objects = await renderTree(tree, rel.split(sep).join('/'));
-  return emitYamlDocuments(objects as never[]);
+  const objects = await renderTree(new DiskTree(top), rel.split(sep).join('/'));
+  return emitYamlDocuments(objects);
 }
