@@ -31,6 +31,13 @@ interface Entry {
   /** Parsed trees by commit (promises, so concurrent callers share one). */
   trees: Map<string, Promise<GitFileTree>>;
   busy: number;
+  /** Credential fingerprints the server accepted for this repository (this process). */
+  authorized: Set<string>;
+}
+
+/** A stable, non-reversible key for credentials ('' for anonymous). */
+function fingerprint(authorization: string | undefined): string {
+  return authorization ? createHash('sha256').update(authorization).digest('hex') : '';
 }
 
 const fullSha = /^[0-9a-f]{40}$/;
@@ -74,6 +81,7 @@ export class GitSource {
         queries: new Map(),
         trees: new Map(),
         busy: 0,
+        authorized: new Set(),
         saving: Promise.resolve(),
       };
       this.entries.set(url.cacheKey, entry);
@@ -108,7 +116,7 @@ export class GitSource {
 
   /** One ref query per repository and credentials at a time (and within the TTL). */
   private queryRefs(entry: Entry, authorization: string | undefined): Promise<RefQuery> {
-    const key = authorization ? createHash('sha256').update(authorization).digest('hex') : '';
+    const key = fingerprint(authorization);
     const now = this.clock.now();
     const slot = entry.queries.get(key);
     if (slot && (!slot.done || now - slot.at < this.ttl)) return slot.promise;
@@ -119,9 +127,13 @@ export class GitSource {
       () => {
         fresh.done = true;
         fresh.at = this.clock.now();
+        entry.authorized.add(key);
       },
-      () => {
+      (err: unknown) => {
         if (entry.queries.get(key) === fresh) entry.queries.delete(key);
+        const code = (err as { code?: unknown }).code;
+        if (code === SourceErrorCode.AuthFailed || code === SourceErrorCode.Forbidden)
+          entry.authorized.delete(key);
       },
     );
     this.log.debug({ repo: entry.store.display }, 'querying refs');
@@ -254,10 +266,12 @@ export class GitSource {
     const { store } = entry;
     const rev = req.targetRevision.trim();
     const base = { repo: entry.url.normalized };
-    if (fullSha.test(rev) && (await this.hasCommit(entry, rev))) {
+    const auth = await this.authorization(entry, req);
+    // A full id already in the cache needs no network, once these credentials (or none) have
+    // been accepted by the server for this repository: the cache is not a way around auth.
+    if (fullSha.test(rev) && entry.authorized.has(fingerprint(auth)) && (await this.hasCommit(entry, rev))) {
       return { ...base, commit: rev, kind: 'commit', text: revisionText(rev), fetched: false };
     }
-    const auth = await this.authorization(entry, req);
     const query = await this.queryRefs(entry, auth);
     const state = await this.state(entry);
     const lastGood: RefSnapshot = { refs: { ...state.refs?.refs, ...state.lastGood }, peeled: {} };

@@ -103,6 +103,12 @@ describe('Git source: credentials and failures', () => {
     const rev = await source.resolve({ repoURL: url, targetRevision: 'main' });
     assert.ok(!JSON.stringify(rev).includes(password));
     const wrong = server.url('private/app').replace('http://', `http://${username}:wrong-pw-123@`);
+    // A commit already in the cache is not served to credentials the server has not accepted.
+    await assert.rejects(
+      source.resolve({ repoURL: wrong, targetRevision: rev.commit }),
+      expectError('GitAuthFailed', 'terminal'),
+    );
+    assert.equal((await source.resolve({ repoURL: url, targetRevision: rev.commit })).fetched, false);
     await assert.rejects(
       source.resolve({ repoURL: wrong, targetRevision: 'main' }),
       expectError('GitAuthFailed', 'terminal', (err) => {
