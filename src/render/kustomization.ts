@@ -393,7 +393,7 @@ export function parseKustomization(doc: JsonValue, file: string, dir: string): K
     const entry: ImageEntry = { name };
     const newName = c.str(im.newName, `images[${i}].newName`);
     if (newName !== undefined) entry.newName = newName;
-    const newTag = im.newTag === undefined || im.newTag === null ? undefined : String(im.newTag);
+    const newTag = c.str(im.newTag, `images[${i}].newTag`);
     if (newTag !== undefined) entry.newTag = newTag;
     const digest = c.str(im.digest, `images[${i}].digest`);
     if (digest !== undefined) entry.digest = digest;
