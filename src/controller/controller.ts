@@ -337,7 +337,9 @@ export class Controller {
       clock: this.clock,
       random: this.random,
       log: this.log,
-      keep: (o) => o.metadata.annotations?.[Annotation.TrackingId] !== undefined,
+      // Objects being deleted (foreground prune waits for the garbage collector) are gone for us.
+      keep: (o) =>
+        o.metadata.annotations?.[Annotation.TrackingId] !== undefined && !o.metadata.deletionTimestamp,
       onEvent: (type, obj) => this.onTrackedEvent(type, obj),
     });
     this.managed.set(k, inf);
