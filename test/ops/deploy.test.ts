@@ -13,7 +13,7 @@ import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import yaml from 'js-yaml';
 import type { KubeObject } from '../../src/api/object.js';
-import { ENV_NAMES } from '../../src/config/config.js';
+import { ENV_NAMES, loadConfig } from '../../src/config/config.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import { DiskTree } from '../../src/render/disk-tree.js';
 import { renderTree } from '../../src/render/index.js';
@@ -62,6 +62,18 @@ describe('deploy/ on the control plane', () => {
       }
       assert.equal(c?.env.find((e) => e.name === ENV_NAMES.leaderElect)?.value, 'true');
       assert.equal(c?.env.find((e) => e.name === ENV_NAMES.metricsAddress)?.value, '0.0.0.0:8080');
+      // What the controller reads from that environment in the pod (fieldRefs resolved as the kubelet would).
+      const podEnv: Record<string, string> = {};
+      for (const e of (c?.env ?? []) as { name: string; value?: string; valueFrom?: unknown }[]) {
+        podEnv[e.name] = e.value ?? (e.valueFrom ? 'trueup-system' : '');
+      }
+      const config = loadConfig({}, podEnv);
+      assert.equal(config.leaderElection.enabled, true);
+      assert.equal(config.leaderElection.leaseNamespace, 'trueup-system');
+      assert.equal(config.metricsAddress, '0.0.0.0:8080');
+      assert.equal(config.cacheDir, '/var/cache/trueup');
+      if (dir.includes('namespaced')) assert.deepEqual(config.namespaces, ['trueup-system']);
+      else assert.deepEqual(config.namespaces, []);
     }
   });
 
