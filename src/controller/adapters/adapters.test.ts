@@ -116,7 +116,7 @@ test('kustomize overrides render through the real renderer on top of the app pat
     replicas: [{ name: 'web', count: 3 }],
   });
   assert.equal(d?.metadata.name, 'prod-web');
-  assert.equal((d?.spec as { replicas: number }).replicas, 3);
+  assert.equal((d?.spec as { replicas?: number } | undefined)?.replicas, 3);
   assert.match(JSON.stringify(d), /"image":"web:2"/);
   const plain = await port.render(tree, 'plain', undefined);
   assert.equal(plain[0]?.metadata.name, 'c');
