@@ -6,8 +6,8 @@ import type { JsonObject, JsonValue } from '../api/object.js';
 import { RenderErrorCode, renderError } from './errors.js';
 import type { Loader } from './loader.js';
 import { join } from './paths.js';
-import { parseDocs } from './resources.js';
 import { isObject } from './types.js';
+import { parseYaml11Documents } from './yaml/parse.js';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
@@ -420,7 +420,11 @@ export async function loadKustomization(loader: Loader, file: string, dir: strin
   const text = await loader.readText(file, file);
   let docs: JsonValue[];
   try {
-    docs = parseDocs(text, file, loader.limits);
+    // Kustomize reads kustomization files through sigs.k8s.io/yaml: YAML 1.1 scalars
+    docs = parseYaml11Documents(text, file, {
+      maxAliases: loader.limits.maxYamlAliases,
+      maxBytes: loader.limits.maxFileBytes,
+    });
   } catch (err) {
     // Kustomize reads kustomization files with a YAML reader that lets a later duplicate key win.
     if (!(err instanceof Error) || !/duplicate/i.test(err.message)) throw err;

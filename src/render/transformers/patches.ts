@@ -6,7 +6,7 @@ import type { JsonObject, JsonValue, KubeObject } from '../../api/object.js';
 import { RenderErrorCode, renderError } from '../errors.js';
 import type { Kustomization, PatchEntry, Selector } from '../kustomization.js';
 import type { Loader } from '../loader.js';
-import { applyJson6902 } from '../patch/json6902.js';
+import { applyJson6902, parseJson6902Patch } from '../patch/json6902.js';
 import { applyStrategicMerge, type StrategicMergeOptions } from '../patch/strategic-merge.js';
 import { isWithin, join } from '../paths.js';
 import type { ResMap } from '../resmap.js';
@@ -147,7 +147,9 @@ export async function applyPatches(
     if (docs.length === 0) throw renderError(RenderErrorCode.Patch, `${what}: the patch is empty`);
     if (isJsonPatch(docs)) {
       if (!p.target) throw renderError(RenderErrorCode.Patch, `${what}: a JSON 6902 patch needs a target`);
-      for (const r of selected(m, p.target, what)) applyJson(r, docs[0] as JsonValue[], what);
+      // read again as Kustomize reads JSON patches (YAML 1.1 scalars: `value: yes` is true)
+      const ops = parseJson6902Patch(text, what, { maxAliases: loader.limits.maxYamlAliases });
+      for (const r of selected(m, p.target, what)) applyJson(r, ops, what);
       continue;
     }
     for (const doc of docs) {
@@ -180,7 +182,8 @@ export async function applyPatchesJson6902(loader: Loader, k: Kustomization, m: 
     const docs = parseDocs(text, what, loader.limits);
     if (!isJsonPatch(docs))
       throw renderError(RenderErrorCode.Patch, `${what}: a JSON 6902 patch must be a list of operations`);
+    const ops = parseJson6902Patch(text, what, { maxAliases: loader.limits.maxYamlAliases });
     const target: Selector = { ...p.target };
-    for (const r of selected(m, target, what)) applyJson(r, docs[0] as JsonValue[], what);
+    for (const r of selected(m, target, what)) applyJson(r, ops, what);
   }
 }
