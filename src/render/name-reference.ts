@@ -77,7 +77,8 @@ function fixValue(ctx: Ctx, v: JsonValue | undefined, set: (nv: JsonValue) => vo
     return;
   }
   if (isObject(v)) {
-    if (typeof v.kind === 'string' && v.kind !== ctx.entry.kind) return;
+    // Kustomize does not look at a subject's kind: a Group or User named like a renamed
+    // ServiceAccount follows it too. Mirrored for identical output.
     if (typeof v.name !== 'string') return;
     const ns = typeof v.namespace === 'string' ? v.namespace : undefined;
     const r = select(ctx, v.name, ns);
