@@ -3,13 +3,14 @@
  * at the very end; never objects with Prune=false, never objects another app tracks.
  */
 import { errorMessage } from '../api/errors.js';
-import { describeRef, groupOf, type KubeObject, type ObjectRef } from '../api/object.js';
+import { describeRef, groupOf, type KubeObject, type ObjectRef, refKey } from '../api/object.js';
 import { normalize } from '../diff/normalize.js';
 import { maskedObjectDiff } from '../diff/text.js';
 import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';
 import type { ClusterClient, ObjectAddress } from '../kube/types.js';
 import { entryKey, type InventoryEntry } from './inventory.js';
 import { mapLimit } from './limit.js';
+import { fetchLive } from './live.js';
 import { objectSyncOptions, type SyncOptions } from './options.js';
 import { compareOrder, kindRank, waveOf } from './order.js';
 import { foreignOwner } from './plan.js';
@@ -50,6 +51,27 @@ export async function planPrune(
   },
 ): Promise<PruneCandidate[]> {
   const gone = previous.filter((e) => !desiredKeys.has(entryKey(e)));
+  // Read them in bulk (a LIST per kind and namespace when several share one), kind by kind, so
+  // a kind that is no longer served only affects its own entries.
+  const byKind = new Map<string, InventoryEntry[]>();
+  for (const e of gone) {
+    const k = `${e.apiVersion}|${e.kind}`;
+    byKind.set(k, [...(byKind.get(k) ?? []), e]);
+  }
+  const lives = new Map<string, KubeObject>();
+  const readErrors = new Map<string, unknown>();
+  for (const entries of byKind.values()) {
+    const addresses = entries.map((e) => {
+      const a: ObjectAddress = { apiVersion: e.apiVersion, kind: e.kind, name: e.name };
+      if (e.namespace) a.namespace = e.namespace;
+      return a;
+    });
+    try {
+      for (const [k, o] of await fetchLive(ctx.client, addresses, ctx.concurrency)) lives.set(k, o);
+    } catch (err) {
+      for (const e of entries) readErrors.set(entryKey(e), err);
+    }
+  }
   return mapLimit(gone, ctx.concurrency, async (entry) => {
     const ref = {
       group: groupOf(entry.apiVersion),
@@ -70,17 +92,16 @@ export async function planPrune(
       decision: PruneDecision.Keep,
       message: '',
     };
-    let live: KubeObject | undefined;
-    try {
-      live = await ctx.client.get(address);
-    } catch (err) {
-      if (isKubeApiError(err, KubeErrorCode.KindUnknown)) {
+    const readError = readErrors.get(entryKey(entry));
+    if (readError !== undefined) {
+      if (isKubeApiError(readError, KubeErrorCode.KindUnknown)) {
         c.decision = PruneDecision.Gone;
         return c;
       }
-      c.message = `${where}: cannot read it to prune: ${errorMessage(err)}`;
+      c.message = `${where}: cannot read it to prune: ${errorMessage(readError)}`;
       return c;
     }
+    const live = lives.get(refKey(ref));
     if (!live) {
       c.decision = PruneDecision.Gone;
       return c;
