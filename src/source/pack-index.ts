@@ -24,26 +24,52 @@ function crc32(data: Buffer): number {
 
 interface Entry {
   offset: number;
+  /** Where the zlib stream starts, and the inflated size (to inflate again on demand). */
+  dataStart: number;
+  size: number;
   end: number;
   /** 1-4 for whole objects, 6 ofs-delta, 7 ref-delta. */
   kind: number;
-  /** Inflated content (the delta itself for deltas); dropped once no longer needed. */
-  raw: Buffer | undefined;
+  /** The delta instructions (deltas only: compact, kept until the end). */
+  delta?: Buffer;
   baseOffset?: number;
   baseOid?: string;
   oid?: string;
   type?: number;
-  /** Resolved content, kept while deltas still need it as their base. */
-  data?: Buffer | undefined;
-  children: number;
+}
+
+/** Resolved objects by pack offset, bounded in bytes (git's delta base cache). */
+class BaseCache {
+  private readonly map = new Map<number, { type: number; data: Buffer }>();
+  private bytes = 0;
+  constructor(private readonly max: number) {}
+  get(offset: number) {
+    const hit = this.map.get(offset);
+    if (hit) {
+      this.map.delete(offset);
+      this.map.set(offset, hit);
+    }
+    return hit;
+  }
+  set(offset: number, value: { type: number; data: Buffer }) {
+    if (value.data.length > this.max / 4 || this.map.has(offset)) return;
+    this.map.set(offset, value);
+    this.bytes += value.data.length;
+    for (const [k, v] of this.map) {
+      if (this.bytes <= this.max) break;
+      this.map.delete(k);
+      this.bytes -= v.data.length;
+    }
+  }
 }
 
 /**
  * Builds the version-2 index of a pack (what `git index-pack` writes), with node:zlib and
- * node:crypto: checks the pack's trailing checksum, inflates every object once, resolves delta
- * chains keeping a base only until its last delta is done. Throws on any inconsistency.
+ * node:crypto: checks the pack's trailing checksum, hashes whole objects as it inflates them,
+ * then resolves deltas, inflating bases again on demand through a bounded cache (memory stays
+ * near the pack's size, not its inflated history). Throws on any inconsistency.
  */
-export function indexPack(pack: Buffer): { idx: Buffer; count: number } {
+export function indexPack(pack: Buffer, baseCacheBytes = 64 * 1024 * 1024): { idx: Buffer; count: number } {
   if (pack.length < 32 || pack.toString('latin1', 0, 4) !== 'PACK') throw new Error('not a pack');
   const version = pack.readUInt32BE(4);
   if (version !== 2 && version !== 3) throw new Error(`unsupported pack version ${version}`);
@@ -53,6 +79,8 @@ export function indexPack(pack: Buffer): { idx: Buffer; count: number } {
     .digest();
   if (!sum.equals(trailer)) throw new Error('pack checksum mismatch (truncated or corrupt)');
   const count = pack.readUInt32BE(8);
+  const hash = (type: number, data: Buffer) =>
+    createHash('sha1').update(`${TYPE_NAMES[type]} ${data.length}\0`).update(data).digest('hex');
   const entries: Entry[] = [];
   const byOffset = new Map<number, Entry>();
   let pos = 12;
@@ -67,7 +95,7 @@ export function indexPack(pack: Buffer): { idx: Buffer; count: number } {
       size += (byte & 0x7f) * 2 ** shift;
       shift += 7;
     }
-    const entry: Entry = { offset, end: 0, kind, raw: undefined, children: 0 };
+    const entry: Entry = { offset, dataStart: 0, size, end: 0, kind };
     if (kind === 6) {
       byte = pack[pos++]!;
       let back = byte & 0x7f;
@@ -80,6 +108,7 @@ export function indexPack(pack: Buffer): { idx: Buffer; count: number } {
       entry.baseOid = pack.toString('hex', pos, pos + 20);
       pos += 20;
     } else if (kind < 1 || kind > 4) throw new Error(`bad object type ${kind} at offset ${offset}`);
+    entry.dataStart = pos;
     const { buffer, engine } = zlib.inflateSync(pack.subarray(pos, pack.length - 20), {
       info: true,
       maxOutputLength: Math.max(size, 1),
@@ -87,56 +116,54 @@ export function indexPack(pack: Buffer): { idx: Buffer; count: number } {
     if (buffer.length !== size) throw new Error(`object at offset ${offset} has the wrong size`);
     pos += engine.bytesWritten;
     entry.end = pos;
-    entry.raw = buffer;
+    if (kind <= 4) {
+      entry.type = kind;
+      entry.oid = hash(kind, buffer);
+    } else entry.delta = buffer;
     entries.push(entry);
     byOffset.set(offset, entry);
   }
   if (pos !== pack.length - 20) throw new Error('pack has trailing garbage');
 
   const byOid = new Map<string, Entry>();
-  const hash = (type: number, data: Buffer) =>
-    createHash('sha1').update(`${TYPE_NAMES[type]} ${data.length}\0`).update(data).digest('hex');
-  for (const e of entries) {
-    if (e.kind === 6) {
-      const base = byOffset.get(e.baseOffset!);
-      if (!base) throw new Error(`delta at ${e.offset} has no base at ${e.baseOffset}`);
-      base.children++;
-    }
-  }
-  // Ref-deltas (rare: we never ask for thin packs) name their base by id, known only later:
-  // with any of them, keep every resolved object instead of counting children.
-  const keepAll = entries.some((e) => e.kind === 7);
-  for (const e of entries) {
-    if (e.kind > 4) continue;
-    e.type = e.kind;
-    e.oid = hash(e.kind, e.raw!);
-    byOid.set(e.oid, e);
-    if (e.children === 0 && !keepAll) e.raw = undefined;
-  }
-  const contentOf = (e: Entry): Buffer => (e.kind <= 4 ? e.raw! : e.data!);
-  const release = (base: Entry) => {
-    if (keepAll || --base.children > 0) return;
-    base.data = undefined;
-    if (base.kind <= 4) base.raw = undefined;
+  for (const e of entries) if (e.oid) byOid.set(e.oid, e);
+  const cache = new BaseCache(baseCacheBytes);
+  const baseOf = (e: Entry): Entry => {
+    const base = e.kind === 6 ? byOffset.get(e.baseOffset!) : byOid.get(e.baseOid!);
+    if (!base) throw new Error(`delta at ${e.offset} has no base (${e.baseOid ?? e.baseOffset})`);
+    return base;
   };
-  function finish(e: Entry): void {
-    const base = e.kind === 6 ? byOffset.get(e.baseOffset!)! : byOid.get(e.baseOid!)!;
-    if (base.oid === undefined) finish(base);
-    const data = applyDelta(e.raw!, contentOf(base));
-    e.type = base.type!;
-    e.raw = undefined;
-    release(base);
-    e.oid = hash(e.type, data);
-    byOid.set(e.oid, e);
-    if (keepAll || e.children > 0) e.data = data;
+  /** The type and content of an entry: inflated again, or rebuilt from its delta chain. */
+  function content(e: Entry): { type: number; data: Buffer } {
+    const hit = cache.get(e.offset);
+    if (hit) return hit;
+    let out: { type: number; data: Buffer };
+    if (e.kind <= 4) {
+      const data = zlib.inflateSync(pack.subarray(e.dataStart, e.end), {
+        maxOutputLength: Math.max(e.size, 1),
+      });
+      out = { type: e.kind, data };
+    } else {
+      const base = content(baseOf(e));
+      out = { type: base.type, data: applyDelta(e.delta!, base.data) };
+    }
+    cache.set(e.offset, out);
+    return out;
   }
+  // Ref-deltas (rare: we never ask for thin packs) may name a base that is itself a delta
+  // resolved later: go round until every delta has its id.
   let pending = entries.filter((e) => e.kind > 4);
   while (pending.length > 0) {
     const waiting: Entry[] = [];
     for (const e of pending) {
-      if (e.oid !== undefined) continue;
-      if (e.kind === 7 && !byOid.has(e.baseOid!)) waiting.push(e);
-      else finish(e);
+      if (e.kind === 7 && !byOid.has(e.baseOid!)) {
+        waiting.push(e);
+        continue;
+      }
+      const { type, data } = content(e);
+      e.type = type;
+      e.oid = hash(type, data);
+      byOid.set(e.oid, e);
     }
     if (waiting.length === pending.length) {
       throw new Error(`${waiting.length} deltas refer to objects not in the pack (thin pack?)`);
