@@ -22,7 +22,8 @@ import { testCluster } from '../support/cluster.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
-const { kubeConfig } = await testCluster();
+const cluster = await testCluster();
+const { kubeConfig } = cluster;
 const client = await createClusterClient(kubeConfig);
 after(() => client.close());
 
@@ -131,6 +132,26 @@ describe('deploy/ on the control plane', () => {
       });
       assert.ok(live, `${idOf(o)} is not in the cluster after the sync`);
     }
+  });
+
+  it('is accepted by kubectl apply --server-side -k deploy as the README says (server dry run)', async () => {
+    const { stdout } = await run(
+      'kubectl',
+      [
+        '--kubeconfig',
+        cluster.kubeconfigPath,
+        'apply',
+        '--server-side',
+        '--force-conflicts',
+        '--dry-run=server',
+        '-k',
+        join(ROOT, 'deploy'),
+      ],
+      { maxBuffer: 16 * 1024 * 1024 },
+    );
+    const lines = stdout.trim().split('\n');
+    assert.equal(lines.length, (await render('deploy')).length, stdout);
+    for (const line of lines) assert.match(line, /serverside-applied \(server dry run\)$/);
   });
 
   it('runs its pod template under the restricted Pod Security level (the ReplicaSet creates pods)', async () => {
