@@ -333,3 +333,17 @@ test('without selfHeal, a new revision that changes nothing for the app does not
   assert.deepEqual(h.cluster.objects.get('/ConfigMap/web/one')?.data, { a: 'edited' });
   assert.equal(h.writer.app.status?.sync?.status, 'OutOfSync');
 });
+
+test('a stale cached copy (our own writes not seen yet) does not run an operation twice', async () => {
+  const h = harness(application({}, { operation: { sync: {} } }));
+  h.git.commit('main', 'c1', [cm('one')]);
+  const stale = structuredClone(h.writer.app);
+  await h.run();
+  const events = h.writer.events.length;
+  const writes = h.writer.statusWrites;
+  // The informer still hands over the copy from before the sync (with the operation and no status).
+  await h.reconciler.reconcile(stale);
+  assert.equal(h.writer.events.length, events, 'no second sync');
+  assert.equal(h.writer.statusWrites, writes, 'nothing new to write');
+  assert.equal(h.cluster.applies.length, 1);
+});

@@ -94,6 +94,10 @@ interface Memory {
   /** Consecutive failed syncs of `failedRevision`. */
   failedRevision?: string;
   failures: number;
+  /** The status this controller last wrote (the cache may lag behind it). */
+  lastStatus?: ApplicationStatus;
+  /** Generation of the last requested operation run (a stale cached copy still shows it). */
+  opDoneGeneration?: number;
 }
 
 /** Outcome of one step that ends the pass early. */
@@ -125,11 +129,24 @@ export class Reconciler {
     this.memory.delete(key);
   }
 
-  async reconcile(app: Application): Promise<WorkResult> {
-    const { namespace, name } = app.metadata;
+  async reconcile(cached: Application): Promise<WorkResult> {
+    const { namespace, name } = cached.metadata;
     const key = `${namespace}/${name}`;
-    if (app.metadata.deletionTimestamp) return this.finalize(app);
+    if (cached.metadata.deletionTimestamp) return this.finalize(cached);
 
+    // The cache may not hold our own last writes yet: start from the status we last wrote, and
+    // never run the same requested operation twice.
+    const mem = this.memory.get(key);
+    let app = cached;
+    if (mem?.lastStatus) app = { ...app, status: mem.lastStatus };
+    if (
+      app.operation &&
+      mem?.opDoneGeneration !== undefined &&
+      mem.opDoneGeneration === app.metadata.generation
+    ) {
+      const { operation: _done, ...rest } = app;
+      app = rest;
+    }
     const refresh = app.metadata.annotations?.[Annotation.Refresh];
     const status: ApplicationStatus = structuredClone(app.status ?? {});
     const now = new Date(this.d.clock.now()).toISOString();
@@ -149,6 +166,7 @@ export class Reconciler {
     const info = this.passInfo.get(key) ?? {};
     this.passInfo.delete(key);
     this.d.observe?.(app, status, info);
+    if (app.operation && generation !== undefined) this.remember(key, { opDoneGeneration: generation });
     if (refresh || app.operation) {
       await this.d.writer.patchApp(namespace, name, {
         removeRefresh: refresh !== undefined,
@@ -603,6 +621,7 @@ export class Reconciler {
     if (!statusChanged(app.status, status)) return;
     status.reconciledAt = now;
     await this.d.writer.patchStatus(app, status);
+    this.remember(`${app.metadata.namespace}/${app.metadata.name}`, { lastStatus: structuredClone(status) });
   }
 
   private async finalize(app: Application): Promise<WorkResult> {
