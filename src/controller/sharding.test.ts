@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { jumpHash, shard, shardFromPodName, shardLeaseName, shardOf } from './sharding.js';
+import type { KubeObject } from '../api/object.js';
+import { jumpHash, shard, shardedClient, shardFromPodName, shardLeaseName, shardOf } from './sharding.js';
 
 const apps = Array.from({ length: 2000 }, (_, i) => [`team-${i % 7}`, `app-${i}`] as const);
 
@@ -58,5 +59,56 @@ describe('sharding', () => {
     for (const [ns, name] of apps.slice(0, 300)) {
       assert.equal(replicas.filter((r) => r.owns(ns, name)).length, 1);
     }
+  });
+});
+
+describe('shardedClient', () => {
+  const obj = (apiVersion: string, kind: string, namespace: string, name: string): KubeObject => ({
+    apiVersion,
+    kind,
+    metadata: { namespace, name },
+  });
+  const apps = Array.from({ length: 40 }, (_, i) =>
+    obj('trueup.dev/v1alpha1', 'Application', 'ns', `app-${i}`),
+  );
+  const cms = [obj('v1', 'ConfigMap', 'ns', 'a'), obj('v1', 'ConfigMap', 'ns', 'b')];
+  const base = {
+    other: 'passes through',
+    async list(apiVersion: string, _kind: string) {
+      return { items: apiVersion === 'v1' ? cms : apps, resourceVersion: '7' };
+    },
+    async watch(
+      apiVersion: string,
+      _kind: string,
+      _options: unknown,
+      onEvent: (type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK', o: KubeObject) => void,
+    ) {
+      for (const o of apiVersion === 'v1' ? cms : apps) onEvent('ADDED', o);
+      onEvent('BOOKMARK', obj(apiVersion, 'Application', '', ''));
+    },
+  };
+
+  it("lists and watches only the shard's Applications, and everything else unchanged", async () => {
+    const seen: string[][] = [];
+    for (const index of [0, 1, 2]) {
+      const c = shardedClient(base, shard(index, 3));
+      const listed = (await c.list('trueup.dev/v1alpha1', 'Application')).items.map(
+        (o) => o.metadata.name ?? '',
+      );
+      const watched: string[] = [];
+      let bookmarks = 0;
+      await c.watch('trueup.dev/v1alpha1', 'Application', {}, (type, o) => {
+        if (type === 'BOOKMARK') bookmarks += 1;
+        else watched.push(o.metadata.name ?? '');
+      });
+      assert.deepEqual(watched, listed);
+      assert.equal(bookmarks, 1);
+      for (const name of listed) assert.equal(shardOf('ns', name, 3), index);
+      seen.push(listed);
+      assert.equal((await c.list('v1', 'ConfigMap')).items.length, 2);
+      assert.equal(c.other, 'passes through');
+    }
+    assert.equal(seen.flat().length, apps.length);
+    assert.equal(new Set(seen.flat()).size, apps.length);
   });
 });

@@ -8,6 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { TrueupError } from '../api/errors.js';
+import type { KubeObject } from '../api/object.js';
+import type { ClusterClient } from '../kube/types.js';
 
 const MASK64 = (1n << 64n) - 1n;
 
@@ -78,4 +80,40 @@ export interface Shard {
 export function shard(index: number, count: number): Shard {
   shardLeaseName('check', index, count);
   return { index, count, owns: (namespace, name) => shardOf(namespace, name, count) === index };
+}
+
+const isApplication = (apiVersion: string, kind: string) =>
+  apiVersion.startsWith('trueup.dev/') && kind === 'Application';
+
+/**
+ * A ClusterClient through which a replica sees only its shard's Applications: lists and
+ * watches of Applications drop the others, so the controller's informers, queue and metrics
+ * never hold them. Every other request passes through unchanged.
+ */
+export function shardedClient<C extends Pick<ClusterClient, 'list' | 'watch'>>(client: C, owner: Shard): C {
+  const owns = (o: KubeObject) => owner.owns(o.metadata.namespace ?? '', o.metadata.name ?? '');
+  const list: ClusterClient['list'] = async (apiVersion, kind, options) => {
+    const result = await client.list(apiVersion, kind, options);
+    return isApplication(apiVersion, kind) ? { ...result, items: result.items.filter(owns) } : result;
+  };
+  const watch: ClusterClient['watch'] = (apiVersion, kind, options, onEvent, signal) =>
+    client.watch(
+      apiVersion,
+      kind,
+      options,
+      isApplication(apiVersion, kind)
+        ? (type, obj) => {
+            if (type === 'BOOKMARK' || owns(obj)) onEvent(type, obj);
+          }
+        : onEvent,
+      signal,
+    );
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === 'list') return list;
+      if (prop === 'watch') return watch;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

@@ -2,6 +2,7 @@
  * High availability with two controller processes against the real control plane: only the
  * replica holding the Lease reconciles; when it is killed (SIGKILL, no release), the other
  * takes the Lease over once it expires and goes on reconciling (it reverts a manual edit).
+ * Sharding: two replicas, each holding its shard's Lease, reconcile disjoint sets of apps.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { installApplicationCrd } from '../../src/controller/install-crd.js';
+import { shardLeaseName, shardOf } from '../../src/controller/sharding.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import { testCluster, testNamespace } from '../support/cluster.js';
 import { GitHttpServer } from '../support/git-server.js';
@@ -19,6 +21,7 @@ import { kubectl } from '../support/kubectl.js';
 interface Event {
   identity: string;
   event: string;
+  name?: string;
   leader?: boolean;
   holder?: string;
 }
@@ -34,10 +37,10 @@ after(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
-function replica(appNs: string, leaseNs: string, identity: string) {
+function replica(appNs: string, leaseNs: string, identity: string, shardArgs: string[] = []) {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', FIXTURE, cluster.kubeconfigPath, appNs, leaseNs, identity],
+    ['--import', 'tsx', FIXTURE, cluster.kubeconfigPath, appNs, leaseNs, identity, ...shardArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.push(child);
@@ -247,5 +250,80 @@ describe('two controller replicas with leader election', () => {
     second.child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => second.child.on('exit', (c) => r(c)));
     assert.equal(code, 0, second.stderr());
+  });
+
+  it('shards Applications by consistent hash: each replica holds its shard Lease and reconciles only its apps', async () => {
+    const appNs = await testNamespace('shard-apps');
+    const dest = await testNamespace('shard-dest');
+    const git = await GitHttpServer.start();
+    after(() => git.close());
+    const repo = await git.createRepo('config');
+    // Three apps on each shard (names picked by the hash, since the namespace name is random).
+    const names: string[] = [];
+    const perShard = [0, 0];
+    for (let i = 0; names.length < 6; i++) {
+      const s = shardOf(appNs, `app-${i}`, 2);
+      if ((perShard[s] ?? 0) < 3) {
+        perShard[s] = (perShard[s] ?? 0) + 1;
+        names.push(`app-${i}`);
+      }
+    }
+    const files: Record<string, string> = {};
+    for (const name of names) {
+      files[`${name}/cm.yaml`] = JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name },
+        data: { owner: name },
+      });
+    }
+    await repo.commit(files);
+    const replicas = [replica(appNs, appNs, 's0', ['0', '2']), replica(appNs, appNs, 's1', ['1', '2'])];
+    for (const r of replicas) await r.waitFor('its shard Lease', (e) => e.event === 'leading');
+    for (const name of names) {
+      await kubectl(
+        cluster.kubeconfigPath,
+        ['apply', '-f', '-'],
+        JSON.stringify({
+          apiVersion: 'trueup.dev/v1alpha1',
+          kind: 'Application',
+          metadata: { name, namespace: appNs },
+          spec: {
+            source: { repoURL: git.url('config'), targetRevision: 'main', path: name },
+            destination: { namespace: dest },
+            syncPolicy: { automated: { prune: true, selfHeal: true } },
+          },
+        }),
+      );
+    }
+    for (const name of names) {
+      await until(`${name} synced`, async () =>
+        Boolean(await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: dest, name })),
+      );
+    }
+    const expected = [0, 1].map((i) => names.filter((n) => shardOf(appNs, n, 2) === i).sort());
+    assert.ok(
+      expected[0]?.length && expected[1]?.length,
+      `one shard got every app: ${JSON.stringify(expected)}`,
+    );
+    for (const [i, r] of replicas.entries()) {
+      for (const name of expected[i] ?? [])
+        await r.waitFor(`${name} reported`, (e) => e.event === 'app' && e.name === name);
+      const reported = [
+        ...new Set(r.events.filter((e) => e.event === 'app').map((e) => e.name ?? '')),
+      ].sort();
+      assert.deepEqual(reported, expected[i], `replica s${i} reconciled apps of the other shard`);
+      const lease = await client.get({
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        namespace: appNs,
+        name: shardLeaseName('trueup-controller', i, 2),
+      });
+      assert.equal((lease?.spec as { holderIdentity?: string } | undefined)?.holderIdentity, `s${i}`);
+    }
+    for (const r of replicas) {
+      r.child.kill('SIGTERM');
+      await r.waitFor('a clean stop', (e) => e.event === 'stopped');
+    }
   });
 });
