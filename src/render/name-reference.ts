@@ -30,13 +30,14 @@ function affixesEqual(a: Resource, b: Resource, allowEmpty: boolean): boolean {
 interface Ctx {
   referrer: Resource;
   entry: NameRefEntry;
-  candidates: Resource[];
+  /** Candidates by each name they had before their current one. */
+  byPrevName: Map<string, Resource[]>;
   roleRefKind?: string;
 }
 
 function select(ctx: Ctx, oldName: string, namespace?: string): Resource | undefined {
   const refId = curId(ctx.referrer);
-  let c = ctx.candidates.filter((r) => r.prev.some((id) => id.name === oldName));
+  let c = ctx.byPrevName.get(oldName) ?? [];
   if (ctx.roleRefKind !== undefined) c = c.filter((r) => r.obj.kind === ctx.roleRefKind);
   if (namespace !== undefined)
     c = c.filter((r) => [curId(r), ...r.prev].some((id) => nsEquals(id.namespace, namespace)));
@@ -124,6 +125,14 @@ export function fixNameReferences(list: readonly Resource[], config: Transformer
       return (!entry.group || id.group === entry.group) && (!entry.version || id.version === entry.version);
     });
     if (pool.length === 0) continue;
+    const byPrevName = new Map<string, Resource[]>();
+    for (const r of pool) {
+      for (const name of new Set(r.prev.map((id) => id.name))) {
+        const l = byPrevName.get(name);
+        if (l) l.push(r);
+        else byPrevName.set(name, [r]);
+      }
+    }
     // index the entry's field specs by referrer kind (most name one)
     const anyKind = entry.fieldSpecs.filter((s) => !s.kind);
     const byReferrerKind = new Map<string, FieldSpec[]>();
@@ -139,7 +148,7 @@ export function fixNameReferences(list: readonly Resource[], config: Transformer
       const rid = curId(referrer);
       for (const spec of specs ? [...specs, ...anyKind] : anyKind) {
         if (!specSelects(spec, rid)) continue;
-        const ctx: Ctx = { referrer, entry, candidates: pool };
+        const ctx: Ctx = { referrer, entry, byPrevName };
         if (spec.path === 'roleRef/name') {
           const roleRef = (referrer.obj as unknown as JsonObject).roleRef;
           if (isObject(roleRef) && typeof roleRef.kind === 'string') ctx.roleRefKind = roleRef.kind;
