@@ -37,7 +37,8 @@ export function toObject(doc: JsonValue, what: string, requireName = true): Kube
     if (typeof meta.name === 'number' || typeof meta.name === 'boolean') meta.name = String(meta.name);
     else throw renderError(RenderErrorCode.InvalidResource, `${what}: ${doc.kind} has no metadata.name`);
   }
-  for (const key of ['labels', 'annotations'] as const) {
+  // Kustomize rewrites annotations as strings (numbers and booleans by their text); labels stay as written.
+  for (const key of ['annotations'] as const) {
     const m = meta[key];
     if (!isObject(m)) continue;
     for (const [k, v] of Object.entries(m)) {
