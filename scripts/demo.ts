@@ -142,6 +142,17 @@ function liveTable() {
 async function main(): Promise<void> {
   out(bold(`trueup ${version} demo`) + dim('  (Ctrl-C stops everything)'));
 
+  for (const [tool, why] of [
+    ['kubectl', 'the demo drives the cluster with kubectl, as you would'],
+    ['git', 'the local Git server runs git http-backend'],
+  ] as const) {
+    try {
+      await run(tool, tool === 'kubectl' ? ['version', '--client'] : ['--version']);
+    } catch {
+      throw new Error(`${tool} is not installed: ${why}`);
+    }
+  }
+
   step('Starting the local Kubernetes control plane');
   out(dim('  kube-apiserver, etcd, kube-controller-manager, kube-scheduler and kwok nodes, on 127.0.0.1'));
   let ticker: NodeJS.Timeout | undefined;
