@@ -104,3 +104,20 @@ test('legacy order: kinds first and last, then group/version/kind, namespace, na
   );
   assert.equal(sorted[5]!.obj.apiVersion, 'apps/v1');
 });
+
+test('target name regexes that could backtrack for ever are refused', async () => {
+  const { selects } = await import('./selector.js');
+  const r: Resource = {
+    obj: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a'.repeat(60) } },
+    prev: [],
+    source: 't',
+  };
+  assert.throws(
+    () => selects({ name: '(a+)+b' }, r, 'kustomization.yaml: patches[0]', () => false),
+    /not allowed/,
+  );
+  assert.equal(
+    selects({ name: 'a+' }, r, 'k', () => false),
+    true,
+  );
+});

@@ -14,6 +14,13 @@ const regexCache = new Map<string, RegExp>();
 function anchored(pattern: string, where: string): RegExp {
   let re = regexCache.get(pattern);
   if (!re) {
+    // JavaScript regular expressions backtrack (Kustomize's RE2 does not): refuse the shapes that
+    // can take exponential time on a crafted name, so an untrusted tree cannot hang a render.
+    if (pattern.length > 1000 || /\([^)]*[+*}][^)]*\)[+*{]/.test(pattern) || /\\[1-9]/.test(pattern))
+      throw renderError(
+        RenderErrorCode.InvalidKustomization,
+        `${where}: regular expression ${pattern} is not allowed (nested repetition or back-reference)`,
+      );
     try {
       re = new RegExp(`^(?:${pattern})$`);
     } catch (err) {
