@@ -313,7 +313,8 @@ export class Controller {
     const waits: Promise<void>[] = [];
     for (const k of kinds) {
       const inf = this.watchKind(k.apiVersion, k.kind);
-      if (inf && !inf.synced) waits.push(inf.whenSynced());
+      // A kind that fails to list (not served yet: its CRD comes in this very sync) is not waited for.
+      if (inf && !inf.synced && !inf.failing) waits.push(Promise.race([inf.whenSynced(), inf.whenFailing()]));
     }
     if (waits.length === 0) return;
     let timer: { cancel(): void } | undefined;

@@ -61,6 +61,17 @@ export class Informer {
     return this.syncedOnce;
   }
 
+  /** A list or watch has failed since the last successful list (e.g. the kind is not served yet). */
+  failing = false;
+
+  private readonly failWaiters: (() => void)[] = [];
+
+  /** Resolves at the next failure (so callers waiting for a sync need not wait for a kind that is not served). */
+  whenFailing(): Promise<void> {
+    if (this.failing) return Promise.resolve();
+    return new Promise((r) => this.failWaiters.push(r));
+  }
+
   whenSynced(): Promise<void> {
     if (this.syncedOnce) return Promise.resolve();
     return new Promise((r) => this.syncWaiters.push(r));
@@ -121,6 +132,8 @@ export class Informer {
           continue;
         }
         failures++;
+        this.failing = true;
+        for (const w of this.failWaiters.splice(0)) w();
         const delay = Math.min(30_000, 250 * 2 ** Math.min(failures - 1, 8)) * (1 - 0.2 * this.o.random());
         this.log.warn({ kind: what, err: errorMessage(err), retryMs: Math.round(delay) }, 'watch failed');
         await this.sleep(delay);
@@ -183,6 +196,7 @@ export class Informer {
       }
     }
     this.resourceVersion = res.resourceVersion;
+    this.failing = false;
     if (!this.syncedOnce) {
       this.syncedOnce = true;
       for (const w of this.syncWaiters.splice(0)) w();

@@ -81,8 +81,10 @@ test('a new commit is applied after a refresh annotation; a removed file is prun
   await env.kubectl(['annotate', '-n', appNs, 'tapp/heal', 'trueup.dev/refresh=normal']);
   await waitFor('green applied', async () => (await cmData('heal-config'))?.color === 'green');
   await waitFor('revision reported', async () => (await env.app('heal'))?.status?.sync?.revision === sha);
-  const heal = await env.app('heal');
-  assert.equal(heal?.metadata.annotations?.['trueup.dev/refresh'], undefined, 'the annotation is removed');
+  const heal = await waitFor('the refresh annotation removed', async () => {
+    const a = await env.app('heal');
+    return a?.metadata.annotations?.['trueup.dev/refresh'] === undefined && a;
+  });
   assert.equal(heal?.status?.history?.length, 2);
 
   await repo.commit({
@@ -214,4 +216,54 @@ test('deleting an Application with the finalizer deletes its resources; without 
   await waitFor('fin-config deleted', async () => (await cmData('fin-config')) === undefined);
   assert.ok(await cmData('nofin-config'), 'left in place without the finalizer');
   assert.equal(await env.app('fin'), undefined);
+});
+
+test('a CRD and its custom resource in one app: applied in order, and the new kind is watched for self-heal', async () => {
+  const group = `${appNs}.e2e.trueup.dev`;
+  const crd = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `widgets.${group}` },
+    spec: {
+      group,
+      names: { kind: 'Widget', plural: 'widgets', singular: 'widget' },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+            },
+          },
+        },
+      ],
+    },
+  };
+  const widget = { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w' }, spec: { size: 3 } };
+  await repo.commit({ 'apps/crd/crd.yaml': yaml(crd), 'apps/crd/widget.yaml': yaml(widget) });
+  await env.kubectl(['apply', '-f', '-'], yaml(appManifest('crd', appNs, repoURL, 'apps/crd', dest)));
+  await waitFor(
+    'crd app Ready',
+    async () => condition(await env.app('crd'), 'Ready')?.status === 'True',
+    90_000,
+  );
+  const size = async () =>
+    ((await env.get(`${group}/v1`, 'Widget', dest, 'w'))?.spec as { size?: number })?.size;
+  assert.equal(await size(), 3);
+  await env.kubectl([
+    'patch',
+    `widgets.${group}`,
+    '-n',
+    dest,
+    'w',
+    '--type=merge',
+    '-p',
+    '{"spec":{"size":9}}',
+  ]);
+  await waitFor('widget edit reverted', async () => (await size()) === 3, 60_000);
+  await env.kubectl(['delete', `crd/widgets.${group}`, '--wait=false']);
 });
