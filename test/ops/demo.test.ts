@@ -1,0 +1,38 @@
+/**
+ * `npm run demo` keeps working: the script runs through once (`--once`) with its own control
+ * plane, Git server and in-process controller, and reports each step's outcome.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+describe('npm run demo', () => {
+  it('converges the examples, reverts a kubectl scale, applies a pushed commit, and exits cleanly', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'demo.ts'), '--once'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGINT'), 300_000);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    clearTimeout(timer);
+    assert.equal(code, 0, output);
+    assert.match(output, /all 3 Applications Synced in/);
+    assert.match(output, /root\s+Synced/);
+    assert.match(output, /web-api-prod\s+Synced/);
+    assert.match(output, /reverted to 3 by trueup \(selfHeal\)/);
+    assert.match(output, /trueup_drift_corrections_total\{namespace="trueup-system",name="web-api-prod"\} 1/);
+    assert.match(output, /POST \/webhook -> 200 .*trueup-system\/web-api-prod/);
+    assert.match(output, /applied [0-9a-f]{7}: web-api-prod runs 4 replicas/);
+    assert.match(output, /export KUBECONFIG=/);
+  });
+});
