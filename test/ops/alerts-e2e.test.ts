@@ -2,7 +2,8 @@
  * End to end, with real parts only: the control plane, a Git HTTP server, the trueup controller
  * in-process with its metrics server, and a real Prometheus scraping it with deploy/'s alert
  * rules (TrueupAppOutOfSync's `for:` shortened to 3 s). An app with selfHeal off drifts after
- * a `kubectl patch`; TrueupAppOutOfSync goes pending, then firing, in Prometheus' HTTP API.
+ * a `kubectl patch`; TrueupAppOutOfSync goes pending, then firing, in Prometheus' HTTP API;
+ * deleting the Application removes its series and the alert resolves.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -180,5 +181,14 @@ describe('TrueupAppOutOfSync end to end (controller, Prometheus)', () => {
     assert.ok((results.get('Out of sync') ?? 0) > 0, 'the Out of sync panel is empty');
     assert.ok((results.get('Applications not Synced or not Healthy') ?? 0) > 0, 'the table panel is empty');
     assert.ok((results.get('Memory (RSS)') ?? 0) > 0, 'the memory panel is empty');
+
+    // Deleting the Application removes its series, and the alert resolves.
+    await kubectl(cluster.kubeconfigPath, ['delete', 'application', 'watched', '-n', appNs, '--wait=true']);
+    await until('the app series leave /metrics', async () =>
+      /^trueup_app_info\{[^}]*name="watched"/m.test(await metrics.render()) ? undefined : true,
+    );
+    await until('TrueupAppOutOfSync resolved', async () =>
+      outOfSync(await prometheus.alerts()) === undefined ? true : undefined,
+    );
   });
 });
