@@ -63,12 +63,13 @@ async function recreate(item: Item, ctx: PlanContext, wait: WaitContext): Promis
 
 /** Applies an item whose verdict is create/update/recreate; never throws. */
 export async function applyItem(item: Item, ctx: PlanContext, wait: WaitContext): Promise<ResourceResult> {
-  const existed = item.live !== undefined;
+  let existed = item.live !== undefined;
   try {
     if (item.pendingCrd && !item.live) {
       // Its kind was unknown at plan time; it may exist now (a CR applied by a previous sync).
       item.live = await ctx.client.get(item.address);
       if (item.live) item.ignored = ignoredPointers(ctx.ignoreDifferences, item.ref, item.live);
+      existed = item.live !== undefined;
     }
     let out: KubeObject;
     let note = '';
@@ -88,13 +89,8 @@ export async function applyItem(item: Item, ctx: PlanContext, wait: WaitContext)
       }
     }
     ctx.cache.record(item.key, item.hash, out, item.ignored);
-    const action = existed || item.live ? ResultAction.Configured : ResultAction.Created;
-    const r = resultOf(
-      item,
-      existed ? action : ResultAction.Created,
-      `${existed ? 'configured' : 'created'}${note}`,
-    );
-    return r;
+    const action = existed ? ResultAction.Configured : ResultAction.Created;
+    return resultOf(item, action, `${existed ? 'configured' : 'created'}${note}`);
   } catch (err) {
     ctx.cache.forget(item.key);
     return resultOf(item, ResultAction.Failed, errorMessage(err));
