@@ -191,4 +191,47 @@ describe('TrueupAppOutOfSync end to end (controller, Prometheus)', () => {
       outOfSync(await prometheus.alerts()) === undefined ? true : undefined,
     );
   });
+
+  it('fires TrueupAppSyncFailed through Prometheus when a commit holds an object the API server refuses', async () => {
+    await repo.commit({
+      'broken/bad.yaml': JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'Not_A_Valid_Name' },
+        data: { a: 'b' },
+      }),
+    });
+    await kubectl(
+      cluster.kubeconfigPath,
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'trueup.dev/v1alpha1',
+        kind: 'Application',
+        metadata: { name: 'broken', namespace: appNs },
+        spec: {
+          source: { repoURL, targetRevision: 'main', path: 'broken' },
+          destination: { namespace: dest },
+          syncPolicy: {
+            automated: { prune: true, selfHeal: true },
+            retry: { limit: 1, backoff: { duration: '1s' } },
+          },
+        },
+      }),
+    );
+    const failed = await until('TrueupAppSyncFailed firing', async () => {
+      const a = (await prometheus.alerts()).find(
+        (x) => x.labels.alertname === 'TrueupAppSyncFailed' && x.labels.name === 'broken',
+      );
+      return a?.state === 'firing' ? a : undefined;
+    });
+    assert.equal(failed.labels.namespace, appNs);
+    assert.match(failed.annotations.summary ?? '', new RegExp(`Syncing Application ${appNs}/broken failed`));
+    const app = (await client.get({
+      apiVersion: 'trueup.dev/v1alpha1',
+      kind: 'Application',
+      namespace: appNs,
+      name: 'broken',
+    })) as Application | undefined;
+    assert.match(app?.status?.operationState?.phase ?? '', /Failed|Error/);
+  });
 });
