@@ -36,3 +36,11 @@ test('durations', () => {
   assert.equal(parseDuration('2h', 'x'), 7_200_000);
   assert.equal(parseDuration('42', 'x'), 42);
 });
+
+test('sharding: count, explicit shard, and range check', () => {
+  assert.equal(loadConfig({}).shards, 1);
+  assert.equal(loadConfig({}).shard, undefined);
+  const c = loadConfig({}, { TRUEUP_SHARDS: '3', TRUEUP_SHARD: '2', POD_NAME: 'trueup-controller-5' });
+  assert.deepEqual([c.shards, c.shard, c.podName], [3, 2, 'trueup-controller-5']);
+  assert.throws(() => loadConfig({ shards: '2', shard: '2' }), /shard: 2 is outside 0\.\.1/);
+});

@@ -49,6 +49,12 @@ export interface ControllerConfig {
   logLevel: string;
   /** Install or update the Application CRD at start. */
   installCrd: boolean;
+  /** Shards the Applications are split into (consistent hash of namespace/name); 1 = unsharded. */
+  shards: number;
+  /** This replica's shard; undefined: from the pod name's StatefulSet ordinal (`podName`), else 0. */
+  shard: number | undefined;
+  /** The pod's name (POD_NAME), for the shard and the leader identity. */
+  podName: string;
 }
 
 /** Flags as commander hands them over (all strings or booleans, all optional). */
@@ -101,6 +107,9 @@ export const ENV_NAMES = {
   kubeconfig: 'KUBECONFIG',
   logLevel: 'TRUEUP_LOG_LEVEL',
   installCrd: 'TRUEUP_INSTALL_CRD',
+  shards: 'TRUEUP_SHARDS',
+  shard: 'TRUEUP_SHARD',
+  podName: 'POD_NAME',
 } as const;
 
 export type SettingName = keyof typeof ENV_NAMES;
@@ -162,6 +171,15 @@ export function loadConfig(flags: RawFlags = {}, env: Env = {}): Readonly<Contro
     kubeconfig: str('kubeconfig', ''),
     logLevel: str('logLevel', 'info'),
     installCrd: boolOf('installCrd', false),
+    shards: intOf('shards', 1, 1),
+    shard: get('shard') === undefined ? undefined : intOf('shard', 0, 0),
+    podName: str('podName', ''),
   };
+  if (config.shard !== undefined && config.shard >= config.shards) {
+    throw new TrueupError(
+      'ConfigInvalid',
+      `config shard: ${config.shard} is outside 0..${config.shards - 1}`,
+    );
+  }
   return Object.freeze(config);
 }

@@ -19,6 +19,7 @@ import { GitSourcePort } from './adapters/source.js';
 import { Controller } from './controller.js';
 import { installApplicationCrd } from './install-crd.js';
 import { kubeLeaseStore, LeaderElector } from './leader-election.js';
+import { shard, shardedClient, shardFromPodName, shardLeaseName } from './sharding.js';
 import { createWebhookHandler } from './webhook.js';
 
 export function kubeConfigFrom(path: string, context?: string): KubeConfig {
@@ -62,6 +63,12 @@ export async function runController(
   const log = pino({ level: config.logLevel, base: { component: 'trueup-controller' } });
   const kc = kubeConfigFrom(config.kubeconfig, opts.context);
   const client = await createClusterClient(kc);
+  // Sharding: this replica sees only its shard's Applications and holds its shard's Lease.
+  const shardIndex =
+    config.shard ??
+    (config.shards > 1 && config.podName ? shardFromPodName(config.podName, config.shards) : 0);
+  const owner = shard(shardIndex, config.shards);
+  const appClient = config.shards > 1 ? shardedClient(client, owner) : client;
   if (config.installCrd) {
     await installApplicationCrd(client);
     log.info({}, 'Application CRD installed');
@@ -79,7 +86,7 @@ export async function runController(
     limits: { maxFileBytes: config.limits.maxFileBytes, maxTotalBytes: config.limits.maxTreeBytes },
   });
   let controller: Controller | undefined;
-  const newController = () => new Controller({ client, config, source, render, log, metrics });
+  const newController = () => new Controller({ client: appClient, config, source, render, log, metrics });
 
   let elector: LeaderElector | undefined;
   let leading = !config.leaderElection.enabled;
@@ -122,14 +129,18 @@ export async function runController(
   if (config.leaderElection.enabled) {
     const le = config.leaderElection;
     elector = new LeaderElector({
-      store: kubeLeaseStore(client, le.leaseNamespace, le.leaseName),
-      identity: `${hostname()}-${Math.random().toString(16).slice(2, 8)}`,
+      store: kubeLeaseStore(
+        client,
+        le.leaseNamespace,
+        shardLeaseName(le.leaseName, shardIndex, config.shards),
+      ),
+      identity: `${config.podName || hostname()}-${Math.random().toString(16).slice(2, 8)}`,
       leaseDurationMs: le.leaseDuration,
       renewDeadlineMs: le.renewDeadline,
       retryPeriodMs: le.retryPeriod,
       onChange: (state) => {
         leading = state.leader;
-        metrics.setLeader('0', state.leader);
+        metrics.setLeader(String(shardIndex), state.leader);
         log.info({ leader: state.leader, holder: state.holder }, 'leadership changed');
         void lead(state.leader);
       },

@@ -23,6 +23,8 @@ export const registerController: RegisterCommand = (program: Command, io, setExi
     .option('--cache-dir <dir>', 'Git cache directory')
     .option('--webhook-secret <secret>', 'HMAC secret for POST /webhook (prefer TRUEUP_WEBHOOK_SECRET)')
     .option('--install-crd', 'install or update the Application CRD at start')
+    .option('--shards <n>', 'split Applications into n shards by consistent hash (default 1)')
+    .option('--shard <i>', "this replica's shard (default: from POD_NAME's StatefulSet ordinal)")
     .option('--log-level <level>', 'debug, info, warn, error (default info)')
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const { runController } = await import('../../controller/run.js');
