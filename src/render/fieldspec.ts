@@ -40,6 +40,8 @@ export function splitPath(path: string): string[] {
   }
   out.push(cur);
   const segs = out.filter((s) => s !== '');
+  // bounded: custom configurations come from untrusted trees and the controller runs for long
+  if (pathCache.size > 2000) pathCache.clear();
   pathCache.set(path, segs);
   return segs;
 }

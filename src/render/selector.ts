@@ -30,6 +30,7 @@ function anchored(pattern: string, where: string): RegExp {
         err,
       );
     }
+    if (regexCache.size > 1000) regexCache.clear(); // bounded: patterns come from untrusted trees
     regexCache.set(pattern, re);
   }
   return re;
