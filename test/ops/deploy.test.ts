@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import yaml from 'js-yaml';
 import type { KubeObject } from '../../src/api/object.js';
 import { ENV_NAMES, loadConfig } from '../../src/config/config.js';
+import { shardFromPodName } from '../../src/controller/sharding.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import { DiskTree } from '../../src/render/disk-tree.js';
 import { renderTree } from '../../src/render/index.js';
@@ -40,7 +41,7 @@ async function render(dir: string): Promise<KubeObject[]> {
 
 describe('deploy/ on the control plane', () => {
   it('renders with trueup to the same objects as kubectl kustomize (base and namespaced overlay)', async () => {
-    for (const dir of ['deploy', 'deploy/overlays/namespaced']) {
+    for (const dir of ['deploy', 'deploy/overlays/namespaced', 'deploy/overlays/sharded']) {
       const ours = (await render(dir)).map(idOf).sort();
       const theirs = (await kubectlKustomize(dir)).map(idOf).sort();
       assert.deepEqual(ours, theirs, dir);
@@ -48,8 +49,9 @@ describe('deploy/ on the control plane', () => {
   });
 
   it('configures the controller only through settings src/config knows, with leader election on', async () => {
-    for (const dir of ['deploy', 'deploy/overlays/namespaced']) {
-      const dep = (await render(dir)).find((o) => o.kind === 'Deployment') as KubeObject & {
+    for (const dir of ['deploy', 'deploy/overlays/namespaced', 'deploy/overlays/sharded']) {
+      const workload = dir.endsWith('sharded') ? 'StatefulSet' : 'Deployment';
+      const dep = (await render(dir)).find((o) => o.kind === workload) as KubeObject & {
         spec: {
           template: { spec: { containers: { args: string[]; env: { name: string; value?: string }[] }[] } };
         };
@@ -65,8 +67,19 @@ describe('deploy/ on the control plane', () => {
       assert.equal(c?.env.find((e) => e.name === ENV_NAMES.metricsAddress)?.value, '0.0.0.0:8080');
       // What the controller reads from that environment in the pod (fieldRefs resolved as the kubelet would).
       const podEnv: Record<string, string> = {};
-      for (const e of (c?.env ?? []) as { name: string; value?: string; valueFrom?: unknown }[]) {
-        podEnv[e.name] = e.value ?? (e.valueFrom ? 'trueup-system' : '');
+      for (const e of (c?.env ?? []) as {
+        name: string;
+        value?: string;
+        valueFrom?: { fieldRef?: { fieldPath?: string } };
+      }[]) {
+        const field = e.valueFrom?.fieldRef?.fieldPath;
+        podEnv[e.name] =
+          e.value ??
+          (field === 'metadata.namespace'
+            ? 'trueup-system'
+            : field === 'metadata.name'
+              ? 'trueup-controller-3'
+              : '');
       }
       const config = loadConfig({}, podEnv);
       assert.equal(config.leaderElection.enabled, true);
@@ -75,6 +88,10 @@ describe('deploy/ on the control plane', () => {
       assert.equal(config.cacheDir, '/var/cache/trueup');
       if (dir.includes('namespaced')) assert.deepEqual(config.namespaces, ['trueup-system']);
       else assert.deepEqual(config.namespaces, []);
+      // Sharded: pod ordinal 3 of 2 shards.
+      assert.equal(config.shards, dir.endsWith('sharded') ? 2 : 1);
+      assert.equal(config.podName, 'trueup-controller-3');
+      if (dir.endsWith('sharded')) assert.equal(shardFromPodName(config.podName, config.shards), 1);
     }
   });
 
@@ -172,6 +189,25 @@ describe('deploy/ on the control plane', () => {
       );
     }
     assert.ok(pods.length > 0, `no controller pod was created: ${events.join('; ')}`);
+  });
+
+  it('accepts the sharded overlay: a StatefulSet instead of the Deployment (server-side dry run)', async () => {
+    const objects = await render('deploy/overlays/sharded');
+    assert.ok(!objects.some((o) => o.kind === 'Deployment'), 'the sharded overlay still has the Deployment');
+    const result = await sync(
+      {
+        app: { namespace: 'trueup-system', name: 'trueup-install-sharded' },
+        destinationNamespace: 'trueup-system',
+        objects: objects.filter((o) => o.kind === 'StatefulSet' || o.kind === 'Service'),
+        dryRun: true,
+      },
+      { client, inventory: new MemoryInventory(), healthTimeoutMs: 60_000 },
+    );
+    const failures = result.resources.filter((r) => r.action === ResultAction.Failed);
+    assert.deepEqual(
+      failures.map((f) => `${f.ref.kind} ${f.ref.name}: ${f.message}`),
+      [],
+    );
   });
 
   it('accepts the least-privilege overlay (server-side dry run)', async () => {
