@@ -7,7 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { TrueupError } from '../api/errors.js';
-import { apiError, networkError } from './errors.js';
+import { apiError, isKubeApiError, networkError } from './errors.js';
 
 export interface RawResponse {
   status: number;
@@ -163,6 +163,9 @@ export async function createTransport(kc: KubeConfig, maxSockets = 32): Promise<
         }
       } catch (err) {
         if (signal?.aborted) return;
+        // What onLine throws (a watch ERROR event: 410 Gone means relist) is the server's answer,
+        // not a broken connection: pass it on with its code.
+        if (isKubeApiError(err)) throw err;
         throw networkError(spec.subject, err);
       }
       if (pending.trim()) onLine(pending.trim());

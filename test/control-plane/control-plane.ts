@@ -54,6 +54,11 @@ export interface ControlPlane {
   binDir: string;
   /** A client identity with no permissions beyond what RBAC grants it (for security tests). */
   mintUser(user: string, groups?: readonly string[]): Promise<Identity>;
+  /**
+   * Stops kube-apiserver (SIGTERM, as a rolling restart does) and starts it again on the same
+   * address with the same etcd; resolves once it is ready again.
+   */
+  restartApiServer(): Promise<void>;
   /** Kills every process and removes the temporary directory. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -136,8 +141,9 @@ async function startApiServer(
   pki: Pki,
   etcdUrl: string,
   admin: Pem,
-): Promise<{ proc: ManagedProcess; server: string }> {
-  const port = await freePort();
+  port?: number,
+): Promise<{ proc: ManagedProcess; server: string; port: number }> {
+  port ??= await freePort();
   const server = `https://127.0.0.1:${port}`;
   const proc = startProcess(
     'kube-apiserver',
@@ -167,7 +173,7 @@ async function startApiServer(
     proc,
     60_000,
   );
-  return { proc, server };
+  return { proc, server, port };
 }
 
 async function startControllerManager(bin: string, dir: string, pki: Pki, kubeconfigPath: string) {
@@ -247,6 +253,13 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     procs.push(etcd.proc);
     const api = await startApiServer(binDir, dir, pki, etcd.url, admin);
     procs.push(api.proc);
+    let apiProc = api.proc;
+    const restartApiServer = async () => {
+      await apiProc.stop();
+      const again = await startApiServer(binDir, dir, pki, etcd.url, admin, api.port);
+      procs[procs.indexOf(apiProc)] = again.proc;
+      apiProc = again.proc;
+    };
     const kubeconfig = kubeconfigFor(api.server, pki.ca, admin, 'trueup-admin');
     const kubeconfigPath = await writeKubeconfig(join(dir, 'kubeconfig'), kubeconfig);
     log(`[control-plane] kube-apiserver ready at ${api.server} in ${Date.now() - started} ms`);
@@ -279,7 +292,17 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       log(`[control-plane] simulated workloads ready (${nodes.length} nodes) in ${Date.now() - started} ms`);
     }
     const mintUser = userMinter(dir, api.server, pki.ca);
-    return { server: api.server, nodes, kubeconfig, kubeconfigPath, dir, binDir, mintUser, stop };
+    return {
+      server: api.server,
+      nodes,
+      kubeconfig,
+      kubeconfigPath,
+      dir,
+      binDir,
+      mintUser,
+      restartApiServer,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
