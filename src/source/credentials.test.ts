@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { isTrueupError } from '../api/errors.js';
 import {
   authorizationHeader,
+  cachedSecretSource,
   credentialsFromSecret,
   lookupCredentials,
   matchSecret,
@@ -93,5 +94,21 @@ describe('lookupCredentials', () => {
       'basic',
     );
     assert.equal(await lookupCredentials('https://elsewhere/x', { secrets: source }), undefined);
+  });
+});
+
+describe('cachedSecretSource', () => {
+  it('lists once per TTL and shares concurrent lists', async () => {
+    let lists = 0;
+    let t = 0;
+    const inner = { listRepoSecrets: async () => (lists++, all), getSecret: async () => undefined };
+    const cached = cachedSecretSource(inner, 1000, () => t);
+    await Promise.all([cached.listRepoSecrets(), cached.listRepoSecrets()]);
+    t = 999;
+    await cached.listRepoSecrets();
+    assert.equal(lists, 1);
+    t = 1000;
+    await cached.listRepoSecrets();
+    assert.equal(lists, 2);
   });
 });

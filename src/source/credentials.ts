@@ -141,3 +141,25 @@ export function staticSecretSource(list: readonly SecretLike[]): SecretSource {
       list.find((s) => s.metadata.namespace === namespace && s.metadata.name === name),
   };
 }
+
+/**
+ * Shares `listRepoSecrets` answers for `ttlMs` (and between concurrent callers), so a poll of
+ * many Applications costs one Secret list, not one per Application. Named lookups pass through.
+ */
+export function cachedSecretSource(source: SecretSource, ttlMs: number, now: () => number): SecretSource {
+  let cached: { at: number; list: Promise<readonly SecretLike[]> } | undefined;
+  return {
+    listRepoSecrets() {
+      const t = now();
+      if (cached && t - cached.at < ttlMs) return cached.list;
+      const list = source.listRepoSecrets();
+      const entry = { at: t, list };
+      cached = entry;
+      list.catch(() => {
+        if (cached === entry) cached = undefined;
+      });
+      return list;
+    },
+    getSecret: (namespace, name) => source.getSecret(namespace, name),
+  };
+}

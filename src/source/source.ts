@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import git from 'isomorphic-git';
 import type { FileTree } from '../render/file-tree.js';
 import { collectGarbage } from './cache-gc.js';
-import { authorizationHeader, lookupCredentials } from './credentials.js';
+import {
+  authorizationHeader,
+  cachedSecretSource,
+  lookupCredentials,
+  type SecretSource,
+} from './credentials.js';
 import { SourceErrorCode, sourceError } from './errors.js';
 import { GitFileTree, ObjectReader } from './git-tree.js';
 import type { HttpClient } from './http.js';
@@ -54,12 +59,16 @@ export class GitSource {
   private readonly log: SourceLogger;
   private readonly limits: NetworkLimits;
   private readonly ttl: number;
+  private readonly secrets: SecretSource | undefined;
 
   constructor(private readonly options: GitSourceOptions) {
     this.http = options.http ?? nodeHttpClient;
     this.clock = options.clock ?? Date;
     this.log = options.logger ?? silent;
     this.ttl = options.refCacheTtlMs ?? 0;
+    this.secrets = options.secrets
+      ? cachedSecretSource(options.secrets, options.secretsTtlMs ?? 10_000, () => this.clock.now())
+      : undefined;
     this.limits = {
       idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
       lsRemoteTimeoutMs: options.lsRemoteTimeoutMs ?? 30_000,
@@ -93,7 +102,7 @@ export class GitSource {
     // Per request: the entry is shared by every spelling of the URL, with or without userinfo.
     const { userinfo } = parseRepoUrl(req.repoURL);
     const creds = await lookupCredentials(entry.url.fetchUrl, {
-      ...(this.options.secrets ? { secrets: this.options.secrets } : {}),
+      ...(this.secrets ? { secrets: this.secrets } : {}),
       ...(req.secretRef ? { secretRef: req.secretRef } : {}),
       ...(userinfo ? { userinfo } : {}),
     });

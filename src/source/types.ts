@@ -22,6 +22,8 @@ export interface GitSourceOptions {
   logger?: SourceLogger;
   /** Where repository credentials come from (the controller passes a ClusterClient-backed one). */
   secrets?: SecretSource;
+  /** Reuse the list of credential Secrets this long (one list per poll, not per app). Default 10 s. */
+  secretsTtlMs?: number;
   /** No byte from the server for this long fails the request (a stalled server). Default 30 s. */
   idleTimeoutMs?: number;
   /** A ref query must finish within this. Default 30 s. */
