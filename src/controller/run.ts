@@ -8,17 +8,19 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { TrueupError } from '../api/errors.js';
 import { type ControllerConfig, type Env, loadConfig, type RawFlags } from '../config/config.js';
-import { createClusterClient } from '../kube/index.js';
+import { clusterClientOver } from '../kube/index.js';
+import { createTransport } from '../kube/transport.js';
+import { instrumentGitHttp, instrumentKubeTransport } from '../metrics/instrument.js';
 import { createMetrics } from '../metrics/metrics.js';
-import { readiness } from '../server/readiness.js';
+import { type Readiness, readiness } from '../server/readiness.js';
 import { startServer } from '../server/server.js';
-import { GitSource } from '../source/index.js';
+import { GitSource, nodeHttpClient } from '../source/index.js';
 import { version } from '../version.js';
 import { TreeRenderPort } from './adapters/render.js';
 import { GitSourcePort } from './adapters/source.js';
 import { Controller } from './controller.js';
 import { installApplicationCrd } from './install-crd.js';
-import { kubeLeaseStore, LeaderElector } from './leader-election.js';
+import { type ElectionState, kubeLeaseStore, LeaderElector, leaderGate } from './leader-election.js';
 import { shard, shardedClient, shardFromPodName, shardLeaseName } from './sharding.js';
 import { createWebhookHandler } from './webhook.js';
 
@@ -46,6 +48,58 @@ function splitAddress(address: string): { host: string; port: number } {
   return { host: address.slice(0, i) || '0.0.0.0', port };
 }
 
+/** What the process needs of its leader elector (`LeaderElector`; fakes in tests). */
+export interface Campaign {
+  start(): void;
+  /** Stops campaigning; a leader releases its Lease. */
+  stop(): Promise<void>;
+  readonly running: boolean;
+  readonly isLeader: boolean;
+}
+
+/**
+ * Runs `work` only while the elector leads: `work` starts the controller and returns the
+ * function that stops it. `stop()` stops reconciling first and only then stops the elector
+ * (which releases the Lease), so no standby can take over while this replica still reconciles;
+ * leadership won while stopping is ignored.
+ */
+export function whileLeading(
+  newElector: (onChange: (state: ElectionState) => void) => Campaign,
+  work: () => Promise<() => Promise<void>>,
+): { elector: Campaign; stop(): Promise<void> } {
+  const gate = leaderGate(work);
+  let stopping = false;
+  const elector = newElector((state) => {
+    if (stopping && state.leader) return;
+    gate.onChange(state);
+  });
+  elector.start();
+  let stopped: Promise<void> | undefined;
+  return {
+    elector,
+    stop: () => {
+      stopped ??= (async () => {
+        stopping = true;
+        await gate.shutdown();
+        await elector.stop();
+        await gate.settled();
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** /readyz of this replica: caches synced and, under leader election, the elector's real state. */
+export function replicaReadiness(
+  cachesSynced: boolean,
+  elector: Pick<Campaign, 'running' | 'isLeader'> | undefined,
+): Readiness {
+  return readiness({
+    cachesSynced,
+    ...(elector ? { leaderElection: { leader: elector.isLeader, running: elector.running } } : {}),
+  });
+}
+
 export interface RunHandle {
   /** Resolves when the process should exit (after a signal and a clean stop). */
   done: Promise<void>;
@@ -62,7 +116,10 @@ export async function runController(
   const config: Readonly<ControllerConfig> = loadConfig(flags, env);
   const log = pino({ level: config.logLevel, base: { component: 'trueup-controller' } });
   const kc = kubeConfigFrom(config.kubeconfig, opts.context);
-  const client = await createClusterClient(kc);
+  const metrics = createMetrics({ version });
+  // Every API request and every Git HTTP request is counted (trueup_kube_requests_total,
+  // trueup_git_requests_total and its duration histogram).
+  const client = clusterClientOver(instrumentKubeTransport(await createTransport(kc), metrics));
   // Sharding: this replica sees only its shard's Applications and holds its shard's Lease.
   const shardIndex =
     config.shard ??
@@ -73,9 +130,9 @@ export async function runController(
     await installApplicationCrd(client);
     log.info({}, 'Application CRD installed');
   }
-  const metrics = createMetrics({ version });
   const git = new GitSource({
     cacheDir: config.cacheDir,
+    http: instrumentGitHttp(nodeHttpClient, metrics),
     logger: log,
     maxRepoBytes: config.limits.maxRepoBytes,
     fetchTimeoutMs: config.limits.gitTimeout,
@@ -86,19 +143,24 @@ export async function runController(
     limits: { maxFileBytes: config.limits.maxFileBytes, maxTotalBytes: config.limits.maxTreeBytes },
   });
   let controller: Controller | undefined;
-  const newController = () => new Controller({ client: appClient, config, source, render, log, metrics });
+  /** Starts reconciling; returns how to stop (and forget this replica's app series). */
+  const work = async () => {
+    const c = new Controller({ client: appClient, config, source, render, log, metrics });
+    controller = c;
+    await c.start();
+    return async () => {
+      if (controller === c) controller = undefined;
+      await c.stop();
+      metrics.clearApps();
+    };
+  };
 
-  let elector: LeaderElector | undefined;
-  let leading = !config.leaderElection.enabled;
+  let elector: Campaign | undefined;
   const server = config.metricsAddress
     ? await startServer(
         {
           metrics,
-          readiness: () =>
-            readiness({
-              cachesSynced: controller?.cachesSynced ?? false,
-              ...(elector ? { leaderElection: { leader: leading, running: true } } : {}),
-            }),
+          readiness: () => replicaReadiness(controller?.cachesSynced ?? false, elector),
           webhook: createWebhookHandler({
             secret: config.webhookSecret,
             refresh: (match) => controller?.refreshRepo(match) ?? [],
@@ -110,45 +172,34 @@ export async function runController(
     : undefined;
   if (server) log.info({ url: server.url }, 'serving /metrics /healthz /readyz /webhook');
 
-  let transition = Promise.resolve();
-  const lead = (on: boolean) => {
-    transition = transition.then(async () => {
-      if (on && !controller) {
-        controller = newController();
-        await controller.start();
-      } else if (!on && controller) {
-        const c = controller;
-        controller = undefined;
-        await c.stop();
-        metrics.clearApps();
-      }
-    });
-    return transition;
-  };
-
+  let stopWork: () => Promise<void>;
   if (config.leaderElection.enabled) {
     const le = config.leaderElection;
-    elector = new LeaderElector({
-      store: kubeLeaseStore(
-        client,
-        le.leaseNamespace,
-        shardLeaseName(le.leaseName, shardIndex, config.shards),
-      ),
-      identity: `${config.podName || hostname()}-${Math.random().toString(16).slice(2, 8)}`,
-      leaseDurationMs: le.leaseDuration,
-      renewDeadlineMs: le.renewDeadline,
-      retryPeriodMs: le.retryPeriod,
-      onChange: (state) => {
-        leading = state.leader;
-        metrics.setLeader(String(shardIndex), state.leader);
-        log.info({ leader: state.leader, holder: state.holder }, 'leadership changed');
-        void lead(state.leader);
-      },
-      onError: (err) => log.warn({ err: String(err) }, 'leader election'),
-    });
-    elector.start();
+    const elected = whileLeading(
+      (onChange) =>
+        new LeaderElector({
+          store: kubeLeaseStore(
+            client,
+            le.leaseNamespace,
+            shardLeaseName(le.leaseName, shardIndex, config.shards),
+          ),
+          identity: `${config.podName || hostname()}-${Math.random().toString(16).slice(2, 8)}`,
+          leaseDurationMs: le.leaseDuration,
+          renewDeadlineMs: le.renewDeadline,
+          retryPeriodMs: le.retryPeriod,
+          onChange: (state) => {
+            metrics.setLeader(String(shardIndex), state.leader);
+            log.info({ leader: state.leader, holder: state.holder }, 'leadership changed');
+            onChange(state);
+          },
+          onError: (err) => log.warn({ err: String(err) }, 'leader election'),
+        }),
+      work,
+    );
+    elector = elected.elector;
+    stopWork = elected.stop;
   } else {
-    await lead(true);
+    stopWork = await work();
   }
 
   let stopping: Promise<void> | undefined;
@@ -159,8 +210,7 @@ export async function runController(
   const stop = () => {
     stopping ??= (async () => {
       log.info({}, 'stopping');
-      await elector?.stop();
-      await lead(false);
+      await stopWork();
       await server?.close();
       client.close();
       resolveDone();
