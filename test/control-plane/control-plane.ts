@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiRequest, httpsStatus } from './http.js';
 import { createPki, issueClient, loadCa, type Pem, type Pki } from './pki.js';
-import { freePort, type ManagedProcess, startProcess, waitUntil } from './processes.js';
+import { freePort, type ManagedProcess, removeOnExit, startProcess, waitUntil } from './processes.js';
 import { startWorkloads, type WorkloadOptions } from './workloads.js';
 
 export interface ControlPlaneOptions {
@@ -239,12 +239,14 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const binDir = await ensureBinaries(log);
   const dir = await mkdtemp(join(options.baseDir ?? tmpdir(), 'trueup-cp-'));
   const procs: ManagedProcess[] = [];
+  const exitCleanup = removeOnExit(dir);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     for (const p of [...procs].reverse()) await p.stop();
     await rm(dir, { recursive: true, force: true });
+    exitCleanup.forget();
   };
   try {
     const pki = await createPki(dir);

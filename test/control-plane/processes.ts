@@ -3,12 +3,13 @@
  * on stop, and killed on the way out if the test process dies without stopping them.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const live = new Set<ChildProcess>();
+const dirsToRemove = new Set<string>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
@@ -16,7 +17,19 @@ function installExitHook(): void {
   exitHookInstalled = true;
   process.on('exit', () => {
     for (const child of live) child.kill('SIGKILL');
+    for (const dir of dirsToRemove) rmSync(dir, { recursive: true, force: true });
   });
+}
+
+/**
+ * Removes `dir` when this process exits, unless `forget` is called first (after a clean stop).
+ * With the children unreferenced (below), a test file that never calls stop() still ends, and
+ * nothing of its control plane outlives it.
+ */
+export function removeOnExit(dir: string): { forget(): void } {
+  installExitHook();
+  dirsToRemove.add(dir);
+  return { forget: () => dirsToRemove.delete(dir) };
 }
 
 export interface ManagedProcess {
@@ -38,6 +51,10 @@ export function startProcess(name: string, binary: string, args: string[], logDi
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   live.add(child);
+  // The control plane must not keep its owner alive: the exit hook ends it with the process.
+  child.unref();
+  (child.stdout as unknown as { unref?: () => void } | null)?.unref?.();
+  (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
   const exited = new Promise<number | null>((resolve) => {
     child.on('exit', (code) => {
       live.delete(child);

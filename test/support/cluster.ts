@@ -35,9 +35,9 @@ export function testCluster(): Promise<TestCluster> {
     if (shared) {
       cp = await attachControlPlane(shared);
     } else {
-      const own = await startControlPlane({ workloads: true });
-      after(() => own.stop());
-      cp = own;
+      // Not stopped by an after() hook: one registered from inside a test would end the control
+      // plane with that test. Its processes and directory go when this test process exits.
+      cp = await startControlPlane({ workloads: true });
     }
     const kubeConfig = new k8s.KubeConfig();
     kubeConfig.loadFromFile(cp.kubeconfigPath);
