@@ -1,7 +1,8 @@
 /**
  * `trueup controller` as a real process against the current kubeconfig, and `trueup app
  * list|get|diff|sync` against it: a manual app is reported OutOfSync, diffed, and synced by a
- * recorded operation; /metrics shows it; SIGTERM stops the controller cleanly.
+ * recorded operation; /metrics shows it and the process's Git and API request counters; SIGTERM
+ * stops the controller cleanly.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -116,6 +117,36 @@ test('/metrics carries the app; SIGTERM stops the controller cleanly', async () 
     return /trueup_app_info\{[^}]*name="manual"[^}]*sync_status="Synced"/.test(t) && t;
   });
   assert.match(text, /trueup_app_sync_total\{[^}]*name="manual"[^}]*phase="Succeeded"\} 1/);
+  // The process's own Git HTTP client and API transport are instrumented: requests to the app's
+  // repository (labelled as trueup_app_info labels it) and to the API server are counted.
+  const repo = /trueup_app_info\{[^}]*name="manual"[^}]*\}/.exec(text)?.[0].match(/repo="([^"]*)"/)?.[1];
+  assert.ok(repo, 'trueup_app_info carries the repo label');
+  const value = (metric: string, labels: Record<string, string>) => {
+    // The sum over the series carrying these labels.
+    let sum = 0;
+    for (const line of text.split('\n')) {
+      const m = /^(\w+)\{([^}]*)\} (\S+)$/.exec(line);
+      if (m?.[1] !== metric || !Object.entries(labels).every(([k, v]) => m[2]?.includes(`${k}="${v}"`)))
+        continue;
+      sum += Number(m[3]);
+    }
+    return sum;
+  };
+  for (const request_type of ['ls-remote', 'fetch']) {
+    assert.ok(value('trueup_git_requests_total', { repo, request_type }) > 0, `${request_type} counted`);
+    assert.ok(
+      value('trueup_git_request_duration_seconds_count', { repo, request_type }) > 0,
+      `${request_type} timed`,
+    );
+  }
+  assert.ok(
+    value('trueup_kube_requests_total', { verb: 'list', resource: 'applications', code: '200' }) > 0,
+    'Applications listed',
+  );
+  assert.ok(
+    value('trueup_kube_requests_total', { verb: 'patch', resource: 'configmaps' }) > 0,
+    'ConfigMap applied',
+  );
   const exited = new Promise<number | null>((r) => controller?.once('exit', (code) => r(code)));
   controller?.kill('SIGTERM');
   assert.equal(await exited, 0);
