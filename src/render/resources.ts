@@ -6,7 +6,7 @@ import type { JsonValue, KubeObject } from '../api/object.js';
 import { RenderErrorCode, renderError } from './errors.js';
 import type { RenderLimits } from './options.js';
 import { isObject, type Resource } from './types.js';
-import { parseYamlDocuments } from './yaml/parse.js';
+import { parseYamlDocuments, parseYamlSourceDocuments, RawScalar } from './yaml/parse.js';
 
 export function parseDocs(text: string, file: string, limits: RenderLimits): JsonValue[] {
   return parseYamlDocuments(text, file, { maxAliases: limits.maxYamlAliases, maxBytes: limits.maxFileBytes });
@@ -15,6 +15,76 @@ export function parseDocs(text: string, file: string, limits: RenderLimits): Jso
 function isList(doc: Record<string, JsonValue>): boolean {
   const kind = doc.kind;
   return typeof kind === 'string' && kind.endsWith('List') && Array.isArray(doc.items);
+}
+
+/**
+ * Annotations as Kustomize loads them: values are strings, a non-string plain scalar gives its
+ * source text (`1.50`, `0x1F`, `~` stay as written; parseResourceDocs put the text there, else
+ * the value's own text), and an empty or null `annotations` is dropped. With `keepNull` (an
+ * untargeted patch) null values stay (they delete) and so does the field.
+ */
+export function loadAnnotations(meta: Record<string, JsonValue>, keepNull: boolean): void {
+  const m = meta.annotations;
+  if (!isObject(m)) {
+    if (m === null && !keepNull) delete meta.annotations;
+    return;
+  }
+  let empty = true;
+  for (const [k, v] of Object.entries(m)) {
+    empty = false;
+    if (typeof v === 'string') continue;
+    if (v instanceof RawScalar) {
+      m[k] = v.value === null && keepNull ? null : v.raw;
+      continue;
+    }
+    if (v === null) {
+      if (!keepNull) m[k] = '';
+    } else if (typeof v === 'number' || typeof v === 'boolean') m[k] = String(v);
+  }
+  if (empty && !keepNull) delete meta.annotations;
+}
+
+function typedAnnotations(doc: unknown): boolean {
+  if (!isObject(doc)) return false;
+  const a = isObject(doc.metadata) ? doc.metadata.annotations : undefined;
+  return isObject(a) && Object.values(a).some((v) => typeof v !== 'string' || TIMESTAMP.test(v));
+}
+
+/** How a plain timestamp (`2024-01-01`) reads: go-yaml v3 turns it into RFC 3339 text. */
+const TIMESTAMP = /^\d{4}-\d\d?-\d\d?T/;
+
+/**
+ * Puts the source text of non-string annotation values (RawScalar) into `doc`. Not into the items
+ * of a List: Kustomize reads those through JSON (`2.50` becomes "2.5").
+ */
+function withAnnotationText(doc: JsonValue, raw: unknown): void {
+  if (!isObject(doc) || isList(doc) || typeof raw !== 'object' || raw === null) return;
+  const r = raw as Record<string, unknown>;
+  const a = isObject(doc.metadata) ? doc.metadata.annotations : undefined;
+  const ra = (r.metadata as Record<string, unknown> | undefined)?.annotations as
+    | Record<string, unknown>
+    | undefined;
+  if (!isObject(a) || typeof ra !== 'object' || ra === null) return;
+  for (const [k, v] of Object.entries(a)) {
+    const src = ra[k];
+    if (src instanceof RawScalar && v !== src.raw) a[k] = src as unknown as JsonValue;
+  }
+}
+
+/**
+ * The documents of a resource (or patch) file, with non-string annotation values carrying their
+ * source text for loadAnnotations (re-read only when there is such a value: rare).
+ */
+export function parseResourceDocs(text: string, file: string, limits: RenderLimits): JsonValue[] {
+  const docs = parseDocs(text, file, limits);
+  if (docs.some(typedAnnotations)) {
+    const raw = parseYamlSourceDocuments(text, file, {
+      maxAliases: limits.maxYamlAliases,
+      maxBytes: limits.maxFileBytes,
+    });
+    for (let i = 0; i < docs.length; i++) withAnnotationText(docs[i] as JsonValue, raw[i]);
+  }
+  return docs;
 }
 
 /** Validates one document as an object; `what` names it for messages. */
@@ -37,15 +107,7 @@ export function toObject(doc: JsonValue, what: string, requireName = true): Kube
     if (typeof meta.name === 'number' || typeof meta.name === 'boolean') meta.name = String(meta.name);
     else throw renderError(RenderErrorCode.InvalidResource, `${what}: ${doc.kind} has no metadata.name`);
   }
-  // Kustomize rewrites annotations as strings (numbers and booleans by their text); labels stay as written.
-  for (const key of ['annotations'] as const) {
-    const m = meta[key];
-    if (!isObject(m)) continue;
-    for (const [k, v] of Object.entries(m)) {
-      if (typeof v === 'number' || typeof v === 'boolean') m[k] = String(v);
-      else if (v === null) m[k] = '';
-    }
-  }
+  loadAnnotations(meta, false);
   if (meta.namespace !== undefined && meta.namespace !== null && typeof meta.namespace !== 'string')
     meta.namespace = String(meta.namespace);
   return doc as unknown as KubeObject;
@@ -64,6 +126,6 @@ export function flattenDocs(docs: readonly JsonValue[], what: string, out: KubeO
 }
 
 export function resourcesFromText(text: string, file: string, limits: RenderLimits): Resource[] {
-  const objs = flattenDocs(parseDocs(text, file, limits), file);
+  const objs = flattenDocs(parseResourceDocs(text, file, limits), file);
   return objs.map((obj) => ({ obj, prev: [], source: file, origin: { path: file } }));
 }

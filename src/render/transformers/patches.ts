@@ -10,7 +10,7 @@ import { applyJson6902, parseJson6902Patch } from '../patch/json6902.js';
 import { applyStrategicMerge, type StrategicMergeOptions } from '../patch/strategic-merge.js';
 import { isWithin, join } from '../paths.js';
 import type { ResMap } from '../resmap.js';
-import { parseDocs, toObject } from '../resources.js';
+import { loadAnnotations, parseDocs, parseResourceDocs, toObject } from '../resources.js';
 import { isClusterScoped } from '../scope.js';
 import { selects } from '../selector.js';
 import { curId, deepCopy, describeId, idOf, isObject, type Resource, sameId } from '../types.js';
@@ -123,7 +123,7 @@ export async function applyPatchesStrategicMerge(
     const inline = looksInline(entry);
     const text = inline ? entry : await readPatchFile(loader, k, entry, what);
     const where = inline ? what : `${what} (${entry})`;
-    const docs = parseDocs(text, where, loader.limits);
+    const docs = parseResourceDocs(text, where, loader.limits);
     if (docs.length === 0) throw renderError(RenderErrorCode.Patch, `${where}: the patch is empty`);
     for (const doc of docs) {
       if (!isObject(doc))
@@ -143,7 +143,7 @@ export async function applyPatches(
   for (const [i, p] of k.patches.entries()) {
     const what = `${k.file}: patches[${i}]${p.path ? ` (${p.path})` : ''}`;
     const text = await patchText(loader, k, p, what);
-    const docs = parseDocs(text, what, loader.limits);
+    const docs = parseResourceDocs(text, what, loader.limits);
     if (docs.length === 0) throw renderError(RenderErrorCode.Patch, `${what}: the patch is empty`);
     if (isJsonPatch(docs)) {
       if (!p.target) throw renderError(RenderErrorCode.Patch, `${what}: a JSON 6902 patch needs a target`);
@@ -152,9 +152,17 @@ export async function applyPatches(
       for (const r of selected(m, p.target, what)) applyJson(r, ops, what);
       continue;
     }
+    if (p.target && docs.length > 1)
+      throw renderError(
+        RenderErrorCode.Patch,
+        `${what}: ${docs.length} strategic merge patches in one patches entry with a target; Kustomize refuses that (give each its own entry)`,
+      );
     for (const doc of docs) {
       if (!isObject(doc))
         throw renderError(RenderErrorCode.Patch, `${what}: a strategic merge patch must be a mapping`);
+      // Kustomize loads a targeted patch as a resource (annotations: text, empty dropped); an
+      // untargeted one keeps null annotation values, which delete.
+      if (isObject(doc.metadata)) loadAnnotations(doc.metadata, !p.target);
       if (p.target) {
         for (const r of selected(m, p.target, what))
           applySmp(

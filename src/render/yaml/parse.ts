@@ -60,7 +60,8 @@ const localTags = (['scalar', 'sequence', 'mapping'] as const).map(
  */
 let typedKeys: string[] = [];
 
-class RawScalar {
+/** A plain scalar that does not read as the string it is written as, with its source text. */
+export class RawScalar {
   constructor(
     readonly raw: string,
     readonly value: string | number | boolean | null,
@@ -205,7 +206,7 @@ function unshare(docs: unknown[], file: string, budget: number): void {
   const seen = new Set<object>();
   let left = budget;
   const copy = (v: unknown): unknown => {
-    if (typeof v !== 'object' || v === null) return v;
+    if (typeof v !== 'object' || v === null || v instanceof RawScalar) return v;
     if (--left < 0) {
       fail(file, `YAML aliases expand to more than ${budget} nodes (alias bomb?); refusing to expand`);
     }
@@ -215,7 +216,7 @@ function unshare(docs: unknown[], file: string, budget: number): void {
     return out;
   };
   const visit = (v: unknown): unknown => {
-    if (typeof v !== 'object' || v === null) return v;
+    if (typeof v !== 'object' || v === null || v instanceof RawScalar) return v;
     if (seen.has(v)) return copy(v);
     seen.add(v);
     if (Array.isArray(v)) {
@@ -242,11 +243,21 @@ export function parseYaml11Documents(text: string, file: string, limits?: YamlPa
   return parseDocs(text, file, limits, true);
 }
 
+/**
+ * The documents of a text already read by parseYamlDocuments, with every plain scalar that does
+ * not read as the string it is written as (numbers, booleans, null, timestamps) left as a
+ * RawScalar holding its source text: Kustomize keeps the text of some fields (annotation values).
+ * Slower; for the rare text that needs it.
+ */
+export function parseYamlSourceDocuments(text: string, file: string, limits?: YamlParseLimits): unknown[] {
+  return parseDocs(text, file, limits, 'source') as unknown[];
+}
+
 function parseDocs(
   text: string,
   file: string,
   limits: YamlParseLimits | undefined,
-  yaml11: boolean,
+  yaml11: boolean | 'source',
 ): JsonValue[] {
   const maxBytes = limits?.maxBytes ?? DEFAULT_YAML_LIMITS.maxBytes;
   if (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text) > maxBytes)) {
@@ -254,7 +265,13 @@ function parseDocs(
   }
   let docs: unknown[];
   try {
-    if (yaml11) {
+    if (yaml11 === 'source') {
+      typedKeys = [];
+      docs = jsYaml
+        .loadAll(text, undefined, { filename: file, schema: RAW_KEY_SCHEMA })
+        .map((d) => (d instanceof RawScalar && d.value === null ? null : d));
+      typedKeys = [];
+    } else if (yaml11) {
       docs = jsYaml.loadAll(text, undefined, { filename: file, schema: YAML11_SCHEMA });
     } else if (MAY_HAVE_TYPED_KEY.test(text)) {
       typedKeys = [];
