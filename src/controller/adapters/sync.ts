@@ -5,10 +5,10 @@
  * live objects), so the controller needs no inventory ConfigMap.
  */
 import type { KubeObject } from '../../api/object.js';
-import { refKey, versionOf } from '../../api/object.js';
+import { groupOf, refKey, versionOf } from '../../api/object.js';
 import type { IgnoreRule } from '../../diff/ignore.js';
 import { objectDiffText } from '../../diff/text.js';
-import type { ClusterClient } from '../../kube/types.js';
+import type { ClusterClient, ObjectAddress } from '../../kube/types.js';
 import {
   type ResourceResult as EngineResult,
   type InventoryEntry,
@@ -26,6 +26,7 @@ import type {
   SyncPort,
   SyncTarget,
 } from '../ports.js';
+import { PlanReads } from './plan-reads.js';
 
 export interface EngineSyncPortOptions {
   client: ClusterClient;
@@ -48,19 +49,50 @@ function refOfResult(r: EngineResult): InventoryRef {
   return { ...r.ref, version: versionOf(r.apiVersion) };
 }
 
+/** How long what a plan read may stand in for the apply's reads. */
+const PLAN_READS_TTL_MS = 1_000;
+
 export class EngineSyncPort implements SyncPort {
   private readonly caches = new Map<string, VerdictCache>();
+  /** Per app: what its last plan read, for the apply that follows (see plan-reads.ts). */
+  private readonly reads = new Map<string, PlanReads>();
 
   constructor(private readonly o: EngineSyncPortOptions) {}
 
   forget(appKey: string): void {
     this.caches.delete(appKey);
+    this.reads.delete(appKey);
+  }
+
+  private known = (a: ObjectAddress): KubeObject | undefined =>
+    this.o.live?.({
+      group: groupOf(a.apiVersion),
+      version: versionOf(a.apiVersion),
+      kind: a.kind,
+      namespace: a.namespace ?? '',
+      name: a.name,
+    });
+
+  /** The plan records its reads; the apply right after it reuses them; anything else forgets them. */
+  private clientFor(key: string, phase: 'plan' | 'apply' | 'other'): ClusterClient {
+    let reads = this.reads.get(key);
+    if (phase === 'plan') {
+      if (!reads) {
+        reads = new PlanReads();
+        this.reads.set(key, reads);
+      }
+      return reads.recording(this.o.client);
+    }
+    if (phase === 'apply' && reads) return reads.replaying(this.o.client, this.known);
+    reads?.clear();
+    return this.o.client;
   }
 
   private run(
     target: SyncTarget,
     objects: readonly KubeObject[],
     opts: { prune: boolean; dryRun: boolean },
+    phase: 'plan' | 'apply' | 'other',
   ): Promise<SyncResult> {
     const key = `${target.appNamespace}/${target.appName}`;
     let cache = this.caches.get(key);
@@ -81,7 +113,7 @@ export class EngineSyncPort implements SyncPort {
         dryRun: opts.dryRun,
       },
       {
-        client: this.o.client,
+        client: this.clientFor(key, phase),
         inventory: new MemoryInventory(entries(target)),
         cache,
         ...(this.o.healthTimeoutMs ? { healthTimeoutMs: this.o.healthTimeoutMs } : {}),
@@ -91,7 +123,10 @@ export class EngineSyncPort implements SyncPort {
   }
 
   async plan(target: SyncTarget, desired: readonly KubeObject[]): Promise<Plan> {
-    const res = await this.run(target, desired, { prune: true, dryRun: true });
+    const res = await this.run(target, desired, { prune: true, dryRun: true }, 'plan');
+    // Reused only by an apply that starts at once (the same reconcile); then it is freed.
+    const reads = this.reads.get(`${target.appNamespace}/${target.appName}`);
+    if (reads && reads.size > 0) setTimeout(() => reads.clear(), PLAN_READS_TTL_MS).unref();
     const resources: PlannedResource[] = [];
     const seen = new Set<string>();
     for (const r of res.resources) {
@@ -122,7 +157,7 @@ export class EngineSyncPort implements SyncPort {
     _plan: Plan,
     opts: { prune: boolean; dryRun: boolean },
   ): Promise<SyncOutcome> {
-    const res = await this.run(target, desired, opts);
+    const res = await this.run(target, desired, opts, 'apply');
     const resources: ResourceResult[] = [];
     for (const r of res.resources) {
       if (r.hook) continue;
@@ -150,7 +185,7 @@ export class EngineSyncPort implements SyncPort {
   }
 
   async deleteAll(target: SyncTarget): Promise<{ remaining: number }> {
-    const res = await this.run(target, [], { prune: true, dryRun: false });
+    const res = await this.run(target, [], { prune: true, dryRun: false }, 'other');
     return { remaining: res.resources.filter((r) => r.action === 'failed').length };
   }
 }
