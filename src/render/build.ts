@@ -11,7 +11,7 @@ import { absorbGenerated } from './generators/absorb.js';
 import { generate } from './generators/generate.js';
 import { findKustomizationFile, type Kustomization, loadKustomization } from './kustomization.js';
 import type { Loader } from './loader.js';
-import { compileOpenApiSchema } from './openapi/schema.js';
+import { compileOpenApiSchema, schemaForKind } from './openapi/schema.js';
 import type { StrategicMergeOptions } from './patch/strategic-merge.js';
 import { isRemote, isWithin, join, show } from './paths.js';
 import { applyReplacements } from './replacements.js';
@@ -44,8 +44,12 @@ export function configOf(acc: Accumulator): TransformerConfig {
 
 export interface BuildContext {
   loader: Loader;
-  /** Shared by the whole build: a kustomization's `openapi:` replaces the merge schema from then on. */
-  state: { smp: StrategicMergeOptions };
+  /**
+   * Shared by the whole build, as Kustomize's one global schema: the first `openapi:` found sets
+   * the merge schema (`openapiSet`); `schemaUsed` once the built-in schema was consulted (a
+   * custom kind read, a strategic merge applied), after which a custom schema adds to it.
+   */
+  state: { smp: StrategicMergeOptions; openapiSet?: boolean; schemaUsed?: boolean };
   /** Kustomization directories being built, outermost first (cycle detection). */
   stack: string[];
 }
@@ -118,7 +122,14 @@ async function accumulateResources(ctx: BuildContext, k: Kustomization, acc: Acc
         `${by}: file ${show(path)} is not in or below the kustomization root ${show(k.dir)} (load restrictor)`,
       );
     const text = await ctx.loader.readText(path, by);
-    acc.m.appendAll(resourcesFromText(text, path, ctx.loader.limits), path);
+    const rs = resourcesFromText(text, path, ctx.loader.limits);
+    // Kustomize asks the schema whether a kind it does not know is namespaced: that loads it.
+    if (
+      !ctx.state.schemaUsed &&
+      rs.some((r) => schemaForKind(r.obj.apiVersion ?? '', r.obj.kind) === undefined)
+    )
+      ctx.state.schemaUsed = true;
+    acc.m.appendAll(rs, path);
   }
 }
 
@@ -182,10 +193,11 @@ async function runTransformers(ctx: BuildContext, k: Kustomization, acc: Accumul
   m.invalidate();
   if (k.patchesStrategicMerge.length) {
     await applyPatchesStrategicMerge(ctx.loader, k, m, ctx.state.smp);
+    ctx.state.schemaUsed = true;
     record(m, k, 'PatchStrategicMergeTransformer');
   }
   if (k.patches.length) {
-    await applyPatches(ctx.loader, k, m, ctx.state.smp);
+    if (await applyPatches(ctx.loader, k, m, ctx.state.smp)) ctx.state.schemaUsed = true;
     record(m, k, 'PatchTransformer');
   }
   if (k.namespace) {
@@ -239,10 +251,15 @@ async function runTransformers(ctx: BuildContext, k: Kustomization, acc: Accumul
   m.invalidate();
 }
 
-/** Runs one kustomization or component against `acc` (components share their parent's). */
 /** Kubernetes versions whose schema is built in (Kustomize v5.5 embeds v1.21.2). */
 const BUILTIN_OPENAPI = new Set(['v1.21.2']);
 
+/**
+ * `openapi:` as Kustomize v5.5 takes it: a map of strings; a `path` is always read, but only the
+ * first `openapi` with a path or version found in the build counts (the top kustomization's
+ * first); a version must be built in and not come with a path. A custom schema replaces the
+ * built-in one, unless that was already consulted: then it adds to it (built-in wins on a clash).
+ */
 async function loadOpenApi(ctx: BuildContext, k: Kustomization): Promise<void> {
   const o = k.raw.openapi;
   if (o === undefined || o === null) return;
@@ -250,25 +267,37 @@ async function loadOpenApi(ctx: BuildContext, k: Kustomization): Promise<void> {
     throw renderError(RenderErrorCode.InvalidKustomization, `${k.file}: openapi: ${m}`);
   };
   if (typeof o !== 'object' || Array.isArray(o)) return fail('must be a mapping with path or version');
-  const { path, version } = o as { path?: unknown; version?: unknown };
-  if (path !== undefined && version !== undefined) fail('give either path or version, not both');
-  if (typeof version === 'string') {
+  for (const [key, v] of Object.entries(o)) if (typeof v !== 'string') fail(`${key} must be a string`);
+  const { path, version } = o as { path?: string; version?: string };
+  let text: string | undefined;
+  let file = '';
+  if (path !== undefined) {
+    file = resolveEntry(k, 'openapi.path', path);
+    if (!isWithin(k.dir, file))
+      throw renderError(
+        RenderErrorCode.OutsideRoot,
+        `${k.file}: openapi.path ${path} is outside the kustomization root`,
+      );
+    text = await ctx.loader.readText(file, `${k.file}: openapi.path`);
+  }
+  if (ctx.state.openapiSet) return;
+  if (version !== undefined) {
+    if (path !== undefined) fail('give either path or version, not both');
     if (!BUILTIN_OPENAPI.has(version))
       fail(`version ${version} is not built in (built in: ${[...BUILTIN_OPENAPI].join(', ')})`);
     ctx.state.smp = {};
+    ctx.state.openapiSet = true;
     return;
   }
-  if (typeof path !== 'string') return fail('path must be a string');
-  const file = resolveEntry(k, 'openapi.path', path);
-  if (!isWithin(k.dir, file))
-    throw renderError(
-      RenderErrorCode.OutsideRoot,
-      `${k.file}: openapi.path ${path} is outside the kustomization root`,
-    );
-  const docs = parseDocs(await ctx.loader.readText(file, `${k.file}: openapi.path`), file, ctx.loader.limits);
-  ctx.state.smp = { schema: compileOpenApiSchema(docs[0] ?? null) };
+  if (text === undefined) return;
+  const docs = parseDocs(text, file, ctx.loader.limits);
+  ctx.state.smp = {
+    schema: compileOpenApiSchema(docs[0] ?? null, { withBuiltin: ctx.state.schemaUsed === true }),
+  };
+  ctx.state.openapiSet = true;
 }
 
+/** Runs one kustomization or component against `acc` (components share their parent's). */
 export async function accumulate(ctx: BuildContext, k: Kustomization, acc: Accumulator): Promise<void> {
   await loadOpenApi(ctx, k);
   await accumulateResources(ctx, k, acc);

@@ -134,12 +134,14 @@ export async function applyPatchesStrategicMerge(
   }
 }
 
+/** Applies the `patches` entries; true when a strategic merge was among them (it consults the schema). */
 export async function applyPatches(
   loader: Loader,
   k: Kustomization,
   m: ResMap,
   smp: StrategicMergeOptions = {},
-): Promise<void> {
+): Promise<boolean> {
+  let merged = false;
   for (const [i, p] of k.patches.entries()) {
     const what = `${k.file}: patches[${i}]${p.path ? ` (${p.path})` : ''}`;
     const text = await patchText(loader, k, p, what);
@@ -157,6 +159,7 @@ export async function applyPatches(
         RenderErrorCode.Patch,
         `${what}: ${docs.length} strategic merge patches in one patches entry with a target; Kustomize refuses that (give each its own entry)`,
       );
+    merged = true;
     for (const doc of docs) {
       if (!isObject(doc))
         throw renderError(RenderErrorCode.Patch, `${what}: a strategic merge patch must be a mapping`);
@@ -180,6 +183,7 @@ export async function applyPatches(
       }
     }
   }
+  return merged;
 }
 
 export async function applyPatchesJson6902(loader: Loader, k: Kustomization, m: ResMap): Promise<void> {
