@@ -18,7 +18,7 @@ import { applyReplacements } from './replacements.js';
 import { ResMap } from './resmap.js';
 import { parseDocs, resourcesFromText } from './resources.js';
 import { applyImages } from './transformers/images.js';
-import { applyPairs } from './transformers/labels.js';
+import { applyPairs, nonStringKey } from './transformers/labels.js';
 import { applyNamespace } from './transformers/namespace.js';
 import { applyPatches, applyPatchesJson6902, applyPatchesStrategicMerge } from './transformers/patches.js';
 import { applyPrefixSuffix } from './transformers/prefix-suffix.js';
@@ -211,6 +211,20 @@ async function runTransformers(ctx: BuildContext, k: Kustomization, acc: Accumul
   if (k.nameSuffix) {
     applyPrefixSuffix(m, '', k.nameSuffix, config.namePrefix, config.nameSuffix);
     record(m, k, 'SuffixTransformer');
+  }
+  if (m.list.length) {
+    for (const [field, pairs] of [
+      ['commonLabels', k.commonLabels],
+      ...k.labels.map((l, i) => [`labels[${i}].pairs`, l.pairs] as const),
+      ['commonAnnotations', k.commonAnnotations],
+    ] as const) {
+      const bad = pairs && nonStringKey(Object.keys(pairs));
+      if (bad !== undefined)
+        throw renderError(
+          RenderErrorCode.InvalidKustomization,
+          `${k.file}: ${field}: key ${JSON.stringify(bad)} would not be a string in the output (Kustomize fails on it)`,
+        );
+    }
   }
   if (k.commonLabels) {
     applyPairs(m, k.commonLabels, config.commonLabels);

@@ -7,6 +7,7 @@ import { RenderErrorCode, renderError } from '../errors.js';
 import type { GeneratorArgs, GeneratorOptions, Kustomization } from '../kustomization.js';
 import type { Loader } from '../loader.js';
 import { basename, isWithin, join } from '../paths.js';
+import { nonStringKey } from '../transformers/labels.js';
 import type { GeneratorBehavior, Resource } from '../types.js';
 
 /** Base64 as Kustomize writes generated data: lines of 70 characters, each ending in a newline, when longer. */
@@ -138,6 +139,15 @@ export async function generate(
       else data[e.key] = text;
     }
   }
+  const bad =
+    nonStringKey(Object.keys(metadata.labels ?? {})) ??
+    nonStringKey(Object.keys(metadata.annotations ?? {})) ??
+    nonStringKey(entries.map((e) => e.key));
+  if (bad !== undefined)
+    throw renderError(
+      RenderErrorCode.Generator,
+      `${what}: key ${JSON.stringify(bad)} would not be a string in the output (Kustomize fails on it)`,
+    );
   if (kind === 'Secret') obj.type = g.type || 'Opaque';
   if (Object.keys(data).length || kind === 'Secret') obj.data = data;
   if (Object.keys(binary).length) obj.binaryData = binary;
