@@ -10,7 +10,7 @@ import { applyJson6902, parseJson6902Patch } from '../patch/json6902.js';
 import { applyStrategicMerge, type StrategicMergeOptions } from '../patch/strategic-merge.js';
 import { isWithin, join } from '../paths.js';
 import type { ResMap } from '../resmap.js';
-import { loadAnnotations, parseDocs, parseResourceDocs, toObject } from '../resources.js';
+import { loadAnnotations, parseResourceDocs, toObject } from '../resources.js';
 import { isClusterScoped } from '../scope.js';
 import { selects } from '../selector.js';
 import { curId, deepCopy, describeId, idOf, isObject, type Resource, sameId } from '../types.js';
@@ -150,7 +150,10 @@ export async function applyPatches(
     if (isJsonPatch(docs)) {
       if (!p.target) throw renderError(RenderErrorCode.Patch, `${what}: a JSON 6902 patch needs a target`);
       // read again as Kustomize reads JSON patches (YAML 1.1 scalars: `value: yes` is true)
-      const ops = parseJson6902Patch(text, what, { maxAliases: loader.limits.maxYamlAliases });
+      const ops = parseJson6902Patch(text, what, {
+        maxAliases: loader.limits.maxYamlAliases,
+        maxBytes: loader.limits.maxFileBytes,
+      });
       for (const r of selected(m, p.target, what)) applyJson(r, ops, what);
       continue;
     }
@@ -191,10 +194,13 @@ export async function applyPatchesJson6902(loader: Loader, k: Kustomization, m: 
     const what = `${k.file}: patchesJson6902[${i}]${p.path ? ` (${p.path})` : ''}`;
     if (!p.target) throw renderError(RenderErrorCode.InvalidKustomization, `${what}: needs a target`);
     const text = await patchText(loader, k, p, what);
-    const docs = parseDocs(text, what, loader.limits);
-    if (!isJsonPatch(docs))
-      throw renderError(RenderErrorCode.Patch, `${what}: a JSON 6902 patch must be a list of operations`);
-    const ops = parseJson6902Patch(text, what, { maxAliases: loader.limits.maxYamlAliases });
+    // read once, as Kustomize reads JSON patches (JSON, or YAML with YAML 1.1 scalars)
+    const ops = parseJson6902Patch(text, what, {
+      maxAliases: loader.limits.maxYamlAliases,
+      maxBytes: loader.limits.maxFileBytes,
+    });
+    if (ops.length === 0)
+      throw renderError(RenderErrorCode.Patch, `${what}: the JSON 6902 patch has no operations`);
     const target: Selector = { ...p.target };
     for (const r of selected(m, target, what)) applyJson(r, ops, what);
   }
