@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TrueupError } from '../../api/errors.js';
-import { parseYamlDocument, parseYamlDocuments } from './parse.js';
+import { parseYamlDocument, parseYamlDocuments, parseYamlSourceDocuments, RawScalar } from './parse.js';
 
 function parse1(text: string) {
   return parseYamlDocument(text, 'test.yaml');
@@ -141,5 +141,26 @@ describe('parseYamlDocuments', () => {
 
   it('refuses several documents where one is expected', () => {
     throwsYaml(() => parseYamlDocument('a: 1\n---\nb: 2\n', 'k.yaml'), /k\.yaml: expected one YAML document/);
+  });
+});
+
+describe('parseYamlSourceDocuments', () => {
+  it('keeps the source text of plain scalars that do not read as themselves', () => {
+    const [doc] = parseYamlSourceDocuments(
+      'a: 1.50\nb: 0x1F\nc: ~\nd: 2024-01-01\ne: plain\nf: "1.50"\ng: &x 012\nh: *x\n---\n~\n',
+      's.yaml',
+    ) as [Record<string, unknown>];
+    const raw = (k: string) => {
+      const v = doc[k];
+      return v instanceof RawScalar ? [v.raw, v.value] : v;
+    };
+    assert.deepEqual(raw('a'), ['1.50', 1.5]);
+    assert.deepEqual(raw('b'), ['0x1F', 31]);
+    assert.deepEqual(raw('c'), ['~', null]);
+    assert.deepEqual(raw('d'), ['2024-01-01', '2024-01-01T00:00:00Z']);
+    assert.equal(raw('e'), 'plain');
+    assert.equal(raw('f'), '1.50');
+    assert.deepEqual(raw('h'), ['012', 10]);
+    assert.equal(parseYamlSourceDocuments('a: 1\n---\n~\n', 's.yaml').length, 1);
   });
 });
