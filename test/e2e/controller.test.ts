@@ -8,6 +8,7 @@ import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
 import { createWebhookHandler } from '../../src/controller/webhook.js';
 import { testNamespace } from '../support/cluster.js';
+import { widgetCrd } from '../support/fixtures.js';
 import { appManifest, condition, configMap, e2eEnv, waitFor, yaml } from './support.js';
 
 const env = await e2eEnv('e2e');
@@ -220,29 +221,7 @@ test('deleting an Application with the finalizer deletes its resources; without 
 
 test('a CRD and its custom resource in one app: applied in order, and the new kind is watched for self-heal', async () => {
   const group = `${appNs}.e2e.trueup.dev`;
-  const crd = {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `widgets.${group}` },
-    spec: {
-      group,
-      names: { kind: 'Widget', plural: 'widgets', singular: 'widget' },
-      scope: 'Namespaced',
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
-            },
-          },
-        },
-      ],
-    },
-  };
+  const crd = widgetCrd(group);
   const widget = { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w' }, spec: { size: 3 } };
   await repo.commit({ 'apps/crd/crd.yaml': yaml(crd), 'apps/crd/widget.yaml': yaml(widget) });
   await env.kubectl(['apply', '-f', '-'], yaml(appManifest('crd', appNs, repoURL, 'apps/crd', dest)));

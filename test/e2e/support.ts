@@ -94,26 +94,8 @@ export async function e2eEnv(prefix: string): Promise<Env> {
   return env;
 }
 
-/** Polls `fn` until it returns a truthy value (an upper bound, not a timing assertion). */
-export async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Polls until truthy (an upper bound, not a timing assertion). */
+export { eventually as waitFor } from '../support/wait.js';
 
 export function condition(app: Application | undefined, type: string) {
   return app?.status?.conditions?.find((c) => c.type === type);

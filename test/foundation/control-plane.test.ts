@@ -7,23 +7,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { testCluster, testNamespace, uniqueName } from '../support/cluster.js';
+import { widgetCrd } from '../support/fixtures.js';
 import { kubectl } from '../support/kubectl.js';
+import { eventually } from '../support/wait.js';
 
 const SSA = k8s.PatchStrategy.ServerSideApply;
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function apiStatus(err: unknown): number | undefined {
   return err instanceof k8s.ApiException ? err.code : undefined;
@@ -38,27 +26,7 @@ describe('the local control plane', () => {
     const plural = `widgets${uniqueName('x').slice(2)}`;
     const group = 'test.trueup.dev';
     await ext.createCustomResourceDefinition({
-      body: {
-        metadata: { name: `${plural}.${group}` },
-        spec: {
-          group,
-          scope: 'Namespaced',
-          names: { plural, singular: plural.slice(0, -1), kind: 'Widget', listKind: 'WidgetList' },
-          versions: [
-            {
-              name: 'v1',
-              served: true,
-              storage: true,
-              schema: {
-                openAPIV3Schema: {
-                  type: 'object',
-                  properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
-                },
-              },
-            },
-          ],
-        },
-      },
+      body: widgetCrd(group, plural) as unknown as k8s.V1CustomResourceDefinition,
     });
     await eventually('CRD Established', async () => {
       const crd = await ext.readCustomResourceDefinition({ name: `${plural}.${group}` });
@@ -199,13 +167,18 @@ describe('the local control plane', () => {
     await core.createNamespace({ body: { metadata: { name: ns } } });
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'doomed' } } });
     await core.deleteNamespace({ name: ns });
-    const gone = await eventually('namespace gone', async () => {
-      const status = await core.readNamespace({ name: ns }).then(
-        () => 200,
-        (err: unknown) => apiStatus(err),
-      );
-      return status === 404 || undefined;
-    });
+    const gone = await eventually(
+      'namespace gone',
+      async () => {
+        const status = await core.readNamespace({ name: ns }).then(
+          () => 200,
+          (err: unknown) => apiStatus(err),
+        );
+        return status === 404 || undefined;
+        // The namespace controller works through every namespace the test run deletes: a generous bound.
+      },
+      180_000,
+    );
     assert.equal(gone, true);
     const cm = await core.readNamespacedConfigMap({ namespace: ns, name: 'doomed' }).then(
       () => 200,

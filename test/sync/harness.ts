@@ -91,15 +91,4 @@ export function actions(result: SyncResult): Record<string, string> {
   return out;
 }
 
-/** Polls `check` until it returns true (or throws after `timeoutMs`, naming `what`). */
-export async function eventually(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+export { eventually } from '../support/wait.js';

@@ -7,33 +7,8 @@ import { test } from 'node:test';
 import { Annotation } from '../../src/api/application.js';
 import type { KubeObject } from '../../src/api/object.js';
 import { uniqueName } from '../support/cluster.js';
+import { widgetCrd as crd } from '../support/fixtures.js';
 import { actions, configMap, harness } from './harness.js';
-
-function crd(group: string): KubeObject {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `widgets.${group}` },
-    spec: {
-      group,
-      scope: 'Namespaced',
-      names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
-            },
-          },
-        },
-      ],
-    },
-  };
-}
 
 test('a CRD and its custom resource in one sync: the CRD is established first', async () => {
   const h = await harness('sync-crd');

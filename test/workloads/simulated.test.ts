@@ -9,6 +9,7 @@ import { describe, test } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { testCluster, testNamespace, uniqueName } from '../support/cluster.js';
 import { kubectl } from '../support/kubectl.js';
+import { eventually } from '../support/wait.js';
 
 async function apply(kubeconfigPath: string, ns: string, yaml: string): Promise<void> {
   await kubectl(kubeconfigPath, ['-n', ns, 'apply', '-f', '-'], yaml);
@@ -174,17 +175,3 @@ spec:
     await core.deletePersistentVolume({ name: storageClass }).catch(() => {});
   });
 });
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
