@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { main } from '../../src/cli/main.js';
 import { renderRemote } from '../../src/cli/render-remote.js';
 import { GitHttpServer } from '../support/git-server.js';
 
@@ -48,5 +49,30 @@ describe('render from a Git repository (the CLI path)', () => {
       renderRemote({ repo: server.url('private/gitops'), path: 'base' }, { TRUEUP_CACHE_DIR: cacheRoot }),
       (err: Error & { code?: string }) => err.code === 'GitAuthFailed' && !err.message.includes('s3cret'),
     );
+  });
+
+  it('is what `trueup render --repo URL --revision REV --path P` runs', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env());
+    const out: string[] = [];
+    const err: string[] = [];
+    try {
+      const code = await main(
+        ['render', '--repo', server.url('private/gitops'), '--revision', 'v1.0.0', '--path', 'overlays/prod'],
+        { stdout: (t) => out.push(t), stderr: (t) => err.push(t) },
+      );
+      assert.equal(code, 0, err.join(''));
+      assert.match(out.join(''), /name: prod-settings/);
+      assert.equal(err.join(''), '');
+      const usage: string[] = [];
+      const missing = await main(['render'], { stdout: (t) => out.push(t), stderr: (t) => usage.push(t) });
+      assert.equal(missing, 1);
+      assert.match(usage.join(''), /give a directory, or --repo URL/);
+    } finally {
+      for (const key of Object.keys(env())) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+    }
   });
 });

@@ -3,6 +3,8 @@ import { type RetryClass, TrueupError } from '../../api/errors.js';
 import type { RegisterCommand } from './index.js';
 
 type RenderLocal = (dir: string, root?: string) => Promise<string>;
+/** `--repo` renders through the Git source (src/cli/render-remote.ts), as the controller does. */
+type RenderOpts = { root?: string; repo?: string; revision: string; path: string };
 
 /**
  * The render implementation: the one-file bundle `npm run build` makes of it (fast to load) when
@@ -32,12 +34,22 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
     .description(
       'render a Kustomize directory (or a plain directory of manifests) to stdout, like kubectl kustomize',
     )
-    .argument('<dir>', 'directory to render')
+    .argument('[dir]', 'directory to render (omit with --repo)')
     .option(
       '--root <dir>',
       'directory the render is confined to (default: the enclosing Git checkout, else /)',
     )
-    .action(async (dir: string, opts: { root?: string }) => {
+    .option('--repo <url>', 'render from this Git repository (https) instead of a directory')
+    .option('--revision <rev>', 'with --repo: branch, tag, semver range, commit or HEAD', 'HEAD')
+    .option('--path <path>', 'with --repo: directory inside the repository', '.')
+    .action(async (dir: string | undefined, opts: RenderOpts) => {
+      if (opts.repo) {
+        const { renderRemote } = await import('../render-remote.js');
+        io.stdout(await renderRemote({ repo: opts.repo, revision: opts.revision, path: opts.path }));
+        setExit(0);
+        return;
+      }
+      if (dir === undefined) throw new TrueupError('CLI_USAGE', 'render: give a directory, or --repo URL');
       const renderLocal = await loadRenderLocal();
       let text: string;
       try {
