@@ -101,7 +101,13 @@ describe('cachedSecretSource', () => {
   it('lists once per TTL and shares concurrent lists', async () => {
     let lists = 0;
     let t = 0;
-    const inner = { listRepoSecrets: async () => (lists++, all), getSecret: async () => undefined };
+    const inner = {
+      listRepoSecrets: async () => {
+        lists++;
+        return all;
+      },
+      getSecret: async () => undefined,
+    };
     const cached = cachedSecretSource(inner, 1000, () => t);
     await Promise.all([cached.listRepoSecrets(), cached.listRepoSecrets()]);
     t = 999;
