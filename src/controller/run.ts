@@ -17,6 +17,7 @@ import { startServer } from '../server/server.js';
 import { GitSource, nodeHttpClient } from '../source/index.js';
 import { version } from '../version.js';
 import { TreeRenderPort } from './adapters/render.js';
+import { clusterSecretSource } from './adapters/secrets.js';
 import { GitSourcePort } from './adapters/source.js';
 import { Controller } from './controller.js';
 import { installApplicationCrd } from './install-crd.js';
@@ -132,6 +133,8 @@ export async function runController(
   }
   const git = new GitSource({
     cacheDir: config.cacheDir,
+    // Repository credentials: labelled Secrets in the controller's own namespace, as Argo CD's.
+    secrets: clusterSecretSource(client, config.leaderElection.leaseNamespace),
     http: instrumentGitHttp(nodeHttpClient, metrics),
     logger: log,
     maxRepoBytes: config.limits.maxRepoBytes,
