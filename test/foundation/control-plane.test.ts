@@ -87,7 +87,10 @@ describe('the local control plane', () => {
     })) as k8s.V1Deployment;
     assert.equal(live.spec?.replicas, 5);
     const owners = (live.metadata?.managedFields ?? [])
-      .filter((f) => JSON.stringify(f.fieldsV1 ?? {}).includes('"f:replicas"'))
+      .filter(
+        (f) =>
+          (f.fieldsV1 as { 'f:spec'?: { 'f:replicas'?: unknown } } | undefined)?.['f:spec']?.['f:replicas'],
+      )
       .map((f) => f.manager);
     assert.deepEqual(owners, ['manager-b']);
   });
