@@ -103,31 +103,7 @@ export function condition(app: Application | undefined, type: string) {
 
 export const yaml = (o: unknown) => JSON.stringify(o, null, 2);
 
-export function appManifest(
-  name: string,
-  namespace: string,
-  repoURL: string,
-  path: string,
-  destNamespace: string,
-  extra: { selfHeal?: boolean; prune?: boolean; automated?: boolean; finalizer?: boolean } = {},
-): KubeObject {
-  const automated =
-    extra.automated === false ? undefined : { prune: extra.prune ?? true, selfHeal: extra.selfHeal ?? true };
-  return {
-    apiVersion: 'trueup.dev/v1alpha1',
-    kind: 'Application',
-    metadata: {
-      name,
-      namespace,
-      ...(extra.finalizer ? { finalizers: ['trueup.dev/resources-finalizer'] } : {}),
-    },
-    spec: {
-      source: { repoURL, targetRevision: 'main', path },
-      destination: { namespace: destNamespace },
-      ...(automated ? { syncPolicy: { automated } } : {}),
-    } as never,
-  };
-}
+export { appManifest } from '../support/fixtures.js';
 
 export function configMap(name: string, data: Record<string, string>): string {
   return yaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });

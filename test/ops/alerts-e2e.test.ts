@@ -24,6 +24,7 @@ import { startServer } from '../../src/server/server.js';
 import { nodeHttpClient } from '../../src/source/http.js';
 import { GitSource } from '../../src/source/index.js';
 import { testCluster, testNamespace } from '../support/cluster.js';
+import { appManifest } from '../support/fixtures.js';
 import { GitHttpServer } from '../support/git-server.js';
 import { kubectl } from '../support/kubectl.js';
 import { type Alert, shippedRules, startPrometheus } from './support/prometheus.js';
@@ -101,16 +102,7 @@ describe('TrueupAppOutOfSync end to end (controller, Prometheus)', () => {
     await kubectl(
       cluster.kubeconfigPath,
       ['apply', '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'trueup.dev/v1alpha1',
-        kind: 'Application',
-        metadata: { name: 'watched', namespace: appNs },
-        spec: {
-          source: { repoURL, targetRevision: 'main', path: 'app' },
-          destination: { namespace: dest },
-          syncPolicy: { automated: { prune: true, selfHeal: false } },
-        },
-      }),
+      JSON.stringify(appManifest('watched', appNs, repoURL, 'app', dest, { selfHeal: false })),
     );
     await until('the app is Synced', async () =>
       (await app())?.status?.sync?.status === 'Synced' ? true : undefined,

@@ -15,6 +15,7 @@ import { installApplicationCrd } from '../../src/controller/install-crd.js';
 import { shardLeaseName, shardOf } from '../../src/controller/sharding.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import { testCluster, testNamespace } from '../support/cluster.js';
+import { appManifest } from '../support/fixtures.js';
 import { GitHttpServer } from '../support/git-server.js';
 import { kubectl } from '../support/kubectl.js';
 
@@ -98,16 +99,7 @@ describe('two controller replicas with leader election', () => {
     await kubectl(
       cluster.kubeconfigPath,
       ['apply', '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'trueup.dev/v1alpha1',
-        kind: 'Application',
-        metadata: { name: 'app', namespace: appNs },
-        spec: {
-          source: { repoURL: git.url('config'), targetRevision: 'main', path: 'app' },
-          destination: { namespace: dest },
-          syncPolicy: { automated: { prune: true, selfHeal: true } },
-        },
-      }),
+      JSON.stringify(appManifest('app', appNs, git.url('config'), 'app', dest)),
     );
     const data = async () =>
       (await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: dest, name: 'cm' }))?.data as
@@ -216,16 +208,7 @@ describe('two controller replicas with leader election', () => {
     await kubectl(
       cluster.kubeconfigPath,
       ['apply', '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'trueup.dev/v1alpha1',
-        kind: 'Application',
-        metadata: { name: 'app', namespace: appNs },
-        spec: {
-          source: { repoURL: git.url('config'), targetRevision: 'main', path: 'app' },
-          destination: { namespace: dest },
-          syncPolicy: { automated: { prune: true, selfHeal: true } },
-        },
-      }),
+      JSON.stringify(appManifest('app', appNs, git.url('config'), 'app', dest)),
     );
     const data = async () =>
       (await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: dest, name: 'cm' }))?.data as
@@ -284,16 +267,7 @@ describe('two controller replicas with leader election', () => {
       await kubectl(
         cluster.kubeconfigPath,
         ['apply', '-f', '-'],
-        JSON.stringify({
-          apiVersion: 'trueup.dev/v1alpha1',
-          kind: 'Application',
-          metadata: { name, namespace: appNs },
-          spec: {
-            source: { repoURL: git.url('config'), targetRevision: 'main', path: name },
-            destination: { namespace: dest },
-            syncPolicy: { automated: { prune: true, selfHeal: true } },
-          },
-        }),
+        JSON.stringify(appManifest(name, appNs, git.url('config'), name, dest)),
       );
     }
     for (const name of names) {

@@ -26,3 +26,30 @@ export function widgetCrd(group: string, plural = 'widgets'): KubeObject {
     },
   };
 }
+
+/** An Application of `repoURL`/`path` at `main` into `destNamespace`, automated (prune and selfHeal) unless told otherwise. */
+export function appManifest(
+  name: string,
+  namespace: string,
+  repoURL: string,
+  path: string,
+  destNamespace: string,
+  extra: { selfHeal?: boolean; prune?: boolean; automated?: boolean; finalizer?: boolean } = {},
+): KubeObject {
+  const automated =
+    extra.automated === false ? undefined : { prune: extra.prune ?? true, selfHeal: extra.selfHeal ?? true };
+  return {
+    apiVersion: 'trueup.dev/v1alpha1',
+    kind: 'Application',
+    metadata: {
+      name,
+      namespace,
+      ...(extra.finalizer ? { finalizers: ['trueup.dev/resources-finalizer'] } : {}),
+    },
+    spec: {
+      source: { repoURL, targetRevision: 'main', path },
+      destination: { namespace: destNamespace },
+      ...(automated ? { syncPolicy: { automated } } : {}),
+    } as never,
+  };
+}
