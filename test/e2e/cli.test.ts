@@ -5,13 +5,13 @@
  * stops the controller cleanly.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { testNamespace } from '../support/cluster.js';
-import { appManifest, condition, configMap, e2eEnv, waitFor, yaml } from './support.js';
+import { appManifest, condition, configMap, e2eEnv, spawnController, waitFor, yaml } from './support.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const entry = join(import.meta.dirname, 'cli-entry.ts');
@@ -41,27 +41,13 @@ let metricsURL = '';
 after(() => controller?.kill('SIGKILL'));
 
 test('trueup controller starts against the kubeconfig and serves /metrics', async () => {
-  controller = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      entry,
-      'controller',
-      '--kubeconfig',
-      env.kubeconfigPath,
-      '--namespaces',
-      env.appNs,
-      '--metrics-address',
-      '127.0.0.1:0',
-      '--cache-dir',
-      cache,
-      '--install-crd',
-      '--log-level',
-      'warn',
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  controller = spawnController(env, cache, [
+    '--metrics-address',
+    '127.0.0.1:0',
+    '--install-crd',
+    '--log-level',
+    'warn',
+  ]);
   controller.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   controller.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   metricsURL = await waitFor('serving line', async () => /serving (http:\/\/\S+)\/metrics/.exec(output)?.[1]);

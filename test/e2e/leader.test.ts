@@ -3,15 +3,15 @@
  * by (ready, role standby); killing the leader hands over to the standby, which then reconciles.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { testNamespace } from '../support/cluster.js';
-import { appManifest, condition, configMap, e2eEnv, waitFor, yaml } from './support.js';
+import { appManifest, condition, configMap, e2eEnv, spawnController, waitFor, yaml } from './support.js';
 
-const root = join(import.meta.dirname, '..', '..');
+const _root = join(import.meta.dirname, '..', '..');
 const env = await e2eEnv('leader');
 const dest = await testNamespace('leader-dest');
 const leaseNs = await testNamespace('leader-lease');
@@ -36,29 +36,15 @@ after(() => {
 async function replica(): Promise<Replica> {
   const cache = await mkdtemp(join(tmpdir(), 'trueup-leader-cache-'));
   after(() => rm(cache, { recursive: true, force: true }));
-  const proc = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(import.meta.dirname, 'cli-entry.ts'),
-      'controller',
-      '--kubeconfig',
-      env.kubeconfigPath,
-      '--namespaces',
-      env.appNs,
-      '--metrics-address',
-      '127.0.0.1:0',
-      '--cache-dir',
-      cache,
-      '--leader-elect',
-      '--lease-namespace',
-      leaseNs,
-      '--log-level',
-      'warn',
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const proc = spawnController(env, cache, [
+    '--metrics-address',
+    '127.0.0.1:0',
+    '--leader-elect',
+    '--lease-namespace',
+    leaseNs,
+    '--log-level',
+    'warn',
+  ]);
   const r: Replica = { proc, output: '', url: '' };
   proc.stdout?.on('data', (d: Buffer) => (r.output += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (r.output += d.toString()));

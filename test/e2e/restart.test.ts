@@ -4,16 +4,24 @@
  * connection dropped and refused for a while, through a TCP proxy, as a restart looks to clients).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { createClusterClient } from '../../src/kube/index.js';
 import { testNamespace } from '../support/cluster.js';
-import { ApiProxy, appManifest, condition, configMap, e2eEnv, waitFor, yaml } from './support.js';
+import {
+  ApiProxy,
+  appManifest,
+  condition,
+  configMap,
+  e2eEnv,
+  spawnController,
+  waitFor,
+  yaml,
+} from './support.js';
 
-const root = join(import.meta.dirname, '..', '..');
+const _root = join(import.meta.dirname, '..', '..');
 const env = await e2eEnv('restart');
 const cache = await mkdtemp(join(tmpdir(), 'trueup-restart-cache-'));
 after(() => rm(cache, { recursive: true, force: true }));
@@ -39,27 +47,11 @@ test('a controller killed mid-sync, restarted against a newer commit, converges 
     yaml(appManifest('big', env.appNs, env.git.url('big'), 'big', dest)),
   );
 
-  const first = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(import.meta.dirname, 'cli-entry.ts'),
-      'controller',
-      '--kubeconfig',
-      env.kubeconfigPath,
-      '--namespaces',
-      env.appNs,
-      '--metrics-address',
-      '',
-      '--cache-dir',
-      cache,
-      '--concurrency',
-      '2',
-      '--log-level',
-      'error',
-    ],
-    { cwd: root, stdio: 'ignore' },
+  const first = spawnController(
+    env,
+    cache,
+    ['--metrics-address', '', '--concurrency', '2', '--log-level', 'error'],
+    'ignore',
   );
   const exited = new Promise((r) => first.once('exit', r));
   after(() => first.kill('SIGKILL'));

@@ -3,6 +3,7 @@
  * running in-process with the real source, renderer, sync engine and health, watching only the
  * test's own Application namespace.
  */
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -103,11 +104,7 @@ export function condition(app: Application | undefined, type: string) {
 
 export const yaml = (o: unknown) => JSON.stringify(o, null, 2);
 
-export { appManifest } from '../support/fixtures.js';
-
-export function configMap(name: string, data: Record<string, string>): string {
-  return yaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
-}
+export { appManifest, configMap } from '../support/fixtures.js';
 
 /**
  * A TCP proxy in front of the API server: `outage()` drops every connection and refuses new
@@ -182,4 +179,22 @@ export class ApiProxy {
     });
     return out;
   }
+}
+
+/**
+ * `trueup controller` as a real process (from source, through cli-entry.ts) against this env's
+ * kubeconfig, watching its Application namespace, with its own Git cache; `args` add flags.
+ */
+export function spawnController(
+  env: Env,
+  cacheDir: string,
+  args: readonly string[],
+  stdio: StdioOptions = ['ignore', 'pipe', 'pipe'],
+): ChildProcess {
+  const common = ['--kubeconfig', env.kubeconfigPath, '--namespaces', env.appNs, '--cache-dir', cacheDir];
+  return spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'cli-entry.ts'), 'controller', ...common, ...args],
+    { cwd: join(import.meta.dirname, '..', '..'), stdio },
+  );
 }

@@ -27,7 +27,12 @@ import { testCluster, testNamespace } from '../support/cluster.js';
 import { appManifest } from '../support/fixtures.js';
 import { GitHttpServer } from '../support/git-server.js';
 import { kubectl } from '../support/kubectl.js';
+import { eventually } from '../support/wait.js';
 import { type Alert, shippedRules, startPrometheus } from './support/prometheus.js';
+
+/** Cluster, controller and Prometheus act in their own time: an upper bound, not a timing assertion. */
+const until = <T>(what: string, probe: () => Promise<T | undefined | false>) =>
+  eventually(what, probe, 90000);
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const cluster = await testCluster();
@@ -71,21 +76,6 @@ const prometheus = await startPrometheus({
   groups: await shippedRules({ TrueupAppOutOfSync: '3s' }),
 });
 after(() => prometheus.stop());
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what}: not reached in ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`);
-}
 
 const app = async () =>
   (await client.get({

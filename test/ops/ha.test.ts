@@ -15,9 +15,14 @@ import { installApplicationCrd } from '../../src/controller/install-crd.js';
 import { shardLeaseName, shardOf } from '../../src/controller/sharding.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import { testCluster, testNamespace } from '../support/cluster.js';
-import { appManifest } from '../support/fixtures.js';
+import { appManifest, configMap } from '../support/fixtures.js';
 import { GitHttpServer } from '../support/git-server.js';
 import { kubectl } from '../support/kubectl.js';
+import { eventually } from '../support/wait.js';
+
+/** Cluster, controller and Prometheus act in their own time: an upper bound, not a timing assertion. */
+const until = <T>(what: string, probe: () => Promise<T | undefined | false>) =>
+  eventually(what, probe, 90000);
 
 interface Event {
   identity: string;
@@ -68,14 +73,6 @@ function replica(appNs: string, leaseNs: string, identity: string, shardArgs: st
   };
 }
 
-async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (!(await probe().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`${what}: not reached in 90 s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('two controller replicas with leader election', () => {
   it('lets only the leader reconcile, and the standby takes over when the leader is killed', async () => {
     const appNs = await testNamespace('ha-apps');
@@ -84,12 +81,7 @@ describe('two controller replicas with leader election', () => {
     after(() => git.close());
     const repo = await git.createRepo('config');
     await repo.commit({
-      'app/cm.yaml': JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: 'cm' },
-        data: { a: '1' },
-      }),
+      'app/cm.yaml': configMap('cm', { a: '1' }),
     });
     const a = replica(appNs, appNs, 'a');
     await a.waitFor('leadership', (e) => e.event === 'leading');
@@ -148,12 +140,7 @@ describe('two controller replicas with leader election', () => {
     after(() => git.close());
     const repo = await git.createRepo('config');
     await repo.commit({
-      'app/cm.yaml': JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: 'cm' },
-        data: { a: '1' },
-      }),
+      'app/cm.yaml': configMap('cm', { a: '1' }),
     });
     const start = async (name: string) => {
       const cache = await mkdtemp(join(tmpdir(), `trueup-ha-${name}-`));

@@ -9,22 +9,12 @@ import { after, describe, it } from 'node:test';
 import { type AppInfo, createMetrics } from '../../src/metrics/metrics.js';
 import { readiness } from '../../src/server/readiness.js';
 import { startServer } from '../../src/server/server.js';
+import { eventually } from '../support/wait.js';
 import { type Alert, shippedRules, startPrometheus } from './support/prometheus.js';
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what}: not reached in ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`);
-}
+/** Cluster, controller and Prometheus act in their own time: an upper bound, not a timing assertion. */
+const until = <T>(what: string, probe: () => Promise<T | undefined | false>) =>
+  eventually(what, probe, 60000);
 
 describe('Prometheus scraping trueup with the shipped alert rules', () => {
   it('takes TrueupAppOutOfSync from pending to firing while an app is out of sync, and resolves it', async () => {

@@ -53,3 +53,8 @@ export function appManifest(
     } as never,
   };
 }
+
+/** A ConfigMap manifest as JSON text (which is YAML), for files committed to test repositories. */
+export function configMap(name: string, data: Record<string, string>): string {
+  return JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data }, null, 2);
+}
