@@ -8,13 +8,14 @@
  * Writes the "Git source" section of bench/RESULTS.md (other sections are left alone).
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import type { FileTree } from '../../src/render/file-tree.js';
 import { GitSource } from '../../src/source/index.js';
 import { GitHttpServer, gitCli, gitEnv } from '../../test/support/git-server.js';
+import { writeResultsSection } from '../results.js';
 
 const run = promisify(execFile);
 const { values: args } = parseArgs({
@@ -227,23 +228,8 @@ try {
     '',
   ].join('\n');
   process.stdout.write(`${section}\n`);
-  if (!args['no-write']) await writeSection(join(import.meta.dirname, '..', 'RESULTS.md'), section);
+  if (!args['no-write']) await writeResultsSection('Git source', section);
 } finally {
   await server.close();
   await rm(scratch, { recursive: true, force: true });
-}
-
-/** Replaces (or appends) the "## Git source" section, leaving every other section as it is. */
-async function writeSection(file: string, section: string): Promise<void> {
-  const current = await readFile(file, 'utf8').catch(() => '# Benchmark results\n');
-  const lines = current.split('\n');
-  const start = lines.findIndex((l) => l.trim() === '## Git source');
-  let next: string;
-  if (start < 0) next = `${current.replace(/\n*$/, '\n')}\n${section}`;
-  else {
-    let end = lines.findIndex((l, i) => i > start && l.startsWith('## '));
-    if (end < 0) end = lines.length;
-    next = [...lines.slice(0, start), ...section.split('\n'), ...lines.slice(end)].join('\n');
-  }
-  await writeFile(file, next.replace(/\n*$/, '\n'));
 }

@@ -12,12 +12,13 @@
  *   seed tree (default 15), --write: update the Render section of bench/RESULTS.md.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DiskTree } from '../../src/render/disk-tree.js';
 import { renderTree } from '../../src/render/index.js';
+import { writeResultsSection } from '../results.js';
 import { largeTree, seedTree } from './trees.js';
 
 const repo = join(import.meta.dirname, '..', '..');
@@ -131,11 +132,7 @@ try {
   );
   process.stdout.write(`${results.join('\n')}\n`);
   if (write) {
-    const file = join(repo, 'bench/RESULTS.md');
-    const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
-    const section = results.join('\n');
-    const re = /## Render\n[\s\S]*?(?=\n## |$)/;
-    writeFileSync(file, re.test(old) ? old.replace(re, section) : `${old.trimEnd()}\n\n${section}`);
+    await writeResultsSection('Render', results.join('\n'));
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

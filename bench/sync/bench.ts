@@ -9,7 +9,7 @@
  * Writes the "Sync" section of bench/RESULTS.md (other sections are left alone).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -19,6 +19,7 @@ import { DiskTree } from '../../src/render/disk-tree.js';
 import { renderTree } from '../../src/render/index.js';
 import { ConfigMapInventory, sync, VerdictCache } from '../../src/sync/index.js';
 import { startControlPlane } from '../../test/control-plane/control-plane.js';
+import { writeResultsSection } from '../results.js';
 
 const run = promisify(execFile);
 const { values: args } = parseArgs({
@@ -227,22 +228,7 @@ async function main() {
     '',
   ].join('\n');
   process.stdout.write(`${section}\n`);
-  if (!args['no-write']) await writeSection(join(import.meta.dirname, '..', 'RESULTS.md'), section);
-}
-
-/** Replaces (or appends) the "## Sync" section, leaving every other section as it is. */
-async function writeSection(file: string, section: string): Promise<void> {
-  const current = await readFile(file, 'utf8').catch(() => '# Benchmark results\n');
-  const lines = current.split('\n');
-  const start = lines.findIndex((l) => l.trim() === '## Sync');
-  let next: string;
-  if (start < 0) next = `${current.replace(/\n*$/, '\n')}\n${section}`;
-  else {
-    let end = lines.findIndex((l, i) => i > start && l.startsWith('## '));
-    if (end < 0) end = lines.length;
-    next = [...lines.slice(0, start), ...section.split('\n'), ...lines.slice(end)].join('\n');
-  }
-  await writeFile(file, next.replace(/\n*$/, '\n'));
+  if (!args['no-write']) await writeResultsSection('Sync', section);
 }
 
 await main();
