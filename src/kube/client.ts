@@ -56,6 +56,15 @@ export interface ClientOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The query every write carries: our field manager, dry-run, and strict field validation unless told otherwise. */
+function writeQuery(opts: { fieldManager: string; dryRun?: boolean; validate?: boolean }) {
+  return {
+    fieldManager: opts.fieldManager,
+    dryRun: opts.dryRun ? 'All' : undefined,
+    fieldValidation: opts.validate === false ? 'Ignore' : 'Strict',
+  };
+}
+
 export function clusterClientOver(transport: Transport, options: ClientOptions = {}): ClosableClusterClient {
   const counter = new RequestCounter();
   const retries = options.retries ?? 3;
@@ -253,12 +262,7 @@ export function clusterClientOver(transport: Transport, options: ClientOptions =
       const body = await call(opts.dryRun ? Verb.DryRunApply : Verb.Apply, {
         method: 'PATCH',
         path,
-        query: {
-          fieldManager: opts.fieldManager,
-          force: opts.force ? 'true' : undefined,
-          dryRun: opts.dryRun ? 'All' : undefined,
-          fieldValidation: opts.validate === false ? 'Ignore' : 'Strict',
-        },
+        query: { ...writeQuery(opts), force: opts.force ? 'true' : undefined },
         body: object,
         contentType: 'application/apply-patch+yaml',
         subject: describeAddress(a),
@@ -271,11 +275,7 @@ export function clusterClientOver(transport: Transport, options: ClientOptions =
       const body = await call(opts.dryRun ? Verb.DryRunOther : Verb.Create, {
         method: 'POST',
         path: collectionPath(a.apiVersion, m, a.namespace),
-        query: {
-          fieldManager: opts.fieldManager,
-          dryRun: opts.dryRun ? 'All' : undefined,
-          fieldValidation: opts.validate === false ? 'Ignore' : 'Strict',
-        },
+        query: writeQuery(opts),
         body: object,
         subject: describeAddress(a),
       });
@@ -287,11 +287,7 @@ export function clusterClientOver(transport: Transport, options: ClientOptions =
       const body = await call(opts.dryRun ? Verb.DryRunOther : Verb.Replace, {
         method: 'PUT',
         path,
-        query: {
-          fieldManager: opts.fieldManager,
-          dryRun: opts.dryRun ? 'All' : undefined,
-          fieldValidation: opts.validate === false ? 'Ignore' : 'Strict',
-        },
+        query: writeQuery(opts),
         body: object,
         subject: describeAddress(a),
       });
