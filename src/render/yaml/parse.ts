@@ -99,30 +99,25 @@ function unwrapRaw(v: unknown): unknown {
   return v;
 }
 
+/** The explicit tags go-yaml v3 checks (`!!int 3`, `!!bool true`, ...), the same in every schema here. */
+const EXPLICIT_TAGS = [
+  explicitScalar('int', (v) => typeof v === 'number' && Number.isInteger(v)),
+  explicitScalar('float', (v) => typeof v === 'number'),
+  explicitScalar('bool', (v) => typeof v === 'boolean'),
+  explicitScalar('null', (v) => v === null),
+  explicitScalar('timestamp', (v) => typeof v === 'string'),
+  new jsYaml.Type('tag:yaml.org,2002:binary', { kind: 'scalar' }),
+  ...localTags,
+];
+
 const SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
   implicit: [goPlain, mergeKey],
-  explicit: [
-    explicitScalar('int', (v) => typeof v === 'number' && Number.isInteger(v)),
-    explicitScalar('float', (v) => typeof v === 'number'),
-    explicitScalar('bool', (v) => typeof v === 'boolean'),
-    explicitScalar('null', (v) => v === null),
-    explicitScalar('timestamp', (v) => typeof v === 'string'),
-    new jsYaml.Type('tag:yaml.org,2002:binary', { kind: 'scalar' }),
-    ...localTags,
-  ],
+  explicit: EXPLICIT_TAGS,
 });
 
 const RAW_KEY_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
   implicit: [goPlainRaw, mergeKey],
-  explicit: [
-    explicitScalar('int', (v) => typeof v === 'number' && Number.isInteger(v)),
-    explicitScalar('float', (v) => typeof v === 'number'),
-    explicitScalar('bool', (v) => typeof v === 'boolean'),
-    explicitScalar('null', (v) => v === null),
-    explicitScalar('timestamp', (v) => typeof v === 'string'),
-    new jsYaml.Type('tag:yaml.org,2002:binary', { kind: 'scalar' }),
-    ...localTags,
-  ],
+  explicit: EXPLICIT_TAGS,
 });
 
 const goPlainYaml11 = new jsYaml.Type('tag:trueup.dev,2026:go-plain', {
