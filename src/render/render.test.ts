@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { MemoryTree } from '../../test/support/memory-tree.js';
 import { isTrueupError } from '../api/errors.js';
 import { renderTree } from './index.js';
-import { MemoryTree } from './memory-tree.js';
 
 const K = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
 const CM = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\n`;

@@ -14,10 +14,10 @@ import { promisify } from 'node:util';
 import yaml from 'js-yaml';
 import type { KubeObject } from '../../src/api/object.js';
 import { ENV_NAMES, loadConfig } from '../../src/config/config.js';
-import { shardFromPodName } from '../../src/controller/sharding.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import { DiskTree } from '../../src/render/disk-tree.js';
 import { renderTree } from '../../src/render/index.js';
+import { shardFromPodName } from '../../src/runtime/sharding.js';
 import { MemoryInventory, ResultAction, sync } from '../../src/sync/index.js';
 import { testCluster } from '../support/cluster.js';
 

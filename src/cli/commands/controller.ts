@@ -27,7 +27,7 @@ export const registerController: RegisterCommand = (program: Command, io, setExi
     .option('--shard <i>', "this replica's shard (default: from POD_NAME's StatefulSet ordinal)")
     .option('--log-level <level>', 'debug, info, warn, error (default info)')
     .action(async (opts: Record<string, string | boolean | undefined>) => {
-      const { runController } = await import('../../controller/run.js');
+      const { runController } = await import('../run-controller.js');
       const { context, leaderElect, ...rest } = opts;
       const handle = await runController(
         { ...rest, ...(leaderElect ? { leaderElect: true } : {}) },

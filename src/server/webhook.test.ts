@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
+import { application } from '../../test/support/reconciler-harness.js';
 import type { Application } from '../api/application.js';
-import { application } from './testing.js';
 import { createWebhookHandler, normalizeURL, pushMatches } from './webhook.js';
 
 const SECRET = 's3cret';

@@ -9,8 +9,8 @@ import {
   type LeaseRecord,
   type LeaseStore,
   type StoredLease,
-} from './leader-election.js';
-import { type Campaign, replicaReadiness, whileLeading } from './run.js';
+} from '../runtime/leader-election.js';
+import { type Campaign, replicaReadiness, whileLeading } from './run-controller.js';
 
 /** An in-memory Lease that logs its release (an update to an empty holder) into `events`. */
 function memoryStore(events: string[]): LeaseStore & { lease: StoredLease | undefined } {

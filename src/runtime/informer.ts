@@ -5,11 +5,11 @@
  */
 import { errorMessage } from '../api/errors.js';
 import { groupOf, type KubeObject, refKey } from '../api/object.js';
+import type { Logger } from '../controller/reconciler.js';
+import { silentLogger } from '../controller/reconciler.js';
 import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';
 import type { ClusterClient } from '../kube/types.js';
 import type { Clock } from './clock.js';
-import type { Logger } from './reconciler.js';
-import { silentLogger } from './reconciler.js';
 
 export type InformerEvent = 'ADDED' | 'MODIFIED' | 'DELETED';
 

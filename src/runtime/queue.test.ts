@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FakeClock, settle } from './clock.js';
+import { FakeClock, settle } from '../../test/support/fake-clock.js';
 import { WorkQueue, type WorkQueueOptions, type WorkResult } from './queue.js';
 
 interface Harness {

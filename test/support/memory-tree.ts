@@ -1,7 +1,7 @@
 /** A FileTree held in memory (tests, and callers that already have the files). */
-import { TrueupError } from '../api/errors.js';
-import type { FileStat, FileTree } from './file-tree.js';
-import { normalize } from './paths.js';
+import { TrueupError } from '../../src/api/errors.js';
+import type { FileStat, FileTree } from '../../src/render/file-tree.js';
+import { normalize } from '../../src/render/paths.js';
 
 export class MemoryTree implements FileTree {
   private readonly files = new Map<string, Uint8Array>();

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { FakeClock, settle } from '../../test/support/fake-clock.js';
 import type { KubeObject } from '../api/object.js';
 import { apiError, networkError } from '../kube/errors.js';
 import type { ClusterClient, ListResult, WatchEventType, WatchOptions } from '../kube/types.js';
-import { FakeClock, settle } from './clock.js';
 import { Informer } from './informer.js';
 
 const cm = (name: string, rv: string, annotations: Record<string, string> = {}): KubeObject => ({

@@ -14,15 +14,15 @@ import {
 } from '../api/application.js';
 import { TrueupError } from '../api/errors.js';
 import { describeRef } from '../api/object.js';
-import type { CliIO } from '../cli/io.js';
+import { TreeRenderPort } from '../controller/adapters/render.js';
+import { GitSourcePort } from '../controller/adapters/source.js';
+import { EngineSyncPort } from '../controller/adapters/sync.js';
 import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';
 import { createClusterClient } from '../kube/index.js';
 import type { ClusterClient } from '../kube/types.js';
 import { GitSource } from '../source/index.js';
-import { TreeRenderPort } from './adapters/render.js';
-import { GitSourcePort } from './adapters/source.js';
-import { EngineSyncPort } from './adapters/sync.js';
-import { kubeConfigFrom } from './run.js';
+import type { CliIO } from './io.js';
+import { kubeConfigFrom } from './run-controller.js';
 
 export interface AppCliOptions {
   namespace?: string;

@@ -3,11 +3,9 @@
  * map, and a writer that applies status/app patches to a local copy of the Application.
  * (Test support only: production code binds the ports to the real modules in adapters/.)
  */
-import { type Application, type ApplicationStatus, RESOURCES_FINALIZER } from '../api/application.js';
-import { TrueupError } from '../api/errors.js';
-import { groupOf, type KubeObject, refKey, refOf, versionOf } from '../api/object.js';
-import type { FileTree } from '../render/file-tree.js';
-import { FakeClock } from './clock.js';
+import { type Application, type ApplicationStatus, RESOURCES_FINALIZER } from '../../src/api/application.js';
+import { TrueupError } from '../../src/api/errors.js';
+import { groupOf, type KubeObject, refKey, refOf, versionOf } from '../../src/api/object.js';
 import type {
   AppWriter,
   HealthPort,
@@ -18,9 +16,11 @@ import type {
   SyncOutcome,
   SyncPort,
   SyncTarget,
-} from './ports.js';
-import { Reconciler } from './reconciler.js';
-import { RenderCache } from './render-cache.js';
+} from '../../src/controller/ports.js';
+import { Reconciler } from '../../src/controller/reconciler.js';
+import { RenderCache } from '../../src/controller/render-cache.js';
+import type { FileTree } from '../../src/render/file-tree.js';
+import { FakeClock } from './fake-clock.js';
 
 export function inv(o: KubeObject): InventoryRef {
   return { ...refOf(o), version: versionOf(o.apiVersion) };
