@@ -321,7 +321,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       log(`[control-plane] simulated workloads ready (${nodes.length} nodes) in ${Date.now() - started} ms`);
       if (workloads.metrics !== false) {
         const identity = await pki.issueClient('metrics-server', METRICS_SERVER_USER);
-        const kubeconfigPath = await writeKubeconfig(
+        const metricsServerKubeconfigPath = await writeKubeconfig(
           join(dir, 'metrics-server.kubeconfig'),
           kubeconfigFor(api.server, pki.ca, identity, 'metrics-server'),
         );
@@ -330,7 +330,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
             metricsServerBinDir,
             dir,
             ca: pki.ca,
-            kubeconfigPath,
+            kubeconfigPath: metricsServerKubeconfigPath,
             serving: await pki.issueServing('metrics-server-serving', 'metrics-server', METRICS_SERVER_NAMES),
             api: adminApi,
           }),

