@@ -1,12 +1,13 @@
 /**
  * `npm run demo`: trueup end to end on this machine, in one command.
  *
- * 1. starts the local control plane (kube-apiserver, etcd, controller-manager, and simulated
- *    nodes so pods run; built from Go modules the first time, with progress shown);
+ * 1. starts the local control plane (kube-apiserver, etcd, controller-manager, simulated
+ *    nodes so pods run, and metrics-server so HorizontalPodAutoscalers work; built from Go
+ *    modules the first time, with progress shown);
  * 2. serves examples/ as a Git repository over HTTP on 127.0.0.1;
  * 3. runs the trueup controller in this process, with /metrics, /healthz, /readyz, /webhook;
  * 4. applies examples/bootstrap.yaml (the app of apps) and shows a live table of the
- *    Applications until all are Synced;
+ *    Applications until all are Synced and Healthy;
  * 5. scales a Deployment with kubectl and shows trueup reverting it;
  * 6. prints the metrics URL and kubectl lines to try, and runs until Ctrl-C.
  *
@@ -154,7 +155,11 @@ async function main(): Promise<void> {
   }
 
   step('Starting the local Kubernetes control plane');
-  out(dim('  kube-apiserver, etcd, kube-controller-manager, kube-scheduler and kwok nodes, on 127.0.0.1'));
+  out(
+    dim(
+      '  kube-apiserver, etcd, kube-controller-manager, kube-scheduler, kwok nodes and metrics-server, on 127.0.0.1',
+    ),
+  );
   let ticker: NodeJS.Timeout | undefined;
   const buildStarted = Date.now();
   const cp: ControlPlane = await startControlPlane({
@@ -237,7 +242,12 @@ async function main(): Promise<void> {
   });
   out(dim(`  ${applied.trim()}`));
 
-  step('Waiting for every Application to be Synced (live)');
+  step('Waiting for every Application to be Synced and Healthy (live)');
+  out(
+    dim(
+      '  (an autoscaler turns Healthy once metrics-server has a CPU rate for its pods, 20 to 40 s after they start)',
+    ),
+  );
   const draw = liveTable();
   const started = Date.now();
   const expected = ['root', 'web-api-dev', 'web-api-prod'];
@@ -247,26 +257,23 @@ async function main(): Promise<void> {
     const names = apps.map((a) => a.metadata.name);
     const allThere = expected.every((n) => names.includes(n));
     const synced = apps.every((a) => a.status?.sync?.status === 'Synced');
-    const settled = apps.every((a) => a.status?.health?.status !== 'Progressing');
-    if (allThere && synced && settled) break;
-    if (Date.now() - started > 300_000)
-      throw new Error('the Applications did not all become Synced in 5 minutes');
+    const healthy = apps.every((a) => a.status?.health?.status === 'Healthy');
+    if (allThere && synced && healthy) break;
+    if (Date.now() - started > 300_000) {
+      const behind = apps
+        .filter((a) => a.status?.sync?.status !== 'Synced' || a.status?.health?.status !== 'Healthy')
+        .map((a) => `${a.metadata.name}: ${a.status?.health?.status} ${a.status?.health?.message ?? ''}`);
+      throw new Error(
+        `the Applications did not all become Synced and Healthy in 5 minutes: ${behind.join('; ')}`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 300));
   }
   out(
-    green(`  all ${expected.length} Applications Synced in ${((Date.now() - started) / 1000).toFixed(1)} s`),
+    green(
+      `  all ${expected.length} Applications Synced and Healthy in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    ),
   );
-  const unhealthy = controller.apps().filter((a) => a.status?.health?.status !== 'Healthy');
-  if (unhealthy.length > 0) {
-    out(
-      yellow('  note: ') +
-        dim(
-          `${unhealthy.map((a) => a.metadata.name).join(', ')} ${unhealthy.length === 1 ? 'is' : 'are'} not Healthy: ` +
-            'this control plane runs no metrics server, so the HorizontalPodAutoscaler reports ' +
-            'ScalingActive=False, which trueup (like Argo CD) counts as Degraded.',
-        ),
-    );
-  }
 
   step('Drift: kubectl scale deployment web-api -n web-api-prod --replicas=5');
   const replicas = async () =>
@@ -327,6 +334,9 @@ async function main(): Promise<void> {
     `             ${cyan('kubectl -n web-api-dev edit configmap web-api-config')}   ${dim('(trueup reverts it)')}`,
   );
   out(`             ${cyan('kubectl -n web-api-prod get deploy,hpa,svc,cm,pods')}`);
+  out(
+    `             ${cyan('kubectl -n web-api-prod top pods')}   ${dim('(usage emulated by kwok, served by metrics-server)')}`,
+  );
   if (once) {
     await shutdown(0);
     return;
