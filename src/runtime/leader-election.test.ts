@@ -206,7 +206,8 @@ describe('leaderGate', () => {
     const gate = leaderGate(async () => {
       const id = ++n;
       log.push(`start ${id}`);
-      await new Promise((r) => setTimeout(r, 5));
+      // An asynchronous start (a turn of the event loop, no wall-clock pause): later transitions must wait for it.
+      await new Promise((r) => setImmediate(r));
       return async () => {
         log.push(`stop ${id}`);
       };
