@@ -16,6 +16,7 @@
  *   --port   port of the metrics/health server (default: a free one)
  */
 import { execFile } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -214,11 +215,16 @@ async function main(): Promise<void> {
     progressInterval: 1000,
   });
   let server: RunningServer | undefined;
+  const webhookSecret = randomBytes(16).toString('hex');
   server = await startServer(
     {
       metrics,
       readiness: () => readiness({ cachesSynced: controller.cachesSynced }),
-      webhook: createWebhookHandler({ secret: '', refresh: (match) => controller.refreshRepo(match) }),
+      // A signed webhook, as in production: an unsigned POST /webhook is refused.
+      webhook: createWebhookHandler({
+        secret: webhookSecret,
+        refresh: (match) => controller.refreshRepo(match),
+      }),
     },
     { host: '127.0.0.1', port },
   );
@@ -306,10 +312,16 @@ async function main(): Promise<void> {
   const sha = await repo.commit({ [replicasFile]: changed }, 'prod: 4 replicas');
   const pushedAt = Date.now();
   out(dim(`  committed ${sha.slice(0, 7)} "prod: 4 replicas" to main`));
+  const push = JSON.stringify({ ref: 'refs/heads/main', repository: { clone_url: repoURL } });
   const hook = await fetch(`${server.url}/webhook`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': 'push' },
-    body: JSON.stringify({ ref: 'refs/heads/main', repository: { clone_url: repoURL } }),
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      // GitHub's signature: HMAC-SHA256 of the body with the webhook's secret.
+      'x-hub-signature-256': `sha256=${createHmac('sha256', webhookSecret).update(push).digest('hex')}`,
+    },
+    body: push,
   });
   out(dim(`  POST /webhook -> ${hook.status} ${JSON.stringify(await hook.json())}`));
   for (;;) {

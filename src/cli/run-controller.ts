@@ -17,8 +17,11 @@ import { clusterClientOver } from '../kube/index.js';
 import { createTransport } from '../kube/transport.js';
 import { instrumentGitHttp, instrumentKubeTransport } from '../metrics/instrument.js';
 import { createMetrics } from '../metrics/metrics.js';
+import { systemClock } from '../runtime/clock.js';
+import type { Heartbeat } from '../runtime/informer.js';
 import { type ElectionState, kubeLeaseStore, LeaderElector, leaderGate } from '../runtime/leader-election.js';
 import { shard, shardedClient, shardFromPodName, shardLeaseName } from '../runtime/sharding.js';
+import { type Liveness, liveness } from '../server/liveness.js';
 import { type Readiness, readiness } from '../server/readiness.js';
 import { startServer } from '../server/server.js';
 import { createWebhookHandler } from '../server/webhook.js';
@@ -56,6 +59,8 @@ export interface Campaign {
   stop(): Promise<void>;
   readonly running: boolean;
   readonly isLeader: boolean;
+  /** The campaign loop's heartbeat (see LeaderElector.heartbeat). */
+  readonly heartbeat?: Heartbeat | undefined;
 }
 
 /**
@@ -98,6 +103,46 @@ export function replicaReadiness(
   return readiness({
     cachesSynced,
     ...(elector ? { leaderElection: { leader: elector.isLeader, running: elector.running } } : {}),
+  });
+}
+
+/** What liveness reads of a running controller: its work queue and its watches' heartbeats. */
+export interface LoopsOf {
+  readonly queue: {
+    readonly depth: number;
+    readonly oldestWaitingSince: number | undefined;
+    readonly lastProgressAt: number;
+  };
+  readonly appInformers: readonly { readonly heartbeat: Heartbeat | undefined }[];
+  readonly managed: ReadonlyMap<string, { readonly heartbeat: Heartbeat | undefined }>;
+}
+
+/** /healthz of this replica: the controller's queue and watches (when it runs) and the elector's loop. */
+export function replicaLiveness(
+  controller: LoopsOf | undefined,
+  elector: Pick<Campaign, 'heartbeat'> | undefined,
+  now: number,
+  stallTimeoutMs: number,
+): Liveness {
+  const loops = [
+    ...(controller ? [...controller.appInformers, ...controller.managed.values()] : []),
+    ...(elector ? [elector] : []),
+  ]
+    .map((l) => l.heartbeat)
+    .filter((h): h is Heartbeat => h !== undefined);
+  return liveness({
+    now,
+    stallTimeoutMs,
+    loops,
+    ...(controller
+      ? {
+          queue: {
+            waiting: controller.queue.depth,
+            oldestWaitingSince: controller.queue.oldestWaitingSince,
+            lastProgressAt: controller.queue.lastProgressAt,
+          },
+        }
+      : {}),
   });
 }
 
@@ -148,7 +193,7 @@ export async function runController(
   let controller: Controller | undefined;
   /** Starts reconciling; returns how to stop (and forget this replica's app series). */
   const work = async () => {
-    const c = new Controller({ client: appClient, config, source, render, log, metrics });
+    const c = new Controller({ client: appClient, config, source, render, log, metrics, clock: systemClock });
     controller = c;
     await c.start();
     return async () => {
@@ -159,13 +204,23 @@ export async function runController(
   };
 
   let elector: Campaign | undefined;
+  if (config.metricsAddress && !config.webhookSecret) {
+    log.warn(
+      {},
+      config.webhookInsecure
+        ? 'POST /webhook accepts unsigned requests (--webhook-insecure): anyone who reaches the port can trigger Git fetches'
+        : 'POST /webhook refuses every request: no webhook secret is configured (TRUEUP_WEBHOOK_SECRET)',
+    );
+  }
   const server = config.metricsAddress
     ? await startServer(
         {
           metrics,
           readiness: () => replicaReadiness(controller?.cachesSynced ?? false, elector),
+          liveness: () => replicaLiveness(controller, elector, systemClock.now(), config.stallTimeout),
           webhook: createWebhookHandler({
             secret: config.webhookSecret,
+            insecure: config.webhookInsecure,
             refresh: (match) => controller?.refreshRepo(match) ?? [],
           }),
           onError: (err) => log.warn({ err: String(err) }, 'http server error'),

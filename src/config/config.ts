@@ -41,8 +41,16 @@ export interface ControllerConfig {
   leaderElection: LeaderElectionConfig;
   /** Git cache directory. */
   cacheDir: string;
-  /** HMAC secret for POST /webhook (GitHub/Gitea X-Hub-Signature-256, GitLab token); empty = unchecked. */
+  /** HMAC secret for POST /webhook (GitHub/Gitea X-Hub-Signature-256, GitLab token); empty: refused unless `webhookInsecure`. */
   webhookSecret: string;
+  /** Accept unsigned webhook requests when no secret is set (explicit opt-in; refused together with a secret). */
+  webhookInsecure: boolean;
+  /**
+   * Liveness (/healthz): how long queued work may wait while no worker starts or finishes a key
+   * before the controller counts as wedged, ms (default 15 minutes: longer than a sync that
+   * waits for its waves' health).
+   */
+  stallTimeout: number;
   limits: LimitsConfig;
   /** Path to a kubeconfig; empty = in-cluster or the default loading rules. */
   kubeconfig: string;
@@ -99,6 +107,8 @@ export const ENV_NAMES = {
   leaseNamespace: 'TRUEUP_LEASE_NAMESPACE',
   cacheDir: 'TRUEUP_CACHE_DIR',
   webhookSecret: 'TRUEUP_WEBHOOK_SECRET',
+  webhookInsecure: 'TRUEUP_WEBHOOK_INSECURE',
+  stallTimeout: 'TRUEUP_STALL_TIMEOUT',
   maxFileBytes: 'TRUEUP_MAX_FILE_BYTES',
   maxTreeBytes: 'TRUEUP_MAX_TREE_BYTES',
   maxRepoBytes: 'TRUEUP_MAX_REPO_BYTES',
@@ -161,6 +171,8 @@ export function loadConfig(flags: RawFlags = {}, env: Env = {}): Readonly<Contro
     }),
     cacheDir: str('cacheDir', join(env.HOME ?? homedir(), '.cache', 'trueup', 'git')),
     webhookSecret: str('webhookSecret', ''),
+    webhookInsecure: boolOf('webhookInsecure', false),
+    stallTimeout: durOf('stallTimeout', 900_000),
     limits: Object.freeze({
       maxFileBytes: intOf('maxFileBytes', 4 << 20, 1),
       maxTreeBytes: intOf('maxTreeBytes', 64 << 20, 1),
@@ -175,6 +187,16 @@ export function loadConfig(flags: RawFlags = {}, env: Env = {}): Readonly<Contro
     shard: get('shard') === undefined ? undefined : intOf('shard', 0, 0),
     podName: str('podName', ''),
   };
+  if (config.webhookInsecure && config.webhookSecret) {
+    // Both set is a contradiction: rather than guess which one wins, say so at start.
+    throw new TrueupError(
+      'ConfigInvalid',
+      'config webhookInsecure: set together with a webhook secret; signed requests need no opt-in, drop one of them',
+    );
+  }
+  if (config.stallTimeout < 60_000) {
+    throw new TrueupError('ConfigInvalid', `config stallTimeout: ${config.stallTimeout}ms is below 1m`);
+  }
   if (config.shard !== undefined && config.shard >= config.shards) {
     throw new TrueupError(
       'ConfigInvalid',

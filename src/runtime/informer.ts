@@ -31,6 +31,20 @@ export interface InformerOptions {
   watchTimeoutSeconds?: number;
 }
 
+/**
+ * Slack on top of the server-side watch timeout before a silent watch counts as wedged: the
+ * server ends every watch within its timeout (and sends bookmarks meanwhile), so a loop that has
+ * seen nothing for longer is stuck on a dead connection (or a list that never answers).
+ */
+export const WATCH_STALL_GRACE_MS = 120_000;
+
+/** A loop's heartbeat for liveness: when it last showed progress, and how long it may be silent. */
+export interface Heartbeat {
+  what: string;
+  at: number;
+  boundMs: number;
+}
+
 export function objectKey(obj: KubeObject): string {
   return refKey({
     group: groupOf(obj.apiVersion),
@@ -77,8 +91,29 @@ export class Informer {
     return new Promise((r) => this.syncWaiters.push(r));
   }
 
+  private beatAt: number | undefined;
+
+  /** Anything the loop does (list, watch opened or ended, event, bookmark, retry) is a heartbeat. */
+  private beat(): void {
+    this.beatAt = this.o.clock.now();
+  }
+
+  /** The watch loop's heartbeat; undefined while the loop does not run (not started, stopped). */
+  get heartbeat(): Heartbeat | undefined {
+    if (this.beatAt === undefined) return undefined;
+    return {
+      what: `watch of ${this.o.kind}${this.o.namespace ? ` in ${this.o.namespace}` : ''}`,
+      at: this.beatAt,
+      boundMs: (this.o.watchTimeoutSeconds ?? 300) * 1000 + WATCH_STALL_GRACE_MS,
+    };
+  }
+
   start(): void {
-    this.running ??= this.loop();
+    if (this.running) return;
+    this.beat();
+    this.running = this.loop().finally(() => {
+      this.beatAt = undefined;
+    });
   }
 
   async stop(): Promise<void> {
@@ -111,6 +146,7 @@ export class Informer {
         if (this.resourceVersion === undefined) await this.relist();
         this.abort = new AbortController();
         this.watches++;
+        this.beat();
         await this.o.client.watch(
           this.o.apiVersion,
           this.o.kind,
@@ -123,9 +159,11 @@ export class Informer {
           (type, obj) => this.handle(type, obj),
           this.abort.signal,
         );
+        this.beat();
         failures = 0;
       } catch (err) {
         if (this.stopped) break;
+        this.beat();
         if (isKubeApiError(err, KubeErrorCode.Gone)) {
           this.log.info({ kind: what }, 'watch expired (410 Gone): relisting');
           this.resourceVersion = undefined;
@@ -137,11 +175,13 @@ export class Informer {
         const delay = Math.min(30_000, 250 * 2 ** Math.min(failures - 1, 8)) * (1 - 0.2 * this.o.random());
         this.log.warn({ kind: what, err: errorMessage(err), retryMs: Math.round(delay) }, 'watch failed');
         await this.sleep(delay);
+        this.beat();
       }
     }
   }
 
   private handle(type: string, obj: KubeObject): void {
+    this.beat();
     const rv = obj.metadata.resourceVersion as string | undefined;
     if (type === 'BOOKMARK') {
       if (rv) this.resourceVersion = rv;
@@ -171,6 +211,7 @@ export class Informer {
 
   private async relist(): Promise<void> {
     this.lists++;
+    this.beat();
     const res = await this.o.client.list(
       this.o.apiVersion,
       this.o.kind,
@@ -196,6 +237,7 @@ export class Informer {
       }
     }
     this.resourceVersion = res.resourceVersion;
+    this.beat();
     this.failing = false;
     if (!this.syncedOnce) {
       this.syncedOnce = true;

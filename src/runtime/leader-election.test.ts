@@ -55,6 +55,12 @@ function manualClock(): Clock & { advance(ms: number): void } {
   };
 }
 
+/** Lets the elector's loop run until `cond` holds (bounded: a loop that never gets there fails). */
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setImmediate(r));
+  assert.ok(cond(), 'condition not reached within 1000 turns of the event loop');
+}
+
 const timing = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
 
 describe('LeaderElector', () => {
@@ -133,11 +139,45 @@ describe('LeaderElector', () => {
     const a = new LeaderElector({ store, identity: 'a', clock, ...timing });
     const b = new LeaderElector({ store, identity: 'b', clock, ...timing });
     a.start();
-    while (!a.isLeader) await new Promise((r) => setImmediate(r));
+    await until(() => a.isLeader);
     await a.stop();
     assert.equal(a.isLeader, false);
     assert.equal(store.lease?.record.holderIdentity, '');
     assert.equal(await b.tryAcquireOrRenew(), true);
+  });
+
+  it('beats once per round while running; a round stuck in a request stops the heartbeat', async () => {
+    const store = memoryStore();
+    const clock = manualClock();
+    const a = new LeaderElector({ store, identity: 'a', clock, ...timing });
+    const beat = () => a.heartbeat;
+    assert.equal(beat(), undefined, 'not running');
+    a.start();
+    await until(() => a.isLeader);
+    clock.advance(5_000);
+    await until(() => beat()?.at === clock.now());
+    assert.deepEqual(beat(), {
+      what: 'leader election on Lease test/lock',
+      at: clock.now(),
+      boundMs: 60_000,
+    });
+    // The next read never answers (a dead connection without a timeout).
+    const stuck: { answer?: () => void } = {};
+    const realGet = store.get.bind(store);
+    store.get = () =>
+      new Promise((resolve) => {
+        stuck.answer = () => resolve(realGet());
+      });
+    await until(() => stuck.answer !== undefined);
+    const stuckAt = beat()?.at;
+    clock.advance(61_000);
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(beat()?.at, stuckAt, 'no round finished');
+    assert.ok(clock.now() - (beat()?.at ?? 0) > (beat()?.boundMs ?? 0));
+    store.get = realGet;
+    stuck.answer?.();
+    await a.stop();
+    assert.equal(beat(), undefined, 'stopped');
   });
 
   it('rejects inconsistent timings', () => {
@@ -166,7 +206,8 @@ describe('leaderGate', () => {
     const gate = leaderGate(async () => {
       const id = ++n;
       log.push(`start ${id}`);
-      await new Promise((r) => setTimeout(r, 5));
+      // An asynchronous start (a turn of the event loop, no wall-clock pause): later transitions must wait for it.
+      await new Promise((r) => setImmediate(r));
       return async () => {
         log.push(`stop ${id}`);
       };

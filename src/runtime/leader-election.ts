@@ -88,6 +88,7 @@ export class LeaderElector {
   #running = false;
   #abort = new AbortController();
   #loop: Promise<void> | undefined;
+  #roundAt: number | undefined;
 
   constructor(options: ElectorOptions) {
     const leaseDurationMs = options.leaseDurationMs ?? 15_000;
@@ -121,10 +122,25 @@ export class LeaderElector {
     return { leader: this.#leader, holder: this.#holder };
   }
 
+  /**
+   * The campaign loop's heartbeat, for liveness: when it last finished a round (or started);
+   * undefined while it does not run. A loop stuck in a request for several lease durations can
+   * neither renew nor step down: restarting the process is the way out.
+   */
+  get heartbeat(): { what: string; at: number; boundMs: number } | undefined {
+    if (!this.#running || this.#roundAt === undefined) return undefined;
+    return {
+      what: `leader election on ${this.#o.store.description}`,
+      at: this.#roundAt,
+      boundMs: Math.max(4 * this.#o.leaseDurationMs, 60_000),
+    };
+  }
+
   /** Starts campaigning in the background; returns at once. */
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#roundAt = this.#o.clock.now();
     this.#abort = new AbortController();
     this.#loop = this.#run(this.#abort.signal);
   }
@@ -145,6 +161,7 @@ export class LeaderElector {
     const { clock, retryPeriodMs, renewDeadlineMs } = this.#o;
     while (!signal.aborted) {
       const ok = await this.tryAcquireOrRenew();
+      this.#roundAt = clock.now();
       if (signal.aborted) break;
       if (ok) this.#lastRenew = clock.now();
       else if (this.#leader && clock.now() - this.#lastRenew >= renewDeadlineMs)

@@ -48,12 +48,31 @@ export class WorkQueue {
   private readonly idleWaiters: (() => void)[] = [];
   private stopped = false;
   private started = false;
+  private progressAt: number;
 
-  constructor(private readonly o: WorkQueueOptions) {}
+  constructor(private readonly o: WorkQueueOptions) {
+    this.progressAt = o.clock.now();
+  }
 
   start(): void {
     this.started = true;
+    this.progressAt = this.o.clock.now();
     this.pump();
+  }
+
+  /**
+   * The worker loop's heartbeat, for liveness: when a worker last started or finished a key (or
+   * the queue started). Queued work waiting while this stands still means the workers are wedged.
+   */
+  get lastProgressAt(): number {
+    return this.progressAt;
+  }
+
+  /** When the longest-waiting key not yet picked up by a worker was queued; undefined: none waits. */
+  get oldestWaitingSince(): number | undefined {
+    // `ready` is first in, first out: its head has waited longest.
+    const head = this.ready[0];
+    return head === undefined ? undefined : this.queued.get(head);
   }
 
   /** Queues the key now (deduplicated). */
@@ -135,6 +154,7 @@ export class WorkQueue {
       const since = this.queued.get(key) ?? this.o.clock.now();
       this.queued.delete(key);
       this.running.add(key);
+      this.progressAt = this.o.clock.now();
       // The run's outcome schedules the next one; a pending schedule is moot.
       this.timers.get(key)?.handle.cancel();
       this.timers.delete(key);
@@ -159,6 +179,7 @@ export class WorkQueue {
       error = err;
     }
     this.running.delete(key);
+    this.progressAt = this.o.clock.now();
     this.o.observer?.finished?.(key, this.o.clock.now() - start, failed ? error : undefined);
     if (!this.stopped) {
       if (failed) {

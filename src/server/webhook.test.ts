@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
 import { application } from '../../test/support/reconciler-harness.js';
 import type { Application } from '../api/application.js';
-import { createWebhookHandler, normalizeURL, pushMatches } from './webhook.js';
+import { createWebhookHandler, NO_SECRET, normalizeURL, pushMatches } from './webhook.js';
 
 const SECRET = 's3cret';
 const githubPush = {
@@ -15,7 +15,7 @@ const githubPush = {
   },
 };
 
-function handler() {
+function handler(options: { secret?: string; insecure?: boolean; refreshed?: string[] } = {}) {
   const apps: Application[] = [
     application(),
     {
@@ -44,8 +44,13 @@ function handler() {
     },
   ];
   return createWebhookHandler({
-    secret: SECRET,
-    refresh: (match) => apps.filter(match).map((a) => `${a.metadata.namespace}/${a.metadata.name}`),
+    secret: options.secret ?? SECRET,
+    ...(options.insecure === undefined ? {} : { insecure: options.insecure }),
+    refresh: (match) => {
+      const keys = apps.filter(match).map((a) => `${a.metadata.namespace}/${a.metadata.name}`);
+      options.refreshed?.push(...keys);
+      return keys;
+    },
   });
 }
 
@@ -60,15 +65,56 @@ test('a signed GitHub push refreshes the apps on that repo and branch (and HEAD 
   assert.deepEqual(res, { status: 200, body: { refreshed: ['trueup-system/web', 'x/head'] } });
 });
 
-test('a bad or missing signature is refused with 401', async () => {
+test('a bad or missing signature is refused with 401 and refreshes nothing', async () => {
   const body = Buffer.from(JSON.stringify(githubPush));
-  const bad = await handler()({
+  const refreshed: string[] = [];
+  const bad = await handler({ refreshed })({
     headers: { 'x-github-event': 'push', 'x-hub-signature-256': 'sha256=00' },
     body,
   });
   assert.equal(bad.status, 401);
-  const none = await handler()({ headers: { 'x-github-event': 'push' }, body });
-  assert.equal(none.status, 401);
+  const none = await handler({ refreshed })({ headers: { 'x-github-event': 'push' }, body });
+  assert.deepEqual(none, {
+    status: 401,
+    body: { error: 'github webhook: signature missing or not matching the configured secret' },
+  });
+  // Signed with another secret.
+  const other = `sha256=${createHmac('sha256', 'other').update(body).digest('hex')}`;
+  const wrong = await handler({ refreshed })({
+    headers: { 'x-github-event': 'push', 'x-hub-signature-256': other },
+    body,
+  });
+  assert.equal(wrong.status, 401);
+  assert.deepEqual(refreshed, []);
+});
+
+test('no secret configured: every request is refused (403), signed or not, naming the settings', async () => {
+  const body = Buffer.from(JSON.stringify(githubPush));
+  const refreshed: string[] = [];
+  for (const insecure of [undefined, false]) {
+    for (const headers of [
+      { 'x-github-event': 'push' },
+      { 'x-github-event': 'push', 'x-hub-signature-256': sign(body) },
+      { 'x-gitlab-event': 'Push Hook' },
+      {},
+    ]) {
+      const res = await handler({ secret: '', refreshed, ...(insecure === undefined ? {} : { insecure }) })({
+        headers,
+        body,
+      });
+      assert.deepEqual(res, { status: 403, body: { error: NO_SECRET } });
+    }
+  }
+  assert.match(NO_SECRET, /TRUEUP_WEBHOOK_SECRET.*--webhook-insecure/);
+  assert.deepEqual(refreshed, []);
+});
+
+test('--webhook-insecure without a secret accepts unsigned pushes', async () => {
+  const body = Buffer.from(JSON.stringify(githubPush));
+  const res = await handler({ secret: '', insecure: true })({ headers: { 'x-github-event': 'push' }, body });
+  assert.deepEqual(res, { status: 200, body: { refreshed: ['trueup-system/web', 'x/head'] } });
+  // Still a webhook: no event header is a 400.
+  assert.equal((await handler({ secret: '', insecure: true })({ headers: {}, body })).status, 400);
 });
 
 test('GitLab uses its token header and project URLs', async () => {

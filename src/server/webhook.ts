@@ -3,6 +3,10 @@
  * (GitHub/Gitea: HMAC-SHA256 of the raw body; GitLab: the shared token), the payload is read
  * for the repository URLs and the pushed ref, and the Applications on that repository and
  * branch are refreshed at once instead of at their next poll. Mounted by src/server.
+ *
+ * Safe by default: without a configured secret every request is refused (403), unless the
+ * operator explicitly accepts unsigned pushes (`--webhook-insecure`). An unauthenticated
+ * endpoint that makes the controller fetch from Git on demand is a denial-of-service lever.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -127,21 +131,29 @@ export function pushMatches(push: PushEvent, app: Application): boolean {
 }
 
 export interface WebhookDeps {
-  /** Empty: signatures are not checked. */
+  /** The shared secret; empty: every request is refused unless `insecure`. */
   secret: string;
+  /** Accept unsigned requests when no secret is configured (`--webhook-insecure`). */
+  insecure?: boolean;
   /** Refreshes the apps the predicate selects; returns their keys. */
   refresh: (match: (app: Application) => boolean) => string[];
 }
 
+/** Why a request is refused when no secret is configured (names the settings, never a value). */
+export const NO_SECRET =
+  'webhook refused: no secret is configured (set TRUEUP_WEBHOOK_SECRET, or pass --webhook-insecure to accept unsigned pushes)';
+
 export function createWebhookHandler(deps: WebhookDeps): (req: WebhookRequest) => Promise<WebhookResponse> {
   return async (req) => {
+    if (!deps.secret && !deps.insecure) return { status: 403, body: { error: NO_SECRET } };
     const who = providerOf(req.headers);
     if (!who)
       return { status: 400, body: { error: 'not a GitHub, GitLab or Gitea webhook (no event header)' } };
     if (deps.secret && !verifySignature(who.provider, req.headers, req.body, deps.secret)) {
+      const what = who.provider === 'gitlab' ? 'token' : 'signature';
       return {
         status: 401,
-        body: { error: `${who.provider} webhook: signature does not match the configured secret` },
+        body: { error: `${who.provider} webhook: ${what} missing or not matching the configured secret` },
       };
     }
     let payload: unknown;
