@@ -61,3 +61,15 @@ test('the CEL rules carry the same messages as the zod check (one rule per refus
   }
   for (const r of rules) assert.ok(r.message ?? r.messageExpression, r.rule);
 });
+
+test('the README documents every sync option of the table, with where it may be written', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  for (const o of SYNC_OPTIONS) {
+    const row = readme.split('\n').find((l) => l.startsWith(`| \`${o.name}=`));
+    assert.ok(row, `README has no row for ${o.name}`);
+    const where = row.split('|').at(-2)?.trim() ?? '';
+    const expected = { app: 'app', object: 'object', both: 'app, object' }[o.scope];
+    assert.equal(where, expected, o.name);
+  }
+});
