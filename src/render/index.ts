@@ -22,6 +22,7 @@ import { resolveVars } from './vars.js';
 export type { FileTree } from './file-tree.js';
 export type { RenderLimits, RenderOptions } from './options.js';
 export { defaultLimits } from './options.js';
+export { compileDirectoryGlob, DIRECTORY_GLOB_INVALID, type DirectoryOptions } from './plain-dir.js';
 
 function addHashSuffixes(list: readonly Resource[]): void {
   for (const r of list) {
@@ -55,7 +56,7 @@ export async function renderTree(
     throw renderError(RenderErrorCode.Missing, `${show(dir)}: no such directory in ${tree.description}`);
   if (st.kind !== 'dir') throw renderError(RenderErrorCode.Missing, `${show(dir)}: not a directory`);
   if (!(await findKustomizationFile(loader, dir))) {
-    const list = await loadPlainDirectory(loader, dir);
+    const list = await loadPlainDirectory(loader, dir, [], options?.directory);
     const m = new ResMap(limits.maxResources);
     m.appendAll(list, show(dir));
     return m.list.map((r) => r.obj);

@@ -1,3 +1,5 @@
+import type { DirectoryOptions } from './plain-dir.js';
+
 /** Render options and the limits that keep untrusted trees from exhausting memory or time. */
 export interface RenderLimits {
   /** Largest single file read, in bytes. */
@@ -25,6 +27,8 @@ export const defaultLimits: RenderLimits = Object.freeze({
 
 export interface RenderOptions {
   limits?: Partial<RenderLimits>;
+  /** How a plain directory (no kustomization) is read; absent: every manifest below it. */
+  directory?: DirectoryOptions;
 }
 
 export function resolveLimits(options?: RenderOptions): RenderLimits {

@@ -4,7 +4,15 @@ import type { RegisterCommand } from './index.js';
 
 type RenderLocal = (dir: string, root?: string) => Promise<string>;
 /** `--repo` renders through the Git source (src/cli/render-remote.ts), as the controller does. */
-type RenderOpts = { root?: string; repo?: string; revision: string; path: string };
+type RenderOpts = {
+  root?: string;
+  repo?: string;
+  revision: string;
+  path: string;
+  directoryRecurse?: boolean;
+  directoryInclude?: string;
+  directoryExclude?: string;
+};
 
 /**
  * The render implementation: the one-file bundle `npm run build` makes of it (fast to load) when
@@ -42,10 +50,21 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
     .option('--repo <url>', 'render from this Git repository (https) instead of a directory')
     .option('--revision <rev>', 'with --repo: branch, tag, semver range, commit or HEAD', 'HEAD')
     .option('--path <path>', 'with --repo: directory inside the repository', '.')
+    .option('--directory-recurse', 'with --repo, a plain directory: read its subdirectories too')
+    .option('--directory-include <glob>', 'with --repo, a plain directory: read only matching files')
+    .option('--directory-exclude <glob>', 'with --repo, a plain directory: skip matching files')
     .action(async (dir: string | undefined, opts: RenderOpts) => {
       if (opts.repo) {
         const { renderRemote } = await import('../render-remote.js');
-        io.stdout(await renderRemote({ repo: opts.repo, revision: opts.revision, path: opts.path }));
+        const directory = {
+          ...(opts.directoryRecurse ? { recurse: true } : {}),
+          ...(opts.directoryInclude ? { include: opts.directoryInclude } : {}),
+          ...(opts.directoryExclude ? { exclude: opts.directoryExclude } : {}),
+        };
+        const withDirectory = Object.keys(directory).length > 0 ? { directory } : {};
+        io.stdout(
+          await renderRemote({ repo: opts.repo, revision: opts.revision, path: opts.path, ...withDirectory }),
+        );
         setExit(0);
         return;
       }
