@@ -128,14 +128,14 @@ const KNOWN = new Set([
   'buildMetadata',
 ]);
 
-/** Fields that need what the renderer refuses to do (plugins, Helm, custom schemas). */
+/**
+ * Fields that need what the renderer refuses to do (Helm). `generators`, `transformers` and
+ * `validators` are read by plugins/configs.ts, which refuses all but Kustomize's builtin plugins.
+ */
 const REFUSED: Record<string, string> = {
   helmCharts: 'Helm charts',
   helmChartInflationGenerator: 'Helm charts',
   helmGlobals: 'Helm charts',
-  generators: 'generator plugins',
-  transformers: 'transformer plugins',
-  validators: 'validator plugins',
 };
 
 const CANONICAL = new Map([...KNOWN].map((k) => [k.toLowerCase(), k]));
