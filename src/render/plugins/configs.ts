@@ -109,17 +109,20 @@ async function loadEntry(
 /** Refuses what is not a builtin plugin of the right role; returns the builtin kind. */
 export function builtinKind(c: PluginConfig, field: PluginField): string {
   const { obj } = c;
-  const annotations = obj.metadata.annotations ?? {};
-  if (FUNCTION_ANNOTATIONS.some((a) => a in annotations))
-    throw renderError(
-      RenderErrorCode.Unsupported,
-      `${c.where}: KRM function plugins (container, exec or starlark) are not supported by trueup render`,
-    );
-  if (obj.apiVersion !== 'builtin')
+  // Kustomize checks for a builtin first: `apiVersion: builtin` runs the builtin even with a
+  // function annotation; anything else would be an exec, Go or KRM-function plugin.
+  if (obj.apiVersion !== 'builtin') {
+    const annotations = obj.metadata.annotations ?? {};
+    if (FUNCTION_ANNOTATIONS.some((a) => a in annotations))
+      throw renderError(
+        RenderErrorCode.Unsupported,
+        `${c.where}: KRM function plugins (container, exec or starlark) are not supported by trueup render`,
+      );
     throw renderError(
       RenderErrorCode.Unsupported,
       `${c.where}: apiVersion ${obj.apiVersion ?? '(none)'} is not builtin: exec and Go plugins are not supported by trueup render (nor by kubectl kustomize without alpha flags)`,
     );
+  }
   if (obj.kind === 'HelmChartInflationGenerator')
     throw renderError(
       RenderErrorCode.Unsupported,

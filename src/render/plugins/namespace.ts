@@ -120,16 +120,16 @@ function valueAddTargets(f: ConfigFields, list: JsonValue[] | undefined, field: 
   });
 }
 
-/** Kustomize's filesys.InsertPathPart: `part` becomes path element `pos` of `path`. */
+/**
+ * Kustomize's filesys.InsertPathPart: `part` becomes element `pos` of `path` (clamped); an
+ * absolute path stays absolute (`/pie` at 0 is `/PEACH/pie`).
+ */
 export function insertPathPart(path: string, pos: number, part: string): string {
   if (part === '') return path;
   const absolute = path.startsWith('/');
-  const parts = path === '' ? [] : (absolute ? path.slice(1) : path).split('/').filter((p) => p !== '');
-  const all = absolute ? ['', ...parts] : parts;
-  const at = Math.min(Math.max(pos, 0), all.length);
-  all.splice(at, 0, part);
-  if (all[0] === '') return `/${all.slice(1).join('/')}`;
-  return all.join('/');
+  const parts = path.split('/').filter((p) => p !== '');
+  parts.splice(Math.min(Math.max(pos, 0), parts.length), 0, part);
+  return (absolute ? '/' : '') + parts.join('/');
 }
 
 function setValue(obj: JsonObject, path: string, t: ValueAddTarget, value: string, where: string): void {
