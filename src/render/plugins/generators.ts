@@ -55,8 +55,7 @@ function generatorArgs(f: ConfigFields, secret: boolean): GeneratorArgs {
     const l = f.strList(o[k], k);
     if (l) g[k] = l;
   }
-  const env = f.str(o.env, 'env');
-  if (env) g.env = env;
+  // the singular `env` is read only in a kustomization (folded into envs there); a plugin ignores it
   if (secret) {
     const type = f.str(o.type, 'type');
     if (type) g.type = type;

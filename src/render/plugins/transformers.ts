@@ -147,6 +147,7 @@ function patchEntry(f: ConfigFields): PatchEntry {
 function json6902Entry(f: ConfigFields): PatchEntry {
   const target = f.selector(f.obj.target, 'target');
   if (!target) f.fail('must specify a target for the patch');
+  if (!target.name) f.fail('must specify the target name');
   const path = f.str(f.obj.path, 'path');
   const jsonOp = f.str(f.obj.jsonOp, 'jsonOp');
   if (!path && !jsonOp) f.fail('empty file path and empty jsonOp');
