@@ -11,8 +11,8 @@ import { isTrueupError } from '../../src/api/errors.js';
 import { DiskTree } from '../../src/render/disk-tree.js';
 import { RenderErrorCode } from '../../src/render/errors.js';
 import { renderTree } from '../../src/render/index.js';
-import { MemoryTree } from '../../src/render/memory-tree.js';
 import { insertPathPart } from '../../src/render/plugins/namespace.js';
+import { MemoryTree } from '../support/memory-tree.js';
 
 const root = join(import.meta.dirname, '..', 'fixtures', 'render');
 
@@ -81,10 +81,14 @@ for (const [name, want] of Object.entries(ERRORS)) {
     const dir = join(root, name);
     const renderFile = join(dir, 'RENDER');
     const target = existsSync(renderFile) ? readFileSync(renderFile, 'utf8').trim() : '.';
+    // expected-code.txt (the code, then the file named) is what the fixture suite checks too
+    const [code, file = ''] = readFileSync(join(dir, 'expected-code.txt'), 'utf8').split('\n');
+    assert.equal(code, want.code);
     await assert.rejects(renderTree(new DiskTree(dir), target), (err: unknown) => {
       assert.ok(isTrueupError(err), String(err));
       assert.equal(err.code, want.code, err.message);
       assert.match(err.message, want.message);
+      assert.ok(file !== '' && err.message.includes(file), `${err.message} does not name ${file}`);
       return true;
     });
   });
