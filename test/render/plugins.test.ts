@@ -32,18 +32,15 @@ const ERRORS: Record<string, { code: string; message: RegExp }> = {
   },
   'bad-plugin-path-outside': {
     code: RenderErrorCode.OutsideRoot,
-    message:
-      /^app\/patch\.yaml: PatchTransformer outside: .*\.\.\/secret-patch\.yaml is not in or below the kustomization root app/,
+    message: /^app\/patch\.yaml: PatchTransformer outside: .*secret-patch\.yaml.* is not in or below/,
   },
   'bad-plugin-config-outside': {
     code: RenderErrorCode.OutsideRoot,
-    message:
-      /^app\/kustomization\.yaml: generators entry \.\.\/gen\.yaml: file gen\.yaml is not in or below the kustomization root app/,
+    message: /^app\/kustomization\.yaml: generators entry \.\.\/gen\.yaml: .*gen\.yaml.* is not in or below/,
   },
   'bad-plugin-generator-file-outside': {
     code: RenderErrorCode.OutsideRoot,
-    message:
-      /^app\/kustomization\.yaml: generators: SecretGenerator s: .*\.\.\/key\.pem is not in or below the kustomization root app/,
+    message: /^app\/kustomization\.yaml: generators: SecretGenerator s: .*key\.pem.* is not in or below/,
   },
   'bad-plugin-unknown-builtin': {
     code: RenderErrorCode.InvalidKustomization,

@@ -48,6 +48,20 @@ export const BUILTIN_TRANSFORMERS = [
 
 const FUNCTION_ANNOTATIONS = ['config.kubernetes.io/function', 'config.k8s.io/function'];
 
+/**
+ * The load restrictor for a file a plugin field or config names: in or below the kustomization's
+ * directory `dir` (as for `resources:`). Returns the tree path.
+ */
+export async function confinedFile(_loader: Loader, dir: string, entry: string, by: string): Promise<string> {
+  const path = entry.startsWith('/') ? undefined : join(dir, entry);
+  if (path === undefined || !isWithin(dir, path))
+    throw renderError(
+      RenderErrorCode.OutsideRoot,
+      `${by}: security; file '${path === undefined ? entry : show(path)}' is not in or below '${show(dir)}'`,
+    );
+  return path;
+}
+
 /** Kustomize tries an entry as YAML objects first; a plain scalar (a path) fails that. */
 function inlineDocs(entry: string, k: Kustomization, loader: Loader): JsonValue[] | undefined {
   if (!entry.includes('\n') && !/^\s*\{/.test(entry)) return undefined;
@@ -90,16 +104,15 @@ async function loadEntry(
     throw renderError(RenderErrorCode.OutsideRoot, `${by}: the path leaves the root of the tree`);
   const st = await loader.stat(path);
   if (!st) throw renderError(RenderErrorCode.Missing, `${by}: ${show(path)}: no such file or directory`);
-  let rs: Resource[];
-  if (st.kind === 'dir') rs = await build(path, by);
-  else {
-    if (!isWithin(k.dir, path))
-      throw renderError(
-        RenderErrorCode.OutsideRoot,
-        `${by}: file ${show(path)} is not in or below the kustomization root ${show(k.dir)} (load restrictor)`,
-      );
-    rs = resourcesFromText(await loader.readText(path, by), path, loader.limits);
-  }
+  // a directory is a kustomization (anywhere in the tree, as a base); a file is confined
+  const rs =
+    st.kind === 'dir'
+      ? await build(path, by)
+      : resourcesFromText(
+          await loader.readText(await confinedFile(loader, k.dir, entry, by), by),
+          path,
+          loader.limits,
+        );
   return rs.map((r) => {
     const configuredIn = r.origin && 'path' in r.origin ? r.origin.path : path;
     return { obj: r.obj, configuredIn, where: `${configuredIn}: ${describe(r.obj)}` };

@@ -5,13 +5,11 @@
  * a config are relative to the kustomization's root and go through the load restrictor there.
  */
 import type { JsonObject, JsonValue } from '../../api/object.js';
-import { RenderErrorCode, renderError } from '../errors.js';
 import { type FieldSpec, specSelects, visitSpecs } from '../fieldspec.js';
 import { contentHash } from '../generators/hash.js';
 import type { ImageEntry, Kustomization, PatchEntry } from '../kustomization.js';
 import type { Loader } from '../loader.js';
 import type { StrategicMergeOptions } from '../patch/strategic-merge.js';
-import { isWithin, join } from '../paths.js';
 import { applyReplacements } from '../replacements.js';
 import type { ResMap } from '../resmap.js';
 import { parseDocs } from '../resources.js';
@@ -19,7 +17,7 @@ import { applyImages } from '../transformers/images.js';
 import { applyPairs, nonStringKey } from '../transformers/labels.js';
 import { applyPatches, applyPatchesJson6902, applyPatchesStrategicMerge } from '../transformers/patches.js';
 import { allIds, isObject, orgId, type Resource, rememberId } from '../types.js';
-import type { PluginConfig } from './configs.js';
+import { confinedFile, type PluginConfig } from './configs.js';
 import { ConfigFields } from './fields.js';
 import { applyNamespaceArgs, applyValueAdd, namespaceArgs } from './namespace.js';
 
@@ -167,12 +165,7 @@ function replacementEntries(f: ConfigFields): JsonValue[] {
 
 /** Reads a YAML file a config names, relative to the kustomization's root (load restrictor). */
 async function readConfigFile(run: PluginRun, c: PluginConfig, rel: string): Promise<JsonValue> {
-  const path = join(run.k.dir, rel);
-  if (path === undefined || !isWithin(run.k.dir, path))
-    throw renderError(
-      RenderErrorCode.OutsideRoot,
-      `${c.where}: ${rel} is not in or below the kustomization root ${run.k.dir || '.'} (load restrictor)`,
-    );
+  const path = await confinedFile(run.loader, run.k.dir, rel, c.where);
   const docs = parseDocs(await run.loader.readText(path, c.where), path, run.loader.limits);
   return docs[0] ?? null;
 }
