@@ -59,6 +59,8 @@ export interface ImageEntry {
   newName?: string;
   newTag?: string;
   digest?: string;
+  /** Appended to the tag when neither newTag nor digest is given (the digest is dropped). */
+  tagSuffix?: string;
 }
 
 export interface Kustomization {

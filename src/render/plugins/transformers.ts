@@ -114,7 +114,7 @@ function applyReplicaCount(f: ConfigFields, m: ResMap): void {
 function imageTag(f: ConfigFields): ImageEntry {
   const t = f.map(f.obj.imageTag, 'imageTag') ?? {};
   const entry: ImageEntry = { name: f.str(t.name, 'imageTag.name') ?? '' };
-  for (const k of ['newName', 'newTag', 'digest'] as const) {
+  for (const k of ['newName', 'newTag', 'digest', 'tagSuffix'] as const) {
     const s = f.str(t[k], `imageTag.${k}`);
     if (s !== undefined) entry[k] = s;
   }
