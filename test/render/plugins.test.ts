@@ -128,3 +128,14 @@ test('an inline config and a config file are told apart; origin names the plugin
     '- configuredIn: kustomization.yaml\n  configuredBy:\n    apiVersion: builtin\n    kind: AnnotationsTransformer\n    name: note\n',
   );
 });
+
+test('a broken inline config is reported as YAML, not looked up as a path', async () => {
+  const tree = new MemoryTree({
+    'kustomization.yaml': 'transformers:\n- |-\n  apiVersion: builtin\n  kind: [oops\n',
+  });
+  await assert.rejects(renderTree(tree, ''), (err: unknown) => {
+    assert.ok(isTrueupError(err), String(err));
+    assert.match(err.message, /^kustomization\.yaml: inline plugin config:\d+:\d+: invalid YAML/);
+    return true;
+  });
+});

@@ -68,7 +68,9 @@ function inlineDocs(entry: string, k: Kustomization, loader: Loader): JsonValue[
   let docs: JsonValue[];
   try {
     docs = parseResourceDocs(entry, `${k.file}: inline plugin config`, loader.limits);
-  } catch {
+  } catch (err) {
+    // a path has no newline: a multi-line entry is a broken inline config, say why
+    if (entry.includes('\n')) throw err;
     return undefined;
   }
   return docs.length > 0 && docs.every(isObject) ? docs : undefined;
