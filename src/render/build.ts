@@ -14,6 +14,12 @@ import type { Loader } from './loader.js';
 import { compileOpenApiSchema, schemaForKind } from './openapi/schema.js';
 import type { StrategicMergeOptions } from './patch/strategic-merge.js';
 import { isRemote, isWithin, join, show } from './paths.js';
+import {
+  type BuildEntry,
+  runPluginGenerators,
+  runPluginTransformers,
+  runPluginValidators,
+} from './plugins/run.js';
 import { applyReplacements } from './replacements.js';
 import { ResMap } from './resmap.js';
 import { parseDocs, resourcesFromText } from './resources.js';
@@ -317,8 +323,15 @@ export async function accumulate(ctx: BuildContext, k: Kustomization, acc: Accum
   await accumulateResources(ctx, k, acc);
   await loadConfigurations(ctx, k, acc);
   await accumulateComponents(ctx, k, acc);
+  // builtin plugin configs (generators:, transformers:, validators:) run after the fields'
+  const plugins = { loader: ctx.loader, k, state: ctx.state };
+  const buildEntry: BuildEntry = async (dir, by) =>
+    (await buildDirectory(enter(ctx, dir, by), dir, by)).acc.m.list;
   await runGenerators(ctx, k, acc);
+  await runPluginGenerators(plugins, acc.m, buildEntry);
   await runTransformers(ctx, k, acc);
+  await runPluginTransformers(plugins, acc.m, buildEntry);
+  await runPluginValidators(plugins, acc.m, buildEntry);
   if (k.buildMetadata.includes('managedByLabel'))
     applyPairs(acc.m, { 'app.kubernetes.io/managed-by': 'kustomize-(devel)' }, [
       { path: 'metadata/labels', create: true },

@@ -59,6 +59,8 @@ export interface ImageEntry {
   newName?: string;
   newTag?: string;
   digest?: string;
+  /** Appended to the tag when neither newTag nor digest is given (the digest is dropped). */
+  tagSuffix?: string;
 }
 
 export interface Kustomization {
@@ -128,14 +130,14 @@ const KNOWN = new Set([
   'buildMetadata',
 ]);
 
-/** Fields that need what the renderer refuses to do (plugins, Helm, custom schemas). */
+/**
+ * Fields that need what the renderer refuses to do (Helm). `generators`, `transformers` and
+ * `validators` are read by plugins/configs.ts, which refuses all but Kustomize's builtin plugins.
+ */
 const REFUSED: Record<string, string> = {
   helmCharts: 'Helm charts',
   helmChartInflationGenerator: 'Helm charts',
   helmGlobals: 'Helm charts',
-  generators: 'generator plugins',
-  transformers: 'transformer plugins',
-  validators: 'validator plugins',
 };
 
 const CANONICAL = new Map([...KNOWN].map((k) => [k.toLowerCase(), k]));

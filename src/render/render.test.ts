@@ -132,9 +132,15 @@ test('remote resources, Helm and plugins are refused, naming the kustomization a
     /kustomization\.yaml: helmCharts entry x: Helm charts/,
   );
   await rejectsWith(
-    renderTree(new MemoryTree({ 'kustomization.yaml': `${K}transformers: [t.yaml]\n` }), ''),
+    renderTree(
+      new MemoryTree({
+        'kustomization.yaml': `${K}transformers: [t.yaml]\n`,
+        't.yaml': 'apiVersion: someteam.example.com/v1\nkind: ChartInflator\nmetadata: {name: x}\n',
+      }),
+      '',
+    ),
     'RENDER_UNSUPPORTED',
-    /transformers entry t\.yaml: transformer plugins/,
+    /^t\.yaml: ChartInflator x: apiVersion someteam\.example\.com\/v1 is not builtin/,
   );
 });
 
