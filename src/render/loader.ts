@@ -12,6 +12,7 @@ export class Loader {
   private bytes = 0;
   private files = 0;
   private readonly decoder = new TextDecoder('utf-8');
+  private readonly reals = new Map<string, string>();
 
   constructor(
     readonly tree: FileTree,
@@ -31,6 +32,16 @@ export class Loader {
         RenderErrorCode.TooLarge,
         `${show(path)}: the tree is over the ${this.limits.maxTotalBytes}-byte limit`,
       );
+  }
+
+  /** The tree's real path of `path` (every symlink resolved), remembered for the render. */
+  async realPath(path: string): Promise<string> {
+    let real = this.reals.get(path);
+    if (real === undefined) {
+      real = await this.tree.realPath(path);
+      this.reals.set(path, real);
+    }
+    return real;
   }
 
   async stat(path: string): Promise<FileStat | undefined> {

@@ -7,9 +7,9 @@ import { RenderErrorCode, renderError } from './errors.js';
 import { findSlots, getSlot, parseFieldPath, setSlot } from './fieldpath.js';
 import type { Kustomization } from './kustomization.js';
 import type { Loader } from './loader.js';
-import { isWithin, join } from './paths.js';
 import type { ResMap } from './resmap.js';
 import { parseDocs } from './resources.js';
+import { restrictedFile } from './restrictor.js';
 import { matchesLabels, parseLabelSelector } from './selector.js';
 import { allIds, curId, isObject, type ResId, type Resource } from './types.js';
 
@@ -139,12 +139,7 @@ export async function applyReplacements(loader: Loader, k: Kustomization, m: Res
     const where = `${k.file}: replacements[${i}]`;
     if (!isObject(entry)) continue;
     if (typeof entry.path === 'string') {
-      const path = join(k.dir, entry.path);
-      if (path === undefined || !isWithin(k.dir, path))
-        throw renderError(
-          RenderErrorCode.OutsideRoot,
-          `${where}: ${entry.path} is not in or below the kustomization root`,
-        );
+      const path = await restrictedFile(loader, k.dir, entry.path, where);
       const docs = parseDocs(await loader.readText(path, where), path, loader.limits);
       for (const d of docs) {
         for (const rep of Array.isArray(d) ? d : [d]) {

@@ -81,6 +81,11 @@ class OverlayTree implements FileTree {
     return this.base.readFile(path);
   }
 
+  async realPath(path: string): Promise<string> {
+    if (path === OVERLAY_DIR || path.startsWith(`${OVERLAY_DIR}/`)) return path;
+    return this.base.realPath(path);
+  }
+
   async listDir(path: string): Promise<string[]> {
     if (path === OVERLAY_DIR) return ['kustomization.yaml'];
     const list = await this.base.listDir(path);
