@@ -4,7 +4,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { renderTree } from '../render/index.js';
+import { type RenderOptions, renderTree } from '../render/index.js';
 import { emitYamlDocuments } from '../render/yaml/emit.js';
 import {
   createNodeHttpClient,
@@ -52,9 +52,10 @@ export function remoteRenderSettings(env: NodeJS.ProcessEnv, repo: string) {
 export async function renderRemote(
   req: RemoteRenderRequest,
   env: NodeJS.ProcessEnv = process.env,
+  options?: RenderOptions,
 ): Promise<string> {
   const source = new GitSource(remoteRenderSettings(env, req.repo));
   const { tree } = await source.open({ repoURL: req.repo, targetRevision: req.revision ?? 'HEAD' });
-  const objects = await renderTree(tree, req.path ?? '.');
+  const objects = await renderTree(tree, req.path ?? '.', options);
   return emitYamlDocuments(objects);
 }

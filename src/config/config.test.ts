@@ -44,3 +44,19 @@ test('sharding: count, explicit shard, and range check', () => {
   assert.deepEqual([c.shards, c.shard, c.podName], [3, 2, 'trueup-controller-5']);
   assert.throws(() => loadConfig({ shards: '2', shard: '2' }), /shard: 2 is outside 0\.\.1/);
 });
+
+test('render budgets: generous defaults, set by flag or environment; the old per-file limit is refused', () => {
+  const d = loadConfig({}, {});
+  assert.equal(d.limits.maxTreeBytes, 1 << 30);
+  assert.equal(d.limits.renderMaxAliasNodes, 1_000_000);
+  assert.equal(d.limits.renderTimeout, 300_000);
+  const c = loadConfig(
+    { renderTimeout: '30s' },
+    { TRUEUP_MAX_TREE_BYTES: '1000', TRUEUP_RENDER_MAX_ALIAS_NODES: '5', TRUEUP_RENDER_TIMEOUT: '1h' },
+  );
+  assert.deepEqual(
+    [c.limits.maxTreeBytes, c.limits.renderMaxAliasNodes, c.limits.renderTimeout],
+    [1000, 5, 30_000],
+  );
+  assert.throws(() => loadConfig({}, { TRUEUP_MAX_FILE_BYTES: '100' }), /maxFileBytes.*is gone/);
+});

@@ -83,11 +83,9 @@ function enter(ctx: BuildContext, dir: string, by: string): BuildContext {
       RenderErrorCode.Cycle,
       `${by}: cycle between kustomizations: ${[...ctx.stack, dir].map(show).join(' -> ')}`,
     );
-  if (ctx.stack.length >= ctx.loader.limits.maxDepth)
-    throw renderError(
-      RenderErrorCode.TooLarge,
-      `${by}: kustomizations nested more than ${ctx.loader.limits.maxDepth} deep`,
-    );
+  // No depth limit (kubectl has none): the build awaits between levels, so a chain of thousands
+  // of kustomizations does not grow the stack; the time and byte budgets bound the work.
+  ctx.loader.checkTime(by);
   return { ...ctx, stack: [...ctx.stack, dir] };
 }
 
@@ -245,7 +243,7 @@ async function runTransformers(ctx: BuildContext, k: Kustomization, acc: Accumul
     record(m, k, 'PatchJson6902Transformer');
   }
   if (k.replicas.length) {
-    applyReplicas(m, k.replicas, config.replicas);
+    applyReplicas(m, k.replicas, config.replicas, k.file);
     record(m, k, 'ReplicaCountTransformer');
   }
   if (k.images.length) {

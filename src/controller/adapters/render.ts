@@ -100,7 +100,12 @@ function hasOverrides(o: KustomizeOverrides | undefined): o is KustomizeOverride
 }
 
 export class TreeRenderPort implements RenderPort {
-  constructor(private readonly options: RenderOptions = {}) {}
+  private readonly options: RenderOptions;
+
+  /** An Application's path may be a plain directory of manifests (Argo CD's directory source). */
+  constructor(options: RenderOptions = {}) {
+    this.options = { plainDirectories: true, ...options };
+  }
 
   async render(
     tree: FileTree,

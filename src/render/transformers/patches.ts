@@ -146,7 +146,7 @@ export async function applyPatches(
       // read again as Kustomize reads JSON patches (YAML 1.1 scalars: `value: yes` is true)
       const ops = parseJson6902Patch(text, what, {
         maxAliases: loader.limits.maxYamlAliases,
-        maxBytes: loader.limits.maxFileBytes,
+        maxBytes: loader.limits.maxTotalBytes,
       });
       for (const r of selected(m, p.target, what)) applyJson(r, ops, what);
       continue;
@@ -191,7 +191,7 @@ export async function applyPatchesJson6902(loader: Loader, k: Kustomization, m: 
     // read once, as Kustomize reads JSON patches (JSON, or YAML with YAML 1.1 scalars)
     const ops = parseJson6902Patch(text, what, {
       maxAliases: loader.limits.maxYamlAliases,
-      maxBytes: loader.limits.maxFileBytes,
+      maxBytes: loader.limits.maxTotalBytes,
     });
     if (ops.length === 0)
       throw renderError(RenderErrorCode.Patch, `${what}: the JSON 6902 patch has no operations`);
