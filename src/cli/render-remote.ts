@@ -5,7 +5,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { TreeRenderPort } from '../controller/adapters/render.js';
-import type { DirectoryOptions } from '../render/index.js';
+import type { DirectoryOptions, RenderOptions } from '../render/index.js';
 import { emitYamlDocuments } from '../render/yaml/emit.js';
 import {
   createNodeHttpClient,
@@ -55,9 +55,10 @@ export function remoteRenderSettings(env: NodeJS.ProcessEnv, repo: string) {
 export async function renderRemote(
   req: RemoteRenderRequest,
   env: NodeJS.ProcessEnv = process.env,
+  options?: RenderOptions,
 ): Promise<string> {
   const source = new GitSource(remoteRenderSettings(env, req.repo));
   const { tree } = await source.open({ repoURL: req.repo, targetRevision: req.revision ?? 'HEAD' });
-  const objects = await new TreeRenderPort().render(tree, req.path ?? '.', undefined, req.directory);
+  const objects = await new TreeRenderPort(options).render(tree, req.path ?? '.', undefined, req.directory);
   return emitYamlDocuments(objects);
 }

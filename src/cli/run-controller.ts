@@ -188,7 +188,11 @@ export async function runController(
   });
   const source = new GitSourcePort(git);
   const render = new TreeRenderPort({
-    limits: { maxFileBytes: config.limits.maxFileBytes, maxTotalBytes: config.limits.maxTreeBytes },
+    limits: {
+      maxTotalBytes: config.limits.maxTreeBytes,
+      maxYamlAliases: config.limits.renderMaxAliasNodes,
+      timeoutMs: config.limits.renderTimeout,
+    },
   });
   let controller: Controller | undefined;
   /** Starts reconciling; returns how to stop (and forget this replica's app series). */

@@ -65,3 +65,19 @@ test('liveness stall timeout: 15 minutes by default, at least a minute', () => {
   assert.equal(loadConfig({}, { TRUEUP_STALL_TIMEOUT: '5m' }).stallTimeout, 300_000);
   assert.throws(() => loadConfig({ stallTimeout: '30s' }), /stallTimeout: 30000ms is below 1m/);
 });
+
+test('render budgets: generous defaults, set by flag or environment; the old per-file limit is refused', () => {
+  const d = loadConfig({}, {});
+  assert.equal(d.limits.maxTreeBytes, 1 << 30);
+  assert.equal(d.limits.renderMaxAliasNodes, 1_000_000);
+  assert.equal(d.limits.renderTimeout, 300_000);
+  const c = loadConfig(
+    { renderTimeout: '30s' },
+    { TRUEUP_MAX_TREE_BYTES: '1000', TRUEUP_RENDER_MAX_ALIAS_NODES: '5', TRUEUP_RENDER_TIMEOUT: '1h' },
+  );
+  assert.deepEqual(
+    [c.limits.maxTreeBytes, c.limits.renderMaxAliasNodes, c.limits.renderTimeout],
+    [1000, 5, 30_000],
+  );
+  assert.throws(() => loadConfig({}, { TRUEUP_MAX_FILE_BYTES: '100' }), /maxFileBytes.*is gone/);
+});

@@ -17,10 +17,12 @@ export interface LeaderElectionConfig {
 }
 
 export interface LimitsConfig {
-  /** Largest single file the renderer reads (bytes). */
-  maxFileBytes: number;
-  /** Largest rendered tree (bytes). */
+  /** Render budget: bytes read over one render, all files together (no per-file limit). */
   maxTreeBytes: number;
+  /** Render budget: nodes YAML alias and merge-key expansion may add in one file. */
+  renderMaxAliasNodes: number;
+  /** Render budget: wall-clock time of one render (ms). */
+  renderTimeout: number;
   /** Largest repository fetched (bytes). */
   maxRepoBytes: number;
   /** Timeout of one Git network operation (ms). */
@@ -109,8 +111,9 @@ export const ENV_NAMES = {
   webhookSecret: 'TRUEUP_WEBHOOK_SECRET',
   webhookInsecure: 'TRUEUP_WEBHOOK_INSECURE',
   stallTimeout: 'TRUEUP_STALL_TIMEOUT',
-  maxFileBytes: 'TRUEUP_MAX_FILE_BYTES',
   maxTreeBytes: 'TRUEUP_MAX_TREE_BYTES',
+  renderMaxAliasNodes: 'TRUEUP_RENDER_MAX_ALIAS_NODES',
+  renderTimeout: 'TRUEUP_RENDER_TIMEOUT',
   maxRepoBytes: 'TRUEUP_MAX_REPO_BYTES',
   gitTimeout: 'TRUEUP_GIT_TIMEOUT',
   renderCacheEntries: 'TRUEUP_RENDER_CACHE_ENTRIES',
@@ -148,6 +151,13 @@ export function loadConfig(flags: RawFlags = {}, env: Env = {}): Readonly<Contro
     return v === undefined ? fallback : bool(v, name);
   };
 
+  if (env.TRUEUP_MAX_FILE_BYTES !== undefined || flags.maxFileBytes !== undefined) {
+    // Said, not ignored: the per-file limit became the render's byte budget.
+    throw new TrueupError(
+      'ConfigInvalid',
+      'config maxFileBytes (TRUEUP_MAX_FILE_BYTES) is gone: renders have budgets instead (TRUEUP_MAX_TREE_BYTES bytes read in total, TRUEUP_RENDER_MAX_ALIAS_NODES, TRUEUP_RENDER_TIMEOUT)',
+    );
+  }
   const requeueInterval = durOf('requeueInterval', 180_000);
   if (requeueInterval < 1000) {
     throw new TrueupError('ConfigInvalid', `config requeueInterval: ${requeueInterval}ms is below 1s`);
@@ -174,8 +184,9 @@ export function loadConfig(flags: RawFlags = {}, env: Env = {}): Readonly<Contro
     webhookInsecure: boolOf('webhookInsecure', false),
     stallTimeout: durOf('stallTimeout', 900_000),
     limits: Object.freeze({
-      maxFileBytes: intOf('maxFileBytes', 4 << 20, 1),
-      maxTreeBytes: intOf('maxTreeBytes', 64 << 20, 1),
+      maxTreeBytes: intOf('maxTreeBytes', 1 << 30, 1),
+      renderMaxAliasNodes: intOf('renderMaxAliasNodes', 1_000_000, 0),
+      renderTimeout: durOf('renderTimeout', 300_000),
       maxRepoBytes: intOf('maxRepoBytes', 512 << 20, 1),
       gitTimeout: durOf('gitTimeout', 60_000),
       renderCacheEntries: intOf('renderCacheEntries', 256, 1),

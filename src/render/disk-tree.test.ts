@@ -39,3 +39,15 @@ test('paths above the root and symlinks pointing outside are refused', async () 
   await assert.rejects(t.stat('app/dangling-outside.yaml'), outside);
   await assert.rejects(t.listDir('app/outside-dir'), outside);
 });
+
+test('realPath resolves the links of every component, keeps a missing tail, refuses leaving the root', async () => {
+  const t = new DiskTree(root);
+  mkdirSync(join(root, 'tenant', 'app'), { recursive: true });
+  symlinkSync('../../', join(root, 'tenant', 'app', 'up'));
+  assert.equal(await t.realPath('tenant/app/up/app/a.yaml'), 'app/a.yaml');
+  assert.equal(await t.realPath('app/inside-link.yaml'), 'app/a.yaml');
+  assert.equal(await t.realPath('tenant/app/up/nothing/x.yaml'), 'nothing/x.yaml');
+  assert.equal(await t.realPath(''), '');
+  await assert.rejects(t.realPath('app/outside-dir/secret.txt'), outside);
+  await assert.rejects(t.realPath('../x'), outside);
+});

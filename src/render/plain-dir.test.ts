@@ -72,7 +72,10 @@ test('plain directories: recurse, include and exclude decide which files are rea
     ],
   ];
   for (const [name, directory, expected] of cases) {
-    const objects = await renderTree(tree, 'app', directory ? { directory } : {});
+    const objects = await renderTree(tree, 'app', {
+      plainDirectories: true,
+      ...(directory ? { directory } : {}),
+    });
     assert.deepEqual(
       objects.map((o) => o.metadata.name),
       expected,

@@ -43,6 +43,11 @@ export class MemoryTree implements FileTree {
     return f;
   }
 
+  /** No symlinks in memory: the normalised path. */
+  async realPath(path: string): Promise<string> {
+    return this.norm(path);
+  }
+
   async listDir(path: string): Promise<string[]> {
     const p = this.norm(path);
     if (!this.dirs.has(p))

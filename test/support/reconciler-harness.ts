@@ -56,6 +56,7 @@ export class FakeGit implements SourcePort, RenderPort {
       stat: async () => undefined,
       readFile: async () => new Uint8Array(),
       listDir: async () => [],
+      realPath: async (path: string) => path,
     };
   }
 

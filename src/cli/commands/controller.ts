@@ -34,6 +34,12 @@ export const registerController: RegisterCommand = (program: Command, io, setExi
     .option('--shards <n>', 'split Applications into n shards by consistent hash (default 1)')
     .option('--shard <i>', "this replica's shard (default: from POD_NAME's StatefulSet ordinal)")
     .option('--log-level <level>', 'debug, info, warn, error (default info)')
+    .option('--max-tree-bytes <n>', 'render budget: bytes read over one render, all files (default 1 GiB)')
+    .option(
+      '--render-max-alias-nodes <n>',
+      'render budget: nodes YAML aliases may expand to in one file (default 1000000)',
+    )
+    .option('--render-timeout <duration>', 'render budget: time of one render (default 5m)')
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const { runController } = await import('../run-controller.js');
       const { context, leaderElect, webhookInsecure, ...rest } = opts;

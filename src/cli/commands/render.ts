@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { type RetryClass, TrueupError } from '../../api/errors.js';
+import { parseDuration } from '../../config/config.js';
+import type { RenderOptions } from '../../render/options.js';
 import type { RegisterCommand } from './index.js';
 
-type RenderLocal = (dir: string, root?: string) => Promise<string>;
+type RenderLocal = (dir: string, root?: string, options?: RenderOptions) => Promise<string>;
 /** `--repo` renders through the Git source (src/cli/render-remote.ts), as the controller does. */
 type RenderOpts = {
   root?: string;
@@ -12,7 +14,40 @@ type RenderOpts = {
   directoryRecurse?: boolean;
   directoryInclude?: string;
   directoryExclude?: string;
+  plainDir?: boolean;
+  maxBytes?: string;
+  maxAliasNodes?: string;
+  timeout?: string;
 };
+
+function count(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new TrueupError('CLI_USAGE', `render: ${flag} "${text}" must be a whole number >= 0`);
+  return n;
+}
+
+/** The render options the flags give (budgets default to src/render/options.ts). */
+export function renderOptionsOf(opts: RenderOpts): RenderOptions {
+  const limits: RenderOptions['limits'] = {};
+  if (opts.maxBytes !== undefined) limits.maxTotalBytes = count(opts.maxBytes, '--max-bytes');
+  if (opts.maxAliasNodes !== undefined)
+    limits.maxYamlAliases = count(opts.maxAliasNodes, '--max-alias-nodes');
+  if (opts.timeout !== undefined) {
+    try {
+      limits.timeoutMs = parseDuration(opts.timeout, '--timeout');
+    } catch (err) {
+      throw new TrueupError(
+        'CLI_USAGE',
+        `render: --timeout "${opts.timeout}" is not a duration (e.g. 30s, 5m)`,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+  return { limits, plainDirectories: opts.plainDir === true };
+}
 
 /**
  * The render implementation: the one-file bundle `npm run build` makes of it (fast to load) when
@@ -33,14 +68,15 @@ async function loadRenderLocal(): Promise<RenderLocal> {
 }
 
 /**
- * `trueup render DIR`: prints the objects of a Kustomize tree (or plain manifest directory) as
+ * `trueup render DIR`: prints the objects of a Kustomize tree (or, with --plain-dir, a plain
+ * manifest directory) as
  * multi-document YAML, as `kubectl kustomize DIR` does. Errors go to stderr, nothing to stdout.
  */
 export const registerRender: RegisterCommand = (program: Command, io, setExit) => {
   program
     .command('render')
     .description(
-      'render a Kustomize directory (or a plain directory of manifests) to stdout, like kubectl kustomize',
+      'render a Kustomize directory (or with --plain-dir a plain directory of manifests) to stdout, like kubectl kustomize',
     )
     .argument('[dir]', 'directory to render (omit with --repo)')
     .option(
@@ -53,7 +89,15 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
     .option('--directory-recurse', 'with --repo, a plain directory: read its subdirectories too')
     .option('--directory-include <glob>', 'with --repo, a plain directory: read only matching files')
     .option('--directory-exclude <glob>', 'with --repo, a plain directory: skip matching files')
+    .option(
+      '--plain-dir',
+      'render a directory without a kustomization as a plain directory of manifests (kubectl kustomize refuses it)',
+    )
+    .option('--max-bytes <n>', 'budget: bytes read over the whole render (default 1 GiB)')
+    .option('--max-alias-nodes <n>', 'budget: nodes YAML aliases may expand to in one file (default 1000000)')
+    .option('--timeout <duration>', 'budget: time of the whole render (default 5m)')
     .action(async (dir: string | undefined, opts: RenderOpts) => {
+      const options = renderOptionsOf(opts);
       if (opts.repo) {
         const { renderRemote } = await import('../render-remote.js');
         const directory = {
@@ -63,7 +107,12 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
         };
         const withDirectory = Object.keys(directory).length > 0 ? { directory } : {};
         io.stdout(
-          await renderRemote({ repo: opts.repo, revision: opts.revision, path: opts.path, ...withDirectory }),
+          await renderRemote(
+            { repo: opts.repo, revision: opts.revision, path: opts.path, ...withDirectory },
+            process.env,
+            // the controller's code path: an Application's path may be a plain directory
+            { ...options, plainDirectories: true },
+          ),
         );
         setExit(0);
         return;
@@ -72,7 +121,7 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
       const renderLocal = await loadRenderLocal();
       let text: string;
       try {
-        text = await renderLocal(dir, opts.root);
+        text = await renderLocal(dir, opts.root, options);
       } catch (err) {
         // the bundle carries its own copy of TrueupError: hand main one it recognises
         const e = err as { name?: unknown; code?: unknown; message?: unknown; retry?: RetryClass };

@@ -83,6 +83,11 @@ class OverlayTree implements FileTree {
     return this.base.readFile(path);
   }
 
+  async realPath(path: string): Promise<string> {
+    if (path === OVERLAY_DIR || path.startsWith(`${OVERLAY_DIR}/`)) return path;
+    return this.base.realPath(path);
+  }
+
   async listDir(path: string): Promise<string[]> {
     if (path === OVERLAY_DIR) return ['kustomization.yaml'];
     const list = await this.base.listDir(path);
@@ -97,7 +102,12 @@ function hasOverrides(o: KustomizeOverrides | undefined): o is KustomizeOverride
 }
 
 export class TreeRenderPort implements RenderPort {
-  constructor(private readonly options: RenderOptions = {}) {}
+  private readonly options: RenderOptions;
+
+  /** An Application's path may be a plain directory of manifests (Argo CD's directory source). */
+  constructor(options: RenderOptions = {}) {
+    this.options = { plainDirectories: true, ...options };
+  }
 
   async render(
     tree: FileTree,

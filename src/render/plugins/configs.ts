@@ -10,8 +10,9 @@ import type { JsonValue, KubeObject } from '../../api/object.js';
 import { RenderErrorCode, renderError } from '../errors.js';
 import type { Kustomization } from '../kustomization.js';
 import type { Loader } from '../loader.js';
-import { isRemote, isWithin, join, show } from '../paths.js';
+import { isRemote, join, show } from '../paths.js';
 import { flattenDocs, parseResourceDocs, resourcesFromText } from '../resources.js';
+import { restrictedFile } from '../restrictor.js';
 import { isObject, type Resource } from '../types.js';
 
 export type PluginField = 'generators' | 'transformers' | 'validators';
@@ -50,17 +51,9 @@ const FUNCTION_ANNOTATIONS = ['config.kubernetes.io/function', 'config.k8s.io/fu
 
 /**
  * The load restrictor for a file a plugin field or config names: in or below the kustomization's
- * directory `dir` (as for `resources:`). Returns the tree path.
+ * directory `dir` after every symlink is resolved, as for `resources:` (restrictor.ts).
  */
-export async function confinedFile(_loader: Loader, dir: string, entry: string, by: string): Promise<string> {
-  const path = entry.startsWith('/') ? undefined : join(dir, entry);
-  if (path === undefined || !isWithin(dir, path))
-    throw renderError(
-      RenderErrorCode.OutsideRoot,
-      `${by}: security; file '${path === undefined ? entry : show(path)}' is not in or below '${show(dir)}'`,
-    );
-  return path;
-}
+export const confinedFile = restrictedFile;
 
 /** Kustomize tries an entry as YAML objects first; a plain scalar (a path) fails that. */
 function inlineDocs(entry: string, k: Kustomization, loader: Loader): JsonValue[] | undefined {
