@@ -159,6 +159,10 @@ export const ResourceStatusSchema = z.object({
   status: syncCode.optional(),
   health: z.object({ status: healthCode, message: z.string().optional() }).optional(),
   message: z.string().optional(),
+  requiresPruning: z
+    .boolean()
+    .optional()
+    .describe('True when Git no longer has the object but it is still in the cluster (as Argo CD).'),
 });
 
 export const HistoryEntrySchema = z.object({
@@ -190,6 +194,12 @@ export const OperationStateSchema = z.object({
   startedAt: time.optional(),
   finishedAt: time.optional(),
   retryCount: z.int().optional(),
+  generation: z
+    .int()
+    .optional()
+    .describe(
+      'metadata.generation of the Application when the requested operation recorded here ran: an operation still present at that generation is not run again.',
+    ),
   syncResult: z
     .object({
       revision: z.string().optional(),

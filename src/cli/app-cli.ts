@@ -17,10 +17,12 @@ import { describeRef } from '../api/object.js';
 import { TreeRenderPort } from '../controller/adapters/render.js';
 import { GitSourcePort } from '../controller/adapters/source.js';
 import { EngineSyncPort } from '../controller/adapters/sync.js';
+import { objectDiffText } from '../diff/text.js';
 import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';
 import { createClusterClient } from '../kube/index.js';
 import type { ClusterClient } from '../kube/types.js';
 import { GitSource } from '../source/index.js';
+import { isListed, PlanAction, requiresPruning } from '../sync/index.js';
 import type { CliIO } from './io.js';
 import { kubeConfigFrom } from './run-controller.js';
 
@@ -178,6 +180,7 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
       namespace: r.namespace ?? '',
       name: r.name,
     }));
+    // The controller's first step: the same plan it would execute (prune decisions included).
     const plan = await new EngineSyncPort({ client }).plan(
       {
         appNamespace: namespace,
@@ -188,16 +191,22 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
         inventory,
       },
       objects,
+      { prune: o.prune ?? spec.syncPolicy?.automated?.prune ?? false },
     );
-    const differs = plan.resources.filter((r) => r.status === 'OutOfSync');
+    const listed = plan.objects.filter(isListed);
+    const differs = listed.filter((p) => p.action !== PlanAction.Unchanged);
     io.stderr(
-      `${namespace}/${name} at ${rev.display ?? rev.revision}: ${differs.length} of ${plan.resources.length} object(s) differ\n`,
+      `${namespace}/${name} at ${rev.display ?? rev.revision}: ${differs.length} of ${listed.length} object(s) differ\n`,
     );
-    for (const r of differs) {
-      if (r.requiresPruning)
-        io.stdout(`--- ${describeRef(r.ref)}: in the cluster, no longer in Git (requires pruning)\n`);
-      else if (r.diff) io.stdout(r.diff.endsWith('\n') ? r.diff : `${r.diff}\n`);
-      else io.stdout(`--- ${describeRef(r.ref)}: ${r.message ?? 'differs'}\n`);
+    for (const p of differs) {
+      if (requiresPruning(p))
+        io.stdout(
+          `--- ${describeRef(p.id)}: in the cluster, no longer in Git (requires pruning${p.action === PlanAction.Prune ? '' : `; ${p.reason}`})\n`,
+        );
+      else if ((p.action === PlanAction.Create || p.action === PlanAction.Update) && p.diff) {
+        const text = objectDiffText(p.diff);
+        io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+      } else io.stdout(`--- ${describeRef(p.id)}: ${p.reason}\n`);
     }
     return differs.length ? 1 : 0;
   } finally {
@@ -248,6 +257,18 @@ export async function appSync(name: string, o: AppCliOptions, io: CliIO): Promis
         st.phase !== 'Running'
       ) {
         io.stdout(`${st.phase}: ${st.message ?? ''}\n`);
+        for (const r of st.syncResult?.resources ?? []) {
+          if (r.status === 'unchanged') continue;
+          const what = describeRef({
+            group: r.group ?? '',
+            kind: r.kind,
+            namespace: r.namespace ?? '',
+            name: r.name,
+          });
+          io.stdout(
+            `${(r.status ?? '').padEnd(10)} ${what}${r.message && r.status !== r.message ? `: ${r.message}` : ''}\n`,
+          );
+        }
         return st.phase === 'Succeeded' ? 0 : 1;
       }
       if (Date.now() > deadline) {

@@ -24,7 +24,7 @@ import { cachedClient } from './adapters/cached-client.js';
 import { healthPort } from './adapters/health.js';
 import { EngineSyncPort } from './adapters/sync.js';
 import { KubeAppWriter } from './adapters/writer.js';
-import type { AppWriter, HealthPort, InventoryRef, RenderPort, SourcePort, SyncPort } from './ports.js';
+import type { AppWriter, HealthPort, ObjectId, RenderPort, SourcePort, SyncPort } from './ports.js';
 import { type Logger, type PassInfo, Reconciler, silentLogger } from './reconciler.js';
 import { RenderCache } from './render-cache.js';
 
@@ -105,7 +105,7 @@ export class Controller {
   readonly appInformers: Informer[] = [];
   readonly managed = new Map<string, Informer>();
   /** appKey → tracked objects (refKey → ref), from the managed informers. */
-  private readonly tracked = new Map<string, Map<string, InventoryRef>>();
+  private readonly tracked = new Map<string, Map<string, ObjectId>>();
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly log: Logger;
@@ -131,7 +131,6 @@ export class Controller {
             name: ref.name,
           }),
         ...(o.healthTimeoutMs ? { healthTimeoutMs: o.healthTimeoutMs } : {}),
-        warn: (m) => this.log.warn({}, m),
       });
     const metrics = o.metrics;
     this.reconciler = new Reconciler({
@@ -279,7 +278,9 @@ export class Controller {
     const id = obj.metadata.annotations?.[Annotation.TrackingId];
     const owner = appKeyOfTrackingId(id);
     if (!owner) return;
-    const ref: InventoryRef = {
+    // A hook is not desired state: it never enters the app's inventory (only its delete policy removes it).
+    if (obj.metadata.annotations?.[Annotation.Hook] !== undefined) return;
+    const ref: ObjectId = {
       group: groupOf(obj.apiVersion),
       version: versionOf(obj.apiVersion),
       kind: obj.kind,

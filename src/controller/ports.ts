@@ -8,10 +8,13 @@ import type {
   HealthStatusCode,
   IgnoreDifference,
   KustomizeOverrides,
-  SyncStatusCode,
 } from '../api/application.js';
-import type { KubeObject, ObjectRef } from '../api/object.js';
+import type { KubeObject } from '../api/object.js';
 import type { FileTree } from '../render/file-tree.js';
+import type { Inventory, ObjectId } from '../sync/identity.js';
+import type { ChangeSet, SyncPlan } from '../sync/types.js';
+
+export type { Inventory, ObjectId };
 
 export interface ResolvedRevision {
   /** The commit SHA. */
@@ -42,62 +45,26 @@ export interface SyncTarget {
   syncOptions: readonly string[];
   ignoreDifferences: readonly IgnoreDifference[];
   /** Objects applied by earlier syncs (status.resources plus tracked live objects). */
-  inventory: readonly InventoryRef[];
+  inventory: Inventory;
 }
 
-export interface InventoryRef extends ObjectRef {
-  version: string;
-}
-
-export interface PlannedResource {
-  ref: InventoryRef;
-  status: SyncStatusCode;
-  /** The live object when it exists. */
-  live?: KubeObject;
-  /** In the previous inventory but no longer desired. */
-  requiresPruning?: boolean;
-  /** Human diff text (secrets masked) when out of sync. */
-  diff?: string;
-  message?: string;
-}
-
-export interface Plan {
-  resources: PlannedResource[];
-}
-
-export const ResultKind = {
-  Created: 'created',
-  Configured: 'configured',
-  Unchanged: 'unchanged',
-  Pruned: 'pruned',
-  Skipped: 'skipped',
-  Failed: 'failed',
-} as const;
-export type ResultKind = (typeof ResultKind)[keyof typeof ResultKind];
-
-export interface ResourceResult {
-  ref: InventoryRef;
-  result: ResultKind;
-  message?: string;
-  /** The object as the server holds it after the sync (absent once pruned). */
-  live?: KubeObject;
-}
-
-export interface SyncOutcome {
-  resources: ResourceResult[];
-}
-
+/**
+ * The sync engine as the reconciler sees it: two steps over one value.
+ *
+ * - `plan` reads the cluster (live objects, dry-run applies, what left Git) and returns a
+ *   SyncPlan: per object the action, wave, reason and diff. It writes nothing. `prune` says
+ *   whether objects that left Git are planned for deletion (else they are skips that require
+ *   pruning). A plan error (e.g. an unknown app-wide sync option) is thrown.
+ * - `execute` writes exactly the plan it is given, the one `plan` returned in the same pass, and
+ *   reports per object what happened. It never throws: every failure is a result.
+ */
 export interface SyncPort {
-  plan(target: SyncTarget, desired: readonly KubeObject[]): Promise<Plan>;
-  /** Applies the desired objects; prunes the plan's `requiresPruning` objects when `prune`. */
-  apply(
-    target: SyncTarget,
-    desired: readonly KubeObject[],
-    plan: Plan,
-    opts: { prune: boolean; dryRun: boolean },
-  ): Promise<SyncOutcome>;
+  plan(target: SyncTarget, desired: readonly KubeObject[], opts: { prune: boolean }): Promise<SyncPlan>;
+  execute(plan: SyncPlan): Promise<ChangeSet>;
   /** Deletes every inventory object in reverse apply order; returns how many remain. */
   deleteAll(target: SyncTarget): Promise<{ remaining: number }>;
+  /** The live object as last seen (the informers' cache), for health after a sync. */
+  live(id: ObjectId): KubeObject | undefined;
 }
 
 export interface HealthPort {

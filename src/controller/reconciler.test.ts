@@ -63,7 +63,7 @@ test('the revision is resolved again once the poll interval has passed', async (
   await h.clock.advance(120_000);
   await h.run();
   assert.equal(h.writer.app.status?.sync?.revision, 'c2');
-  assert.equal(h.cluster.objects.get('/ConfigMap/web/one')?.data?.toString(), { a: '2' }.toString());
+  assert.deepEqual(h.cluster.objects.get('/ConfigMap/web/one')?.data, { a: '2' });
   assert.deepEqual(
     h.writer.app.status?.history?.map((e) => e.revision),
     ['c1', 'c2'],
@@ -236,7 +236,11 @@ test('failed syncs retry with the policy backoff, then stop on that revision', a
   assert.deepEqual(await h.run(), { requeueAfter: 5000 });
   assert.equal(h.writer.app.status?.operationState?.phase, 'Running');
   assert.equal(h.condition('Reconciling')?.status, 'True');
+  assert.deepEqual(await h.run(), { requeueAfter: 5000 }, 'a pass before the backoff has passed waits');
+  assert.equal(h.writer.app.status?.operationState?.retryCount, 0, 'and does not retry');
+  await h.clock.advance(5000);
   assert.deepEqual(await h.run(), { requeueAfter: 15_000 });
+  await h.clock.advance(15_000);
   assert.deepEqual(await h.run(), {});
   assert.equal(h.writer.app.status?.operationState?.phase, 'Failed');
   assert.equal(h.writer.app.status?.operationState?.retryCount, 2);
@@ -346,4 +350,45 @@ test('a stale cached copy (our own writes not seen yet) does not run an operatio
   assert.equal(h.writer.events.length, events, 'no second sync');
   assert.equal(h.writer.statusWrites, writes, 'nothing new to write');
   assert.equal(h.cluster.applies.length, 1);
+});
+
+test('the retry count and backoff live on the status: a new reconciler (restart) continues them', async () => {
+  const h = harness(
+    application({
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        retry: { limit: 1, backoff: { duration: '5s', factor: 2, maxDuration: '1m' } },
+      },
+    }),
+  );
+  h.git.commit('main', 'c1', [cm('one')]);
+  h.cluster.failApply = 'admission webhook denied';
+  assert.deepEqual(await h.run(), { requeueAfter: 5000 });
+  const restarted = h.restart();
+  assert.deepEqual(await restarted.run(), { requeueAfter: 5000 }, 'the backoff is honoured after a restart');
+  await h.clock.advance(5000);
+  assert.deepEqual(await restarted.run(), {});
+  assert.equal(h.writer.app.status?.operationState?.phase, 'Failed');
+  assert.equal(h.writer.app.status?.operationState?.retryCount, 1);
+  const attempts = h.cluster.executed.length;
+  const again = h.restart();
+  await h.clock.advance(60_000);
+  await again.run();
+  assert.equal(h.cluster.executed.length, attempts, 'the limit does not reset with a new process');
+  assert.equal(h.condition('Stalled')?.status, 'True');
+});
+
+test('a requested operation runs once: its generation is on the status, so a restart does not run it again', async () => {
+  const h = harness(application({}, { operation: { sync: { prune: true } } }));
+  h.git.commit('main', 'c1', [cm('one')]);
+  h.writer.failPatchApp = true; // the operation stays on the object, as when a process dies here
+  await h.run().catch(() => undefined);
+  assert.equal(h.cluster.executed.length, 1);
+  assert.equal(h.writer.app.status?.operationState?.generation, 1);
+  assert.ok(h.writer.app.operation, 'still present');
+  h.writer.failPatchApp = false;
+  await h.restart().run();
+  assert.equal(h.cluster.executed.length, 1, 'not run twice');
+  assert.equal(h.writer.app.operation, undefined, 'cleared');
+  assert.equal(h.cluster.plans, 2, 'one plan per pass');
 });

@@ -4,10 +4,11 @@ import { Annotation } from '../api/application.js';
 import { isTrueupError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import { VerdictCache } from './cache.js';
-import { entryKey, MemoryInventory, sortEntries } from './inventory.js';
+import { idKey, sortIds } from './identity.js';
+import { MemoryInventory } from './inventory.js';
 import { DEFAULT_SYNC_OPTIONS, objectSyncOptions, parseSyncOptions } from './options.js';
 import { compareOrder, hookDeletePolicies, hookOf, isPrerequisite, waveOf } from './order.js';
-import { type PruneCandidate, pruneOrder } from './prune.js';
+import { pruneOrder } from './prune.js';
 
 const withAnnotations = (annotations: Record<string, string>): KubeObject => ({
   apiVersion: 'v1',
@@ -90,10 +91,11 @@ test('apply order: wave, then kind (prerequisites first), then namespace and nam
 test('prune order: reverse apply order, PruneLast at the very end', () => {
   const cand = (kind: string, name: string, wave = 0, pruneLast = false) =>
     ({
-      ref: { group: '', kind, namespace: 'n', name },
+      id: { group: '', version: 'v1', kind, namespace: 'n', name },
       wave,
+      action: 'prune',
       options: { ...DEFAULT_SYNC_OPTIONS, pruneLast },
-    }) as unknown as PruneCandidate;
+    }) as Parameters<typeof pruneOrder>[0][number];
   const order = pruneOrder([
     cand('Namespace', 'n'),
     cand('ConfigMap', 'c'),
@@ -101,7 +103,7 @@ test('prune order: reverse apply order, PruneLast at the very end', () => {
     cand('Service', 's', 2),
   ]);
   assert.deepEqual(
-    order.map((c) => c.ref.name),
+    order.map((c) => c.id.name),
     ['s', 'c', 'n', 'd'],
   );
 });
@@ -128,8 +130,8 @@ test('verdict cache: hit on same hash and resourceVersion; status-only changes s
 test('memory inventory sorts and dedupes entries', async () => {
   const inv = new MemoryInventory();
   assert.equal(await inv.load(), undefined);
-  const e = (kind: string, name: string) => ({ apiVersion: 'v1', kind, namespace: 'n', name });
+  const e = (kind: string, name: string) => ({ group: '', version: 'v1', kind, namespace: 'n', name });
   await inv.save([e('Secret', 'b'), e('ConfigMap', 'a'), e('Secret', 'b')]);
-  assert.deepEqual((await inv.load())?.map(entryKey), ['/ConfigMap/n/a', '/Secret/n/b']);
-  assert.equal(sortEntries([]).length, 0);
+  assert.deepEqual((await inv.load())?.map(idKey), ['/ConfigMap/n/a', '/Secret/n/b']);
+  assert.equal(sortIds([]).length, 0);
 });
