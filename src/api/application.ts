@@ -177,6 +177,19 @@ export const SyncOperationSchema = z.object({
   prune: z.boolean().optional(),
   dryRun: z.boolean().optional(),
   syncOptions: z.array(z.string()).optional(),
+  resources: z
+    .array(
+      z.object({
+        group: z.string().optional(),
+        kind: z.string(),
+        namespace: z.string().optional(),
+        name: z.string(),
+      }),
+    )
+    .optional()
+    .describe(
+      'Sync only these objects (as Argo CD selective sync): the others are neither applied nor pruned, and hooks do not run.',
+    ),
 });
 
 export const OperationSchema = z
@@ -287,9 +300,16 @@ export const Annotation = {
   Hook: 'trueup.dev/hook',
   HookDeletePolicy: 'trueup.dev/hook-delete-policy',
   CompareOptions: 'trueup.dev/compare-options',
+  /** On an Application: confirms the pruning of its Prune=confirm objects (removed after the next sync). */
+  DeletionApproved: 'trueup.dev/deletion-approved',
 } as const;
 
+/** Argo CD's annotation of the same meaning, honoured too. */
+export const ARGO_DELETION_APPROVED = 'argocd.argoproj.io/deletion-approved';
+
 export const RESOURCES_FINALIZER = 'trueup.dev/resources-finalizer';
+/** Argo CD's finalizer: an Application carrying it is finalized as with ours. */
+export const ARGO_RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 
 export const RefreshType = { Normal: 'normal', Hard: 'hard' } as const;
 export type RefreshType = (typeof RefreshType)[keyof typeof RefreshType];

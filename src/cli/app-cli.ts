@@ -6,6 +6,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  Annotation,
   APP_API_VERSION,
   APP_KIND,
   type Application,
@@ -35,6 +36,9 @@ export interface AppCliOptions {
   prune?: boolean;
   dryRun?: boolean;
   revision?: string;
+  confirm?: boolean;
+  resource?: string[];
+  syncOption?: string[];
   wait?: boolean;
   timeout?: string;
   cacheDir?: string;
@@ -214,6 +218,29 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
   }
 }
 
+/** `[group/]Kind/[namespace/]name` → a selection entry (`apps/Deployment/web/api`, `ConfigMap/cfg`). */
+export function parseResource(text: string): {
+  group?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+} {
+  const parts = text.split('/');
+  const kindAt = parts.findIndex((p) => /^[A-Z]/.test(p));
+  const group = kindAt > 0 ? parts.slice(0, kindAt).join('/') : '';
+  const rest = kindAt >= 0 ? parts.slice(kindAt + 1) : [];
+  const kind = parts[kindAt] ?? '';
+  if (kindAt < 0 || kindAt > 1 || rest.length < 1 || rest.length > 2 || rest.some((p) => !p))
+    throw new TrueupError('UsageInvalid', `--resource ${text}: expected [group/]Kind/[namespace/]name`);
+  const name = rest.at(-1) as string;
+  return {
+    ...(group ? { group } : {}),
+    kind,
+    ...(rest.length === 2 ? { namespace: rest[0] as string } : {}),
+    name,
+  };
+}
+
 /** Records a sync operation on the Application and (by default) waits for the controller to run it. */
 export async function appSync(name: string, o: AppCliOptions, io: CliIO): Promise<number> {
   const { client, namespace } = await connect(o);
@@ -223,6 +250,8 @@ export async function appSync(name: string, o: AppCliOptions, io: CliIO): Promis
         ...(o.revision ? { revision: o.revision } : {}),
         ...(o.prune ? { prune: true } : {}),
         ...(o.dryRun ? { dryRun: true } : {}),
+        ...(o.syncOption?.length ? { syncOptions: o.syncOption } : {}),
+        ...(o.resource?.length ? { resources: o.resource.map(parseResource) } : {}),
       },
       initiatedBy: { username: process.env.USER ?? 'trueup-cli' },
     };
@@ -234,7 +263,16 @@ export async function appSync(name: string, o: AppCliOptions, io: CliIO): Promis
           'OperationInProgress',
           `Application ${namespace}/${name}: an operation is already pending`,
         );
-      const next = { ...app, operation } as unknown as Parameters<ClusterClient['replace']>[0];
+      const metadata = o.confirm
+        ? {
+            ...app.metadata,
+            annotations: {
+              ...app.metadata.annotations,
+              [Annotation.DeletionApproved]: new Date().toISOString(),
+            },
+          }
+        : app.metadata;
+      const next = { ...app, metadata, operation } as unknown as Parameters<ClusterClient['replace']>[0];
       try {
         await client.replace(next, { fieldManager: 'trueup-cli' });
         break;

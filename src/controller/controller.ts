@@ -20,6 +20,7 @@ import type { ClusterClient, ObjectAddress } from '../kube/types.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
 import { Informer, type InformerEvent, objectKey } from '../runtime/informer.js';
 import { WorkQueue } from '../runtime/queue.js';
+import { isHookObject } from '../sync/annotations.js';
 import { cachedClient } from './adapters/cached-client.js';
 import { healthPort } from './adapters/health.js';
 import { EngineSyncPort } from './adapters/sync.js';
@@ -279,7 +280,7 @@ export class Controller {
     const owner = appKeyOfTrackingId(id);
     if (!owner) return;
     // A hook is not desired state: it never enters the app's inventory (only its delete policy removes it).
-    if (obj.metadata.annotations?.[Annotation.Hook] !== undefined) return;
+    if (isHookObject(obj)) return;
     const ref: ObjectId = {
       group: groupOf(obj.apiVersion),
       version: versionOf(obj.apiVersion),

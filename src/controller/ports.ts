@@ -58,8 +58,14 @@ export interface SyncTarget {
  * - `execute` writes exactly the plan it is given, the one `plan` returned in the same pass, and
  *   reports per object what happened. It never throws: every failure is a result.
  */
+export interface PlanOptions {
+  prune: boolean;
+  /** Pruning of Prune=confirm objects is confirmed (the app's deletion-approved annotation). */
+  pruneConfirmed?: boolean;
+}
+
 export interface SyncPort {
-  plan(target: SyncTarget, desired: readonly KubeObject[], opts: { prune: boolean }): Promise<SyncPlan>;
+  plan(target: SyncTarget, desired: readonly KubeObject[], opts: PlanOptions): Promise<SyncPlan>;
   execute(plan: SyncPlan): Promise<ChangeSet>;
   /** Deletes every inventory object in reverse apply order; returns how many remain. */
   deleteAll(target: SyncTarget): Promise<{ remaining: number }>;
@@ -73,15 +79,19 @@ export interface HealthPort {
 
 export type EventType = 'Normal' | 'Warning';
 
+export interface AppChange {
+  removeFinalizer?: boolean;
+  clearOperation?: boolean;
+  removeRefresh?: boolean;
+  /** The deletion-approved annotation (ours and Argo CD's), once a sync has used it. */
+  removeDeletionApproval?: boolean;
+}
+
 /** Writes to the Application itself. */
 export interface AppWriter {
   /** Writes `status` (the previous one is `app.status`; fields gone from it are removed). */
   patchStatus(app: Application, status: ApplicationStatus): Promise<void>;
-  /** Removes our finalizer, the `operation` field and/or the refresh annotation. */
-  patchApp(
-    namespace: string,
-    name: string,
-    change: { removeFinalizer?: boolean; clearOperation?: boolean; removeRefresh?: boolean },
-  ): Promise<void>;
+  /** Removes the resources finalizer (ours or Argo CD's), the `operation`, and/or annotations. */
+  patchApp(namespace: string, name: string, change: AppChange): Promise<void>;
   event(app: KubeObject, type: EventType, reason: string, message: string): Promise<void>;
 }

@@ -292,17 +292,18 @@ test('conditions keep their transition time while unchanged', async () => {
   assert.equal(h.condition('Ready')?.lastTransitionTime, t);
 });
 
-test('deletion with the finalizer deletes the resources then releases; without it nothing is deleted', async () => {
-  for (const withFinalizer of [true, false]) {
+test("deletion with the finalizer (ours or Argo CD's) deletes the resources then releases; without it nothing is deleted", async () => {
+  for (const finalizer of ['trueup.dev/resources-finalizer', 'resources-finalizer.argocd.argoproj.io', '']) {
+    const withFinalizer = finalizer !== '';
     const h = harness(application(auto()));
     h.git.commit('main', 'c1', [cm('one'), cm('two')]);
     await h.run();
     h.writer.app.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
-    h.writer.app.metadata.finalizers = withFinalizer ? ['trueup.dev/resources-finalizer'] : [];
+    h.writer.app.metadata.finalizers = withFinalizer ? [finalizer, 'someone.else/keep'] : [];
     assert.deepEqual(await h.run(), { requeueAfter: null });
     if (withFinalizer) {
       assert.deepEqual(h.cluster.deletes.sort(), ['/ConfigMap/web/one', '/ConfigMap/web/two']);
-      assert.deepEqual(h.writer.app.metadata.finalizers, []);
+      assert.deepEqual(h.writer.app.metadata.finalizers, ['someone.else/keep'], finalizer);
     } else {
       assert.deepEqual(h.cluster.deletes, []);
       assert.equal(h.cluster.objects.size, 2);
@@ -391,4 +392,42 @@ test('a requested operation runs once: its generation is on the status, so a res
   assert.equal(h.cluster.executed.length, 1, 'not run twice');
   assert.equal(h.writer.app.operation, undefined, 'cleared');
   assert.equal(h.cluster.plans, 2, 'one plan per pass');
+});
+
+test('a requested sync of a selection writes only the selected objects, with the plan made once', async () => {
+  const h = harness(application({}));
+  h.git.commit('main', 'c1', [cm('one'), cm('two')]);
+  await h.run();
+  assert.equal(h.cluster.applies.length, 0, 'manual app: nothing applied');
+  h.writer.app = {
+    ...h.writer.app,
+    operation: { sync: { resources: [{ kind: 'ConfigMap', name: 'two' }] } },
+  };
+  await h.run();
+  assert.deepEqual(h.cluster.applies, ['/ConfigMap/web/two']);
+  assert.equal(h.cluster.executed.length, 1);
+  const byName = Object.fromEntries((h.writer.app.status?.resources ?? []).map((r) => [r.name, r.status]));
+  assert.deepEqual(byName, { one: 'OutOfSync', two: 'Synced' });
+  assert.equal(h.writer.app.status?.sync?.status, 'OutOfSync');
+  assert.equal(h.writer.app.operation, undefined);
+});
+
+test("the deletion approval is passed to the plan and removed once a sync used it; an operation's sync options apply to it", async () => {
+  const h = harness(application({ syncPolicy: { syncOptions: ['PruneLast=true'] } }));
+  h.git.commit('main', 'c1', [cm('one')]);
+  h.writer.app.metadata.annotations = { 'argocd.argoproj.io/deletion-approved': '2026-01-01T00:00:00Z' };
+  h.writer.app = { ...h.writer.app, operation: { sync: { prune: true, syncOptions: ['Replace=true'] } } };
+  await h.run();
+  assert.deepEqual(h.cluster.planned.at(-1), {
+    prune: true,
+    pruneConfirmed: true,
+    syncOptions: ['PruneLast=true', 'Replace=true'],
+  });
+  assert.deepEqual(h.writer.app.metadata.annotations, {});
+  await h.run();
+  assert.deepEqual(h.cluster.planned.at(-1), {
+    prune: false,
+    pruneConfirmed: false,
+    syncOptions: ['PruneLast=true'],
+  });
 });

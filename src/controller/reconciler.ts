@@ -12,72 +12,26 @@ import {
   type Application,
   type ApplicationSpec,
   type ApplicationStatus,
-  type HealthStatusCode,
+  ARGO_DELETION_APPROVED,
+  ARGO_RESOURCES_FINALIZER,
   RESOURCES_FINALIZER,
   RefreshType,
 } from '../api/application.js';
 import { errorMessage } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
-import type { Clock } from '../runtime/clock.js';
 import type { WorkResult } from '../runtime/queue.js';
-import { planVerdict } from '../sync/index.js';
+import { planVerdict, selectObjects } from '../sync/index.js';
 import { collectImages, inventoryOf, lastSyncedRevision, uniqueKinds, validateSpec } from './app-facts.js';
+import { type Logger, type PassInfo, type ReconcilerDeps, silentLogger } from './deps.js';
 import { failed, type PassOutcome, toWorkResult } from './outcome.js';
-import type {
-  AppWriter,
-  HealthPort,
-  ObjectId,
-  RenderPort,
-  SourcePort,
-  SyncPort,
-  SyncTarget,
-} from './ports.js';
-import type { RenderCache } from './render-cache.js';
+import type { ObjectId, SyncPort, SyncTarget } from './ports.js';
 import { renderKey } from './render-cache.js';
-import { resourceStatuses } from './resources.js';
-import { conditionsOf, mergeConditions, statusChanged, type Verdict, worstHealth } from './status.js';
-import { decideSync, failuresOf } from './sync-decision.js';
+import { recordResources } from './resources.js';
+import { conditionsOf, mergeConditions, readyVerdict, statusChanged, type Verdict } from './status.js';
+import { decideSync, decisionVerdict, failuresOf } from './sync-decision.js';
 import { runSync } from './sync-step.js';
 
-export interface Logger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-  debug(obj: object, msg: string): void;
-}
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };
-
-export interface ReconcilerDeps {
-  source: SourcePort;
-  render: RenderPort;
-  sync: SyncPort;
-  health: HealthPort;
-  writer: AppWriter;
-  clock: Clock;
-  renderCache: RenderCache;
-  /** The Git poll interval: a resolved revision older than this is resolved again. */
-  requeueInterval: number;
-  /** Re-check interval while resources are progressing (and for `waiting` errors). */
-  progressInterval?: number;
-  /** Live objects whose tracking id names the app (from the informers). */
-  trackedObjects?: (appNamespace: string, appName: string) => ObjectId[];
-  /**
-   * Told which kinds an app manages, so they are watched; resolves once their caches have
-   * listed (so objects applied by an earlier, interrupted sync are known before planning).
-   */
-  watchKinds?: (kinds: readonly { apiVersion: string; kind: string }[]) => Promise<void>;
-  log?: Logger;
-  /** Told the outcome of every pass (metrics). */
-  observe?: (app: Application, status: ApplicationStatus, info: PassInfo) => void;
-}
-
-export interface PassInfo {
-  /** Set when this pass ran a sync. */
-  syncPhase?: 'Running' | 'Succeeded' | 'Failed';
-  /** Objects re-applied because they drifted (self-heal). */
-  driftCorrected?: number;
-}
+export { type Logger, type PassInfo, type ReconcilerDeps, silentLogger };
 
 /** Per-process caches (never decisions): what a lost process loses costs a re-read only. */
 interface Recall {
@@ -156,10 +110,11 @@ export class Reconciler {
     if (generation !== undefined) status.observedGeneration = generation;
     await this.writeStatus(app, status, now);
     this.d.observe?.(app, status, info);
-    if (refresh || requested) {
+    if (refresh || requested || info.usedApproval) {
       await this.d.writer.patchApp(namespace, name, {
         removeRefresh: refresh !== undefined,
         clearOperation: requested !== undefined,
+        removeDeletionApproval: info.usedApproval === true,
       });
     }
     this.log.debug({ app: key, outcome: stop.outcome.kind }, 'reconciled');
@@ -212,9 +167,13 @@ export class Reconciler {
     const automated = spec.syncPolicy?.automated;
     const prune = app.operation?.sync?.prune ?? automated?.prune ?? false;
     const target = this.target(app, spec, inventory);
+    const annotations = app.metadata.annotations ?? {};
+    const pruneConfirmed =
+      annotations[Annotation.DeletionApproved] !== undefined ||
+      annotations[ARGO_DELETION_APPROVED] !== undefined;
     let plan: Awaited<ReturnType<SyncPort['plan']>>;
     try {
-      plan = await this.d.sync.plan(target, desired, { prune });
+      plan = await this.d.sync.plan(target, desired, { prune, pruneConfirmed });
     } catch (err) {
       const message = `plan of ${key}: ${errorMessage(err)}`;
       throw stalledOrRetrying('SyncError', message, err);
@@ -255,8 +214,10 @@ export class Reconciler {
     let sync: Awaited<ReturnType<typeof runSync>> | undefined;
     const dryRun = app.operation?.sync?.dryRun ?? false;
     if (decision.kind === 'sync') {
+      if (pruneConfirmed) info.usedApproval = true;
       sync = await runSync(this.d.sync, {
-        plan,
+        // A requested sync of a selection executes that part of this same plan.
+        plan: selectObjects(plan, app.operation?.sync?.resources),
         spec,
         status,
         revision,
@@ -275,100 +236,43 @@ export class Reconciler {
       info.syncPhase = sync.phase;
       if (decision.reason === 'self-heal' && sync.phase === 'Succeeded')
         info.driftCorrected = sync.change.resources.filter((r) => r.action === 'configured').length;
-    } else if (decision.kind === 'empty') {
-      verdict = {
-        ready: false,
-        reconciling: false,
-        stalled: true,
-        reason: 'EmptyRender',
-        message: `${spec.source.path} at ${display} rendered no objects; automated sync refuses to prune everything (allowEmpty is false)`,
-      };
-    } else if (decision.kind === 'backoff') {
-      outcome = { kind: 'waiting', afterMs: decision.afterMs };
-      verdict = {
-        ready: false,
-        reconciling: true,
-        stalled: false,
-        reason: 'SyncFailed',
-        message: status.operationState?.message ?? 'sync failed; retrying',
-      };
-    } else if (decision.kind === 'exhausted') {
-      verdict = {
-        ready: false,
-        reconciling: false,
-        stalled: true,
-        reason: 'SyncFailed',
-        message: status.operationState?.message ?? 'sync failed',
-      };
+    } else {
+      const held = decisionVerdict(decision, {
+        path: spec.source.path,
+        display,
+        operationMessage: status.operationState?.message,
+      });
+      verdict = held.verdict;
+      if (held.outcome) outcome = held.outcome;
     }
 
     // Resources, health, sync status.
     const executed = sync !== undefined && !dryRun;
-    const resources = resourceStatuses(
-      plan,
-      sync?.change,
-      executed,
-      (live) => this.d.health.assess(live),
-      (id) => this.d.sync.live(id),
-    );
-    const health = worstHealth(
-      resources.filter((r) => r.health).map((r) => r.health?.status as HealthStatusCode),
-    );
-    const syncStatus = resources.some((r) => r.status === 'OutOfSync') ? 'OutOfSync' : 'Synced';
-    status.resources = resources;
     const synced =
       (executed && sync?.phase === 'Succeeded') || (sync === undefined && verdictOfPlan.changes === 0);
-    const syncedRevision = synced ? revision : lastSynced;
-    status.sync = { status: syncStatus, revision, ...(syncedRevision ? { syncedRevision } : {}) };
-    const unhealthy = resources.find((r) => r.health && r.health.status !== 'Healthy');
-    status.health = unhealthy?.health?.message
-      ? { status: health, message: `${unhealthy.kind} ${unhealthy.name}: ${unhealthy.health.message}` }
-      : { status: health };
+    const { resources, health, syncStatus } = recordResources(status, {
+      plan,
+      change: sync?.change,
+      executed,
+      syncedRevision: synced ? revision : lastSynced,
+      revision,
+      health: (live) => this.d.health.assess(live),
+      liveNow: (id) => this.d.sync.live(id),
+    });
     const images = collectImages(desired);
     status.summary = images.length ? { images } : {};
 
     if (!verdict) {
-      if (syncStatus === 'OutOfSync') {
-        const n = resources.filter((r) => r.status === 'OutOfSync').length;
-        const why = automated ? 'self-heal is off' : 'automated sync is off';
-        const pruning = resources.filter((r) => r.requiresPruning).length;
-        verdict = {
-          ready: false,
-          reconciling: false,
-          stalled: false,
-          reason: 'OutOfSync',
-          message:
-            pruning === n && pruning > 0
-              ? `${n} resource(s) no longer in ${display} require pruning`
-              : `${n} resource(s) differ from ${display} (${why})`,
-        };
-      } else if (health === 'Progressing' || health === 'Missing') {
-        verdict = {
-          ready: false,
-          reconciling: true,
-          stalled: false,
-          reason: 'Progressing',
-          message: `synced to ${display}; waiting for ${status.health.message ?? 'resources to become healthy'}`,
-        };
-        if (outcome.kind === 'done')
-          outcome = { kind: 'waiting', afterMs: this.d.progressInterval ?? 10_000 };
-      } else if (health === 'Degraded' || health === 'Unknown') {
-        verdict = {
-          ready: false,
-          reconciling: false,
-          stalled: false,
-          reason: health,
-          message: `synced to ${display}; ${health}: ${status.health.message ?? ''}`.trim(),
-        };
-      } else {
-        verdict = {
-          ready: true,
-          reconciling: false,
-          stalled: false,
-          reason: 'Synced',
-          message: `synced to ${display}; ${health}`,
-        };
-      }
+      verdict = readyVerdict({
+        syncStatus,
+        resources,
+        health,
+        healthMessage: status.health?.message,
+        display,
+        automated: automated !== undefined,
+      });
+      if (verdict.reconciling && outcome.kind === 'done')
+        outcome = { kind: 'waiting', afterMs: this.d.progressInterval ?? 10_000 };
     }
     return new Stop(verdict, outcome);
   }
@@ -422,7 +326,8 @@ export class Reconciler {
     const t: SyncTarget = {
       appNamespace: namespace,
       appName: name,
-      syncOptions: spec?.syncPolicy?.syncOptions ?? [],
+      // A requested operation's sync options apply to it on top of the app's (later ones win).
+      syncOptions: [...(spec?.syncPolicy?.syncOptions ?? []), ...(app.operation?.sync?.syncOptions ?? [])],
       ignoreDifferences: spec?.ignoreDifferences ?? [],
       inventory,
     };
@@ -461,7 +366,9 @@ export class Reconciler {
 
   private async finalize(app: Application): Promise<WorkResult> {
     const { namespace, name } = app.metadata;
-    if (!app.metadata.finalizers?.includes(RESOURCES_FINALIZER)) return { requeueAfter: null };
+    const finalizers = app.metadata.finalizers ?? [];
+    if (!finalizers.includes(RESOURCES_FINALIZER) && !finalizers.includes(ARGO_RESOURCES_FINALIZER))
+      return { requeueAfter: null };
     const checked = validateSpec(app);
     const inventory = inventoryOf(app, this.d.trackedObjects);
     const target = this.target(app, checked.ok ? checked.spec : undefined, inventory);

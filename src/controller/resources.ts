@@ -3,10 +3,25 @@
  * and the operationState a sync records. Hooks never appear in either list of resources: they
  * are not desired state.
  */
-import type { HealthStatusCode, OperationState, ResourceStatus, SyncStatusCode } from '../api/application.js';
+import type {
+  ApplicationStatus,
+  HealthStatusCode,
+  OperationState,
+  ResourceStatus,
+  SyncStatusCode,
+} from '../api/application.js';
 import type { KubeObject } from '../api/object.js';
-import { idKey, isListed, type ObjectId, PlanAction, requiresPruning, SkipCause } from '../sync/index.js';
+import {
+  idKey,
+  ignoredExtraneous,
+  isListed,
+  type ObjectId,
+  PlanAction,
+  requiresPruning,
+  SkipCause,
+} from '../sync/index.js';
 import type { ChangeSet, PlannedObject, ResourceResult, SyncPlan } from '../sync/types.js';
+import { worstHealth } from './status.js';
 
 export type HealthOf = (live: KubeObject) => { status: HealthStatusCode; message?: string };
 
@@ -57,7 +72,10 @@ export function resourceStatuses(
       entry.message =
         p.action === PlanAction.Skip && p.cause === SkipCause.PruneFalse
           ? 'requires pruning (Prune=false: kept)'
-          : 'requires pruning';
+          : p.action === PlanAction.Skip && p.cause === SkipCause.PruneConfirm
+            ? 'requires pruning (Prune=confirm: trueup app sync NAME --prune --confirm)'
+            : 'requires pruning';
+      if (ignoredExtraneous(p)) entry.message += ' (IgnoreExtraneous: does not make the app OutOfSync)';
     } else if (res?.action === 'failed' && res.message) entry.message = res.message;
     else if (p.action === PlanAction.Skip) entry.message = p.reason;
     if (!leftGit) {
@@ -87,4 +105,49 @@ export function syncResultResources(
 
 export function countOf(change: ChangeSet, action: string): number {
   return change.resources.filter((r) => r.action === action && !r.hook).length;
+}
+
+/** The app's sync status: OutOfSync when a listed object is, except IgnoreExtraneous leftovers. */
+export function appSyncStatus(plan: SyncPlan, resources: readonly ResourceStatus[]): SyncStatusCode {
+  const ignored = new Set(plan.objects.filter(ignoredExtraneous).map((p) => idKey(p.id)));
+  const counts = (r: ResourceStatus) =>
+    !ignored.has(
+      idKey({
+        group: r.group ?? '',
+        version: r.version ?? '',
+        kind: r.kind,
+        namespace: r.namespace ?? '',
+        name: r.name,
+      }),
+    );
+  return resources.some((r) => r.status === 'OutOfSync' && counts(r)) ? 'OutOfSync' : 'Synced';
+}
+
+/** Writes status.resources, status.sync and status.health from the plan and the change set. */
+export function recordResources(
+  status: ApplicationStatus,
+  i: {
+    plan: SyncPlan;
+    change: ChangeSet | undefined;
+    executed: boolean;
+    revision: string;
+    syncedRevision: string | undefined;
+    health: HealthOf;
+    liveNow: (id: ObjectId) => KubeObject | undefined;
+  },
+): { resources: ResourceStatus[]; health: HealthStatusCode; syncStatus: SyncStatusCode } {
+  const resources = resourceStatuses(i.plan, i.change, i.executed, i.health, i.liveNow);
+  const health = worstHealth(resources.flatMap((r) => (r.health ? [r.health.status] : [])));
+  const syncStatus = appSyncStatus(i.plan, resources);
+  status.resources = resources;
+  status.sync = {
+    status: syncStatus,
+    revision: i.revision,
+    ...(i.syncedRevision ? { syncedRevision: i.syncedRevision } : {}),
+  };
+  const unhealthy = resources.find((r) => r.health && r.health.status !== 'Healthy');
+  status.health = unhealthy?.health?.message
+    ? { status: health, message: `${unhealthy.kind} ${unhealthy.name}: ${unhealthy.health.message}` }
+    : { status: health };
+  return { resources, health, syncStatus };
 }

@@ -5,7 +5,8 @@
  * elected controller continues the same retry count and backoff.
  */
 import type { ApplicationStatus, RetryPolicy } from '../api/application.js';
-import { retryDelay } from './status.js';
+import type { PassOutcome } from './outcome.js';
+import { retryDelay, type Verdict } from './status.js';
 
 /** Failed attempts of `revision` so far, from the status (0 after a success or another revision). */
 export function failuresOf(status: ApplicationStatus, revision: string): number {
@@ -58,4 +59,39 @@ export function decideSync(i: SyncInputs): SyncDecision {
   if (i.automated.selfHeal || i.lastSynced !== i.revision || fresh)
     return { kind: 'sync', reason: i.lastSynced === i.revision ? 'self-heal' : 'automated' };
   return { kind: 'none' };
+}
+
+/** The verdict (and, for a backoff, the wait) of a pass that did not sync; none for `none`. */
+export function decisionVerdict(
+  decision: SyncDecision,
+  at: { path: string; display: string; operationMessage: string | undefined },
+): { verdict?: Verdict; outcome?: PassOutcome } {
+  const failed = (reconciling: boolean, fallback: string): Verdict => ({
+    ready: false,
+    reconciling,
+    stalled: !reconciling,
+    reason: 'SyncFailed',
+    message: at.operationMessage ?? fallback,
+  });
+  switch (decision.kind) {
+    case 'empty':
+      return {
+        verdict: {
+          ready: false,
+          reconciling: false,
+          stalled: true,
+          reason: 'EmptyRender',
+          message: `${at.path} at ${at.display} rendered no objects; automated sync refuses to prune everything (allowEmpty is false)`,
+        },
+      };
+    case 'backoff':
+      return {
+        verdict: failed(true, 'sync failed; retrying'),
+        outcome: { kind: 'waiting', afterMs: decision.afterMs },
+      };
+    case 'exhausted':
+      return { verdict: failed(false, 'sync failed') };
+    default:
+      return {};
+  }
 }

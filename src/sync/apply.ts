@@ -40,16 +40,23 @@ function resultOf(item: Item, action: ResultAction, message: string): ResourceRe
   return r;
 }
 
+/** The object to write: ignored fields keep their live values unless RespectIgnoreDifferences=false. */
+export function asApplied(item: Item, live: KubeObject | undefined): KubeObject {
+  return item.options.respectIgnoreDifferences
+    ? respectIgnored(item.desired, live, item.ignored)
+    : item.desired;
+}
+
 async function write(item: Item, live: KubeObject | undefined, ctx: ExecContext): Promise<KubeObject> {
   const { client } = ctx;
   if (item.options.replace) {
     if (!live)
       return client.create(item.desired, { fieldManager: FIELD_MANAGER, validate: item.options.validate });
-    const body = respectIgnored(item.desired, live, item.ignored);
+    const body = asApplied(item, live);
     body.metadata = { ...body.metadata, resourceVersion: String(live.metadata.resourceVersion ?? '') };
     return client.replace(body, { fieldManager: FIELD_MANAGER, validate: item.options.validate });
   }
-  return client.apply(respectIgnored(item.desired, live, item.ignored), {
+  return client.apply(asApplied(item, live), {
     fieldManager: FIELD_MANAGER,
     force: true,
     validate: item.options.validate,

@@ -7,6 +7,7 @@ import {
   type Observation,
   type PruneObservation,
   planVerdict,
+  selectObjects,
 } from './decide.js';
 import type { ObjectId } from './identity.js';
 import { DEFAULT_SYNC_OPTIONS } from './options.js';
@@ -62,25 +63,44 @@ test('decideObject: one row per observation and option', () => {
   assert.equal(strict.action === 'skip' && strict.blocking, true);
 });
 
-test('decidePrune: Prune=false wins over prune; hooks and gone objects are dropped', () => {
-  const rows: [PruneObservation, boolean, string, string?, boolean?][] = [
-    [{ kind: 'gone' }, true, 'drop'],
-    [{ kind: 'hook' }, true, 'drop'],
-    [{ kind: 'present', pruneOption: true }, true, 'prune'],
-    [{ kind: 'present', pruneOption: true }, false, 'skip', 'prune-disabled', true],
-    [{ kind: 'present', pruneOption: false }, true, 'skip', 'prune-false', true],
-    [{ kind: 'present', pruneOption: false }, false, 'skip', 'prune-false', true],
-    [{ kind: 'foreign', owner: 'o/p' }, true, 'skip', 'foreign', false],
-    [{ kind: 'unreadable', message: 'timeout' }, true, 'skip', 'unreadable', true],
-    [{ kind: 'bad-annotation', message: 'bad wave' }, true, 'skip', 'invalid', true],
+test('decidePrune: Prune=false wins over prune; Prune=confirm waits for confirmation; Delete=false on app deletion', () => {
+  const present = (
+    pruneOption: boolean | 'confirm',
+    more: { deleteOption?: boolean; ignoreExtraneous?: boolean } = {},
+  ) =>
+    ({
+      kind: 'present',
+      pruneOption,
+      deleteOption: more.deleteOption ?? true,
+      ignoreExtraneous: more.ignoreExtraneous ?? false,
+    }) as const;
+  const on = { prune: true, confirmed: false, deleting: false };
+  const rows: [PruneObservation, typeof on, string, string?, boolean?][] = [
+    [{ kind: 'gone' }, on, 'drop'],
+    [{ kind: 'hook' }, on, 'drop'],
+    [present(true), on, 'prune'],
+    [present(true), { ...on, prune: false }, 'skip', 'prune-disabled', true],
+    [present(false), on, 'skip', 'prune-false', true],
+    [present(false), { ...on, prune: false }, 'skip', 'prune-false', true],
+    [present('confirm'), on, 'skip', 'prune-confirm', true],
+    [present('confirm'), { ...on, confirmed: true }, 'prune'],
+    [present('confirm'), { ...on, prune: false, confirmed: true }, 'skip', 'prune-disabled', true],
+    [present(false), { ...on, deleting: true }, 'prune'],
+    [present(true, { deleteOption: false }), { ...on, deleting: true }, 'skip', 'delete-false', false],
+    [present(true, { deleteOption: false }), on, 'prune'],
+    [{ kind: 'foreign', owner: 'o/p' }, on, 'skip', 'foreign', false],
+    [{ kind: 'unreadable', message: 'timeout' }, on, 'skip', 'unreadable', true],
+    [{ kind: 'bad-annotation', message: 'bad wave' }, on, 'skip', 'invalid', true],
   ];
-  for (const [seen, prune, action, cause, requires] of rows) {
-    const d = decidePrune(seen, prune, W);
-    assert.equal(d.action, action, `${JSON.stringify(seen)} prune=${prune}`);
+  for (const [seen, mode, action, cause, requires] of rows) {
+    const d = decidePrune(seen, mode, W);
+    assert.equal(d.action, action, `${JSON.stringify(seen)} ${JSON.stringify(mode)}`);
     if (d.action === 'skip') assert.deepEqual([d.cause, d.requiresPruning], [cause, requires]);
   }
-  const kept = decidePrune({ kind: 'present', pruneOption: false }, true, W);
+  const kept = decidePrune(present(false), on, W);
   assert.equal(kept.action === 'skip' && kept.reason, `${W}: not pruned (Prune=false)`);
+  const extraneous = decidePrune(present(true, { ignoreExtraneous: true }), { ...on, prune: false }, W);
+  assert.equal(extraneous.action === 'skip' && extraneous.ignoreExtraneous, true);
 });
 
 const id = (name: string, kind = 'ConfigMap'): ObjectId => ({
@@ -192,4 +212,44 @@ test('planVerdict: a plan of unchanged objects and hooks is Synced with nothing 
     ]),
   );
   assert.deepEqual([v.syncStatus, v.outOfSync, v.changes], ['Synced', 0, 0]);
+});
+
+test('IgnoreExtraneous: an object that left Git is listed but the app stays Synced', () => {
+  const v = planVerdict(
+    planOf([
+      { id: id('same'), wave: 0, reason: '', action: 'unchanged', item: item(true) },
+      {
+        id: id('extra'),
+        wave: 0,
+        reason: '',
+        action: 'skip',
+        cause: 'prune-disabled',
+        blocking: false,
+        requiresPruning: true,
+        ignoreExtraneous: true,
+      },
+    ]),
+  );
+  assert.deepEqual([v.syncStatus, v.outOfSync, v.requiresPruning], ['Synced', 0, 1]);
+});
+
+test('selectObjects: outside the selection nothing is written or pruned and hooks do not run', () => {
+  const live = { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} };
+  const plan = planOf([
+    { id: id('a'), wave: 0, reason: '', action: 'update', item: item(true), recreate: false },
+    { id: id('b'), wave: 0, reason: '', action: 'create', item: item(false), diff },
+    { id: id('old'), wave: 0, reason: '', action: 'prune', live, options: DEFAULT_SYNC_OPTIONS, diff },
+    { id: id('job', 'Job'), wave: 0, reason: '', action: 'hook', item: item(false), hook: 'PreSync' },
+  ]);
+  assert.equal(selectObjects(plan, undefined), plan);
+  const picked = selectObjects(plan, [{ kind: 'ConfigMap', name: 'a' }]);
+  assert.deepEqual(
+    picked.objects.map((p) => [p.id.name, p.action, p.action === 'skip' ? p.requiresPruning : '']),
+    [
+      ['a', 'update', ''],
+      ['b', 'skip', false],
+      ['old', 'skip', true],
+    ],
+  );
+  assert.equal(planVerdict(picked).changes, 1);
 });

@@ -77,15 +77,38 @@ export type PruneObservation =
   | { kind: 'foreign'; owner: string }
   /** Its sync-options or sync-wave annotation cannot be read. */
   | { kind: 'bad-annotation'; message: string }
-  | { kind: 'present'; pruneOption: boolean };
+  | {
+      kind: 'present';
+      /** Prune=false: false; Prune=confirm: 'confirm'. */
+      pruneOption: boolean | 'confirm';
+      /** Delete=false: false. */
+      deleteOption: boolean;
+      /** compare-options IgnoreExtraneous. */
+      ignoreExtraneous: boolean;
+    };
+
+export interface PruneMode {
+  /** Pruning requested (automated prune, or a sync with prune). */
+  prune: boolean;
+  /** Prune=confirm objects may go (the app's deletion-approved annotation). */
+  confirmed: boolean;
+  /** The app is being deleted (its resources finalizer). */
+  deleting: boolean;
+}
 
 export type PruneDecision =
   /** Not an object to act on, and not kept in the inventory. */
   | { action: 'drop' }
   | { action: 'prune'; reason: string }
-  | { action: 'skip'; cause: SkipCause; requiresPruning: boolean; reason: string };
+  | {
+      action: 'skip';
+      cause: SkipCause;
+      requiresPruning: boolean;
+      reason: string;
+      ignoreExtraneous?: boolean;
+    };
 
-export function decidePrune(seen: PruneObservation, prune: boolean, where: string): PruneDecision {
+export function decidePrune(seen: PruneObservation, mode: PruneMode, where: string): PruneDecision {
   switch (seen.kind) {
     case 'gone':
     case 'hook':
@@ -111,28 +134,99 @@ export function decidePrune(seen: PruneObservation, prune: boolean, where: strin
         requiresPruning: true,
         reason: seen.message,
       };
-    case 'present':
-      if (!seen.pruneOption)
+    case 'present': {
+      if (mode.deleting)
+        return seen.deleteOption
+          ? { action: PlanAction.Prune, reason: 'would be deleted with the app' }
+          : {
+              action: PlanAction.Skip,
+              cause: SkipCause.DeleteFalse,
+              requiresPruning: false,
+              reason: `${where}: kept when the app is deleted (Delete=false)`,
+            };
+      const extraneous = seen.ignoreExtraneous ? { ignoreExtraneous: true } : {};
+      if (seen.pruneOption === false)
         return {
           action: PlanAction.Skip,
           cause: SkipCause.PruneFalse,
           requiresPruning: true,
           reason: `${where}: not pruned (Prune=false)`,
+          ...extraneous,
         };
-      if (!prune)
+      if (!mode.prune)
         return {
           action: PlanAction.Skip,
           cause: SkipCause.PruneDisabled,
           requiresPruning: true,
           reason: `${where}: no longer in Git; needs pruning (prune not enabled)`,
+          ...extraneous,
+        };
+      if (seen.pruneOption === 'confirm' && !mode.confirmed)
+        return {
+          action: PlanAction.Skip,
+          cause: SkipCause.PruneConfirm,
+          requiresPruning: true,
+          reason: `${where}: not pruned until confirmed (Prune=confirm: trueup app sync NAME --prune --confirm)`,
+          ...extraneous,
         };
       return { action: PlanAction.Prune, reason: 'would be pruned' };
+    }
   }
 }
 
 /** True for an object Git no longer has that is still in the cluster (Argo's requiresPruning). */
 export function requiresPruning(p: PlannedObject): boolean {
   return p.action === PlanAction.Prune || (p.action === PlanAction.Skip && p.requiresPruning);
+}
+
+/** An object that left Git with compare-options IgnoreExtraneous: listed, never OutOfSync for the app. */
+export function ignoredExtraneous(p: PlannedObject): boolean {
+  return p.action === PlanAction.Skip && p.requiresPruning && p.ignoreExtraneous === true;
+}
+
+/**
+ * A sync of a selection (operation.sync.resources): objects outside it are skipped, not written
+ * and not pruned, and hooks do not run (as Argo CD's selective sync). Without a selection the
+ * plan is returned as it is.
+ */
+export function selectObjects(
+  plan: SyncPlan,
+  selection:
+    | readonly { group?: string | undefined; kind: string; namespace?: string | undefined; name: string }[]
+    | undefined,
+): SyncPlan {
+  if (!selection || selection.length === 0) return plan;
+  const picked = (id: ObjectId) =>
+    selection.some(
+      (s) =>
+        (s.group ?? '') === id.group &&
+        s.kind === id.kind &&
+        s.name === id.name &&
+        (s.namespace === undefined || s.namespace === id.namespace),
+    );
+  const objects: PlannedObject[] = [];
+  for (const p of plan.objects) {
+    if (p.action === PlanAction.Hook) continue;
+    if (picked(p.id) || p.action === PlanAction.Unchanged || p.action === PlanAction.Skip) {
+      objects.push(p);
+      continue;
+    }
+    objects.push({
+      id: p.id,
+      wave: p.wave,
+      action: PlanAction.Skip,
+      cause: SkipCause.NotSelected,
+      blocking: false,
+      requiresPruning: p.action === PlanAction.Prune,
+      reason: 'not in the selected resources of this sync',
+      ...(p.action === PlanAction.Prune
+        ? { live: p.live }
+        : p.item.live
+          ? { live: p.item.live, item: p.item }
+          : { item: p.item }),
+    });
+  }
+  return { ...plan, objects };
 }
 
 /** Whether the plan lists the object in the app's resources (hooks and foreign objects never). */
@@ -182,7 +276,7 @@ export interface PlanVerdict {
 
 export function planVerdict(plan: SyncPlan): PlanVerdict {
   const listed = plan.objects.filter(isListed);
-  const outOfSync = listed.filter((p) => p.action !== PlanAction.Unchanged).length;
+  const outOfSync = listed.filter((p) => p.action !== PlanAction.Unchanged && !ignoredExtraneous(p)).length;
   return {
     syncStatus: outOfSync > 0 ? 'OutOfSync' : 'Synced',
     outOfSync,

@@ -8,12 +8,13 @@ import { Annotation } from '../api/application.js';
 import { errorMessage } from '../api/errors.js';
 import { appKeyOfTrackingId } from '../api/tracking.js';
 import { compare } from '../diff/drift.js';
-import { ignoredPointers, respectIgnored } from '../diff/ignore.js';
+import { ignoredPointers } from '../diff/ignore.js';
 import { appliedAsDesired } from '../diff/local.js';
 import { normalize } from '../diff/normalize.js';
 import { maskedObjectDiff } from '../diff/text.js';
 import { isImmutableFieldError } from '../kube/errors.js';
 import type { ClusterClient } from '../kube/types.js';
+import { asApplied } from './apply.js';
 import { VerdictCache } from './cache.js';
 import { decideObject, type Observation } from './decide.js';
 import { mapLimit } from './limit.js';
@@ -62,7 +63,7 @@ async function observe(item: Item, ctx: ReadContext): Promise<Observation> {
     return { kind: 'known-in-sync' };
   }
   try {
-    const predicted = await ctx.client.apply(respectIgnored(item.desired, live, item.ignored), {
+    const predicted = await ctx.client.apply(asApplied(item, live), {
       fieldManager: FIELD_MANAGER,
       force: true,
       dryRun: true,
@@ -202,7 +203,11 @@ export async function plan(request: PlanRequest, deps: PlanDeps): Promise<SyncPl
       client,
       app: request.app,
       appOptions: options,
-      prune: request.prune === true,
+      mode: {
+        prune: request.prune === true,
+        confirmed: request.pruneConfirmed === true,
+        deleting: request.deleting === true,
+      },
       concurrency,
     })),
   );

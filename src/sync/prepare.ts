@@ -115,8 +115,12 @@ export async function prepareItems(
         const spec = crds
           .map((c) => crdServes(c, group, versionOf(desired.apiVersion), desired.kind))
           .find(Boolean);
-        if (!spec) throw err;
-        namespaced = spec.scope !== 'Cluster';
+        if (spec) namespaced = spec.scope !== 'Cluster';
+        else if (item.options.skipDryRunOnMissingResource) {
+          // Served later (an operator installs the CRD): planned as a create without a dry run.
+          // Its scope is unknown: namespaced unless the object names no namespace and none is set.
+          namespaced = desired.metadata.namespace !== undefined || ctx.destinationNamespace !== '';
+        } else throw err;
         item.pendingCrd = true;
       }
       if (namespaced) desired.metadata.namespace = desired.metadata.namespace || ctx.destinationNamespace;

@@ -4,14 +4,14 @@
  * reverse apply order, PruneLast ones at the very end. Never objects with Prune=false, never
  * objects another app tracks, never hooks (only their delete policies remove them).
  */
-import { Annotation } from '../api/application.js';
 import { errorMessage } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import { normalize } from '../diff/normalize.js';
 import { maskedObjectDiff } from '../diff/text.js';
 import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';
 import type { ClusterClient } from '../kube/types.js';
-import { decidePrune, type PruneObservation } from './decide.js';
+import { compareOptions, isHookObject } from './annotations.js';
+import { decidePrune, type PruneMode, type PruneObservation } from './decide.js';
 import { addressOf, describeId, type Inventory, idKey, type ObjectId } from './identity.js';
 import { mapLimit } from './limit.js';
 import { fetchLive } from './live.js';
@@ -35,7 +35,7 @@ export async function planPrune(
     client: ClusterClient;
     app: AppIdentity;
     appOptions: SyncOptions;
-    prune: boolean;
+    mode: PruneMode;
     concurrency: number;
   },
 ): Promise<PlannedObject[]> {
@@ -70,7 +70,7 @@ export async function planPrune(
         ? { kind: 'gone' }
         : { kind: 'unreadable', message: errorMessage(readError) };
     } else if (!live) seen = { kind: 'gone' };
-    else if (live.metadata.annotations?.[Annotation.Hook] !== undefined) seen = { kind: 'hook' };
+    else if (isHookObject(live)) seen = { kind: 'hook' };
     else {
       const owner = foreignOwner(live, ctx.app);
       if (owner) seen = { kind: 'foreign', owner };
@@ -78,13 +78,18 @@ export async function planPrune(
         try {
           options = objectSyncOptions(live, ctx.appOptions, where);
           wave = waveOf(live, where);
-          seen = { kind: 'present', pruneOption: options.prune };
+          seen = {
+            kind: 'present',
+            pruneOption: options.pruneConfirm ? 'confirm' : options.prune,
+            deleteOption: options.delete,
+            ignoreExtraneous: compareOptions(live).includes('IgnoreExtraneous'),
+          };
         } catch (err) {
           seen = { kind: 'bad-annotation', message: errorMessage(err) };
         }
       }
     }
-    const d = decidePrune(seen, ctx.prune, where);
+    const d = decidePrune(seen, ctx.mode, where);
     if (d.action === 'drop') continue;
     if (d.action === PlanAction.Prune && live) {
       out.push({
@@ -105,6 +110,7 @@ export async function planPrune(
         blocking: false,
         requiresPruning: d.requiresPruning,
         reason: d.reason,
+        ...(d.ignoreExtraneous ? { ignoreExtraneous: true } : {}),
         ...(live ? { live } : {}),
       });
     }

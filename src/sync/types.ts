@@ -40,6 +40,10 @@ export interface PlanRequest {
   prune?: boolean;
   /** Allow an empty render to prune everything; without it an empty render changes nothing. */
   allowEmpty?: boolean;
+  /** Pruning of Prune=confirm objects is confirmed (the app's deletion-approved annotation). */
+  pruneConfirmed?: boolean;
+  /** The app is being deleted: every inventory object goes, except those with Delete=false. */
+  deleting?: boolean;
 }
 
 export interface PlanDeps {
@@ -96,6 +100,12 @@ export const SkipCause = {
   PruneDisabled: 'prune-disabled',
   /** Left Git, but it carries Prune=false. */
   PruneFalse: 'prune-false',
+  /** Left Git, carries Prune=confirm, and the pruning is not confirmed. */
+  PruneConfirm: 'prune-confirm',
+  /** The app is being deleted, and the object carries Delete=false. */
+  DeleteFalse: 'delete-false',
+  /** The sync was asked for a selection of objects (operation.sync.resources) without it. */
+  NotSelected: 'not-selected',
   /** Left Git, but it could not be read to decide. */
   Unreadable: 'unreadable',
   /** Left Git and another app tracks it now: dropped from this app's inventory. */
@@ -124,6 +134,8 @@ export type PlannedObject =
       blocking: boolean;
       /** Left Git and still in the cluster (Argo's requiresPruning). */
       requiresPruning: boolean;
+      /** compare-options IgnoreExtraneous: left Git, but never makes the app OutOfSync. */
+      ignoreExtraneous?: boolean;
       live?: KubeObject;
       item?: Item;
     });

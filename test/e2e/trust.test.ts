@@ -1,7 +1,9 @@
 /**
  * Issue #11's trust breakers, end to end (real control plane, real Git, controller in-process):
- * hooks are not desired state; `trueup app sync --prune` with Prune=false objects finishes;
- * status says `requiresPruning` on objects Git no longer has.
+ * hooks are not desired state; `trueup app sync --prune` with Prune=false objects finishes (the
+ * app also has a PreSync hook: before the fix, the finished hook entered the inventory, the app
+ * never settled and the command timed out); status says `requiresPruning` on objects Git no
+ * longer has.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -53,7 +55,8 @@ await repo.commit({
   'hooks/kustomization.yaml': kustomization(['config.yaml', 'migrate.yaml']),
   'hooks/config.yaml': configMap('hooks-config', { v: '1' }),
   'hooks/migrate.yaml': presyncJob,
-  'keep/kustomization.yaml': kustomization(['config.yaml', 'pvc.yaml', 'pdb.yaml']),
+  'keep/kustomization.yaml': kustomization(['config.yaml', 'pvc.yaml', 'pdb.yaml', 'migrate.yaml']),
+  'keep/migrate.yaml': presyncJob.replace('"migrate"', '"keep-migrate"'),
   'keep/config.yaml': configMap('keep-config', { v: '1' }),
   'keep/pvc.yaml': pvc,
   'keep/pdb.yaml': pdb,
@@ -99,7 +102,10 @@ test('a finished PreSync hook is never listed, never requires pruning, never mak
 
 test('Git drops a Prune=false PVC and a PDB: status says requiresPruning; app sync --prune prunes the PDB, keeps the PVC, exits 0', async () => {
   await waitFor('keep synced', async () => (await env.app('keep'))?.status?.sync?.status === 'Synced');
-  const sha = await repo.commit({ 'keep/kustomization.yaml': kustomization(['config.yaml']) }, 'drop two');
+  const sha = await repo.commit(
+    { 'keep/kustomization.yaml': kustomization(['config.yaml', 'migrate.yaml']) },
+    'drop two',
+  );
   await refresh('keep');
   const pending = await waitFor('both require pruning', async () => {
     const a = await env.app('keep');
@@ -137,4 +143,20 @@ test('Git drops a Prune=false PVC and a PDB: status says requiresPruning; app sy
     true,
     'the operation run is recorded',
   );
+});
+
+test("an Application with Argo CD's resources finalizer is deleted with its resources (no hang in Terminating)", async () => {
+  await repo.commit({ 'argo/config.yaml': configMap('argo-config', { v: '1' }) }, 'argo app');
+  const manifest = appManifest('argo-final', appNs, repoURL, 'argo', dest);
+  manifest.metadata.finalizers = ['resources-finalizer.argocd.argoproj.io'];
+  await env.kubectl(['apply', '-f', '-'], yaml(manifest));
+  await waitFor(
+    'argo-final synced',
+    async () => (await env.app('argo-final'))?.status?.sync?.status === 'Synced',
+  );
+  assert.ok(await env.get('v1', 'ConfigMap', dest, 'argo-config'));
+  await env.kubectl(['delete', '-n', appNs, 'tapp/argo-final', '--wait=false']);
+  await waitFor('the Application is gone', async () => (await env.app('argo-final')) === undefined);
+  const left = await env.get('v1', 'ConfigMap', dest, 'argo-config');
+  assert.ok(left === undefined || left.metadata.deletionTimestamp, 'its ConfigMap is deleted');
 });

@@ -3,13 +3,20 @@
  * map, and a writer that applies status/app patches to a local copy of the Application.
  * (Test support only: production code binds the ports to the real modules in adapters/.)
  */
-import { type Application, type ApplicationStatus, RESOURCES_FINALIZER } from '../../src/api/application.js';
+import {
+  type Application,
+  type ApplicationStatus,
+  ARGO_RESOURCES_FINALIZER,
+  RESOURCES_FINALIZER,
+} from '../../src/api/application.js';
 import { TrueupError } from '../../src/api/errors.js';
 import type { KubeObject } from '../../src/api/object.js';
 import type {
+  AppChange,
   AppWriter,
   HealthPort,
   ObjectId,
+  PlanOptions,
   RenderPort,
   SourcePort,
   SyncPort,
@@ -84,15 +91,18 @@ export class FakeCluster implements SyncPort, HealthPort {
   applies: string[] = [];
   deletes: string[] = [];
   plans = 0;
+  /** What each plan was asked for. */
+  planned: { prune: boolean; pruneConfirmed: boolean; syncOptions: readonly string[] }[] = [];
   executed: SyncPlan[] = [];
   failApply: string | undefined;
 
-  async plan(
-    target: SyncTarget,
-    desired: readonly KubeObject[],
-    opts: { prune: boolean },
-  ): Promise<SyncPlan> {
+  async plan(target: SyncTarget, desired: readonly KubeObject[], opts: PlanOptions): Promise<SyncPlan> {
     this.plans++;
+    this.planned.push({
+      prune: opts.prune,
+      pruneConfirmed: opts.pruneConfirmed === true,
+      syncOptions: target.syncOptions,
+    });
     const objects: PlannedObject[] = [];
     const keys = new Set<string>();
     for (const o of desired) {
@@ -225,18 +235,20 @@ export class FakeWriter implements AppWriter {
     this.app = { ...this.app, status: structuredClone(status) };
   }
 
-  async patchApp(
-    _ns: string,
-    _name: string,
-    change: { removeFinalizer?: boolean; clearOperation?: boolean; removeRefresh?: boolean },
-  ) {
+  async patchApp(_ns: string, _name: string, change: AppChange) {
     if (this.failPatchApp) throw new Error('patchApp failed');
     const app = structuredClone(this.app);
     if (change.removeFinalizer)
-      app.metadata.finalizers = (app.metadata.finalizers ?? []).filter((f) => f !== RESOURCES_FINALIZER);
+      app.metadata.finalizers = (app.metadata.finalizers ?? []).filter(
+        (f) => f !== RESOURCES_FINALIZER && f !== ARGO_RESOURCES_FINALIZER,
+      );
     if (change.clearOperation) delete app.operation;
     if (change.removeRefresh && app.metadata.annotations)
       delete app.metadata.annotations['trueup.dev/refresh'];
+    if (change.removeDeletionApproval && app.metadata.annotations) {
+      delete app.metadata.annotations['trueup.dev/deletion-approved'];
+      delete app.metadata.annotations['argocd.argoproj.io/deletion-approved'];
+    }
     this.app = app;
   }
 

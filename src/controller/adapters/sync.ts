@@ -10,7 +10,7 @@ import type { IgnoreRule } from '../../diff/ignore.js';
 import type { ClusterClient } from '../../kube/types.js';
 import { execute, type ObjectId, plan, ResultAction, VerdictCache } from '../../sync/index.js';
 import type { ChangeSet, SyncPlan } from '../../sync/types.js';
-import type { SyncPort, SyncTarget } from '../ports.js';
+import type { PlanOptions, SyncPort, SyncTarget } from '../ports.js';
 
 export interface EngineSyncPortOptions {
   client: ClusterClient;
@@ -38,7 +38,11 @@ export class EngineSyncPort implements SyncPort {
     return cache;
   }
 
-  plan(target: SyncTarget, desired: readonly KubeObject[], opts: { prune: boolean }): Promise<SyncPlan> {
+  plan(
+    target: SyncTarget,
+    desired: readonly KubeObject[],
+    opts: PlanOptions & { deleting?: boolean },
+  ): Promise<SyncPlan> {
     return plan(
       {
         app: { namespace: target.appNamespace, name: target.appName },
@@ -48,6 +52,8 @@ export class EngineSyncPort implements SyncPort {
         syncOptions: target.syncOptions,
         ignoreDifferences: JSON.parse(JSON.stringify(target.ignoreDifferences)) as IgnoreRule[],
         prune: opts.prune,
+        pruneConfirmed: opts.pruneConfirmed === true,
+        deleting: opts.deleting === true,
         // The reconciler decides about empty renders (allowEmpty) before asking.
         allowEmpty: true,
       },
@@ -64,7 +70,7 @@ export class EngineSyncPort implements SyncPort {
   }
 
   async deleteAll(target: SyncTarget): Promise<{ remaining: number }> {
-    const everything = await this.plan(target, [], { prune: true });
+    const everything = await this.plan(target, [], { prune: true, deleting: true });
     const res = await this.execute(everything);
     return { remaining: res.resources.filter((r) => r.action === ResultAction.Failed).length };
   }
