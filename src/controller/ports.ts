@@ -67,8 +67,14 @@ export interface PlanOptions {
 export interface SyncPort {
   plan(target: SyncTarget, desired: readonly KubeObject[], opts: PlanOptions): Promise<SyncPlan>;
   execute(plan: SyncPlan): Promise<ChangeSet>;
-  /** Deletes every inventory object in reverse apply order; returns how many remain. */
-  deleteAll(target: SyncTarget): Promise<{ remaining: number }>;
+  /**
+   * Deletes every inventory object in reverse apply order (not Delete=false ones; Delete=confirm
+   * ones only when `confirmed`); returns how many failed and how many wait for the confirmation.
+   */
+  deleteAll(
+    target: SyncTarget,
+    opts?: { confirmed: boolean },
+  ): Promise<{ remaining: number; unconfirmed: number }>;
   /** The live object as last seen (the informers' cache), for health after a sync. */
   live(id: ObjectId): KubeObject | undefined;
 }

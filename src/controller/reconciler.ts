@@ -372,8 +372,23 @@ export class Reconciler {
     const checked = validateSpec(app);
     const inventory = inventoryOf(app, this.d.trackedObjects);
     const target = this.target(app, checked.ok ? checked.spec : undefined, inventory);
-    const { remaining } = await this.d.sync.deleteAll(target);
+    const annotations = app.metadata.annotations ?? {};
+    const confirmed =
+      annotations[Annotation.DeletionApproved] !== undefined ||
+      annotations[ARGO_DELETION_APPROVED] !== undefined;
+    const { remaining, unconfirmed } = await this.d.sync.deleteAll(target, { confirmed });
     if (remaining > 0) return { requeueAfter: 2000 };
+    if (unconfirmed > 0) {
+      // Annotating the Application (deletion-approved) is an event that brings the next pass.
+      await this.emit(
+        app,
+        'Normal',
+        'DeletionAwaitsConfirmation',
+        `${unconfirmed} object(s) marked Delete=confirm are deleted once the Application is annotated ${Annotation.DeletionApproved}`,
+        {},
+      );
+      return { requeueAfter: null };
+    }
     await this.emit(app, 'Normal', 'ResourcesDeleted', `deleted the resources of ${namespace}/${name}`, {});
     await this.d.writer.patchApp(namespace, name, { removeFinalizer: true });
     this.recall.delete(`${namespace}/${name}`);

@@ -66,7 +66,7 @@ test('decideObject: one row per observation and option', () => {
 test('decidePrune: Prune=false wins over prune; Prune=confirm waits for confirmation; Delete=false on app deletion', () => {
   const present = (
     pruneOption: boolean | 'confirm',
-    more: { deleteOption?: boolean; ignoreExtraneous?: boolean } = {},
+    more: { deleteOption?: boolean | 'confirm'; ignoreExtraneous?: boolean } = {},
   ) =>
     ({
       kind: 'present',
@@ -88,6 +88,8 @@ test('decidePrune: Prune=false wins over prune; Prune=confirm waits for confirma
     [present(false), { ...on, deleting: true }, 'prune'],
     [present(true, { deleteOption: false }), { ...on, deleting: true }, 'skip', 'delete-false', false],
     [present(true, { deleteOption: false }), on, 'prune'],
+    [present(true, { deleteOption: 'confirm' }), { ...on, deleting: true }, 'skip', 'delete-confirm', false],
+    [present(true, { deleteOption: 'confirm' }), { ...on, deleting: true, confirmed: true }, 'prune'],
     [{ kind: 'foreign', owner: 'o/p' }, on, 'skip', 'foreign', false],
     [{ kind: 'unreadable', message: 'timeout' }, on, 'skip', 'unreadable', true],
     [{ kind: 'bad-annotation', message: 'bad wave' }, on, 'skip', 'invalid', true],

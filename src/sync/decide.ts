@@ -81,8 +81,8 @@ export type PruneObservation =
       kind: 'present';
       /** Prune=false: false; Prune=confirm: 'confirm'. */
       pruneOption: boolean | 'confirm';
-      /** Delete=false: false. */
-      deleteOption: boolean;
+      /** Delete=false: false; Delete=confirm: 'confirm'. */
+      deleteOption: boolean | 'confirm';
       /** compare-options IgnoreExtraneous. */
       ignoreExtraneous: boolean;
     };
@@ -135,15 +135,23 @@ export function decidePrune(seen: PruneObservation, mode: PruneMode, where: stri
         reason: seen.message,
       };
     case 'present': {
-      if (mode.deleting)
-        return seen.deleteOption
-          ? { action: PlanAction.Prune, reason: 'would be deleted with the app' }
-          : {
-              action: PlanAction.Skip,
-              cause: SkipCause.DeleteFalse,
-              requiresPruning: false,
-              reason: `${where}: kept when the app is deleted (Delete=false)`,
-            };
+      if (mode.deleting) {
+        if (seen.deleteOption === false)
+          return {
+            action: PlanAction.Skip,
+            cause: SkipCause.DeleteFalse,
+            requiresPruning: false,
+            reason: `${where}: kept when the app is deleted (Delete=false)`,
+          };
+        if (seen.deleteOption === 'confirm' && !mode.confirmed)
+          return {
+            action: PlanAction.Skip,
+            cause: SkipCause.DeleteConfirm,
+            requiresPruning: false,
+            reason: `${where}: not deleted until confirmed (Delete=confirm: annotate the Application trueup.dev/deletion-approved)`,
+          };
+        return { action: PlanAction.Prune, reason: 'would be deleted with the app' };
+      }
       const extraneous = seen.ignoreExtraneous ? { ignoreExtraneous: true } : {};
       if (seen.pruneOption === false)
         return {

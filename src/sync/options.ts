@@ -16,6 +16,8 @@ export interface SyncOptions {
   pruneConfirm: boolean;
   /** False with `Delete=false`: kept when the app is deleted. */
   delete: boolean;
+  /** `Delete=confirm`: deleted with the app only once its deletion-approved annotation confirms it. */
+  deleteConfirm: boolean;
   /** Ignored fields keep their live values when applying (trueup's default; Argo CD's opt-in). */
   respectIgnoreDifferences: boolean;
   /** A kind the server does not serve yet is planned as a create (no dry run) instead of refused. */
@@ -36,6 +38,7 @@ export const DEFAULT_SYNC_OPTIONS: Readonly<SyncOptions> = Object.freeze({
   prune: true,
   pruneConfirm: false,
   delete: true,
+  deleteConfirm: false,
   respectIgnoreDifferences: true,
   skipDryRunOnMissingResource: false,
   pruneLast: false,
@@ -92,6 +95,11 @@ export function parseSyncOptions(
       out.prunePropagationPolicy = policy;
       continue;
     }
+    if (name === 'Delete' && value === 'confirm') {
+      out.delete = true;
+      out.deleteConfirm = true;
+      continue;
+    }
     if (name === 'Prune' && value === 'confirm') {
       out.prune = true;
       out.pruneConfirm = true;
@@ -117,6 +125,7 @@ export function parseSyncOptions(
     }
     (out as unknown as Record<string, boolean>)[key] = value === 'true';
     if (key === 'prune') out.pruneConfirm = false;
+    if (key === 'delete') out.deleteConfirm = false;
   }
   return out;
 }

@@ -81,7 +81,7 @@ export async function planPrune(
           seen = {
             kind: 'present',
             pruneOption: options.pruneConfirm ? 'confirm' : options.prune,
-            deleteOption: options.delete,
+            deleteOption: options.deleteConfirm ? 'confirm' : options.delete,
             ignoreExtraneous: compareOptions(live).includes('IgnoreExtraneous'),
           };
         } catch (err) {

@@ -40,7 +40,7 @@ export interface PlanRequest {
   prune?: boolean;
   /** Allow an empty render to prune everything; without it an empty render changes nothing. */
   allowEmpty?: boolean;
-  /** Pruning of Prune=confirm objects is confirmed (the app's deletion-approved annotation). */
+  /** Prune=confirm (and, deleting, Delete=confirm) objects may go: the app's deletion-approved annotation. */
   pruneConfirmed?: boolean;
   /** The app is being deleted: every inventory object goes, except those with Delete=false. */
   deleting?: boolean;
@@ -104,6 +104,8 @@ export const SkipCause = {
   PruneConfirm: 'prune-confirm',
   /** The app is being deleted, and the object carries Delete=false. */
   DeleteFalse: 'delete-false',
+  /** The app is being deleted, the object carries Delete=confirm, and the deletion is not confirmed. */
+  DeleteConfirm: 'delete-confirm',
   /** The sync was asked for a selection of objects (operation.sync.resources) without it. */
   NotSelected: 'not-selected',
   /** Left Git, but it could not be read to decide. */

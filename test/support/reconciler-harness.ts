@@ -201,7 +201,7 @@ export class FakeCluster implements SyncPort, HealthPort {
     for (const r of [...target.inventory].reverse()) {
       if (this.objects.delete(idKey(r))) this.deletes.push(idKey(r));
     }
-    return { remaining: 0 };
+    return { remaining: 0, unconfirmed: 0 };
   }
 
   live(id: ObjectId): KubeObject | undefined {

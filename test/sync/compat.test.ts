@@ -78,6 +78,26 @@ test('Delete=false: kept when the app is deleted; the rest goes', async () => {
   assert.ok(goes === undefined || goes.metadata.deletionTimestamp, 'goes is deleted');
 });
 
+test('Delete=confirm: deleted with the app only once confirmed', async () => {
+  const h = await harness('sync-delete-confirm');
+  await h.run([configMap('asks', { a: '1' }, { 'trueup.dev/sync-options': 'Delete=confirm' })]);
+  const port = new EngineSyncPort({ client: h.client });
+  const target = {
+    appNamespace: h.ns,
+    appName: 'app',
+    destinationNamespace: h.ns,
+    syncOptions: [],
+    ignoreDifferences: [],
+    inventory: h.inventory.entries ?? [],
+  };
+  assert.deepEqual(await port.deleteAll(target, { confirmed: false }), { remaining: 0, unconfirmed: 1 });
+  const still = await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'asks' });
+  assert.equal(still?.metadata.deletionTimestamp, undefined);
+  assert.deepEqual(await port.deleteAll(target, { confirmed: true }), { remaining: 0, unconfirmed: 0 });
+  const gone = await h.client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'asks' });
+  assert.ok(gone === undefined || gone.metadata.deletionTimestamp);
+});
+
 test('compare-options IgnoreExtraneous: left Git, requires pruning, and the app stays Synced', async () => {
   const h = await harness('sync-extraneous');
   await h.run([

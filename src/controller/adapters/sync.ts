@@ -8,7 +8,15 @@
 import type { KubeObject } from '../../api/object.js';
 import type { IgnoreRule } from '../../diff/ignore.js';
 import type { ClusterClient } from '../../kube/types.js';
-import { execute, type ObjectId, plan, ResultAction, VerdictCache } from '../../sync/index.js';
+import {
+  execute,
+  type ObjectId,
+  PlanAction,
+  plan,
+  ResultAction,
+  SkipCause,
+  VerdictCache,
+} from '../../sync/index.js';
 import type { ChangeSet, SyncPlan } from '../../sync/types.js';
 import type { PlanOptions, SyncPort, SyncTarget } from '../ports.js';
 
@@ -69,10 +77,20 @@ export class EngineSyncPort implements SyncPort {
     });
   }
 
-  async deleteAll(target: SyncTarget): Promise<{ remaining: number }> {
-    const everything = await this.plan(target, [], { prune: true, deleting: true });
+  async deleteAll(
+    target: SyncTarget,
+    opts?: { confirmed: boolean },
+  ): Promise<{ remaining: number; unconfirmed: number }> {
+    const everything = await this.plan(target, [], {
+      prune: true,
+      deleting: true,
+      pruneConfirmed: opts?.confirmed === true,
+    });
     const res = await this.execute(everything);
-    return { remaining: res.resources.filter((r) => r.action === ResultAction.Failed).length };
+    const unconfirmed = everything.objects.filter(
+      (p) => p.action === PlanAction.Skip && p.cause === SkipCause.DeleteConfirm,
+    ).length;
+    return { remaining: res.resources.filter((r) => r.action === ResultAction.Failed).length, unconfirmed };
   }
 
   live(id: ObjectId): KubeObject | undefined {
