@@ -37,6 +37,7 @@ export const registerApp: RegisterCommand = (program: Command, io, setExit) => {
       .description('what a sync would change (exit 1 when the cluster differs)'),
   )
     .option('--revision <rev>', 'diff against this revision instead of targetRevision')
+    .option('--prune', 'plan as a sync with --prune would (default: as the automated policy says)')
     .action(async (name: string, opts) => {
       const { appDiff } = await import('../app-cli.js');
       setExit(await appDiff(name, opts, io));
