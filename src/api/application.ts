@@ -257,6 +257,10 @@ export const ResourceStatusSchema = z.object({
   status: syncCode.optional(),
   health: z.object({ status: healthCode, message: z.string().optional() }).optional(),
   message: z.string().optional(),
+  requiresPruning: z
+    .boolean()
+    .optional()
+    .describe('True when Git no longer has the object but it is still in the cluster (as Argo CD).'),
 });
 
 export const HistoryEntrySchema = z.object({
@@ -271,6 +275,19 @@ export const SyncOperationSchema = z.object({
   prune: z.boolean().optional(),
   dryRun: z.boolean().optional(),
   syncOptions: syncOptionsList.optional(),
+  resources: z
+    .array(
+      z.object({
+        group: z.string().optional(),
+        kind: z.string(),
+        namespace: z.string().optional(),
+        name: z.string(),
+      }),
+    )
+    .optional()
+    .describe(
+      'Sync only these objects (as Argo CD selective sync): the others are neither applied nor pruned, and hooks do not run.',
+    ),
 });
 
 export const OperationSchema = z
@@ -288,6 +305,12 @@ export const OperationStateSchema = z.object({
   startedAt: time.optional(),
   finishedAt: time.optional(),
   retryCount: z.int().optional(),
+  generation: z
+    .int()
+    .optional()
+    .describe(
+      'metadata.generation of the Application when the requested operation recorded here ran: an operation still present at that generation is not run again.',
+    ),
   syncResult: z
     .object({
       revision: z.string().optional(),
@@ -375,9 +398,16 @@ export const Annotation = {
   Hook: 'trueup.dev/hook',
   HookDeletePolicy: 'trueup.dev/hook-delete-policy',
   CompareOptions: 'trueup.dev/compare-options',
+  /** On an Application: confirms the pruning of its Prune=confirm objects (removed after the next sync). */
+  DeletionApproved: 'trueup.dev/deletion-approved',
 } as const;
 
+/** Argo CD's annotation of the same meaning, honoured too. */
+export const ARGO_DELETION_APPROVED = 'argocd.argoproj.io/deletion-approved';
+
 export const RESOURCES_FINALIZER = 'trueup.dev/resources-finalizer';
+/** Argo CD's finalizer: an Application carrying it is finalized as with ours. */
+export const ARGO_RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 
 export const RefreshType = { Normal: 'normal', Hard: 'hard' } as const;
 export type RefreshType = (typeof RefreshType)[keyof typeof RefreshType];

@@ -6,6 +6,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  Annotation,
   APP_API_VERSION,
   APP_KIND,
   type Application,
@@ -17,10 +18,12 @@ import { describeRef } from '../api/object.js';
 import { TreeRenderPort } from '../controller/adapters/render.js';
 import { GitSourcePort } from '../controller/adapters/source.js';
 import { EngineSyncPort } from '../controller/adapters/sync.js';
+import { objectDiffText } from '../diff/text.js';
 import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';
 import { createClusterClient } from '../kube/index.js';
 import type { ClusterClient } from '../kube/types.js';
 import { GitSource } from '../source/index.js';
+import { isListed, PlanAction, requiresPruning } from '../sync/index.js';
 import type { CliIO } from './io.js';
 import { kubeConfigFrom } from './run-controller.js';
 
@@ -33,6 +36,9 @@ export interface AppCliOptions {
   prune?: boolean;
   dryRun?: boolean;
   revision?: string;
+  confirm?: boolean;
+  resource?: string[];
+  syncOption?: string[];
   wait?: boolean;
   timeout?: string;
   cacheDir?: string;
@@ -170,6 +176,7 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
       await source.tree(spec.source.repoURL, rev.revision),
       spec.source.path,
       spec.source.kustomize,
+      spec.source.directory,
     );
     const inventory = (app.status?.resources ?? []).map((r) => ({
       group: r.group ?? '',
@@ -178,6 +185,7 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
       namespace: r.namespace ?? '',
       name: r.name,
     }));
+    // The controller's first step: the same plan it would execute (prune decisions included).
     const plan = await new EngineSyncPort({ client }).plan(
       {
         appNamespace: namespace,
@@ -188,21 +196,50 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
         inventory,
       },
       objects,
+      { prune: o.prune ?? spec.syncPolicy?.automated?.prune ?? false },
     );
-    const differs = plan.resources.filter((r) => r.status === 'OutOfSync');
+    const listed = plan.objects.filter(isListed);
+    const differs = listed.filter((p) => p.action !== PlanAction.Unchanged);
     io.stderr(
-      `${namespace}/${name} at ${rev.display ?? rev.revision}: ${differs.length} of ${plan.resources.length} object(s) differ\n`,
+      `${namespace}/${name} at ${rev.display ?? rev.revision}: ${differs.length} of ${listed.length} object(s) differ\n`,
     );
-    for (const r of differs) {
-      if (r.requiresPruning)
-        io.stdout(`--- ${describeRef(r.ref)}: in the cluster, no longer in Git (requires pruning)\n`);
-      else if (r.diff) io.stdout(r.diff.endsWith('\n') ? r.diff : `${r.diff}\n`);
-      else io.stdout(`--- ${describeRef(r.ref)}: ${r.message ?? 'differs'}\n`);
+    for (const p of differs) {
+      if (requiresPruning(p))
+        io.stdout(
+          `--- ${describeRef(p.id)}: in the cluster, no longer in Git (requires pruning${p.action === PlanAction.Prune ? '' : `; ${p.reason}`})\n`,
+        );
+      else if ((p.action === PlanAction.Create || p.action === PlanAction.Update) && p.diff) {
+        const text = objectDiffText(p.diff);
+        io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+      } else io.stdout(`--- ${describeRef(p.id)}: ${p.reason}\n`);
     }
     return differs.length ? 1 : 0;
   } finally {
     client.close();
   }
+}
+
+/** `[group/]Kind/[namespace/]name` → a selection entry (`apps/Deployment/web/api`, `ConfigMap/cfg`). */
+export function parseResource(text: string): {
+  group?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+} {
+  const parts = text.split('/');
+  const kindAt = parts.findIndex((p) => /^[A-Z]/.test(p));
+  const group = kindAt > 0 ? parts.slice(0, kindAt).join('/') : '';
+  const rest = kindAt >= 0 ? parts.slice(kindAt + 1) : [];
+  const kind = parts[kindAt] ?? '';
+  if (kindAt < 0 || kindAt > 1 || rest.length < 1 || rest.length > 2 || rest.some((p) => !p))
+    throw new TrueupError('UsageInvalid', `--resource ${text}: expected [group/]Kind/[namespace/]name`);
+  const name = rest.at(-1) as string;
+  return {
+    ...(group ? { group } : {}),
+    kind,
+    ...(rest.length === 2 ? { namespace: rest[0] as string } : {}),
+    name,
+  };
 }
 
 /** Records a sync operation on the Application and (by default) waits for the controller to run it. */
@@ -214,6 +251,8 @@ export async function appSync(name: string, o: AppCliOptions, io: CliIO): Promis
         ...(o.revision ? { revision: o.revision } : {}),
         ...(o.prune ? { prune: true } : {}),
         ...(o.dryRun ? { dryRun: true } : {}),
+        ...(o.syncOption?.length ? { syncOptions: o.syncOption } : {}),
+        ...(o.resource?.length ? { resources: o.resource.map(parseResource) } : {}),
       },
       initiatedBy: { username: process.env.USER ?? 'trueup-cli' },
     };
@@ -225,7 +264,16 @@ export async function appSync(name: string, o: AppCliOptions, io: CliIO): Promis
           'OperationInProgress',
           `Application ${namespace}/${name}: an operation is already pending`,
         );
-      const next = { ...app, operation } as unknown as Parameters<ClusterClient['replace']>[0];
+      const metadata = o.confirm
+        ? {
+            ...app.metadata,
+            annotations: {
+              ...app.metadata.annotations,
+              [Annotation.DeletionApproved]: new Date().toISOString(),
+            },
+          }
+        : app.metadata;
+      const next = { ...app, metadata, operation } as unknown as Parameters<ClusterClient['replace']>[0];
       try {
         await client.replace(next, { fieldManager: 'trueup-cli' });
         break;
@@ -248,6 +296,18 @@ export async function appSync(name: string, o: AppCliOptions, io: CliIO): Promis
         st.phase !== 'Running'
       ) {
         io.stdout(`${st.phase}: ${st.message ?? ''}\n`);
+        for (const r of st.syncResult?.resources ?? []) {
+          if (r.status === 'unchanged') continue;
+          const what = describeRef({
+            group: r.group ?? '',
+            kind: r.kind,
+            namespace: r.namespace ?? '',
+            name: r.name,
+          });
+          io.stdout(
+            `${(r.status ?? '').padEnd(10)} ${what}${r.message && r.status !== r.message ? `: ${r.message}` : ''}\n`,
+          );
+        }
         return st.phase === 'Succeeded' ? 0 : 1;
       }
       if (Date.now() > deadline) {

@@ -20,11 +20,12 @@ import type { ClusterClient, ObjectAddress } from '../kube/types.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
 import { Informer, type InformerEvent, objectKey } from '../runtime/informer.js';
 import { WorkQueue } from '../runtime/queue.js';
+import { isHookObject } from '../sync/annotations.js';
 import { cachedClient } from './adapters/cached-client.js';
 import { healthPort } from './adapters/health.js';
 import { EngineSyncPort } from './adapters/sync.js';
 import { KubeAppWriter } from './adapters/writer.js';
-import type { AppWriter, HealthPort, InventoryRef, RenderPort, SourcePort, SyncPort } from './ports.js';
+import type { AppWriter, HealthPort, ObjectId, RenderPort, SourcePort, SyncPort } from './ports.js';
 import { type Logger, type PassInfo, Reconciler, silentLogger } from './reconciler.js';
 import { RenderCache } from './render-cache.js';
 
@@ -105,7 +106,7 @@ export class Controller {
   readonly appInformers: Informer[] = [];
   readonly managed = new Map<string, Informer>();
   /** appKey → tracked objects (refKey → ref), from the managed informers. */
-  private readonly tracked = new Map<string, Map<string, InventoryRef>>();
+  private readonly tracked = new Map<string, Map<string, ObjectId>>();
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly log: Logger;
@@ -131,7 +132,6 @@ export class Controller {
             name: ref.name,
           }),
         ...(o.healthTimeoutMs ? { healthTimeoutMs: o.healthTimeoutMs } : {}),
-        warn: (m) => this.log.warn({}, m),
       });
     const metrics = o.metrics;
     this.reconciler = new Reconciler({
@@ -279,7 +279,9 @@ export class Controller {
     const id = obj.metadata.annotations?.[Annotation.TrackingId];
     const owner = appKeyOfTrackingId(id);
     if (!owner) return;
-    const ref: InventoryRef = {
+    // A hook is not desired state: it never enters the app's inventory (only its delete policy removes it).
+    if (isHookObject(obj)) return;
+    const ref: ObjectId = {
       group: groupOf(obj.apiVersion),
       version: versionOf(obj.apiVersion),
       kind: obj.kind,

@@ -4,14 +4,18 @@
  */
 import type {
   Application,
+  ApplicationSource,
   ApplicationStatus,
   HealthStatusCode,
   IgnoreDifference,
   KustomizeOverrides,
-  SyncStatusCode,
 } from '../api/application.js';
-import type { KubeObject, ObjectRef } from '../api/object.js';
+import type { KubeObject } from '../api/object.js';
 import type { FileTree } from '../render/file-tree.js';
+import type { Inventory, ObjectId } from '../sync/identity.js';
+import type { ChangeSet, SyncPlan } from '../sync/types.js';
+
+export type { Inventory, ObjectId };
 
 export interface ResolvedRevision {
   /** The commit SHA. */
@@ -30,7 +34,13 @@ export interface SourcePort {
 }
 
 export interface RenderPort {
-  render(tree: FileTree, path: string, overrides: KustomizeOverrides | undefined): Promise<KubeObject[]>;
+  /** `directory` is spec.source.directory (how a plain directory is read). */
+  render(
+    tree: FileTree,
+    path: string,
+    overrides: KustomizeOverrides | undefined,
+    directory?: ApplicationSource['directory'],
+  ): Promise<KubeObject[]>;
 }
 
 /** The Application a sync acts for. */
@@ -42,62 +52,38 @@ export interface SyncTarget {
   syncOptions: readonly string[];
   ignoreDifferences: readonly IgnoreDifference[];
   /** Objects applied by earlier syncs (status.resources plus tracked live objects). */
-  inventory: readonly InventoryRef[];
+  inventory: Inventory;
 }
 
-export interface InventoryRef extends ObjectRef {
-  version: string;
-}
-
-export interface PlannedResource {
-  ref: InventoryRef;
-  status: SyncStatusCode;
-  /** The live object when it exists. */
-  live?: KubeObject;
-  /** In the previous inventory but no longer desired. */
-  requiresPruning?: boolean;
-  /** Human diff text (secrets masked) when out of sync. */
-  diff?: string;
-  message?: string;
-}
-
-export interface Plan {
-  resources: PlannedResource[];
-}
-
-export const ResultKind = {
-  Created: 'created',
-  Configured: 'configured',
-  Unchanged: 'unchanged',
-  Pruned: 'pruned',
-  Skipped: 'skipped',
-  Failed: 'failed',
-} as const;
-export type ResultKind = (typeof ResultKind)[keyof typeof ResultKind];
-
-export interface ResourceResult {
-  ref: InventoryRef;
-  result: ResultKind;
-  message?: string;
-  /** The object as the server holds it after the sync (absent once pruned). */
-  live?: KubeObject;
-}
-
-export interface SyncOutcome {
-  resources: ResourceResult[];
+/**
+ * The sync engine as the reconciler sees it: two steps over one value.
+ *
+ * - `plan` reads the cluster (live objects, dry-run applies, what left Git) and returns a
+ *   SyncPlan: per object the action, wave, reason and diff. It writes nothing. `prune` says
+ *   whether objects that left Git are planned for deletion (else they are skips that require
+ *   pruning). A plan error (e.g. an unknown app-wide sync option) is thrown.
+ * - `execute` writes exactly the plan it is given, the one `plan` returned in the same pass, and
+ *   reports per object what happened. It never throws: every failure is a result.
+ */
+export interface PlanOptions {
+  prune: boolean;
+  /** Pruning of Prune=confirm objects is confirmed (the app's deletion-approved annotation). */
+  pruneConfirmed?: boolean;
 }
 
 export interface SyncPort {
-  plan(target: SyncTarget, desired: readonly KubeObject[]): Promise<Plan>;
-  /** Applies the desired objects; prunes the plan's `requiresPruning` objects when `prune`. */
-  apply(
+  plan(target: SyncTarget, desired: readonly KubeObject[], opts: PlanOptions): Promise<SyncPlan>;
+  execute(plan: SyncPlan): Promise<ChangeSet>;
+  /**
+   * Deletes every inventory object in reverse apply order (not Delete=false ones; Delete=confirm
+   * ones only when `confirmed`); returns how many failed and how many wait for the confirmation.
+   */
+  deleteAll(
     target: SyncTarget,
-    desired: readonly KubeObject[],
-    plan: Plan,
-    opts: { prune: boolean; dryRun: boolean },
-  ): Promise<SyncOutcome>;
-  /** Deletes every inventory object in reverse apply order; returns how many remain. */
-  deleteAll(target: SyncTarget): Promise<{ remaining: number }>;
+    opts?: { confirmed: boolean },
+  ): Promise<{ remaining: number; unconfirmed: number }>;
+  /** The live object as last seen (the informers' cache), for health after a sync. */
+  live(id: ObjectId): KubeObject | undefined;
 }
 
 export interface HealthPort {
@@ -106,15 +92,19 @@ export interface HealthPort {
 
 export type EventType = 'Normal' | 'Warning';
 
+export interface AppChange {
+  removeFinalizer?: boolean;
+  clearOperation?: boolean;
+  removeRefresh?: boolean;
+  /** The deletion-approved annotation (ours and Argo CD's), once a sync has used it. */
+  removeDeletionApproval?: boolean;
+}
+
 /** Writes to the Application itself. */
 export interface AppWriter {
   /** Writes `status` (the previous one is `app.status`; fields gone from it are removed). */
   patchStatus(app: Application, status: ApplicationStatus): Promise<void>;
-  /** Removes our finalizer, the `operation` field and/or the refresh annotation. */
-  patchApp(
-    namespace: string,
-    name: string,
-    change: { removeFinalizer?: boolean; clearOperation?: boolean; removeRefresh?: boolean },
-  ): Promise<void>;
+  /** Removes the resources finalizer (ours or Argo CD's), the `operation`, and/or annotations. */
+  patchApp(namespace: string, name: string, change: AppChange): Promise<void>;
   event(app: KubeObject, type: EventType, reason: string, message: string): Promise<void>;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { application, cm, harness } from '../../test/support/reconciler-harness.js';
 import { TrueupError } from '../api/errors.js';
+import { renderKey } from './render-cache.js';
 
 const auto = (extra: Record<string, boolean> = {}) => ({
   syncPolicy: { automated: { prune: true, selfHeal: true, ...extra } },
@@ -63,7 +64,7 @@ test('the revision is resolved again once the poll interval has passed', async (
   await h.clock.advance(120_000);
   await h.run();
   assert.equal(h.writer.app.status?.sync?.revision, 'c2');
-  assert.equal(h.cluster.objects.get('/ConfigMap/web/one')?.data?.toString(), { a: '2' }.toString());
+  assert.deepEqual(h.cluster.objects.get('/ConfigMap/web/one')?.data, { a: '2' });
   assert.deepEqual(
     h.writer.app.status?.history?.map((e) => e.revision),
     ['c1', 'c2'],
@@ -236,7 +237,11 @@ test('failed syncs retry with the policy backoff, then stop on that revision', a
   assert.deepEqual(await h.run(), { requeueAfter: 5000 });
   assert.equal(h.writer.app.status?.operationState?.phase, 'Running');
   assert.equal(h.condition('Reconciling')?.status, 'True');
+  assert.deepEqual(await h.run(), { requeueAfter: 5000 }, 'a pass before the backoff has passed waits');
+  assert.equal(h.writer.app.status?.operationState?.retryCount, 0, 'and does not retry');
+  await h.clock.advance(5000);
   assert.deepEqual(await h.run(), { requeueAfter: 15_000 });
+  await h.clock.advance(15_000);
   assert.deepEqual(await h.run(), {});
   assert.equal(h.writer.app.status?.operationState?.phase, 'Failed');
   assert.equal(h.writer.app.status?.operationState?.retryCount, 2);
@@ -288,17 +293,18 @@ test('conditions keep their transition time while unchanged', async () => {
   assert.equal(h.condition('Ready')?.lastTransitionTime, t);
 });
 
-test('deletion with the finalizer deletes the resources then releases; without it nothing is deleted', async () => {
-  for (const withFinalizer of [true, false]) {
+test("deletion with the finalizer (ours or Argo CD's) deletes the resources then releases; without it nothing is deleted", async () => {
+  for (const finalizer of ['trueup.dev/resources-finalizer', 'resources-finalizer.argocd.argoproj.io', '']) {
+    const withFinalizer = finalizer !== '';
     const h = harness(application(auto()));
     h.git.commit('main', 'c1', [cm('one'), cm('two')]);
     await h.run();
     h.writer.app.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
-    h.writer.app.metadata.finalizers = withFinalizer ? ['trueup.dev/resources-finalizer'] : [];
+    h.writer.app.metadata.finalizers = withFinalizer ? [finalizer, 'someone.else/keep'] : [];
     assert.deepEqual(await h.run(), { requeueAfter: null });
     if (withFinalizer) {
       assert.deepEqual(h.cluster.deletes.sort(), ['/ConfigMap/web/one', '/ConfigMap/web/two']);
-      assert.deepEqual(h.writer.app.metadata.finalizers, []);
+      assert.deepEqual(h.writer.app.metadata.finalizers, ['someone.else/keep'], finalizer);
     } else {
       assert.deepEqual(h.cluster.deletes, []);
       assert.equal(h.cluster.objects.size, 2);
@@ -346,4 +352,24 @@ test('a stale cached copy (our own writes not seen yet) does not run an operatio
   assert.equal(h.writer.events.length, events, 'no second sync');
   assert.equal(h.writer.statusWrites, writes, 'nothing new to write');
   assert.equal(h.cluster.applies.length, 1);
+});
+
+test('spec.source.directory reaches the render and is part of its cache key', async () => {
+  const source = {
+    repoURL: 'https://git.example/org/config.git',
+    targetRevision: 'main',
+    path: 'apps/web',
+    directory: { recurse: true, include: '*.yaml' },
+  };
+  const h = harness(application({ ...auto(), source }));
+  h.git.commit('main', 'c1', [cm('one')]);
+  await h.run();
+  assert.deepEqual(h.git.lastRender, {
+    path: 'apps/web',
+    overrides: undefined,
+    directory: { recurse: true, include: '*.yaml' },
+  });
+  const key = (directory: unknown) =>
+    renderKey(source.repoURL, 'c1', source.path, undefined, directory as typeof source.directory);
+  assert.notEqual(key({ recurse: true }), key(undefined));
 });

@@ -3,7 +3,7 @@
  * key serves every reconcile and every app with the same input. Bounded LRU; a pending render
  * is shared (single-flight); failures are not cached.
  */
-import type { KustomizeOverrides } from '../api/application.js';
+import type { ApplicationSource, KustomizeOverrides } from '../api/application.js';
 import type { KubeObject } from '../api/object.js';
 
 export function renderKey(
@@ -11,8 +11,9 @@ export function renderKey(
   revision: string,
   path: string,
   overrides: KustomizeOverrides | undefined,
+  directory?: ApplicationSource['directory'],
 ): string {
-  return JSON.stringify([repoURL, revision, path, overrides ?? null]);
+  return JSON.stringify([repoURL, revision, path, overrides ?? null, directory ?? null]);
 }
 
 export class RenderCache {

@@ -9,7 +9,9 @@ import {
   ConditionType,
   type HealthStatusCode,
   type HistoryEntry,
+  type ResourceStatus,
   type RetryPolicy,
+  type SyncStatusCode,
 } from '../api/application.js';
 import { parseDuration } from '../config/config.js';
 
@@ -140,4 +142,54 @@ export function statusChanged(previous: ApplicationStatus | undefined, next: App
     return rest;
   };
   return !jsonEqual(strip(previous), strip(next));
+}
+
+/** The verdict of a pass that did not stop earlier: from sync status and health. */
+export function readyVerdict(i: {
+  syncStatus: SyncStatusCode;
+  resources: readonly ResourceStatus[];
+  health: HealthStatusCode;
+  healthMessage: string | undefined;
+  display: string;
+  automated: boolean;
+}): Verdict {
+  const { display, health } = i;
+  if (i.syncStatus === 'OutOfSync') {
+    const n = i.resources.filter((r) => r.status === 'OutOfSync').length;
+    const pruning = i.resources.filter((r) => r.requiresPruning).length;
+    const why = i.automated ? 'self-heal is off' : 'automated sync is off';
+    return {
+      ready: false,
+      reconciling: false,
+      stalled: false,
+      reason: 'OutOfSync',
+      message:
+        pruning === n && pruning > 0
+          ? `${n} resource(s) no longer in ${display} require pruning`
+          : `${n} resource(s) differ from ${display} (${why})`,
+    };
+  }
+  if (health === 'Progressing' || health === 'Missing')
+    return {
+      ready: false,
+      reconciling: true,
+      stalled: false,
+      reason: 'Progressing',
+      message: `synced to ${display}; waiting for ${i.healthMessage ?? 'resources to become healthy'}`,
+    };
+  if (health === 'Degraded' || health === 'Unknown')
+    return {
+      ready: false,
+      reconciling: false,
+      stalled: false,
+      reason: health,
+      message: `synced to ${display}; ${health}: ${i.healthMessage ?? ''}`.trim(),
+    };
+  return {
+    ready: true,
+    reconciling: false,
+    stalled: false,
+    reason: 'Synced',
+    message: `synced to ${display}; ${health}`,
+  };
 }

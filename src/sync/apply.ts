@@ -9,17 +9,25 @@ import { ignoredPointers, respectIgnored } from '../diff/ignore.js';
 import { normalize } from '../diff/normalize.js';
 import { maskedObjectDiff } from '../diff/text.js';
 import { isImmutableFieldError } from '../kube/errors.js';
-import { PropagationPolicy } from '../kube/types.js';
-import type { PlanContext } from './plan.js';
-import { immutableMessage } from './plan.js';
-import { type Item, Verdict } from './prepare.js';
-import { FIELD_MANAGER, type ResourceResult, ResultAction } from './types.js';
+import { type ClusterClient, PropagationPolicy } from '../kube/types.js';
+import type { VerdictCache } from './cache.js';
+import { immutableReason } from './decide.js';
+import type { Item } from './prepare.js';
+import { FIELD_MANAGER, type ResourceResult, ResultAction, type SyncPlan } from './types.js';
 import { type WaitContext, waitGone } from './waits.js';
+
+/** What writing needs besides the item: the client, the verdict cache, the app's ignore rules. */
+export interface ExecContext {
+  client: ClusterClient;
+  cache: VerdictCache;
+  ignoreDifferences: SyncPlan['ignoreDifferences'];
+  jq: SyncPlan['jq'];
+  concurrency: number;
+}
 
 function resultOf(item: Item, action: ResultAction, message: string): ResourceResult {
   const r: ResourceResult = {
     ref: item.ref,
-    apiVersion: item.desired.apiVersion,
     action,
     message,
     wave: item.wave,
@@ -33,23 +41,30 @@ function resultOf(item: Item, action: ResultAction, message: string): ResourceRe
   return r;
 }
 
-async function write(item: Item, live: KubeObject | undefined, ctx: PlanContext): Promise<KubeObject> {
+/** The object to write: ignored fields keep their live values unless RespectIgnoreDifferences=false. */
+export function asApplied(item: Item, live: KubeObject | undefined): KubeObject {
+  return item.options.respectIgnoreDifferences
+    ? respectIgnored(item.desired, live, item.ignored)
+    : item.desired;
+}
+
+async function write(item: Item, live: KubeObject | undefined, ctx: ExecContext): Promise<KubeObject> {
   const { client } = ctx;
   if (item.options.replace) {
     if (!live)
       return client.create(item.desired, { fieldManager: FIELD_MANAGER, validate: item.options.validate });
-    const body = respectIgnored(item.desired, live, item.ignored);
+    const body = asApplied(item, live);
     body.metadata = { ...body.metadata, resourceVersion: String(live.metadata.resourceVersion ?? '') };
     return client.replace(body, { fieldManager: FIELD_MANAGER, validate: item.options.validate });
   }
-  return client.apply(respectIgnored(item.desired, live, item.ignored), {
+  return client.apply(asApplied(item, live), {
     fieldManager: FIELD_MANAGER,
     force: true,
     validate: item.options.validate,
   });
 }
 
-async function recreate(item: Item, ctx: PlanContext, wait: WaitContext): Promise<KubeObject> {
+async function recreate(item: Item, ctx: ExecContext, wait: WaitContext): Promise<KubeObject> {
   const uid = item.live?.metadata.uid;
   await ctx.client.delete(item.address, {
     propagationPolicy: PropagationPolicy.Foreground,
@@ -61,19 +76,24 @@ async function recreate(item: Item, ctx: PlanContext, wait: WaitContext): Promis
   return write(item, undefined, ctx);
 }
 
-/** Applies an item whose verdict is create/update/recreate; never throws. */
-export async function applyItem(item: Item, ctx: PlanContext, wait: WaitContext): Promise<ResourceResult> {
+/** Applies an item planned for create or update (`recreate`: delete it first); never throws. */
+export async function applyItem(
+  item: Item,
+  recreateFirst: boolean,
+  ctx: ExecContext,
+  wait: WaitContext,
+): Promise<ResourceResult> {
   let existed = item.live !== undefined;
   try {
     if (item.pendingCrd && !item.live) {
       // Its kind was unknown at plan time; it may exist now (a CR applied by a previous sync).
       item.live = await ctx.client.get(item.address);
-      if (item.live) item.ignored = ignoredPointers(ctx.ignoreDifferences, item.ref, item.live);
+      if (item.live) item.ignored = ignoredPointers(ctx.ignoreDifferences, item.ref, item.live, ctx.jq);
       existed = item.live !== undefined;
     }
     let out: KubeObject;
     let note = '';
-    if (item.verdict === Verdict.Recreate) {
+    if (recreateFirst) {
       out = await recreate(item, ctx, wait);
       note = ' (deleted and recreated: immutable field changed, Force=true)';
     } else {
@@ -82,7 +102,7 @@ export async function applyItem(item: Item, ctx: PlanContext, wait: WaitContext)
       } catch (err) {
         if (!isImmutableFieldError(err)) throw err;
         if (!item.options.force) {
-          return resultOf(item, ResultAction.Failed, immutableMessage(err));
+          return resultOf(item, ResultAction.Failed, immutableReason(errorMessage(err)));
         }
         out = await recreate(item, ctx, wait);
         note = ' (deleted and recreated: immutable field changed, Force=true)';

@@ -2,7 +2,8 @@
  * The dry-run verdict cache. A dry-run apply is a full admission round trip; at a thousand
  * objects per app they dominate. An "in sync" verdict is kept per object, keyed by the hash of
  * the desired object and the live resourceVersion: a re-check where neither changed needs no
- * API call. When only the resourceVersion moved (a controller updated status), the live
+ * API call (the ignored fields are part of the key: a changed ignoreDifferences compares again).
+ * When only the resourceVersion moved (a controller updated status), the live
  * object's normal form is compared with the one that was in sync; equal means still in sync.
  */
 import { createHash } from 'node:crypto';
@@ -12,6 +13,8 @@ import { canonicalJson } from '../diff/normalize.js';
 
 interface Verdict {
   desiredHash: string;
+  /** The ignored fields the verdict was reached with: other rules need another comparison. */
+  ignored: string;
   resourceVersion: string;
   liveHash: string;
 }
@@ -36,7 +39,7 @@ export class VerdictCache {
   /** True when `live` is known to be in sync with the desired object of hash `hash`. */
   inSync(key: string, hash: string, live: KubeObject, ignored: readonly string[]): boolean {
     const v = this.#verdicts.get(key);
-    if (!v || v.desiredHash !== hash) {
+    if (!v || v.desiredHash !== hash || v.ignored !== ignored.join('\n')) {
       this.misses += 1;
       return false;
     }
@@ -59,6 +62,7 @@ export class VerdictCache {
   record(key: string, hash: string, live: KubeObject, ignored: readonly string[]): void {
     this.#verdicts.set(key, {
       desiredHash: hash,
+      ignored: ignored.join('\n'),
       resourceVersion: String(live.metadata.resourceVersion ?? ''),
       liveHash: liveHash(live, ignored),
     });

@@ -6,8 +6,8 @@
 import { errorMessage } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import { PropagationPolicy } from '../kube/types.js';
+import type { ExecContext } from './apply.js';
 import { compareOrder, HookDeletePolicy, type HookType } from './order.js';
-import type { PlanContext } from './plan.js';
 import type { Item } from './prepare.js';
 import { FIELD_MANAGER, type ResourceResult, ResultAction } from './types.js';
 import { type WaitContext, waitGone, waitHealthy } from './waits.js';
@@ -15,7 +15,6 @@ import { type WaitContext, waitGone, waitHealthy } from './waits.js';
 function result(item: Item, name: string, action: ResultAction, message: string): ResourceResult {
   return {
     ref: { ...item.ref, name },
-    apiVersion: item.desired.apiVersion,
     action,
     message,
     wave: item.wave,
@@ -23,7 +22,7 @@ function result(item: Item, name: string, action: ResultAction, message: string)
   };
 }
 
-async function runHook(item: Item, ctx: PlanContext, wait: WaitContext): Promise<ResourceResult> {
+async function runHook(item: Item, ctx: ExecContext, wait: WaitContext): Promise<ResourceResult> {
   const { client } = ctx;
   const policies = item.hookPolicies;
   let name = item.desired.metadata.name ?? '';
@@ -68,7 +67,7 @@ async function runHook(item: Item, ctx: PlanContext, wait: WaitContext): Promise
 export async function runHooks(
   items: readonly Item[],
   phase: HookType,
-  ctx: PlanContext,
+  ctx: ExecContext,
   wait: WaitContext,
 ): Promise<{ ok: boolean; results: ResourceResult[] }> {
   const hooks = items

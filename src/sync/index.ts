@@ -1,6 +1,10 @@
 export { desiredHash, VerdictCache } from './cache.js';
+export * from './decide.js';
 export { sync } from './engine.js';
-export { ConfigMapInventory, type Inventory, type InventoryEntry, MemoryInventory } from './inventory.js';
+export { execute, preview } from './execute.js';
+export * from './identity.js';
+export { ConfigMapInventory, type InventoryStore, MemoryInventory } from './inventory.js';
 export { DEFAULT_SYNC_OPTIONS, parseSyncOptions, type SyncOptions } from './options.js';
 export { HookDeletePolicy, HookType } from './order.js';
+export { plan } from './plan.js';
 export * from './types.js';

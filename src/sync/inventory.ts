@@ -1,55 +1,46 @@
 /**
- * The inventory: the objects an app applied last time, from which prune computes what left Git.
- * `Inventory` is the seam: the CLI keeps it in a ConfigMap next to the app, the controller can
- * back it with the Application's status.
+ * Where an inventory is kept between syncs. The controller keeps it on the Application's status
+ * (status.resources) and hands it to the plan; the CLI keeps it in a ConfigMap next to the app.
  */
 import { TrueupError } from '../api/errors.js';
-import { groupOf, type KubeObject, refKey } from '../api/object.js';
+import { groupOf, type KubeObject, versionOf } from '../api/object.js';
 import type { ClusterClient } from '../kube/types.js';
+import { apiVersionOf, type Inventory, type ObjectId, sortIds } from './identity.js';
 
-export interface InventoryEntry {
-  apiVersion: string;
-  kind: string;
-  /** Empty for cluster-scoped objects. */
-  namespace: string;
-  name: string;
-}
-
-export function entryKey(e: InventoryEntry): string {
-  return refKey({ group: groupOf(e.apiVersion), kind: e.kind, namespace: e.namespace, name: e.name });
-}
-
-export function sortEntries(entries: readonly InventoryEntry[]): InventoryEntry[] {
-  const byKey = new Map(entries.map((e) => [entryKey(e), e]));
-  return [...byKey.keys()].sort().map((k) => byKey.get(k) as InventoryEntry);
-}
-
-export interface Inventory {
+export interface InventoryStore {
   /** The entries recorded last time; undefined when nothing was ever recorded. */
-  load(): Promise<InventoryEntry[] | undefined>;
+  load(): Promise<ObjectId[] | undefined>;
   /** Records the entries (implementations skip the write when nothing changed). */
-  save(entries: readonly InventoryEntry[]): Promise<void>;
+  save(entries: Inventory): Promise<void>;
 }
 
-export class MemoryInventory implements Inventory {
-  entries: InventoryEntry[] | undefined;
+export class MemoryInventory implements InventoryStore {
+  entries: ObjectId[] | undefined;
   saves = 0;
-  constructor(entries?: InventoryEntry[]) {
+  constructor(entries?: ObjectId[]) {
     this.entries = entries;
   }
   async load() {
     return this.entries && [...this.entries];
   }
-  async save(entries: readonly InventoryEntry[]) {
-    this.entries = sortEntries(entries);
+  async save(entries: Inventory) {
+    this.entries = sortIds(entries);
     this.saves += 1;
   }
 }
 
 const DATA_KEY = 'inventory.json';
 
+/** The ConfigMap's stored form (kept as it was: `apiVersion`, `kind`, `namespace`, `name`). */
+interface StoredEntry {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
 /** A ConfigMap `trueup-inventory-<app>` in the app's namespace; written only when it changes. */
-export class ConfigMapInventory implements Inventory {
+export class ConfigMapInventory implements InventoryStore {
   readonly name: string;
   #last: string | undefined;
 
@@ -62,7 +53,7 @@ export class ConfigMapInventory implements Inventory {
     this.name = `trueup-inventory-${appName}`.slice(0, 253);
   }
 
-  async load(): Promise<InventoryEntry[] | undefined> {
+  async load(): Promise<ObjectId[] | undefined> {
     const cm = await this.client.get({
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -73,9 +64,15 @@ export class ConfigMapInventory implements Inventory {
     this.#last = text;
     if (text === undefined) return undefined;
     try {
-      const parsed = JSON.parse(text) as InventoryEntry[];
+      const parsed = JSON.parse(text) as StoredEntry[];
       if (!Array.isArray(parsed)) throw new Error('not a list');
-      return parsed;
+      return parsed.map((e) => ({
+        group: groupOf(e.apiVersion),
+        version: versionOf(e.apiVersion),
+        kind: e.kind,
+        namespace: e.namespace,
+        name: e.name,
+      }));
     } catch (err) {
       throw new TrueupError(
         'InventoryInvalid',
@@ -85,8 +82,14 @@ export class ConfigMapInventory implements Inventory {
     }
   }
 
-  async save(entries: readonly InventoryEntry[]): Promise<void> {
-    const text = JSON.stringify(sortEntries(entries));
+  async save(entries: Inventory): Promise<void> {
+    const stored: StoredEntry[] = sortIds(entries).map((e) => ({
+      apiVersion: apiVersionOf(e),
+      kind: e.kind,
+      namespace: e.namespace,
+      name: e.name,
+    }));
+    const text = JSON.stringify(stored);
     if (text === this.#last) return;
     const cm: KubeObject = {
       apiVersion: 'v1',

@@ -3,15 +3,25 @@
  * `trueup.dev/sync-options: Prune=false,Replace=true`); the object's own win.
  */
 
-import { Annotation } from '../api/application.js';
 import { TrueupError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import { PropagationPolicy } from '../kube/types.js';
+import { ObjectAnnotation, readAnnotation } from './annotations.js';
 
 export interface SyncOptions {
   createNamespace: boolean;
-  /** False with `Prune=false`: never delete this object. */
+  /** False with `Prune=false`: never prune this object. */
   prune: boolean;
+  /** `Prune=confirm`: pruned only once the app's deletion-approved annotation confirms it. */
+  pruneConfirm: boolean;
+  /** False with `Delete=false`: kept when the app is deleted. */
+  delete: boolean;
+  /** `Delete=confirm`: deleted with the app only once its deletion-approved annotation confirms it. */
+  deleteConfirm: boolean;
+  /** Ignored fields keep their live values when applying (trueup's default; Argo CD's opt-in). */
+  respectIgnoreDifferences: boolean;
+  /** A kind the server does not serve yet is planned as a create (no dry run) instead of refused. */
+  skipDryRunOnMissingResource: boolean;
   pruneLast: boolean;
   replace: boolean;
   /** Delete and recreate when an apply fails on an immutable field. */
@@ -26,12 +36,17 @@ export interface SyncOptions {
 export const DEFAULT_SYNC_OPTIONS: Readonly<SyncOptions> = Object.freeze({
   createNamespace: false,
   prune: true,
+  pruneConfirm: false,
+  delete: true,
+  deleteConfirm: false,
+  respectIgnoreDifferences: true,
+  skipDryRunOnMissingResource: false,
   pruneLast: false,
   replace: false,
   force: false,
   serverSideApply: true,
   validate: true,
-  applyOutOfSyncOnly: false,
+  applyOutOfSyncOnly: true,
   prunePropagationPolicy: PropagationPolicy.Foreground,
   failOnSharedResource: false,
 });
@@ -39,6 +54,9 @@ export const DEFAULT_SYNC_OPTIONS: Readonly<SyncOptions> = Object.freeze({
 const BOOLEAN_OPTIONS: Record<string, keyof SyncOptions> = {
   CreateNamespace: 'createNamespace',
   Prune: 'prune',
+  Delete: 'delete',
+  RespectIgnoreDifferences: 'respectIgnoreDifferences',
+  SkipDryRunOnMissingResource: 'skipDryRunOnMissingResource',
   PruneLast: 'pruneLast',
   Replace: 'replace',
   Force: 'force',
@@ -77,6 +95,26 @@ export function parseSyncOptions(
       out.prunePropagationPolicy = policy;
       continue;
     }
+    if (name === 'Delete' && value === 'confirm') {
+      out.delete = true;
+      out.deleteConfirm = true;
+      continue;
+    }
+    if (name === 'Prune' && value === 'confirm') {
+      out.prune = true;
+      out.pruneConfirm = true;
+      continue;
+    }
+    if (name === 'ServerSideApply' && value === 'false')
+      throw new TrueupError(
+        'SyncOptionInvalid',
+        `${where}: ServerSideApply=false is not supported: trueup always applies with server-side apply`,
+      );
+    if (name === 'ApplyOutOfSyncOnly' && value === 'false')
+      throw new TrueupError(
+        'SyncOptionInvalid',
+        `${where}: ApplyOutOfSyncOnly=false is not supported: trueup only ever applies the objects that differ`,
+      );
     const key = BOOLEAN_OPTIONS[name];
     if (!key) throw new TrueupError('SyncOptionInvalid', `${where}: unknown sync option ${name}`);
     if (value !== 'true' && value !== 'false') {
@@ -86,11 +124,13 @@ export function parseSyncOptions(
       );
     }
     (out as unknown as Record<string, boolean>)[key] = value === 'true';
+    if (key === 'prune') out.pruneConfirm = false;
+    if (key === 'delete') out.deleteConfirm = false;
   }
   return out;
 }
 
 export function objectSyncOptions(obj: KubeObject, app: Readonly<SyncOptions>, where: string): SyncOptions {
-  const text = obj.metadata.annotations?.[Annotation.SyncOptions];
-  return text ? parseSyncOptions(text.split(','), app, where) : { ...app };
+  const found = readAnnotation(obj, ObjectAnnotation.SyncOptions);
+  return found?.value ? parseSyncOptions(found.value.split(','), app, `${where} (${found.key})`) : { ...app };
 }

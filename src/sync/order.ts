@@ -4,9 +4,9 @@
  * them), then name. Prune goes in the reverse order.
  */
 
-import { Annotation } from '../api/application.js';
 import { TrueupError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
+import { ObjectAnnotation, readAnnotation } from './annotations.js';
 
 const KIND_ORDER = [
   'Namespace',
@@ -86,27 +86,29 @@ export type HookDeletePolicy = (typeof HookDeletePolicy)[keyof typeof HookDelete
 
 /** The hook type named by the annotation, or undefined for an ordinary object. */
 export function hookOf(obj: KubeObject, where: string): HookType | undefined {
-  const text = obj.metadata.annotations?.[Annotation.Hook];
-  if (text === undefined) return undefined;
+  const found = readAnnotation(obj, ObjectAnnotation.Hook);
+  if (found === undefined) return undefined;
+  const text = found.value;
   const first = text.split(',')[0]?.trim() ?? '';
   if (!Object.hasOwn(HookType, first)) {
     throw new TrueupError(
       'HookInvalid',
-      `${where}: ${Annotation.Hook} "${text}" is not one of ${Object.keys(HookType).join(', ')}`,
+      `${where}: ${found.key} "${text}" is not one of ${Object.keys(HookType).join(', ')}`,
     );
   }
   return first as HookType;
 }
 
 export function hookDeletePolicies(obj: KubeObject, where: string): HookDeletePolicy[] {
-  const text = obj.metadata.annotations?.[Annotation.HookDeletePolicy];
-  if (!text) return [HookDeletePolicy.BeforeHookCreation];
+  const found = readAnnotation(obj, ObjectAnnotation.HookDeletePolicy);
+  const text = found?.value;
+  if (!found || !text) return [HookDeletePolicy.BeforeHookCreation];
   return text.split(',').map((p) => {
     const v = p.trim();
     if (!Object.hasOwn(HookDeletePolicy, v)) {
       throw new TrueupError(
         'HookInvalid',
-        `${where}: ${Annotation.HookDeletePolicy} "${v}" is not one of ${Object.keys(HookDeletePolicy).join(', ')}`,
+        `${where}: ${found.key} "${v}" is not one of ${Object.keys(HookDeletePolicy).join(', ')}`,
       );
     }
     return v as HookDeletePolicy;
@@ -114,11 +116,12 @@ export function hookDeletePolicies(obj: KubeObject, where: string): HookDeletePo
 }
 
 export function waveOf(obj: KubeObject, where: string): number {
-  const text = obj.metadata.annotations?.[Annotation.SyncWave];
-  if (text === undefined || text.trim() === '') return 0;
+  const found = readAnnotation(obj, ObjectAnnotation.SyncWave);
+  const text = found?.value;
+  if (!found || text === undefined || text.trim() === '') return 0;
   const n = Number(text.trim());
   if (!Number.isInteger(n))
-    throw new TrueupError('SyncWaveInvalid', `${where}: ${Annotation.SyncWave} "${text}" is not an integer`);
+    throw new TrueupError('SyncWaveInvalid', `${where}: ${found.key} "${text}" is not an integer`);
   return n;
 }
 

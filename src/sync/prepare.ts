@@ -5,38 +5,29 @@
  */
 import { Annotation } from '../api/application.js';
 import { errorMessage } from '../api/errors.js';
-import {
-  describeRef,
-  groupOf,
-  type JsonObject,
-  type KubeObject,
-  type ObjectRef,
-  refKey,
-  versionOf,
-} from '../api/object.js';
+import { describeRef, groupOf, type JsonObject, type KubeObject, refKey, versionOf } from '../api/object.js';
 import { formatTrackingId } from '../api/tracking.js';
 import type { Comparison } from '../diff/drift.js';
 import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';
 import type { ClusterClient, ObjectAddress } from '../kube/types.js';
 import { desiredHash } from './cache.js';
+import type { ObjectId } from './identity.js';
 import { objectSyncOptions, type SyncOptions } from './options.js';
 import { type HookDeletePolicy, type HookType, hookDeletePolicies, hookOf, waveOf } from './order.js';
 import type { AppIdentity } from './types.js';
 
-export const Verdict = {
-  Create: 'create',
-  Update: 'update',
-  Recreate: 'recreate',
-  None: 'none',
-  Shared: 'shared',
-  Invalid: 'invalid',
+/** What preparing an object found: an ordinary object to plan, a hook, or an invalid one. */
+export const Prepared = {
+  Object: 'object',
   Hook: 'hook',
+  Invalid: 'invalid',
 } as const;
-export type Verdict = (typeof Verdict)[keyof typeof Verdict];
+export type Prepared = (typeof Prepared)[keyof typeof Prepared];
 
+/** One rendered object made ready to plan and to write; the plan adds what it read (`live`…). */
 export interface Item {
   desired: KubeObject;
-  ref: ObjectRef;
+  ref: ObjectId;
   address: ObjectAddress;
   where: string;
   key: string;
@@ -49,7 +40,7 @@ export interface Item {
   hash: string;
   live?: KubeObject | undefined;
   ignored: string[];
-  verdict: Verdict;
+  prepared: Prepared;
   comparison?: Comparison;
   message: string;
 }
@@ -84,6 +75,7 @@ export async function prepareItems(
       desired,
       ref: {
         group: groupOf(desired.apiVersion),
+        version: versionOf(desired.apiVersion),
         kind: desired.kind,
         namespace: '',
         name: desired.metadata.name ?? '',
@@ -97,7 +89,7 @@ export async function prepareItems(
       pendingCrd: false,
       hash: '',
       ignored: [],
-      verdict: Verdict.Invalid,
+      prepared: Prepared.Invalid,
       message: '',
     };
     items.push(item);
@@ -123,8 +115,12 @@ export async function prepareItems(
         const spec = crds
           .map((c) => crdServes(c, group, versionOf(desired.apiVersion), desired.kind))
           .find(Boolean);
-        if (!spec) throw err;
-        namespaced = spec.scope !== 'Cluster';
+        if (spec) namespaced = spec.scope !== 'Cluster';
+        else if (item.options.skipDryRunOnMissingResource) {
+          // Served later (an operator installs the CRD): planned as a create without a dry run.
+          // Its scope is unknown: namespaced unless the object names no namespace and none is set.
+          namespaced = desired.metadata.namespace !== undefined || ctx.destinationNamespace !== '';
+        } else throw err;
         item.pendingCrd = true;
       }
       if (namespaced) desired.metadata.namespace = desired.metadata.namespace || ctx.destinationNamespace;
@@ -145,9 +141,9 @@ export async function prepareItems(
       if (!item.hook && seen.has(item.key)) throw new Error('defined more than once in the render');
       seen.add(item.key);
       item.hash = desiredHash(desired);
-      item.verdict = item.hook ? Verdict.Hook : Verdict.Create;
+      item.prepared = item.hook ? Prepared.Hook : Prepared.Object;
     } catch (err) {
-      item.verdict = Verdict.Invalid;
+      item.prepared = Prepared.Invalid;
       const msg = errorMessage(err);
       item.message = msg.startsWith(where) ? msg : `${where}: ${msg}`;
     }

@@ -3,11 +3,13 @@ import { test } from 'node:test';
 import { Annotation } from '../api/application.js';
 import { isTrueupError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
+import { compareOptions, isHookObject, ObjectAnnotation, readAnnotation } from './annotations.js';
 import { VerdictCache } from './cache.js';
-import { entryKey, MemoryInventory, sortEntries } from './inventory.js';
+import { idKey, sortIds } from './identity.js';
+import { MemoryInventory } from './inventory.js';
 import { DEFAULT_SYNC_OPTIONS, objectSyncOptions, parseSyncOptions } from './options.js';
 import { compareOrder, hookDeletePolicies, hookOf, isPrerequisite, waveOf } from './order.js';
-import { type PruneCandidate, pruneOrder } from './prune.js';
+import { pruneOrder } from './prune.js';
 
 const withAnnotations = (annotations: Record<string, string>): KubeObject => ({
   apiVersion: 'v1',
@@ -90,10 +92,11 @@ test('apply order: wave, then kind (prerequisites first), then namespace and nam
 test('prune order: reverse apply order, PruneLast at the very end', () => {
   const cand = (kind: string, name: string, wave = 0, pruneLast = false) =>
     ({
-      ref: { group: '', kind, namespace: 'n', name },
+      id: { group: '', version: 'v1', kind, namespace: 'n', name },
       wave,
+      action: 'prune',
       options: { ...DEFAULT_SYNC_OPTIONS, pruneLast },
-    }) as unknown as PruneCandidate;
+    }) as Parameters<typeof pruneOrder>[0][number];
   const order = pruneOrder([
     cand('Namespace', 'n'),
     cand('ConfigMap', 'c'),
@@ -101,7 +104,7 @@ test('prune order: reverse apply order, PruneLast at the very end', () => {
     cand('Service', 's', 2),
   ]);
   assert.deepEqual(
-    order.map((c) => c.ref.name),
+    order.map((c) => c.id.name),
     ['s', 'c', 'n', 'd'],
   );
 });
@@ -128,8 +131,65 @@ test('verdict cache: hit on same hash and resourceVersion; status-only changes s
 test('memory inventory sorts and dedupes entries', async () => {
   const inv = new MemoryInventory();
   assert.equal(await inv.load(), undefined);
-  const e = (kind: string, name: string) => ({ apiVersion: 'v1', kind, namespace: 'n', name });
+  const e = (kind: string, name: string) => ({ group: '', version: 'v1', kind, namespace: 'n', name });
   await inv.save([e('Secret', 'b'), e('ConfigMap', 'a'), e('Secret', 'b')]);
-  assert.deepEqual((await inv.load())?.map(entryKey), ['/ConfigMap/n/a', '/Secret/n/b']);
-  assert.equal(sortEntries([]).length, 0);
+  assert.deepEqual((await inv.load())?.map(idKey), ['/ConfigMap/n/a', '/Secret/n/b']);
+  assert.equal(sortIds([]).length, 0);
+});
+
+test('sync options: Prune=confirm, Delete=false, RespectIgnoreDifferences, SkipDryRunOnMissingResource; SSA-only refusals', () => {
+  const o = parseSyncOptions(
+    ['Prune=confirm', 'Delete=false', 'RespectIgnoreDifferences=false', 'SkipDryRunOnMissingResource=true'],
+    DEFAULT_SYNC_OPTIONS,
+    'app',
+  );
+  assert.deepEqual(
+    [o.prune, o.pruneConfirm, o.delete, o.respectIgnoreDifferences, o.skipDryRunOnMissingResource],
+    [true, true, false, false, true],
+  );
+  assert.equal(
+    parseSyncOptions(['Prune=false'], o, 'x').pruneConfirm,
+    false,
+    'a later Prune= replaces confirm',
+  );
+  assert.equal(
+    parseSyncOptions(['ApplyOutOfSyncOnly=true', 'ServerSideApply=true'], o, 'x').applyOutOfSyncOnly,
+    true,
+  );
+  for (const [bad, why] of [
+    ['ServerSideApply=false', /trueup always applies with server-side apply/],
+    ['ApplyOutOfSyncOnly=false', /only ever applies the objects that differ/],
+  ] as const) {
+    assert.throws(
+      () => parseSyncOptions([bad], DEFAULT_SYNC_OPTIONS, 'Application a/b'),
+      (e: unknown) =>
+        isTrueupError(e) &&
+        e.code === 'SyncOptionInvalid' &&
+        why.test(e.message) &&
+        e.message.startsWith('Application a/b'),
+    );
+  }
+});
+
+test('Argo CD annotations are read when ours is absent; ours win; messages name the key read', () => {
+  const argo = withAnnotations({
+    'argocd.argoproj.io/sync-wave': '3',
+    'argocd.argoproj.io/hook': 'PostSync',
+    'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded',
+    'argocd.argoproj.io/sync-options': 'Prune=false',
+    'argocd.argoproj.io/compare-options': 'IgnoreExtraneous',
+  });
+  assert.equal(waveOf(argo, 'x'), 3);
+  assert.equal(hookOf(argo, 'x'), 'PostSync');
+  assert.deepEqual(hookDeletePolicies(argo, 'x'), ['HookSucceeded']);
+  assert.equal(objectSyncOptions(argo, DEFAULT_SYNC_OPTIONS, 'x').prune, false);
+  assert.deepEqual(compareOptions(argo), ['IgnoreExtraneous']);
+  assert.ok(isHookObject(argo));
+  const both = withAnnotations({ [Annotation.SyncWave]: '1', 'argocd.argoproj.io/sync-wave': '3' });
+  assert.equal(waveOf(both, 'x'), 1);
+  assert.throws(
+    () => waveOf(withAnnotations({ 'argocd.argoproj.io/sync-wave': 'soon' }), 'ConfigMap x'),
+    /ConfigMap x: argocd.argoproj.io\/sync-wave "soon" is not an integer/,
+  );
+  assert.equal(readAnnotation(withAnnotations({}), ObjectAnnotation.Hook), undefined);
 });

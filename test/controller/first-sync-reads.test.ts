@@ -1,7 +1,7 @@
 /**
- * A reconcile plans (dry run) and then applies; on an app's first sync its objects do not exist
- * yet, so the apply used to read every one of them again (a GET per object, or a LIST per kind
- * and namespace). The controller's sync port lets the apply reuse what the plan just read.
+ * A reconcile plans once and executes that plan: the reads happen while planning, and the
+ * execution reads nothing again (on an app's first sync, where the informers know none of the
+ * objects yet, it used to read each twice).
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
@@ -23,7 +23,7 @@ const object = (kind: 'ConfigMap' | 'Secret', name: string): KubeObject => ({
   ...(kind === 'Secret' ? { stringData: { k: name } } : { data: { k: name } }),
 });
 
-test("a first sync's apply reads nothing the plan just read", async () => {
+test("a first sync's execution reads nothing the plan read", async () => {
   // Two ConfigMaps are read by GET, four Secrets by one LIST (the engine lists from four up).
   const desired = [
     object('ConfigMap', 'a'),
@@ -41,16 +41,19 @@ test("a first sync's apply reads nothing the plan just read", async () => {
   const port = new EngineSyncPort({ client });
 
   const before = client.counter.snapshot();
-  const plan = await port.plan(target, desired);
+  const plan = await port.plan(target, desired, { prune: true });
   const planned = client.counter.snapshot();
-  assert.equal(plan.resources.filter((r) => r.status === 'OutOfSync').length, 6);
+  assert.deepEqual(
+    plan.objects.map((p) => p.action),
+    ['create', 'create', 'create', 'create', 'create', 'create'],
+  );
   assert.equal(planned.get - before.get, 2, 'the plan GETs the ConfigMaps');
   assert.equal(planned.list - before.list, 1, 'the plan LISTs the Secrets');
 
-  const outcome = await port.apply(target, desired, plan, { prune: true, dryRun: false });
+  const change = await port.execute(plan);
   const applied = client.counter.snapshot();
   assert.deepEqual(
-    outcome.resources.map((r) => r.result),
+    change.resources.map((r) => r.action),
     ['created', 'created', 'created', 'created', 'created', 'created'],
   );
   assert.equal(applied.get - planned.get, 0, 'no GET again');
@@ -58,15 +61,16 @@ test("a first sync's apply reads nothing the plan just read", async () => {
   assert.equal(applied.apply - planned.apply, 6);
 
   // The next round reads the (now existing) objects from the server again as usual.
-  const again = await port.plan(target, desired);
-  assert.ok(again.resources.every((r) => r.status === 'Synced'));
+  const again = await port.plan(target, desired, { prune: true });
+  assert.ok(again.objects.every((p) => p.action === 'unchanged'));
   const replanned = client.counter.snapshot();
   assert.equal(replanned.get - applied.get + (replanned.list - applied.list), 3);
-  const idle = await port.apply(target, desired, again, { prune: true, dryRun: false });
-  assert.ok(idle.resources.every((r) => r.result === 'unchanged'));
+  const idle = await port.execute(again);
+  assert.ok(idle.resources.every((r) => r.action === 'unchanged'));
+  assert.equal(client.counter.snapshot().apply, replanned.apply, 'an idle execution writes nothing');
 });
 
-test('an object created by someone else between plan and apply is found (the apply reads it again)', async () => {
+test('an object created by someone else between plan and execute is taken over by the apply', async () => {
   const desired = [object('ConfigMap', 'raced')];
   const target: SyncTarget = {
     appNamespace: ns,
@@ -76,15 +80,17 @@ test('an object created by someone else between plan and apply is found (the app
     ignoreDifferences: [],
     inventory: [],
   };
-  let informer: KubeObject | undefined;
-  const port = new EngineSyncPort({ client, live: () => informer });
-  const plan = await port.plan(target, desired);
-  assert.equal(plan.resources[0]?.status, 'OutOfSync');
-  // Someone creates it; the informers see it before the apply reads.
-  informer = await client.create(
+  const port = new EngineSyncPort({ client });
+  const plan = await port.plan(target, desired, { prune: true });
+  assert.equal(plan.objects[0]?.action, 'create');
+  await client.create(
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'raced', namespace: ns }, data: { k: 'other' } },
     { fieldManager: 'someone' },
   );
-  const outcome = await port.apply(target, desired, plan, { prune: true, dryRun: false });
-  assert.equal(outcome.resources[0]?.result, 'configured');
+  const change = await port.execute(plan);
+  assert.equal(change.phase, 'Succeeded');
+  const live = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'raced' });
+  assert.deepEqual(live?.data, { k: 'raced' }, 'server-side apply with force wins the field');
+  const next = await port.plan(target, desired, { prune: true });
+  assert.equal(next.objects[0]?.action, 'unchanged');
 });

@@ -3,27 +3,35 @@
  * map, and a writer that applies status/app patches to a local copy of the Application.
  * (Test support only: production code binds the ports to the real modules in adapters/.)
  */
-import { type Application, type ApplicationStatus, RESOURCES_FINALIZER } from '../../src/api/application.js';
+import {
+  type Application,
+  type ApplicationStatus,
+  ARGO_RESOURCES_FINALIZER,
+  RESOURCES_FINALIZER,
+} from '../../src/api/application.js';
 import { TrueupError } from '../../src/api/errors.js';
-import { groupOf, type KubeObject, refKey, refOf, versionOf } from '../../src/api/object.js';
+import type { KubeObject } from '../../src/api/object.js';
 import type {
+  AppChange,
   AppWriter,
   HealthPort,
-  InventoryRef,
-  Plan,
+  ObjectId,
+  PlanOptions,
   RenderPort,
   SourcePort,
-  SyncOutcome,
   SyncPort,
   SyncTarget,
 } from '../../src/controller/ports.js';
 import { Reconciler } from '../../src/controller/reconciler.js';
 import { RenderCache } from '../../src/controller/render-cache.js';
 import type { FileTree } from '../../src/render/file-tree.js';
+import { DEFAULT_SYNC_OPTIONS, idKey, idOf, nextInventory } from '../../src/sync/index.js';
+import type { Item } from '../../src/sync/prepare.js';
+import type { ChangeSet, PlannedObject, ResourceResult, SyncPlan } from '../../src/sync/types.js';
 import { FakeClock } from './fake-clock.js';
 
-export function inv(o: KubeObject): InventoryRef {
-  return { ...refOf(o), version: versionOf(o.apiVersion) };
+export function inv(o: KubeObject): ObjectId {
+  return idOf(o);
 }
 
 export function cm(name: string, data: Record<string, string> = { a: '1' }, namespace = 'web'): KubeObject {
@@ -64,8 +72,17 @@ export class FakeGit implements SourcePort, RenderPort {
     this.invalidated.push(repo);
   }
 
-  async render(tree: FileTree): Promise<KubeObject[]> {
+  /** What the last render was asked: path, Kustomize overrides, directory options. */
+  lastRender?: { path: string; overrides: unknown; directory: unknown };
+
+  async render(
+    tree: FileTree,
+    path: string,
+    overrides?: unknown,
+    directory?: unknown,
+  ): Promise<KubeObject[]> {
     this.renders++;
+    this.lastRender = { path, overrides, directory };
     const found = this.commits.get(tree.description);
     if (found instanceof Error) throw found;
     return structuredClone(found ?? []);
@@ -74,73 +91,131 @@ export class FakeGit implements SourcePort, RenderPort {
 
 const comparable = (o: KubeObject) => JSON.stringify({ ...o, metadata: { name: o.metadata.name } });
 
-/** A cluster as a map; plan compares whole objects; apply writes; `failNext` makes applies fail. */
+/**
+ * A cluster as a map. plan compares whole objects and lists what left the inventory; execute
+ * writes what the plan says (`failApply` makes every create/update fail); counts plans and
+ * executions so tests can see a pass plans once.
+ */
 export class FakeCluster implements SyncPort, HealthPort {
   objects = new Map<string, KubeObject>();
   applies: string[] = [];
   deletes: string[] = [];
+  plans = 0;
+  /** What each plan was asked for. */
+  planned: { prune: boolean; pruneConfirmed: boolean; syncOptions: readonly string[] }[] = [];
+  executed: SyncPlan[] = [];
   failApply: string | undefined;
 
-  async plan(target: SyncTarget, desired: readonly KubeObject[]): Promise<Plan> {
-    const keys = new Set(desired.map((o) => refKey(this.ns(target, o))));
-    const resources: Plan['resources'] = desired.map((o) => {
-      const d = this.ns(target, o);
-      const live = this.objects.get(refKey(d));
-      const entry: Plan['resources'][number] = {
-        ref: { ...d, version: versionOf(o.apiVersion) },
-        status: live && comparable(live) === comparable(this.withNs(target, o)) ? 'Synced' : 'OutOfSync',
-      };
-      if (live) entry.live = live;
-      return entry;
+  async plan(target: SyncTarget, desired: readonly KubeObject[], opts: PlanOptions): Promise<SyncPlan> {
+    this.plans++;
+    this.planned.push({
+      prune: opts.prune,
+      pruneConfirmed: opts.pruneConfirmed === true,
+      syncOptions: target.syncOptions,
     });
-    for (const r of target.inventory) {
-      if (!keys.has(refKey(r)) && this.objects.has(refKey(r))) {
-        resources.push({ ref: r, status: 'OutOfSync', requiresPruning: true });
-      }
-    }
-    return { resources };
-  }
-
-  async apply(
-    target: SyncTarget,
-    desired: readonly KubeObject[],
-    plan: Plan,
-    opts: { prune: boolean; dryRun: boolean },
-  ) {
-    const out: SyncOutcome = { resources: [] };
+    const objects: PlannedObject[] = [];
+    const keys = new Set<string>();
     for (const o of desired) {
       const obj = this.withNs(target, o);
-      const ref = inv(obj);
-      if (this.failApply) {
-        out.resources.push({ ref, result: 'failed', message: this.failApply });
-        continue;
-      }
-      const existed = this.objects.get(refKey(ref));
-      const same = existed && comparable(existed) === comparable(obj);
-      if (!opts.dryRun && !same) {
-        this.objects.set(refKey(ref), obj);
-        this.applies.push(refKey(ref));
-      }
-      out.resources.push({ ref, result: same ? 'unchanged' : existed ? 'configured' : 'created', live: obj });
+      const id = idOf(obj);
+      keys.add(idKey(id));
+      const live = this.objects.get(idKey(id));
+      const item = { desired: obj, ref: id, key: idKey(id), ...(live ? { live } : {}) } as Item;
+      const diff = { ref: id };
+      if (!live) objects.push({ id, wave: 0, reason: 'would be created', action: 'create', item, diff });
+      else if (comparable(live) === comparable(obj))
+        objects.push({ id, wave: 0, reason: 'in sync', action: 'unchanged', item });
+      else
+        objects.push({
+          id,
+          wave: 0,
+          reason: 'would be configured',
+          action: 'update',
+          item,
+          recreate: false,
+          diff,
+        });
     }
-    for (const p of plan.resources) {
-      if (!p.requiresPruning) continue;
-      if (opts.prune) {
-        if (!opts.dryRun) {
-          this.objects.delete(refKey(p.ref));
-          this.deletes.push(refKey(p.ref));
+    for (const r of target.inventory) {
+      const live = this.objects.get(idKey(r));
+      if (keys.has(idKey(r)) || !live) continue;
+      if (opts.prune)
+        objects.push({
+          id: r,
+          wave: 0,
+          reason: 'would be pruned',
+          action: 'prune',
+          live,
+          options: DEFAULT_SYNC_OPTIONS,
+          diff: { ref: r },
+        });
+      else
+        objects.push({
+          id: r,
+          wave: 0,
+          reason: 'prune disabled',
+          action: 'skip',
+          cause: 'prune-disabled',
+          blocking: false,
+          requiresPruning: true,
+          live,
+        });
+    }
+    return {
+      app: { namespace: target.appNamespace, name: target.appName },
+      destinationNamespace: target.destinationNamespace ?? '',
+      options: DEFAULT_SYNC_OPTIONS,
+      ignoreDifferences: [],
+      objects,
+      inventory: target.inventory,
+      refusedEmpty: false,
+      warnings: [],
+    };
+  }
+
+  async execute(plan: SyncPlan): Promise<ChangeSet> {
+    this.executed.push(plan);
+    const resources: ResourceResult[] = [];
+    const pruned = new Set<string>();
+    for (const p of plan.objects) {
+      const base = { ref: p.id, wave: 0 };
+      if (p.action === 'create' || p.action === 'update') {
+        if (this.failApply) {
+          resources.push({ ...base, action: 'failed', message: this.failApply });
+          continue;
         }
-        out.resources.push({ ref: p.ref, result: 'pruned' });
-      } else out.resources.push({ ref: p.ref, result: 'skipped', message: 'prune disabled' });
+        this.objects.set(idKey(p.id), p.item.desired);
+        this.applies.push(idKey(p.id));
+        resources.push({ ...base, action: p.action === 'create' ? 'created' : 'configured', message: '' });
+      } else if (p.action === 'unchanged')
+        resources.push({ ...base, action: 'unchanged', message: 'in sync' });
+      else if (p.action === 'prune') {
+        this.objects.delete(idKey(p.id));
+        this.deletes.push(idKey(p.id));
+        pruned.add(idKey(p.id));
+        resources.push({ ...base, action: 'pruned', message: 'pruned' });
+      } else if (p.action === 'skip') resources.push({ ...base, action: 'skipped', message: p.reason });
     }
-    return out;
+    const failed = resources.some((r) => r.action === 'failed');
+    return {
+      phase: failed ? 'Failed' : 'Succeeded',
+      message: failed ? 'failed' : 'synced',
+      resources,
+      changed: true,
+      warnings: [],
+      inventory: nextInventory(plan, pruned),
+    };
   }
 
   async deleteAll(target: SyncTarget) {
     for (const r of [...target.inventory].reverse()) {
-      if (this.objects.delete(refKey(r))) this.deletes.push(refKey(r));
+      if (this.objects.delete(idKey(r))) this.deletes.push(idKey(r));
     }
-    return { remaining: 0 };
+    return { remaining: 0, unconfirmed: 0 };
+  }
+
+  live(id: ObjectId): KubeObject | undefined {
+    return this.objects.get(idKey(id));
   }
 
   assess(live: KubeObject) {
@@ -148,15 +223,6 @@ export class FakeCluster implements SyncPort, HealthPort {
     return phase === 'Pending'
       ? { status: 'Progressing' as const, message: 'pending' }
       : { status: 'Healthy' as const };
-  }
-
-  private ns(target: SyncTarget, o: KubeObject) {
-    const ref = refOf(o);
-    return {
-      ...ref,
-      namespace: ref.namespace || target.destinationNamespace || '',
-      group: groupOf(o.apiVersion),
-    };
   }
 
   private withNs(target: SyncTarget, o: KubeObject): KubeObject {
@@ -170,6 +236,8 @@ export class FakeCluster implements SyncPort, HealthPort {
 export class FakeWriter implements AppWriter {
   statusWrites = 0;
   events: string[] = [];
+  /** Makes patchApp fail (a process that dies before clearing the operation). */
+  failPatchApp = false;
   constructor(public app: Application) {}
 
   async patchStatus(_app: Application, status: ApplicationStatus) {
@@ -177,17 +245,20 @@ export class FakeWriter implements AppWriter {
     this.app = { ...this.app, status: structuredClone(status) };
   }
 
-  async patchApp(
-    _ns: string,
-    _name: string,
-    change: { removeFinalizer?: boolean; clearOperation?: boolean; removeRefresh?: boolean },
-  ) {
+  async patchApp(_ns: string, _name: string, change: AppChange) {
+    if (this.failPatchApp) throw new Error('patchApp failed');
     const app = structuredClone(this.app);
     if (change.removeFinalizer)
-      app.metadata.finalizers = (app.metadata.finalizers ?? []).filter((f) => f !== RESOURCES_FINALIZER);
+      app.metadata.finalizers = (app.metadata.finalizers ?? []).filter(
+        (f) => f !== RESOURCES_FINALIZER && f !== ARGO_RESOURCES_FINALIZER,
+      );
     if (change.clearOperation) delete app.operation;
     if (change.removeRefresh && app.metadata.annotations)
       delete app.metadata.annotations['trueup.dev/refresh'];
+    if (change.removeDeletionApproval && app.metadata.annotations) {
+      delete app.metadata.annotations['trueup.dev/deletion-approved'];
+      delete app.metadata.annotations['argocd.argoproj.io/deletion-approved'];
+    }
     this.app = app;
   }
 
@@ -218,16 +289,18 @@ export function harness(app: Application) {
   const git = new FakeGit();
   const cluster = new FakeCluster();
   const writer = new FakeWriter(app);
-  const reconciler = new Reconciler({
-    source: git,
-    render: git,
-    sync: cluster,
-    health: cluster,
-    writer,
-    clock,
-    renderCache: new RenderCache(16),
-    requeueInterval: 180_000,
-  });
+  const make = () =>
+    new Reconciler({
+      source: git,
+      render: git,
+      sync: cluster,
+      health: cluster,
+      writer,
+      clock,
+      renderCache: new RenderCache(16),
+      requeueInterval: 180_000,
+    });
+  const reconciler = make();
   return {
     clock,
     git,
@@ -236,6 +309,11 @@ export function harness(app: Application) {
     reconciler,
     /** Reconciles the writer's current copy of the app. */
     run: () => reconciler.reconcile(writer.app),
+    /** A new Reconciler over the same cluster, Git and Application (a restarted process). */
+    restart: () => {
+      const fresh = make();
+      return { reconciler: fresh, run: () => fresh.reconcile(writer.app) };
+    },
     condition: (type: string) => writer.app.status?.conditions?.find((c) => c.type === type),
   };
 }

@@ -37,6 +37,7 @@ export const registerApp: RegisterCommand = (program: Command, io, setExit) => {
       .description('what a sync would change (exit 1 when the cluster differs)'),
   )
     .option('--revision <rev>', 'diff against this revision instead of targetRevision')
+    .option('--prune', 'plan as a sync with --prune would (default: as the automated policy says)')
     .action(async (name: string, opts) => {
       const { appDiff } = await import('../app-cli.js');
       setExit(await appDiff(name, opts, io));
@@ -48,6 +49,17 @@ export const registerApp: RegisterCommand = (program: Command, io, setExit) => {
       .description('request a sync (an operation on the Application) and wait for it'),
   )
     .option('--prune', 'also delete what left Git')
+    .option('--confirm', 'confirm the pruning of objects marked Prune=confirm (with --prune)')
+    .option(
+      '--resource <[group/]Kind/[namespace/]name>',
+      'sync only this object (repeatable); the others are neither applied nor pruned',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option(
+      '--sync-option <Name=value>',
+      'sync option for this sync only (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--dry-run', 'plan only')
     .option('--revision <rev>', 'sync this revision instead of targetRevision')
     .option('--no-wait', 'return once the operation is recorded')

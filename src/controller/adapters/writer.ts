@@ -10,12 +10,16 @@ import {
   APP_KIND,
   type Application,
   type ApplicationStatus,
+  ARGO_DELETION_APPROVED,
+  ARGO_RESOURCES_FINALIZER,
   RESOURCES_FINALIZER,
 } from '../../api/application.js';
 import type { JsonObject, JsonValue, KubeObject } from '../../api/object.js';
 import { isKubeApiError, KubeErrorCode } from '../../kube/errors.js';
 import type { ClusterClient } from '../../kube/types.js';
-import type { AppWriter, EventType } from '../ports.js';
+import type { AppChange, AppWriter, EventType } from '../ports.js';
+
+const RESOURCE_FINALIZERS: readonly string[] = [RESOURCES_FINALIZER, ARGO_RESOURCES_FINALIZER];
 
 export const CONTROLLER_FIELD_MANAGER = 'trueup-controller';
 
@@ -58,11 +62,7 @@ export class KubeAppWriter implements AppWriter {
     );
   }
 
-  async patchApp(
-    namespace: string,
-    name: string,
-    change: { removeFinalizer?: boolean; clearOperation?: boolean; removeRefresh?: boolean },
-  ): Promise<void> {
+  async patchApp(namespace: string, name: string, change: AppChange): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const live = await this.client.get({ apiVersion: APP_API_VERSION, kind: APP_KIND, namespace, name });
       if (!live) return;
@@ -70,8 +70,8 @@ export class KubeAppWriter implements AppWriter {
       let changed = false;
       if (change.removeFinalizer) {
         const list = (next.metadata.finalizers as string[] | undefined) ?? [];
-        if (list.includes(RESOURCES_FINALIZER)) {
-          next.metadata.finalizers = list.filter((f) => f !== RESOURCES_FINALIZER);
+        if (list.some((f) => RESOURCE_FINALIZERS.includes(f))) {
+          next.metadata.finalizers = list.filter((f) => !RESOURCE_FINALIZERS.includes(f));
           changed = true;
         }
       }
@@ -82,6 +82,13 @@ export class KubeAppWriter implements AppWriter {
       if (change.removeRefresh && next.metadata.annotations?.[Annotation.Refresh] !== undefined) {
         delete next.metadata.annotations[Annotation.Refresh];
         changed = true;
+      }
+      if (change.removeDeletionApproval) {
+        for (const key of [Annotation.DeletionApproved, ARGO_DELETION_APPROVED]) {
+          if (next.metadata.annotations?.[key] === undefined) continue;
+          delete next.metadata.annotations[key];
+          changed = true;
+        }
       }
       if (!changed) return;
       try {

@@ -1,0 +1,105 @@
+/** Pure facts about an Application the reconciler reads: its valid spec, inventory, last synced revision, images. */
+import {
+  type Application,
+  type ApplicationSpec,
+  ApplicationSpecSchema,
+  type ApplicationStatus,
+  IN_CLUSTER_SERVER,
+} from '../api/application.js';
+import type { KubeObject } from '../api/object.js';
+import { refKey } from '../api/object.js';
+import { apiVersionOf, type ObjectId } from '../sync/identity.js';
+
+export type SpecCheck = { ok: true; spec: ApplicationSpec } | { ok: false; message: string };
+
+/** The spec, checked by the schema and by the rules the schema cannot express. */
+export function validateSpec(app: Application): SpecCheck {
+  const where = `Application ${app.metadata.namespace}/${app.metadata.name}`;
+  const parsed = ApplicationSpecSchema.safeParse(app.spec);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, message: `${where}: spec.${issue?.path.join('.')}: ${issue?.message}` };
+  }
+  const spec = parsed.data as ApplicationSpec;
+  const server = spec.destination.server;
+  const clusterName = spec.destination.name;
+  if ((server && server !== IN_CLUSTER_SERVER) || (clusterName && clusterName !== 'in-cluster'))
+    return {
+      ok: false,
+      message: `${where}: spec.destination: only the in-cluster destination (${IN_CLUSTER_SERVER}) is supported`,
+    };
+  if (!/^https?:\/\//.test(spec.source.repoURL))
+    return {
+      ok: false,
+      message: `${where}: spec.source.repoURL ${spec.source.repoURL}: only http(s) Git URLs are supported (no SSH)`,
+    };
+  if (spec.source.path.split('/').includes('..'))
+    return {
+      ok: false,
+      message: `${where}: spec.source.path ${spec.source.path}: must stay inside the repository`,
+    };
+  return { ok: true, spec };
+}
+
+/**
+ * The inventory: status.resources (what the last pass listed, including objects kept that
+ * require pruning) plus the live objects whose tracking id names the app (applied by a sync
+ * that was interrupted before its status was written). Hooks are in neither.
+ */
+export function inventoryOf(
+  app: Application,
+  tracked: ((namespace: string, name: string) => ObjectId[]) | undefined,
+): ObjectId[] {
+  const inventory = new Map<string, ObjectId>();
+  for (const r of app.status?.resources ?? []) {
+    const id: ObjectId = {
+      group: r.group ?? '',
+      version: r.version ?? 'v1',
+      kind: r.kind,
+      namespace: r.namespace ?? '',
+      name: r.name,
+    };
+    inventory.set(refKey(id), id);
+  }
+  for (const id of tracked?.(app.metadata.namespace, app.metadata.name) ?? []) inventory.set(refKey(id), id);
+  return [...inventory.values()];
+}
+
+export function lastSyncedRevision(status: ApplicationStatus): string | undefined {
+  if (status.sync?.syncedRevision) return status.sync.syncedRevision;
+  const op = status.operationState;
+  if (op?.phase === 'Succeeded' && op.syncResult?.revision && !op.operation?.sync?.dryRun)
+    return op.syncResult.revision;
+  return status.history?.at(-1)?.revision;
+}
+
+export function uniqueKinds(
+  objects: readonly KubeObject[],
+  inventory: readonly ObjectId[] = [],
+): { apiVersion: string; kind: string }[] {
+  const seen = new Map<string, { apiVersion: string; kind: string }>();
+  const all = [...objects, ...inventory.map((i) => ({ apiVersion: apiVersionOf(i), kind: i.kind }))];
+  for (const o of all) seen.set(`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
+  return [...seen.values()];
+}
+
+export function collectImages(objects: readonly KubeObject[]): string[] {
+  const images = new Set<string>();
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 12 || typeof v !== 'object' || v === null) return;
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x, depth + 1);
+      return;
+    }
+    for (const [k, x] of Object.entries(v)) {
+      if ((k === 'containers' || k === 'initContainers') && Array.isArray(x)) {
+        for (const c of x) {
+          const img = (c as { image?: unknown })?.image;
+          if (typeof img === 'string') images.add(img);
+        }
+      } else walk(x, depth + 1);
+    }
+  };
+  for (const o of objects) walk(o, 0);
+  return [...images].sort();
+}

@@ -1,0 +1,47 @@
+/** What the reconciler is built from: its ports, clock, caches and observers. */
+import type { Application, ApplicationStatus } from '../api/application.js';
+import type { Clock } from '../runtime/clock.js';
+import type { AppWriter, HealthPort, ObjectId, RenderPort, SourcePort, SyncPort } from './ports.js';
+import type { RenderCache } from './render-cache.js';
+
+export interface Logger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };
+
+export interface ReconcilerDeps {
+  source: SourcePort;
+  render: RenderPort;
+  sync: SyncPort;
+  health: HealthPort;
+  writer: AppWriter;
+  clock: Clock;
+  renderCache: RenderCache;
+  /** The Git poll interval: a resolved revision older than this is resolved again. */
+  requeueInterval: number;
+  /** Re-check interval while resources are progressing (and for `waiting` errors). */
+  progressInterval?: number;
+  /** Live objects whose tracking id names the app (from the informers). */
+  trackedObjects?: (appNamespace: string, appName: string) => ObjectId[];
+  /**
+   * Told which kinds an app manages, so they are watched; resolves once their caches have
+   * listed (so objects applied by an earlier, interrupted sync are known before planning).
+   */
+  watchKinds?: (kinds: readonly { apiVersion: string; kind: string }[]) => Promise<void>;
+  log?: Logger;
+  /** Told the outcome of every pass (metrics). */
+  observe?: (app: Application, status: ApplicationStatus, info: PassInfo) => void;
+}
+
+export interface PassInfo {
+  /** The pass synced with the app's deletion approval (which is then removed). */
+  usedApproval?: boolean;
+  /** Set when this pass ran a sync. */
+  syncPhase?: 'Running' | 'Succeeded' | 'Failed';
+  /** Objects re-applied because they drifted (self-heal). */
+  driftCorrected?: number;
+}
