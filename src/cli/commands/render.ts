@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { type RetryClass, TrueupError } from '../../api/errors.js';
+import { addHelmFlags, type HelmFlags, wantsHelm } from '../render-helm-flags.js';
 import type { RegisterCommand } from './index.js';
 
 type RenderLocal = (dir: string, root?: string) => Promise<string>;
@@ -29,8 +30,7 @@ async function loadRenderLocal(): Promise<RenderLocal> {
  * multi-document YAML, as `kubectl kustomize DIR` does. Errors go to stderr, nothing to stdout.
  */
 export const registerRender: RegisterCommand = (program: Command, io, setExit) => {
-  program
-    .command('render')
+  addHelmFlags(program.command('render'))
     .description(
       'render a Kustomize directory (or a plain directory of manifests) to stdout, like kubectl kustomize',
     )
@@ -42,7 +42,14 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
     .option('--repo <url>', 'render from this Git repository (https) instead of a directory')
     .option('--revision <rev>', 'with --repo: branch, tag, semver range, commit or HEAD', 'HEAD')
     .option('--path <path>', 'with --repo: directory inside the repository', '.')
-    .action(async (dir: string | undefined, opts: RenderOpts) => {
+    .action(async (dir: string | undefined, opts: RenderOpts & HelmFlags) => {
+      // A chart (Chart.yaml, or a .tgz) renders as `helm template` would: src/cli/render-helm.ts.
+      if (wantsHelm(dir, opts)) {
+        const { renderHelm } = await import('../render-helm.js');
+        io.stdout(await renderHelm(dir, opts, io));
+        setExit(0);
+        return;
+      }
       if (opts.repo) {
         const { renderRemote } = await import('../render-remote.js');
         io.stdout(await renderRemote({ repo: opts.repo, revision: opts.revision, path: opts.path }));
