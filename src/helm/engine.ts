@@ -4,11 +4,15 @@
  * A render over budget terminates the worker (the only way to stop a running wasm call); the
  * next render starts a fresh worker from the already compiled module.
  */
+import { randomUUID } from 'node:crypto';
+import { closeSync, openSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { errorMessage, type TrueupError } from '../api/errors.js';
 import { engineErrorCode, HelmErrorCode, helmError } from './errors.js';
-import type { EngineInfo, FromWorker, HelmRenderResult, HelmRequest } from './protocol.js';
+import type { EngineInfo, FromWorker, HelmRenderResult, HelmRequest, WorkerData } from './protocol.js';
 import { type WasmModule, wasm } from './webassembly.js';
 
 /** What a chart render needs from an engine; the controller and the CLI depend on this only. */
@@ -181,12 +185,27 @@ function failureError(label: string, error: { code: string; message: string }): 
   return helmError(engineErrorCode(error.code), `${label}: ${error.message.trimEnd()}`);
 }
 
+/** A scratch file for the module's fd 2, unlinked at once so nothing is left behind. */
+function stdioFds(): { stderrFd: number; devNull: number } {
+  const scratch = join(tmpdir(), `trueup-helm-${process.pid}-${randomUUID()}.stderr`);
+  const stderrFd = openSync(scratch, 'w+');
+  rmSync(scratch, { force: true });
+  return { stderrFd, devNull: openSync('/dev/null', 'w') };
+}
+
 function startWorker(module: WasmModule, wasmPath: string): Promise<Running> {
   return new Promise<Running>((resolve, reject) => {
     let worker: Worker;
+    const fds = stdioFds();
+    const closeFds = () => {
+      closeSync(fds.stderrFd);
+      closeSync(fds.devNull);
+    };
     try {
-      worker = newWorker({ module });
+      worker = newWorker({ module, ...fds } satisfies WorkerData);
+      worker.once('exit', closeFds);
     } catch (err) {
+      closeFds();
       reject(
         helmError(
           HelmErrorCode.EngineFailed,

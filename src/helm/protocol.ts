@@ -1,3 +1,5 @@
+import type { WasmModule } from './webassembly.js';
+
 /**
  * The shapes that cross into the engine (helm/wasm/request.go) and between the host and its
  * worker thread. Bytes stay bytes until the worker encodes the request as JSON.
@@ -67,6 +69,15 @@ export interface EngineInfo {
 export interface EngineFailure {
   error: { code: string; message: string };
   warnings?: string[];
+}
+
+/** What a worker starts with: the compiled module and the descriptors for its stdio. */
+export interface WorkerData {
+  module: WasmModule;
+  /** An unlinked scratch file that receives Go's fd 2 (fatal messages before a trap). */
+  stderrFd: number;
+  /** /dev/null, for the module's stdin and stdout. */
+  devNull: number;
 }
 
 export type ToWorker = { id: number; request: HelmRequest };

@@ -7,12 +7,17 @@
  * messages (written to fd 2 just before a trap) go to a scratch file so a crash can be
  * reported with its reason instead of on the process's stderr.
  */
-import { closeSync, openSync, readSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parentPort, threadId, workerData } from 'node:worker_threads';
-import type { EngineFailure, FromWorker, HelmRenderResult, HelmRequest, ToWorker } from './protocol.js';
-import { type WasmMemory, type WasmModule, wasm } from './webassembly.js';
+import { readSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import type {
+  EngineFailure,
+  FromWorker,
+  HelmRenderResult,
+  HelmRequest,
+  ToWorker,
+  WorkerData,
+} from './protocol.js';
+import { type WasmMemory, wasm } from './webassembly.js';
 
 interface Exports {
   memory: WasmMemory;
@@ -24,7 +29,8 @@ interface Exports {
 
 const port = parentPort;
 if (!port) throw new Error('src/helm/worker.ts runs as a worker thread only');
-const { module } = workerData as { module: WasmModule };
+// The descriptors belong to the host, which closes them when this worker exits, however it ends.
+const { module, stderrFd, devNull } = workerData as WorkerData;
 const send = (msg: FromWorker) => port.postMessage(msg);
 
 /** node:wasi warns that it is experimental on first import; that is known, not news for users. */
@@ -41,15 +47,6 @@ async function importWasi(): Promise<typeof import('node:wasi')> {
     process.emitWarning = original;
   }
 }
-
-const scratch = join(tmpdir(), `trueup-helm-${process.pid}-${threadId}.stderr`);
-const stderrFd = openSync(scratch, 'w+');
-const devNull = openSync('/dev/null', 'w');
-process.on('exit', () => {
-  closeSync(stderrFd);
-  closeSync(devNull);
-  rmSync(scratch, { force: true });
-});
 
 function lastStderr(): string {
   const buf = Buffer.alloc(4096);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -16,6 +16,7 @@ import { engineBuildDir, locateEngine } from '../../src/helm/locate.js';
 import { renderChart } from '../../src/helm/render-chart.js';
 import { DiskTree } from '../../src/render/disk-tree.js';
 import { helmTools, sharedEngine } from '../support/helm.js';
+import { eventually } from '../support/wait.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'helm');
 const tree = new DiskTree(FIXTURES);
@@ -46,6 +47,16 @@ describe('the engine host', () => {
   });
 
   test('a template that loops is stopped by the time budget, with the chart named; the next render works', async () => {
+    // Each worker holds a scratch file for Go's stderr; count them through /proc.
+    const scratchFiles = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return /trueup-helm-.*\.stderr/.test(readlinkSync(`/proc/self/fd/${fd}`));
+        } catch {
+          return false;
+        }
+      }).length;
+    const before = scratchFiles();
     await assert.rejects(
       renderChart(engine, tree, 'loop', opts),
       rejectsWith(
@@ -57,6 +68,11 @@ describe('the engine host', () => {
     assert.deepEqual(
       result.manifests.map((m) => m.source),
       ['worker/templates/cronjob.yaml'],
+    );
+    // The stopped worker's descriptors are closed once it has exited; the new one holds as many.
+    await eventually(
+      'descriptors of the stopped worker closed',
+      async () => scratchFiles() === before || undefined,
     );
   });
 
