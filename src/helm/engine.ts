@@ -24,9 +24,25 @@ export interface HelmRenderer {
 export interface HelmEngineOptions {
   /** Time budget of one render, from the moment the worker starts it. Default 60 s. */
   timeoutMs?: number;
+  /**
+   * The module's memory only grows (Go's heap in WebAssembly is never given back): after a
+   * render leaves it larger than this, the worker is replaced by a fresh one. Default 1 GiB.
+   */
+  maxMemoryBytes?: number;
+}
+
+/** Counters of an engine's life, for metrics and tests. */
+export interface EngineStats {
+  /** Renders the engine answered (results and failures; not timeouts or crashes). */
+  renders: number;
+  /** Workers started: the first, then one after each timeout, crash or memory recycle. */
+  workersStarted: number;
+  /** Workers replaced because their memory grew past maxMemoryBytes. */
+  memoryRecycles: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_MEMORY_BYTES = 1024 * 1024 * 1024;
 
 /**
  * Compiled, the worker is worker.js next to us. Running from source (tsx), it is worker.ts, and
@@ -52,6 +68,8 @@ export class HelmEngine implements HelmRenderer {
   private nextId = 1;
   private closed = false;
   private readonly timeoutMs: number;
+  private readonly maxMemoryBytes: number;
+  private readonly counters: EngineStats = { renders: 0, workersStarted: 0, memoryRecycles: 0 };
 
   private constructor(
     private readonly module: WasmModule,
@@ -59,6 +77,7 @@ export class HelmEngine implements HelmRenderer {
     options: HelmEngineOptions,
   ) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
   }
 
   /** Compiles the engine at `wasmPath` and starts its worker (the Go runtime's start-up). */
@@ -105,8 +124,15 @@ export class HelmEngine implements HelmRenderer {
     if (running) await (await running.catch(() => undefined))?.worker.terminate();
   }
 
+  stats(): EngineStats {
+    return { ...this.counters };
+  }
+
   private worker(): Promise<Running> {
-    this.running ??= startWorker(this.module, this.wasmPath);
+    if (!this.running) {
+      this.counters.workersStarted++;
+      this.running = startWorker(this.module, this.wasmPath);
+    }
     const current = this.running;
     current.catch(() => {
       if (this.running === current) this.running = undefined;
@@ -147,6 +173,11 @@ export class HelmEngine implements HelmRenderer {
         const onMessage = (msg: FromWorker) => {
           if (!('id' in msg) || msg.id !== id) return;
           done(() => {
+            this.counters.renders++;
+            if (msg.type !== 'crash' && msg.memoryBytes > this.maxMemoryBytes) {
+              this.counters.memoryRecycles++;
+              this.discard(worker);
+            }
             if (msg.type === 'result') resolve(msg.result);
             else if (msg.type === 'failure') reject(failureError(label, msg.failure.error));
             else {

@@ -85,7 +85,8 @@ export type ToWorker = { id: number; request: HelmRequest };
 export type FromWorker =
   | { type: 'ready'; info: EngineInfo }
   | { type: 'fatal'; message: string }
-  | { type: 'result'; id: number; result: HelmRenderResult }
-  | { type: 'failure'; id: number; failure: EngineFailure }
+  /** `memoryBytes`: the module's linear memory after the call (it grows, never shrinks). */
+  | { type: 'result'; id: number; result: HelmRenderResult; memoryBytes: number }
+  | { type: 'failure'; id: number; failure: EngineFailure; memoryBytes: number }
   /** The module trapped (Go fatal error, out of memory): the worker is unusable. */
   | { type: 'crash'; id: number; message: string };

@@ -122,6 +122,17 @@ port.on('message', (msg: ToWorker) => {
     return;
   }
   if (out && typeof out === 'object' && 'error' in out)
-    send({ type: 'failure', id: msg.id, failure: out as EngineFailure });
-  else send({ type: 'result', id: msg.id, result: out as HelmRenderResult });
+    send({
+      type: 'failure',
+      id: msg.id,
+      failure: out as EngineFailure,
+      memoryBytes: ex.memory.buffer.byteLength,
+    });
+  else
+    send({
+      type: 'result',
+      id: msg.id,
+      result: out as HelmRenderResult,
+      memoryBytes: ex.memory.buffer.byteLength,
+    });
 });

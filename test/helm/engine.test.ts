@@ -57,6 +57,7 @@ describe('the engine host', () => {
         }
       }).length;
     const before = scratchFiles();
+    const started = engine.stats().workersStarted;
     await assert.rejects(
       renderChart(engine, tree, 'loop', opts),
       rejectsWith(
@@ -69,6 +70,7 @@ describe('the engine host', () => {
       result.manifests.map((m) => m.source),
       ['worker/templates/cronjob.yaml'],
     );
+    assert.equal(engine.stats().workersStarted, started + 1);
     // The stopped worker's descriptors are closed once it has exited; the new one holds as many.
     await eventually(
       'descriptors of the stopped worker closed',
@@ -101,6 +103,19 @@ describe('the engine host', () => {
     assert.match(a.manifests[0]?.content ?? '', /name: a-worker/);
     assert.ok(isTrueupError(b) && b.code === 'HELM_MANIFEST_INVALID');
     assert.match(c.manifests[0]?.content ?? '', /name: b-worker/);
+  });
+
+  test('a worker whose memory grew past the budget is replaced after its render', async () => {
+    const small = await HelmEngine.load((await helmTools()).wasm, { maxMemoryBytes: 1 });
+    try {
+      const first = await renderChart(small, tree, 'shop/charts/worker', opts);
+      assert.deepEqual(small.stats(), { renders: 1, workersStarted: 1, memoryRecycles: 1 });
+      const second = await renderChart(small, tree, 'shop/charts/worker', opts);
+      assert.deepEqual(second, first);
+      assert.deepEqual(small.stats(), { renders: 2, workersStarted: 2, memoryRecycles: 2 });
+    } finally {
+      await small.close();
+    }
   });
 
   test('a closed engine refuses renders', async () => {
