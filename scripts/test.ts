@@ -11,6 +11,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startControlPlane } from '../test/control-plane/control-plane.js';
 import { SHARED_CONTROL_PLANE_ENV } from '../test/support/cluster.js';
+import { buildHelmTools } from '../test/support/helm.js';
 
 const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -50,6 +51,11 @@ if (files.length === 0) {
   process.exit(1);
 }
 const env: NodeJS.ProcessEnv = { ...process.env };
+// The Helm engine and the reference helm: built here, with progress, the first time on a machine.
+if (files.some((f) => f.startsWith(join('test', 'helm')))) {
+  process.stderr.write('building (or finding) the Helm engine and the reference helm\n');
+  await buildHelmTools((line) => process.stderr.write(`${line}\n`));
+}
 let stop: (() => Promise<void>) | undefined;
 if (integration.length > 0) {
   process.stderr.write(

@@ -35,8 +35,12 @@ const hadolint = await hadolintPath();
 describe('Dockerfile', () => {
   it('builds on node 20 and runs on node 20 slim as a non-root user with `trueup controller`', () => {
     const froms = instructions.filter((l) => l.startsWith('FROM '));
-    assert.deepEqual(froms, ['FROM node:20-bookworm AS build', 'FROM node:20-bookworm-slim AS runtime']);
-    const runtime = instructions.slice(instructions.indexOf(froms[1] ?? ''));
+    assert.deepEqual(froms, [
+      'FROM golang:1.26-bookworm AS helm',
+      'FROM node:20-bookworm AS build',
+      'FROM node:20-bookworm-slim AS runtime',
+    ]);
+    const runtime = instructions.slice(instructions.indexOf(froms[2] ?? ''));
     assert.ok(
       runtime.includes('USER 65532:65532'),
       'the runtime stage does not switch to a numeric non-root user',
@@ -52,6 +56,7 @@ describe('Dockerfile', () => {
       .flatMap((l) => l.split(/\s+/).slice(1, -1));
     assert.deepEqual(copied.sort(), [
       'bin',
+      'helm',
       'package-lock.json',
       'package.json',
       'src',

@@ -83,3 +83,22 @@ test('the budgets are flags: bytes read, alias nodes, time', async () => {
     0,
   );
 });
+
+test('flags that do not apply are refused, not ignored', async () => {
+  const chart = join(tmp, 'chart');
+  mkdirSync(chart);
+  writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: c\nversion: 0.1.0\n');
+  const kustomize = join(tmp, 'flags');
+  mkdirSync(kustomize);
+  writeFileSync(join(kustomize, 'kustomization.yaml'), 'resources: []\n');
+  const cases: [string[], RegExp][] = [
+    [['render', '--root', tmp, '--timeout', '1m', chart], /--timeout do not apply to a Helm chart/],
+    [['render', '--root', tmp, '--directory-recurse', kustomize], /--directory-recurse go with --repo/],
+  ];
+  for (const [argv, message] of cases) {
+    const c = capture();
+    assert.equal(await main(argv, c.io), 1, argv.join(' '));
+    assert.equal(c.out.join(''), '');
+    assert.match(c.err.join(''), message);
+  }
+});

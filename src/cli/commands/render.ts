@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { type RetryClass, TrueupError } from '../../api/errors.js';
 import { parseDuration } from '../../config/config.js';
 import type { RenderOptions } from '../../render/options.js';
+import { addHelmFlags, type HelmFlags, wantsHelm } from '../render-helm-flags.js';
 import type { RegisterCommand } from './index.js';
 
 type RenderLocal = (dir: string, root?: string, options?: RenderOptions) => Promise<string>;
@@ -25,6 +26,24 @@ function count(text: string, flag: string): number {
   if (!Number.isSafeInteger(n) || n < 0)
     throw new TrueupError('CLI_USAGE', `render: ${flag} "${text}" must be a whole number >= 0`);
   return n;
+}
+
+function directoryFlagsGiven(o: RenderOpts): string[] {
+  const given: string[] = [];
+  if (o.directoryRecurse) given.push('--directory-recurse');
+  if (o.directoryInclude !== undefined) given.push('--directory-include');
+  if (o.directoryExclude !== undefined) given.push('--directory-exclude');
+  return given;
+}
+
+/** Flags of the Kustomize/plain-directory render, refused with a chart rather than ignored. */
+function kustomizeFlagsGiven(o: RenderOpts): string[] {
+  const given = directoryFlagsGiven(o);
+  if (o.plainDir) given.push('--plain-dir');
+  if (o.maxBytes !== undefined) given.push('--max-bytes');
+  if (o.maxAliasNodes !== undefined) given.push('--max-alias-nodes');
+  if (o.timeout !== undefined) given.push('--timeout');
+  return given;
 }
 
 /** The render options the flags give (budgets default to src/render/options.ts). */
@@ -73,8 +92,7 @@ async function loadRenderLocal(): Promise<RenderLocal> {
  * multi-document YAML, as `kubectl kustomize DIR` does. Errors go to stderr, nothing to stdout.
  */
 export const registerRender: RegisterCommand = (program: Command, io, setExit) => {
-  program
-    .command('render')
+  addHelmFlags(program.command('render'))
     .description(
       'render a Kustomize directory (or with --plain-dir a plain directory of manifests) to stdout, like kubectl kustomize',
     )
@@ -96,8 +114,24 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
     .option('--max-bytes <n>', 'budget: bytes read over the whole render (default 1 GiB)')
     .option('--max-alias-nodes <n>', 'budget: nodes YAML aliases may expand to in one file (default 1000000)')
     .option('--timeout <duration>', 'budget: time of the whole render (default 5m)')
-    .action(async (dir: string | undefined, opts: RenderOpts) => {
+    .action(async (dir: string | undefined, opts: RenderOpts & HelmFlags) => {
+      // A chart (Chart.yaml, or a .tgz) renders as `helm template` would: src/cli/render-helm.ts.
+      if (wantsHelm(dir, opts)) {
+        const kustomizeOnly = kustomizeFlagsGiven(opts);
+        if (kustomizeOnly.length)
+          throw new TrueupError(
+            'CLI_USAGE',
+            `render: ${kustomizeOnly.join(', ')} do not apply to a Helm chart`,
+          );
+        const { renderHelm } = await import('../render-helm.js');
+        io.stdout(await renderHelm(dir, opts, io));
+        setExit(0);
+        return;
+      }
       const options = renderOptionsOf(opts);
+      const repoOnly = directoryFlagsGiven(opts);
+      if (!opts.repo && repoOnly.length)
+        throw new TrueupError('CLI_USAGE', `render: ${repoOnly.join(', ')} go with --repo`);
       if (opts.repo) {
         const { renderRemote } = await import('../render-remote.js');
         const directory = {
