@@ -6,7 +6,7 @@
  * trips of fs.promises cost more than the reads) and remembers resolved paths: it is meant for a
  * local checkout rendered by the CLI, not for serving a busy event loop.
  */
-import { readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { TrueupError } from '../api/errors.js';
 import type { FileStat, FileTree } from './file-tree.js';
@@ -47,9 +47,14 @@ export class DiskTree implements FileTree {
 
   private resolveReal(norm: string, path: string): string | undefined {
     const root = this.rootReal();
+    const abs = resolve(root, norm);
+    // Most probes are for names that are not there (kustomization.yml, Kustomization, ...): an
+    // lstat without an exception answers them; a dangling link is still there for lstat.
     let real: string;
     try {
-      real = realpathSync(resolve(root, norm));
+      if (lstatSync(abs, { throwIfNoEntry: false }) === undefined) return undefined;
+      // the libc realpath: one call instead of an lstat per component from JavaScript
+      real = realpathSync.native(abs);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
