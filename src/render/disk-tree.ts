@@ -6,7 +6,15 @@
  * trips of fs.promises cost more than the reads) and remembers resolved paths: it is meant for a
  * local checkout rendered by the CLI, not for serving a busy event loop.
  */
-import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import {
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { TrueupError } from '../api/errors.js';
 import type { FileStat, FileTree } from './file-tree.js';
@@ -17,10 +25,18 @@ function escapes(root: string, abs: string): boolean {
   return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
 }
 
+function fileStat(st: Stats): FileStat | undefined {
+  if (st.isDirectory()) return { kind: 'dir', size: 0 };
+  if (st.isFile()) return { kind: 'file', size: st.size };
+  return undefined;
+}
+
 export class DiskTree implements FileTree {
   readonly description: string;
   private realRoot: string | undefined;
   private readonly reals = new Map<string, string | undefined>();
+  /** The lstat of real paths that are no symlink (so also their stat), taken while resolving. */
+  private readonly linkStats = new Map<string, FileStat | undefined>();
 
   constructor(private readonly root: string) {
     this.description = root;
@@ -47,13 +63,23 @@ export class DiskTree implements FileTree {
 
   private resolveReal(norm: string, path: string): string | undefined {
     const root = this.rootReal();
-    const abs = resolve(root, norm);
-    // Most probes are for names that are not there (kustomization.yml, Kustomization, ...): an
-    // lstat without an exception answers them; a dangling link is still there for lstat.
+    // Below a directory already resolved, an entry that is not a symlink is that directory's
+    // real path and its name: no realpath, no path arithmetic (most reads of a render).
+    const slash = norm.lastIndexOf('/');
+    const parent = norm === '' ? undefined : this.reals.get(slash < 0 ? '' : norm.slice(0, slash));
+    const abs = parent !== undefined ? `${parent}${sep}${norm.slice(slash + 1)}` : resolve(root, norm);
     let real: string;
     try {
-      if (lstatSync(abs, { throwIfNoEntry: false }) === undefined) return undefined;
-      // the libc realpath: one call instead of an lstat per component from JavaScript
+      // Most probes are for names that are not there (kustomization.yml, Kustomization, ...): an
+      // lstat without an exception answers them; a dangling link is still there for lstat.
+      const st = lstatSync(abs, { throwIfNoEntry: false });
+      if (st === undefined) return undefined;
+      // not a link below a resolved directory: real, and inside the root as its directory is
+      if (parent !== undefined && !st.isSymbolicLink()) {
+        this.linkStats.set(abs, fileStat(st)); // not a link: what stat() would say
+        return abs;
+      }
+      // else the libc realpath: one call instead of an lstat per component from JavaScript
       real = realpathSync.native(abs);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -92,10 +118,7 @@ export class DiskTree implements FileTree {
   async stat(path: string): Promise<FileStat | undefined> {
     const real = this.real(path);
     if (real === undefined) return undefined;
-    const st = statSync(real);
-    if (st.isDirectory()) return { kind: 'dir', size: 0 };
-    if (st.isFile()) return { kind: 'file', size: st.size };
-    return undefined;
+    return this.linkStats.get(real) ?? fileStat(statSync(real));
   }
 
   async readFile(path: string): Promise<Uint8Array> {
