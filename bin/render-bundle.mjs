@@ -4,11 +4,14 @@
 // compiled code read from the cache instead of compiled on every run (node 20 has no module
 // compile cache; module.enableCompileCache() is node 22). A cache V8 rejects (another node
 // version or flags) only costs the compilation; the output is the same.
-import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+
+// fs through require: an ESM import of node:fs reads all its exports, loading the stream
+// modules behind its lazy getters (ReadStream, promises), which a render never uses.
+const { readFileSync, statSync } = createRequire(import.meta.url)('node:fs');
 
 /** The bundle and its code cache under the package root. */
 export function renderBundlePaths(root) {

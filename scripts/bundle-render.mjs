@@ -9,6 +9,7 @@
 // that version.ts's `../package.json` (through import.meta.url) still names the package's.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -35,6 +36,32 @@ const lazyModulesStayOut = {
   },
 };
 
+/**
+ * Builtins that take milliseconds to load and that a render may not touch: commander requires
+ * child_process (for executable subcommands, which trueup has none of), crypto only hashes
+ * generated ConfigMaps and Secrets. In the bundle each is an object of getters that loads the
+ * builtin on the first property read.
+ */
+const LAZY_BUILTINS = /^(node:)?(child_process|crypto)$/;
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: LAZY_BUILTINS }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (args.namespace === 'lazy-builtin') return { path: `node:${name}`, external: true };
+      return { path: name, namespace: 'lazy-builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
+      const keys = Object.keys(createRequire(import.meta.url)(`node:${args.path}`));
+      const getters = keys.map((k) => `get ${JSON.stringify(k)}() { return load()[${JSON.stringify(k)}]; }`);
+      return {
+        contents: `let real;\nconst load = () => (real ??= require("node:${args.path}"));\nmodule.exports = {\n${getters.join(',\n')}\n};\n`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 rmSync(join(dist, 'cli', 'render-local.bundle.mjs'), { force: true }); // the previous layout's
 rmSync(paths.cache, { force: true });
 const built = await build({
@@ -49,7 +76,7 @@ const built = await build({
   legalComments: 'none',
   banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   define: { 'import.meta.url': '__bundleUrl' },
-  plugins: [lazyModulesStayOut],
+  plugins: [lazyModulesStayOut, lazyBuiltins],
 });
 const code = built.outputFiles[0].text;
 const lazyImport = new RegExp(`\\bimport\\("${LAZY}([^"]+)"\\)`, 'g');
