@@ -54,3 +54,11 @@ test('below a directory already resolved, links are still followed and checked',
   await assert.rejects(t.readFile('app/outside-dir/secret.txt'), outside);
   assert.equal(await t.stat('app/b.yaml/x'), undefined);
 });
+
+test('a tree rooted at / reads through the same short cuts', async () => {
+  const t = new DiskTree('/');
+  const rel = join(root, 'app').slice(1);
+  assert.equal(new TextDecoder().decode(await t.readFile(`${rel}/b.yaml`)), 'b');
+  assert.deepEqual(await t.stat(`${rel}/a.yaml`), { kind: 'file', size: 1 });
+  assert.equal(new TextDecoder().decode(await t.readFile(`${rel}/sub/up/a.yaml`)), 'a');
+});

@@ -25,6 +25,11 @@ function escapes(root: string, abs: string): boolean {
   return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
 }
 
+/** `dir/name` for a real directory path (the filesystem root ends with the separator already). */
+function under(dir: string, name: string): string {
+  return dir.endsWith(sep) ? `${dir}${name}` : `${dir}${sep}${name}`;
+}
+
 function fileStat(st: Stats): FileStat | undefined {
   if (st.isDirectory()) return { kind: 'dir', size: 0 };
   if (st.isFile()) return { kind: 'file', size: st.size };
@@ -67,7 +72,7 @@ export class DiskTree implements FileTree {
     // real path and its name: no realpath, no path arithmetic (most reads of a render).
     const slash = norm.lastIndexOf('/');
     const parent = norm === '' ? undefined : this.reals.get(slash < 0 ? '' : norm.slice(0, slash));
-    const abs = parent !== undefined ? `${parent}${sep}${norm.slice(slash + 1)}` : resolve(root, norm);
+    const abs = parent !== undefined ? under(parent, norm.slice(slash + 1)) : resolve(root, norm);
     let real: string;
     try {
       // Most probes are for names that are not there (kustomization.yml, Kustomization, ...): an
@@ -81,6 +86,14 @@ export class DiskTree implements FileTree {
       }
       // else the libc realpath: one call instead of an lstat per component from JavaScript
       real = realpathSync.native(abs);
+      if (real === abs && abs === under(root, norm)) {
+        // no link on the way: every directory above is its own real path (inside the root)
+        for (let i = norm.indexOf('/'); i > 0; i = norm.indexOf('/', i + 1)) {
+          const dir = norm.slice(0, i);
+          if (!this.reals.has(dir)) this.reals.set(dir, under(root, dir));
+        }
+        return real;
+      }
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
