@@ -1,12 +1,13 @@
 /**
  * `npm run demo`: trueup end to end on this machine, in one command.
  *
- * 1. starts the local control plane (kube-apiserver, etcd, controller-manager, and simulated
- *    nodes so pods run; built from Go modules the first time, with progress shown);
+ * 1. starts the local control plane (kube-apiserver, etcd, controller-manager, simulated
+ *    nodes so pods run, and metrics-server so HorizontalPodAutoscalers work; built from Go
+ *    modules the first time, with progress shown);
  * 2. serves examples/ as a Git repository over HTTP on 127.0.0.1;
  * 3. runs the trueup controller in this process, with /metrics, /healthz, /readyz, /webhook;
  * 4. applies examples/bootstrap.yaml (the app of apps) and shows a live table of the
- *    Applications until all are Synced;
+ *    Applications until all are Synced and Healthy;
  * 5. scales a Deployment with kubectl and shows trueup reverting it;
  * 6. prints the metrics URL and kubectl lines to try, and runs until Ctrl-C.
  *
@@ -15,6 +16,7 @@
  *   --port   port of the metrics/health server (default: a free one)
  */
 import { execFile } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -26,13 +28,13 @@ import { TreeRenderPort } from '../src/controller/adapters/render.js';
 import { GitSourcePort } from '../src/controller/adapters/source.js';
 import { Controller } from '../src/controller/controller.js';
 import { installApplicationCrd } from '../src/controller/install-crd.js';
-import { createWebhookHandler } from '../src/controller/webhook.js';
 import { clusterClientOver } from '../src/kube/index.js';
 import { createTransport } from '../src/kube/transport.js';
 import { instrumentGitHttp, instrumentKubeTransport } from '../src/metrics/instrument.js';
 import { createMetrics } from '../src/metrics/metrics.js';
 import { readiness } from '../src/server/readiness.js';
 import { type RunningServer, startServer } from '../src/server/server.js';
+import { createWebhookHandler } from '../src/server/webhook.js';
 import { nodeHttpClient } from '../src/source/http.js';
 import { GitSource } from '../src/source/index.js';
 import { version } from '../src/version.js';
@@ -154,7 +156,11 @@ async function main(): Promise<void> {
   }
 
   step('Starting the local Kubernetes control plane');
-  out(dim('  kube-apiserver, etcd, kube-controller-manager, kube-scheduler and kwok nodes, on 127.0.0.1'));
+  out(
+    dim(
+      '  kube-apiserver, etcd, kube-controller-manager, kube-scheduler, kwok nodes and metrics-server, on 127.0.0.1',
+    ),
+  );
   let ticker: NodeJS.Timeout | undefined;
   const buildStarted = Date.now();
   const cp: ControlPlane = await startControlPlane({
@@ -209,11 +215,16 @@ async function main(): Promise<void> {
     progressInterval: 1000,
   });
   let server: RunningServer | undefined;
+  const webhookSecret = randomBytes(16).toString('hex');
   server = await startServer(
     {
       metrics,
       readiness: () => readiness({ cachesSynced: controller.cachesSynced }),
-      webhook: createWebhookHandler({ secret: '', refresh: (match) => controller.refreshRepo(match) }),
+      // A signed webhook, as in production: an unsigned POST /webhook is refused.
+      webhook: createWebhookHandler({
+        secret: webhookSecret,
+        refresh: (match) => controller.refreshRepo(match),
+      }),
     },
     { host: '127.0.0.1', port },
   );
@@ -237,7 +248,12 @@ async function main(): Promise<void> {
   });
   out(dim(`  ${applied.trim()}`));
 
-  step('Waiting for every Application to be Synced (live)');
+  step('Waiting for every Application to be Synced and Healthy (live)');
+  out(
+    dim(
+      '  (an autoscaler turns Healthy once metrics-server has a CPU rate for its pods, 20 to 40 s after they start)',
+    ),
+  );
   const draw = liveTable();
   const started = Date.now();
   const expected = ['root', 'web-api-dev', 'web-api-prod'];
@@ -247,26 +263,23 @@ async function main(): Promise<void> {
     const names = apps.map((a) => a.metadata.name);
     const allThere = expected.every((n) => names.includes(n));
     const synced = apps.every((a) => a.status?.sync?.status === 'Synced');
-    const settled = apps.every((a) => a.status?.health?.status !== 'Progressing');
-    if (allThere && synced && settled) break;
-    if (Date.now() - started > 300_000)
-      throw new Error('the Applications did not all become Synced in 5 minutes');
+    const healthy = apps.every((a) => a.status?.health?.status === 'Healthy');
+    if (allThere && synced && healthy) break;
+    if (Date.now() - started > 300_000) {
+      const behind = apps
+        .filter((a) => a.status?.sync?.status !== 'Synced' || a.status?.health?.status !== 'Healthy')
+        .map((a) => `${a.metadata.name}: ${a.status?.health?.status} ${a.status?.health?.message ?? ''}`);
+      throw new Error(
+        `the Applications did not all become Synced and Healthy in 5 minutes: ${behind.join('; ')}`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 300));
   }
   out(
-    green(`  all ${expected.length} Applications Synced in ${((Date.now() - started) / 1000).toFixed(1)} s`),
+    green(
+      `  all ${expected.length} Applications Synced and Healthy in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    ),
   );
-  const unhealthy = controller.apps().filter((a) => a.status?.health?.status !== 'Healthy');
-  if (unhealthy.length > 0) {
-    out(
-      yellow('  note: ') +
-        dim(
-          `${unhealthy.map((a) => a.metadata.name).join(', ')} ${unhealthy.length === 1 ? 'is' : 'are'} not Healthy: ` +
-            'this control plane runs no metrics server, so the HorizontalPodAutoscaler reports ' +
-            'ScalingActive=False, which trueup (like Argo CD) counts as Degraded.',
-        ),
-    );
-  }
 
   step('Drift: kubectl scale deployment web-api -n web-api-prod --replicas=5');
   const replicas = async () =>
@@ -299,10 +312,16 @@ async function main(): Promise<void> {
   const sha = await repo.commit({ [replicasFile]: changed }, 'prod: 4 replicas');
   const pushedAt = Date.now();
   out(dim(`  committed ${sha.slice(0, 7)} "prod: 4 replicas" to main`));
+  const push = JSON.stringify({ ref: 'refs/heads/main', repository: { clone_url: repoURL } });
   const hook = await fetch(`${server.url}/webhook`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': 'push' },
-    body: JSON.stringify({ ref: 'refs/heads/main', repository: { clone_url: repoURL } }),
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      // GitHub's signature: HMAC-SHA256 of the body with the webhook's secret.
+      'x-hub-signature-256': `sha256=${createHmac('sha256', webhookSecret).update(push).digest('hex')}`,
+    },
+    body: push,
   });
   out(dim(`  POST /webhook -> ${hook.status} ${JSON.stringify(await hook.json())}`));
   for (;;) {
@@ -327,6 +346,9 @@ async function main(): Promise<void> {
     `             ${cyan('kubectl -n web-api-dev edit configmap web-api-config')}   ${dim('(trueup reverts it)')}`,
   );
   out(`             ${cyan('kubectl -n web-api-prod get deploy,hpa,svc,cm,pods')}`);
+  out(
+    `             ${cyan('kubectl -n web-api-prod top pods')}   ${dim('(usage emulated by kwok, served by metrics-server)')}`,
+  );
   if (once) {
     await shutdown(0);
     return;

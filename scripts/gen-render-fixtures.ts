@@ -3,7 +3,9 @@
  * (never by hand). A fixture is a directory under test/fixtures/render/ holding a file tree, an
  * optional RENDER file (the directory to render, relative to the fixture; default the fixture
  * itself), and the reference's result: expected.yaml (its stdout) or expected-error.txt (it
- * failed; the first line of its error, paths made relative).
+ * failed; the first line of its error, paths made relative). An error fixture also needs a
+ * hand-written expected-code.txt (trueup's error code, then the file its message must name),
+ * which this script never touches: test/render/fixtures.test.ts asserts both.
  *
  * Usage: npx tsx scripts/gen-render-fixtures.ts [NAME_SUBSTRING...]
  */

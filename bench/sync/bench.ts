@@ -97,7 +97,7 @@ async function main() {
         const nsSerial = `bench-serial-${r}`;
         await kubectl(['create', 'ns', nsSerial]);
         const s0 = performance.now();
-        const serialObjects = await renderTree(new DiskTree(scratch), 'app');
+        const serialObjects = await renderTree(new DiskTree(scratch), 'app', { plainDirectories: true });
         const serialClient = await createClusterClient(kc);
         const serialReq = {
           app: { namespace: nsSerial, name: 'bench' },
@@ -114,7 +114,7 @@ async function main() {
         serialClient.close();
         await kubectl(['delete', 'ns', nsSerial, '--wait=false']);
         const t0 = performance.now();
-        const objects = await renderTree(new DiskTree(scratch), 'app');
+        const objects = await renderTree(new DiskTree(scratch), 'app', { plainDirectories: true });
         const client = await createClusterClient(kc);
         const cache = new VerdictCache();
         const inventory = new ConfigMapInventory(client, nsOurs, 'bench');

@@ -36,3 +36,31 @@ test('bad specs are refused with the field named', () => {
     false,
   );
 });
+
+test('the controller refuses what the CRD refuses, with the same message', () => {
+  const base = { source: { repoURL: 'https://git.example/c.git' }, destination: {} };
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ['project', { ...base, project: 'team-a' }, /no AppProjects/],
+    ['server', { ...base, destination: { server: 'https://x:6443' } }, /only the in-cluster destination/],
+    ['name', { ...base, destination: { name: 'prod' } }, /only the in-cluster destination/],
+    ['dotdot', { ...base, source: { ...base.source, path: 'a/../..' } }, /inside the repository/],
+    [
+      'both',
+      { ...base, source: { ...base.source, kustomize: {}, directory: { recurse: true } } },
+      /either kustomize .* or directory/,
+    ],
+    ['ssa', { ...base, syncPolicy: { syncOptions: ['ServerSideApply=false'] } }, /server-side apply only/],
+  ];
+  for (const [name, spec, pattern] of cases) {
+    const r = ApplicationSpecSchema.safeParse(spec);
+    assert.equal(r.success, false, name);
+    assert.match(r.error?.issues[0]?.message ?? '', pattern, name);
+  }
+  const ok = ApplicationSpecSchema.parse({
+    ...base,
+    project: 'default',
+    destination: { name: '', server: 'https://kubernetes.default.svc' },
+    source: { ...base.source, directory: { recurse: true, include: '*.yaml', exclude: '{a.yaml,b/*}' } },
+  });
+  assert.equal(ok.source.directory?.recurse, true);
+});

@@ -4,6 +4,12 @@
  * them. Field names follow Argo CD's Application so existing manifests only change apiVersion.
  */
 import { z } from 'zod';
+import {
+  appSyncOptionProblem,
+  SYNC_OPTION_MAX_LENGTH,
+  SYNC_OPTIONS_MAX_ITEMS,
+  syncOptionCelRules,
+} from './sync-options.js';
 
 export const APP_GROUP = 'trueup.dev';
 export const APP_VERSION = 'v1alpha1';
@@ -22,6 +28,33 @@ export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';
 const duration = z.string().regex(new RegExp(DURATION_PATTERN), 'must be a duration such as 5s or 1m30s');
 
 const stringMap = z.record(z.string(), z.string());
+
+/** The CEL rule kubectl apply meets and the zod check the controller runs, with one message. */
+function ruled(schema: z.ZodString, rule: string, message: string, test: (v: string) => boolean) {
+  return schema.meta({ 'x-kubernetes-validations': [{ rule, message }] }).refine(test, { message });
+}
+
+/** One app-wide sync option (`Name=value`), checked against the table in sync-options.ts. */
+const syncOptionsList = z
+  .array(
+    z
+      .string()
+      .max(SYNC_OPTION_MAX_LENGTH)
+      .meta({ 'x-kubernetes-validations': syncOptionCelRules() })
+      .superRefine((entry, ctx) => {
+        const problem = appSyncOptionProblem(entry);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+  )
+  .max(SYNC_OPTIONS_MAX_ITEMS);
+
+export const NO_PROJECTS_MESSAGE =
+  "trueup has no AppProjects: spec.project must be 'default' (no restrictions) or left out";
+export const IN_CLUSTER_ONLY_MESSAGE = `only the in-cluster destination is supported: server ${IN_CLUSTER_SERVER} or name in-cluster`;
+export const HTTP_ONLY_MESSAGE = 'only http(s) Git URLs are supported (no SSH)';
+export const PATH_INSIDE_MESSAGE = 'must stay inside the repository (no .. segments)';
+export const KUSTOMIZE_OR_DIRECTORY_MESSAGE =
+  'set either kustomize (a kustomization at path) or directory (a plain directory of manifests), not both';
 
 export const KustomizeOverridesSchema = z
   .object({
@@ -45,20 +78,73 @@ export const KustomizeOverridesSchema = z
   })
   .describe('Kustomize overrides applied on top of the kustomization at path.');
 
-export const SourceSchema = z.object({
-  repoURL: z.string().min(1).describe('Git repository URL (HTTP or HTTPS).'),
-  targetRevision: z
-    .string()
-    .min(1)
-    .default('HEAD')
-    .describe('Branch, tag, semver range over tags, or commit SHA.'),
-  path: z.string().default('.').describe('Directory inside the repository (kustomization or plain YAML).'),
-  kustomize: KustomizeOverridesSchema.optional(),
-});
+export const DirectorySchema = z
+  .object({
+    recurse: z
+      .boolean()
+      .optional()
+      .describe('Read the subdirectories of path too (default false, as Argo CD).'),
+    include: z
+      .string()
+      .optional()
+      .describe(
+        'Glob over paths relative to path: only matching files are read (Argo CD syntax: `*.yaml`, `{a.yaml,b/*}`; `*` also matches `/`).',
+      ),
+    exclude: z
+      .string()
+      .optional()
+      .describe('Glob over paths relative to path: matching files are skipped (wins over include).'),
+  })
+  .describe('Options of a plain directory of manifests (no kustomization at path).');
+
+export const SourceSchema = z
+  .object({
+    // The controller checks the scheme itself when it validates a spec (naming the URL).
+    repoURL: z
+      .string()
+      .min(1)
+      .meta({
+        'x-kubernetes-validations': [{ rule: "self.matches('^https?://')", message: HTTP_ONLY_MESSAGE }],
+      })
+      .describe('Git repository URL (HTTP or HTTPS).'),
+    targetRevision: z
+      .string()
+      .min(1)
+      .default('HEAD')
+      .describe('Branch, tag, semver range over tags, or commit SHA.'),
+    path: ruled(
+      z.string(),
+      "!self.matches('(^|/)\\\\.\\\\.(/|$)')",
+      PATH_INSIDE_MESSAGE,
+      (v) => !v.split('/').includes('..'),
+    )
+      .default('.')
+      .describe('Directory inside the repository (kustomization or plain YAML).'),
+    kustomize: KustomizeOverridesSchema.optional(),
+    directory: DirectorySchema.optional(),
+  })
+  .meta({
+    'x-kubernetes-validations': [
+      { rule: '!(has(self.kustomize) && has(self.directory))', message: KUSTOMIZE_OR_DIRECTORY_MESSAGE },
+    ],
+  })
+  .refine((s) => !(s.kustomize && s.directory), { message: KUSTOMIZE_OR_DIRECTORY_MESSAGE });
 
 export const DestinationSchema = z.object({
-  server: z.string().min(1).default(IN_CLUSTER_SERVER),
-  name: z.string().optional().describe('Cluster name (only the in-cluster cluster is supported).'),
+  server: ruled(
+    z.string().min(1),
+    `self == '${IN_CLUSTER_SERVER}'`,
+    IN_CLUSTER_ONLY_MESSAGE,
+    (v) => v === IN_CLUSTER_SERVER,
+  ).default(IN_CLUSTER_SERVER),
+  name: ruled(
+    z.string(),
+    "self == '' || self == 'in-cluster'",
+    IN_CLUSTER_ONLY_MESSAGE,
+    (v) => v === '' || v === 'in-cluster',
+  )
+    .optional()
+    .describe('Cluster name (only the in-cluster cluster is supported).'),
   namespace: z.string().optional().describe('Namespace for objects that do not name one.'),
 });
 
@@ -81,10 +167,9 @@ export const SyncPolicySchema = z.object({
       allowEmpty: z.boolean().optional(),
     })
     .optional(),
-  syncOptions: z
-    .array(z.string().regex(/^[A-Za-z]+=.+$/, 'must be Name=value'))
+  syncOptions: syncOptionsList
     .optional()
-    .describe('e.g. CreateNamespace=true, PruneLast=true.'),
+    .describe('e.g. CreateNamespace=true, PruneLast=true (the accepted options are listed in the README).'),
   retry: RetrySchema.optional(),
 });
 
@@ -93,15 +178,28 @@ export const IgnoreDifferenceSchema = z.object({
   kind: z.string().min(1),
   name: z.string().optional(),
   namespace: z.string().optional(),
-  jsonPointers: z.array(z.string()).optional(),
-  jqPathExpressions: z.array(z.string()).optional(),
+  jsonPointers: z
+    .array(
+      ruled(z.string(), "self.startsWith('/')", 'a JSON pointer starts with /, e.g. /spec/replicas', (v) =>
+        v.startsWith('/'),
+      ),
+    )
+    .optional(),
+  jqPathExpressions: z
+    .array(z.string().min(1))
+    .optional()
+    .describe(
+      'jq path expressions (e.g. `.spec.template.spec.containers[] | select(.name == "istio-proxy")`).',
+    ),
   managedFieldsManagers: z.array(z.string()).optional(),
 });
 
 export const ApplicationSpecSchema = z.object({
   source: SourceSchema,
   destination: DestinationSchema,
-  project: z.string().optional().describe('Accepted for Argo CD compatibility; not enforced.'),
+  project: ruled(z.string(), "self == 'default'", NO_PROJECTS_MESSAGE, (v) => v === 'default')
+    .optional()
+    .describe("Argo CD's project: only 'default' (trueup has no AppProjects)."),
   syncPolicy: SyncPolicySchema.optional(),
   ignoreDifferences: z.array(IgnoreDifferenceSchema).optional(),
   revisionHistoryLimit: z
@@ -172,7 +270,7 @@ export const SyncOperationSchema = z.object({
   revision: z.string().optional(),
   prune: z.boolean().optional(),
   dryRun: z.boolean().optional(),
-  syncOptions: z.array(z.string()).optional(),
+  syncOptions: syncOptionsList.optional(),
 });
 
 export const OperationSchema = z

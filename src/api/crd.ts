@@ -44,6 +44,8 @@ const KEPT = new Set([
   'additionalProperties',
   'items',
   'nullable',
+  // CEL rules (src/api/application.ts attaches them with .meta()): refused at kubectl apply time.
+  'x-kubernetes-validations',
 ]);
 
 const isObject = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -96,6 +98,20 @@ export function toStructural(node: Schema, path = ''): Schema {
   return out;
 }
 
+/**
+ * `node` without CEL rules: status is written by the controller (a copy of the operation it
+ * ran), and a rule there could only make a status write fail, never help a user.
+ */
+function withoutValidations(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutValidations);
+  if (!isObject(node)) return node;
+  const out: Schema = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k !== 'x-kubernetes-validations') out[k] = withoutValidations(v);
+  }
+  return out;
+}
+
 /** The openAPIV3Schema of the Application version. */
 export function applicationOpenApiSchema(): Schema {
   const json = z.toJSONSchema(ApplicationSchema, { target: 'openapi-3.0', io: 'input' }) as Schema;
@@ -115,7 +131,7 @@ export function applicationOpenApiSchema(): Schema {
       metadata: { type: 'object' },
       spec: structural('spec'),
       operation,
-      status: structural('status'),
+      status: withoutValidations(structural('status')),
     },
   };
 }

@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { TrueupError } from '../api/errors.js';
 import { DiskTree, defaultRoot } from '../render/disk-tree.js';
-import { renderTree } from '../render/index.js';
+import { type RenderOptions, renderTree } from '../render/index.js';
 import { emitYamlDocuments } from '../render/yaml/emit.js';
 
 async function real(path: string, what: string): Promise<string> {
@@ -15,12 +15,12 @@ async function real(path: string, what: string): Promise<string> {
 }
 
 /** Renders local directory `dir`, confined to `root` (default: the enclosing Git checkout, else /). */
-export async function renderLocal(dir: string, root?: string): Promise<string> {
+export async function renderLocal(dir: string, root?: string, options?: RenderOptions): Promise<string> {
   const target = await real(dir, 'directory');
   const top = root ? await real(root, 'root directory') : await defaultRoot(target);
   const rel = relative(top, target);
   if (rel === '..' || rel.startsWith(`..${sep}`) || resolve(top, rel) !== target)
     throw new TrueupError('RENDER_OUTSIDE_ROOT', `${dir}: not inside the render root ${top}`);
-  const objects = await renderTree(new DiskTree(top), rel.split(sep).join('/'));
+  const objects = await renderTree(new DiskTree(top), rel.split(sep).join('/'), options);
   return emitYamlDocuments(objects);
 }

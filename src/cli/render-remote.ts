@@ -4,7 +4,8 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { renderTree } from '../render/index.js';
+import { TreeRenderPort } from '../controller/adapters/render.js';
+import type { DirectoryOptions, RenderOptions } from '../render/index.js';
 import { emitYamlDocuments } from '../render/yaml/emit.js';
 import {
   createNodeHttpClient,
@@ -20,6 +21,8 @@ export interface RemoteRenderRequest {
   revision?: string;
   /** Directory inside the repository (default: its root). */
   path?: string;
+  /** spec.source.directory: a plain directory is read as the controller reads it (top only by default). */
+  directory?: DirectoryOptions;
 }
 
 /**
@@ -52,9 +55,10 @@ export function remoteRenderSettings(env: NodeJS.ProcessEnv, repo: string) {
 export async function renderRemote(
   req: RemoteRenderRequest,
   env: NodeJS.ProcessEnv = process.env,
+  options?: RenderOptions,
 ): Promise<string> {
   const source = new GitSource(remoteRenderSettings(env, req.repo));
   const { tree } = await source.open({ repoURL: req.repo, targetRevision: req.revision ?? 'HEAD' });
-  const objects = await renderTree(tree, req.path ?? '.');
+  const objects = await new TreeRenderPort(options).render(tree, req.path ?? '.', undefined, req.directory);
   return emitYamlDocuments(objects);
 }

@@ -25,7 +25,8 @@ async function renderDir(dir: string, root?: string): Promise<KubeObject[]> {
   const rel = relative(await realpath(top), target);
   if (rel.startsWith('..'))
     throw new TrueupError('RENDER_OUTSIDE_ROOT', `${dir}: not inside the render root ${top}`);
-  return renderTree(new DiskTree(top), rel.split(sep).join('/'));
+  // diff and sync act as the controller on a directory source: a plain directory is fine
+  return renderTree(new DiskTree(top), rel.split(sep).join('/'), { plainDirectories: true });
 }
 
 function kubeConfigFor(opts: ClusterCommandOptions): KubeConfig {

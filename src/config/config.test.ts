@@ -44,3 +44,40 @@ test('sharding: count, explicit shard, and range check', () => {
   assert.deepEqual([c.shards, c.shard, c.podName], [3, 2, 'trueup-controller-5']);
   assert.throws(() => loadConfig({ shards: '2', shard: '2' }), /shard: 2 is outside 0\.\.1/);
 });
+
+test('webhook: refused without a secret by default; --webhook-insecure opts in; both set is refused', () => {
+  const d = loadConfig({});
+  assert.deepEqual([d.webhookSecret, d.webhookInsecure], ['', false]);
+  assert.equal(loadConfig({ webhookInsecure: true }).webhookInsecure, true);
+  assert.equal(loadConfig({}, { TRUEUP_WEBHOOK_INSECURE: 'true' }).webhookInsecure, true);
+  assert.equal(loadConfig({}, { TRUEUP_WEBHOOK_SECRET: 's' }).webhookSecret, 's');
+  assert.throws(
+    () => loadConfig({ webhookInsecure: true }, { TRUEUP_WEBHOOK_SECRET: 'never-shown' }),
+    (err: Error) =>
+      /webhookInsecure: set together with a webhook secret/.test(err.message) &&
+      !err.message.includes('never-shown'),
+  );
+  assert.throws(() => loadConfig({}, { TRUEUP_WEBHOOK_INSECURE: 'perhaps' }), /webhookInsecure/);
+});
+
+test('liveness stall timeout: 15 minutes by default, at least a minute', () => {
+  assert.equal(loadConfig({}).stallTimeout, 900_000);
+  assert.equal(loadConfig({}, { TRUEUP_STALL_TIMEOUT: '5m' }).stallTimeout, 300_000);
+  assert.throws(() => loadConfig({ stallTimeout: '30s' }), /stallTimeout: 30000ms is below 1m/);
+});
+
+test('render budgets: generous defaults, set by flag or environment; the old per-file limit is refused', () => {
+  const d = loadConfig({}, {});
+  assert.equal(d.limits.maxTreeBytes, 1 << 30);
+  assert.equal(d.limits.renderMaxAliasNodes, 1_000_000);
+  assert.equal(d.limits.renderTimeout, 300_000);
+  const c = loadConfig(
+    { renderTimeout: '30s' },
+    { TRUEUP_MAX_TREE_BYTES: '1000', TRUEUP_RENDER_MAX_ALIAS_NODES: '5', TRUEUP_RENDER_TIMEOUT: '1h' },
+  );
+  assert.deepEqual(
+    [c.limits.maxTreeBytes, c.limits.renderMaxAliasNodes, c.limits.renderTimeout],
+    [1000, 5, 30_000],
+  );
+  assert.throws(() => loadConfig({}, { TRUEUP_MAX_FILE_BYTES: '100' }), /maxFileBytes.*is gone/);
+});

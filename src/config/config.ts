@@ -17,10 +17,12 @@ export interface LeaderElectionConfig {
 }
 
 export interface LimitsConfig {
-  /** Largest single file the renderer reads (bytes). */
-  maxFileBytes: number;
-  /** Largest rendered tree (bytes). */
+  /** Render budget: bytes read over one render, all files together (no per-file limit). */
   maxTreeBytes: number;
+  /** Render budget: nodes YAML alias and merge-key expansion may add in one file. */
+  renderMaxAliasNodes: number;
+  /** Render budget: wall-clock time of one render (ms). */
+  renderTimeout: number;
   /** Largest repository fetched (bytes). */
   maxRepoBytes: number;
   /** Timeout of one Git network operation (ms). */
@@ -41,8 +43,16 @@ export interface ControllerConfig {
   leaderElection: LeaderElectionConfig;
   /** Git cache directory. */
   cacheDir: string;
-  /** HMAC secret for POST /webhook (GitHub/Gitea X-Hub-Signature-256, GitLab token); empty = unchecked. */
+  /** HMAC secret for POST /webhook (GitHub/Gitea X-Hub-Signature-256, GitLab token); empty: refused unless `webhookInsecure`. */
   webhookSecret: string;
+  /** Accept unsigned webhook requests when no secret is set (explicit opt-in; refused together with a secret). */
+  webhookInsecure: boolean;
+  /**
+   * Liveness (/healthz): how long queued work may wait while no worker starts or finishes a key
+   * before the controller counts as wedged, ms (default 15 minutes: longer than a sync that
+   * waits for its waves' health).
+   */
+  stallTimeout: number;
   limits: LimitsConfig;
   /** Path to a kubeconfig; empty = in-cluster or the default loading rules. */
   kubeconfig: string;
@@ -99,8 +109,11 @@ export const ENV_NAMES = {
   leaseNamespace: 'TRUEUP_LEASE_NAMESPACE',
   cacheDir: 'TRUEUP_CACHE_DIR',
   webhookSecret: 'TRUEUP_WEBHOOK_SECRET',
-  maxFileBytes: 'TRUEUP_MAX_FILE_BYTES',
+  webhookInsecure: 'TRUEUP_WEBHOOK_INSECURE',
+  stallTimeout: 'TRUEUP_STALL_TIMEOUT',
   maxTreeBytes: 'TRUEUP_MAX_TREE_BYTES',
+  renderMaxAliasNodes: 'TRUEUP_RENDER_MAX_ALIAS_NODES',
+  renderTimeout: 'TRUEUP_RENDER_TIMEOUT',
   maxRepoBytes: 'TRUEUP_MAX_REPO_BYTES',
   gitTimeout: 'TRUEUP_GIT_TIMEOUT',
   renderCacheEntries: 'TRUEUP_RENDER_CACHE_ENTRIES',
@@ -138,6 +151,13 @@ export function loadConfig(flags: RawFlags = {}, env: Env = {}): Readonly<Contro
     return v === undefined ? fallback : bool(v, name);
   };
 
+  if (env.TRUEUP_MAX_FILE_BYTES !== undefined || flags.maxFileBytes !== undefined) {
+    // Said, not ignored: the per-file limit became the render's byte budget.
+    throw new TrueupError(
+      'ConfigInvalid',
+      'config maxFileBytes (TRUEUP_MAX_FILE_BYTES) is gone: renders have budgets instead (TRUEUP_MAX_TREE_BYTES bytes read in total, TRUEUP_RENDER_MAX_ALIAS_NODES, TRUEUP_RENDER_TIMEOUT)',
+    );
+  }
   const requeueInterval = durOf('requeueInterval', 180_000);
   if (requeueInterval < 1000) {
     throw new TrueupError('ConfigInvalid', `config requeueInterval: ${requeueInterval}ms is below 1s`);
@@ -161,9 +181,12 @@ export function loadConfig(flags: RawFlags = {}, env: Env = {}): Readonly<Contro
     }),
     cacheDir: str('cacheDir', join(env.HOME ?? homedir(), '.cache', 'trueup', 'git')),
     webhookSecret: str('webhookSecret', ''),
+    webhookInsecure: boolOf('webhookInsecure', false),
+    stallTimeout: durOf('stallTimeout', 900_000),
     limits: Object.freeze({
-      maxFileBytes: intOf('maxFileBytes', 4 << 20, 1),
-      maxTreeBytes: intOf('maxTreeBytes', 64 << 20, 1),
+      maxTreeBytes: intOf('maxTreeBytes', 1 << 30, 1),
+      renderMaxAliasNodes: intOf('renderMaxAliasNodes', 1_000_000, 0),
+      renderTimeout: durOf('renderTimeout', 300_000),
       maxRepoBytes: intOf('maxRepoBytes', 512 << 20, 1),
       gitTimeout: durOf('gitTimeout', 60_000),
       renderCacheEntries: intOf('renderCacheEntries', 256, 1),
@@ -175,6 +198,16 @@ export function loadConfig(flags: RawFlags = {}, env: Env = {}): Readonly<Contro
     shard: get('shard') === undefined ? undefined : intOf('shard', 0, 0),
     podName: str('podName', ''),
   };
+  if (config.webhookInsecure && config.webhookSecret) {
+    // Both set is a contradiction: rather than guess which one wins, say so at start.
+    throw new TrueupError(
+      'ConfigInvalid',
+      'config webhookInsecure: set together with a webhook secret; signed requests need no opt-in, drop one of them',
+    );
+  }
+  if (config.stallTimeout < 60_000) {
+    throw new TrueupError('ConfigInvalid', `config stallTimeout: ${config.stallTimeout}ms is below 1m`);
+  }
   if (config.shard !== undefined && config.shard >= config.shards) {
     throw new TrueupError(
       'ConfigInvalid',

@@ -17,14 +17,14 @@ import { groupOf, type KubeObject, refKey, versionOf } from '../api/object.js';
 import { appKeyOfTrackingId, parseTrackingId } from '../api/tracking.js';
 import type { ControllerConfig } from '../config/config.js';
 import type { ClusterClient, ObjectAddress } from '../kube/types.js';
+import { type Clock, systemClock } from '../runtime/clock.js';
+import { Informer, type InformerEvent, objectKey } from '../runtime/informer.js';
+import { WorkQueue } from '../runtime/queue.js';
 import { cachedClient } from './adapters/cached-client.js';
 import { healthPort } from './adapters/health.js';
 import { EngineSyncPort } from './adapters/sync.js';
 import { KubeAppWriter } from './adapters/writer.js';
-import { type Clock, systemClock } from './clock.js';
-import { Informer, type InformerEvent, objectKey } from './informer.js';
 import type { AppWriter, HealthPort, InventoryRef, RenderPort, SourcePort, SyncPort } from './ports.js';
-import { WorkQueue } from './queue.js';
 import { type Logger, type PassInfo, Reconciler, silentLogger } from './reconciler.js';
 import { RenderCache } from './render-cache.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { application, cm, harness } from '../../test/support/reconciler-harness.js';
 import { TrueupError } from '../api/errors.js';
-import { application, cm, harness } from './testing.js';
 
 const auto = (extra: Record<string, boolean> = {}) => ({
   syncPolicy: { automated: { prune: true, selfHeal: true, ...extra } },

@@ -20,7 +20,8 @@ import {
 } from '../api/application.js';
 import { errorMessage, isTrueupError, RetryClass } from '../api/errors.js';
 import { describeRef, type KubeObject, refKey } from '../api/object.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../runtime/clock.js';
+import type { WorkResult } from '../runtime/queue.js';
 import type {
   AppWriter,
   HealthPort,
@@ -33,7 +34,6 @@ import type {
   SyncPort,
   SyncTarget,
 } from './ports.js';
-import type { WorkResult } from './queue.js';
 import type { RenderCache } from './render-cache.js';
 import { renderKey } from './render-cache.js';
 import {

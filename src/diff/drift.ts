@@ -24,9 +24,18 @@ export function comparable(obj: KubeObject, ignored: readonly string[]): JsonObj
   return withoutIgnored(normalize(obj), ignored);
 }
 
-export function compare(predicted: KubeObject, live: KubeObject, ignored: readonly string[]): Comparison {
+/**
+ * `ignored` applies to both sides; `ignoredPredicted`, when given, replaces it for the predicted
+ * side (jqPathExpressions are evaluated on each side and can point at different list indices).
+ */
+export function compare(
+  predicted: KubeObject,
+  live: KubeObject,
+  ignored: readonly string[],
+  ignoredPredicted: readonly string[] = ignored,
+): Comparison {
   const rawBefore = comparable(live, ignored);
-  const rawAfter = comparable(predicted, ignored);
+  const rawAfter = comparable(predicted, ignoredPredicted);
   const patchUnmasked = fastJsonPatch.compare(rawBefore, rawAfter);
   const [before, after] = maskSecretPair(rawBefore, rawAfter);
   const patch = patchUnmasked.length === 0 ? [] : fastJsonPatch.compare(before ?? {}, after ?? {});

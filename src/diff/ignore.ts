@@ -1,10 +1,12 @@
 /**
  * ignoreDifferences: fields that neither count as drift nor get overwritten. A rule selects
- * objects by group/kind/name/namespace and names fields by JSON pointer, or by the field
- * managers that own them (read from the live object's managedFields, e.g. an HPA owning
- * spec.replicas).
+ * objects by group/kind/name/namespace and names fields by JSON pointer, by jq path expression
+ * (evaluated on each object, see jq.ts), or by the field managers that own them (read from the
+ * live object's managedFields, e.g. an HPA owning spec.replicas).
  */
+import { TrueupError } from '../api/errors.js';
 import type { JsonObject, JsonValue, KubeObject, ObjectRef } from '../api/object.js';
+import type { JqEngine, JqPath } from './jq.js';
 import { jsonEqual } from './normalize.js';
 import { formatPointer, getAt, parsePointer, removeAll, setAt } from './pointer.js';
 
@@ -15,8 +17,13 @@ export interface IgnoreRule {
   name?: string;
   namespace?: string;
   jsonPointers?: readonly string[];
+  /** Argo CD's jq path expressions, e.g. `.spec.template.spec.containers[] | select(.name == "istio-proxy")`. */
+  jqPathExpressions?: readonly string[];
   managedFieldsManagers?: readonly string[];
 }
+
+/** ignoredPointers was asked for rules with jqPathExpressions without a jq engine (a wiring bug). */
+export const JQ_ENGINE_MISSING = 'IgnoreDifferencesJqEngineMissing';
 
 function matches(pattern: string | undefined, value: string): boolean {
   return pattern === undefined || pattern === '*' || pattern === value;
@@ -95,13 +102,68 @@ export function managerPointers(live: KubeObject, managers: readonly string[]): 
   return out;
 }
 
-/** Every ignored pointer for one object, given the live object (for managedFieldsManagers). */
-export function ignoredPointers(rules: readonly IgnoreRule[], ref: ObjectRef, live?: KubeObject): string[] {
+/** A jq path as a JSON pointer into `obj` (negative array indices counted from the end), or undefined. */
+export function jqPathToPointer(path: JqPath, obj: JsonValue): string | undefined {
+  const tokens: string[] = [];
+  let cur: JsonValue | undefined = obj;
+  for (const t of path) {
+    if (typeof t === 'number') {
+      if (!Array.isArray(cur) || !Number.isInteger(t)) return undefined;
+      const i: number = t < 0 ? cur.length + t : t;
+      if (i < 0) return undefined;
+      tokens.push(String(i));
+      cur = cur[i];
+    } else {
+      tokens.push(t);
+      cur = isPlainObject(cur) ? cur[t] : undefined;
+    }
+  }
+  return tokens.length === 0 ? undefined : formatPointer(tokens);
+}
+
+/**
+ * The pointers of every field the `expressions` select in `obj`: what Argo CD's `del(EXPR)`
+ * would remove from it. Evaluate on each side of a comparison separately (the same expression
+ * can select a list item at a different index in live and desired). Throws a terminal
+ * IgnoreDifferencesJqInvalid naming the expression when one is not valid jq.
+ */
+export function jqPointers(jq: JqEngine, expressions: readonly string[], obj: JsonValue): string[] {
+  const out = new Set<string>();
+  for (const e of expressions) {
+    for (const path of jq.paths(e, obj)) {
+      const p = jqPathToPointer(path, obj);
+      if (p !== undefined) out.add(p);
+    }
+  }
+  return [...out];
+}
+
+/**
+ * Every ignored pointer for one object: the rules' JSON pointers, plus what their
+ * managedFieldsManagers own and their jqPathExpressions select in `obj` (the live object, or
+ * the other side of the comparison when called for it). Rules with jqPathExpressions need `jq`
+ * (from loadJq()); without it this throws rather than silently ignore them.
+ */
+export function ignoredPointers(
+  rules: readonly IgnoreRule[],
+  ref: ObjectRef,
+  obj?: KubeObject,
+  jq?: JqEngine,
+): string[] {
   const set = new Set<string>();
   for (const r of rulesFor(rules, ref)) {
     for (const p of r.jsonPointers ?? []) set.add(p);
-    if (live && r.managedFieldsManagers?.length) {
-      for (const p of managerPointers(live, r.managedFieldsManagers)) set.add(p);
+    if (obj && r.managedFieldsManagers?.length) {
+      for (const p of managerPointers(obj, r.managedFieldsManagers)) set.add(p);
+    }
+    if (obj && r.jqPathExpressions?.length) {
+      if (!jq) {
+        throw new TrueupError(
+          JQ_ENGINE_MISSING,
+          `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}: ignoreDifferences jqPathExpressions need the jq engine (loadJq)`,
+        );
+      }
+      for (const p of jqPointers(jq, r.jqPathExpressions, obj as unknown as JsonValue)) set.add(p);
     }
   }
   return [...set];

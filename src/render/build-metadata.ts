@@ -4,7 +4,9 @@
  * (alpha.config.kubernetes.io/transformations: the built-in transformers run over it), with paths
  * relative to the rendered kustomization's directory.
  */
-import type { Resource } from './types.js';
+
+import type { ConfiguredBy, Resource } from './types.js';
+import { emitYamlDocuments } from './yaml/emit.js';
 
 /** `to` relative to directory `from` (both tree-relative, POSIX). */
 export function relativePath(from: string, to: string): string {
@@ -15,11 +17,16 @@ export function relativePath(from: string, to: string): string {
   return [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/');
 }
 
-function configured(dir: string, configuredIn: string, kind: string, indent: string): string {
-  return (
-    `configuredIn: ${relativePath(dir, configuredIn)}\n` +
-    `${indent}configuredBy:\n${indent}  apiVersion: builtin\n${indent}  kind: ${kind}\n`
-  );
+function configured(dir: string, c: ConfiguredBy, indent: string): string {
+  let text =
+    `configuredIn: ${relativePath(dir, c.configuredIn)}\n` +
+    `${indent}configuredBy:\n${indent}  apiVersion: builtin\n${indent}  kind: ${c.kind}\n`;
+  // a plugin config's name/namespace, written as a YAML scalar (quoted when it must be)
+  for (const key of ['name', 'namespace'] as const) {
+    const v = c[key];
+    if (v) text += `${indent}  ${key}: ${emitYamlDocuments([{ v }]).replace(/^v: /, '').trimEnd()}\n`;
+  }
+  return text;
 }
 
 export function addBuildMetadata(list: readonly Resource[], options: readonly string[], dir: string): void {
@@ -30,15 +37,11 @@ export function addBuildMetadata(list: readonly Resource[], options: readonly st
     const md = r.obj.metadata;
     if (origin && r.origin) {
       const text =
-        'path' in r.origin
-          ? `path: ${relativePath(dir, r.origin.path)}\n`
-          : configured(dir, r.origin.configuredIn, r.origin.kind, '');
+        'path' in r.origin ? `path: ${relativePath(dir, r.origin.path)}\n` : configured(dir, r.origin, '');
       md.annotations = { ...(md.annotations ?? {}), 'config.kubernetes.io/origin': text };
     }
     if (transformers && r.transformations?.length) {
-      const text = r.transformations
-        .map((t) => `- ${configured(dir, t.configuredIn, t.kind, '  ')}`)
-        .join('');
+      const text = r.transformations.map((t) => `- ${configured(dir, t, '  ')}`).join('');
       md.annotations = { ...(md.annotations ?? {}), 'alpha.config.kubernetes.io/transformations': text };
     }
   }

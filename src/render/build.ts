@@ -13,10 +13,17 @@ import { findKustomizationFile, type Kustomization, loadKustomization } from './
 import type { Loader } from './loader.js';
 import { compileOpenApiSchema, schemaForKind } from './openapi/schema.js';
 import type { StrategicMergeOptions } from './patch/strategic-merge.js';
-import { isRemote, isWithin, join, show } from './paths.js';
+import { isRemote, join, show } from './paths.js';
+import {
+  type BuildEntry,
+  runPluginGenerators,
+  runPluginTransformers,
+  runPluginValidators,
+} from './plugins/run.js';
 import { applyReplacements } from './replacements.js';
 import { ResMap } from './resmap.js';
 import { parseDocs, resourcesFromText } from './resources.js';
+import { restrictedFile } from './restrictor.js';
 import { applyImages } from './transformers/images.js';
 import { applyPairs, nonStringKey } from './transformers/labels.js';
 import { applyNamespace } from './transformers/namespace.js';
@@ -82,11 +89,9 @@ function enter(ctx: BuildContext, dir: string, by: string): BuildContext {
       RenderErrorCode.Cycle,
       `${by}: cycle between kustomizations: ${[...ctx.stack, dir].map(show).join(' -> ')}`,
     );
-  if (ctx.stack.length >= ctx.loader.limits.maxDepth)
-    throw renderError(
-      RenderErrorCode.TooLarge,
-      `${by}: kustomizations nested more than ${ctx.loader.limits.maxDepth} deep`,
-    );
+  // No depth limit (kubectl has none): the build awaits between levels, so a chain of thousands
+  // of kustomizations does not grow the stack; the time and byte budgets bound the work.
+  ctx.loader.checkTime(by);
   return { ...ctx, stack: [...ctx.stack, dir] };
 }
 
@@ -116,11 +121,7 @@ async function accumulateResources(ctx: BuildContext, k: Kustomization, acc: Acc
       mergeVars(acc.vars, sub.acc.vars, k.file);
       continue;
     }
-    if (!isWithin(k.dir, path))
-      throw renderError(
-        RenderErrorCode.OutsideRoot,
-        `${by}: file ${show(path)} is not in or below the kustomization root ${show(k.dir)} (load restrictor)`,
-      );
+    await restrictedFile(ctx.loader, k.dir, entry, by);
     const text = await ctx.loader.readText(path, by);
     const rs = resourcesFromText(text, path, ctx.loader.limits);
     // Kustomize asks the schema whether a kind it does not know is namespaced: that loads it.
@@ -153,18 +154,15 @@ async function accumulateComponents(ctx: BuildContext, k: Kustomization, acc: Ac
 
 async function loadConfigurations(ctx: BuildContext, k: Kustomization, acc: Accumulator): Promise<void> {
   for (const entry of k.configurations) {
-    const path = resolveEntry(k, 'configurations', entry);
-    if (!isWithin(k.dir, path))
-      throw renderError(
-        RenderErrorCode.OutsideRoot,
-        `${k.file}: configurations entry ${entry} is outside the kustomization root`,
-      );
-    const text = await ctx.loader.readText(path, `${k.file}: configurations entry ${entry}`);
+    const by = `${k.file}: configurations entry ${entry}`;
+    const path = await restrictedFile(ctx.loader, k.dir, entry, by);
+    const text = await ctx.loader.readText(path, by);
     for (const doc of parseDocs(text, path, ctx.loader.limits)) acc.extras.push(parseConfigFile(doc, path));
   }
   for (const entry of k.crds) {
-    const path = resolveEntry(k, 'crds', entry);
-    const text = await ctx.loader.readText(path, `${k.file}: crds entry ${entry}`);
+    const by = `${k.file}: crds entry ${entry}`;
+    const path = await restrictedFile(ctx.loader, k.dir, entry, by);
+    const text = await ctx.loader.readText(path, by);
     for (const doc of parseDocs(text, path, ctx.loader.limits)) acc.extras.push(crdConfig(doc));
   }
 }
@@ -251,7 +249,7 @@ async function runTransformers(ctx: BuildContext, k: Kustomization, acc: Accumul
     record(m, k, 'PatchJson6902Transformer');
   }
   if (k.replicas.length) {
-    applyReplicas(m, k.replicas, config.replicas);
+    applyReplicas(m, k.replicas, config.replicas, k.file);
     record(m, k, 'ReplicaCountTransformer');
   }
   if (k.images.length) {
@@ -286,12 +284,7 @@ async function loadOpenApi(ctx: BuildContext, k: Kustomization): Promise<void> {
   let text: string | undefined;
   let file = '';
   if (path !== undefined) {
-    file = resolveEntry(k, 'openapi.path', path);
-    if (!isWithin(k.dir, file))
-      throw renderError(
-        RenderErrorCode.OutsideRoot,
-        `${k.file}: openapi.path ${path} is outside the kustomization root`,
-      );
+    file = await restrictedFile(ctx.loader, k.dir, path, `${k.file}: openapi.path`);
     text = await ctx.loader.readText(file, `${k.file}: openapi.path`);
   }
   if (ctx.state.openapiSet) return;
@@ -317,8 +310,15 @@ export async function accumulate(ctx: BuildContext, k: Kustomization, acc: Accum
   await accumulateResources(ctx, k, acc);
   await loadConfigurations(ctx, k, acc);
   await accumulateComponents(ctx, k, acc);
+  // builtin plugin configs (generators:, transformers:, validators:) run after the fields'
+  const plugins = { loader: ctx.loader, k, state: ctx.state };
+  const buildEntry: BuildEntry = async (dir, by) =>
+    (await buildDirectory(enter(ctx, dir, by), dir, by)).acc.m.list;
   await runGenerators(ctx, k, acc);
+  await runPluginGenerators(plugins, acc.m, buildEntry);
   await runTransformers(ctx, k, acc);
+  await runPluginTransformers(plugins, acc.m, buildEntry);
+  await runPluginValidators(plugins, acc.m, buildEntry);
   if (k.buildMetadata.includes('managedByLabel'))
     applyPairs(acc.m, { 'app.kubernetes.io/managed-by': 'kustomize-(devel)' }, [
       { path: 'metadata/labels', create: true },

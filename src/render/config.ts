@@ -369,8 +369,12 @@ export function mergeConfig(base: TransformerConfig, extra: Partial<TransformerC
     if (add) base[key] = mergeSpecs(base[key], add);
   }
   for (const entry of extra.nameReference ?? []) {
+    // a version on both sides that differs is another referenced kind (a `crds:` ref to v2)
     const same = base.nameReference.find(
-      (e) => e.kind === entry.kind && (e.group ?? '') === (entry.group ?? ''),
+      (e) =>
+        e.kind === entry.kind &&
+        (e.group ?? '') === (entry.group ?? '') &&
+        (!e.version || !entry.version || e.version === entry.version),
     );
     if (same) same.fieldSpecs = mergeSpecs(same.fieldSpecs, entry.fieldSpecs);
     else base.nameReference.push({ ...entry, fieldSpecs: [...entry.fieldSpecs] });

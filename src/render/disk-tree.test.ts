@@ -40,6 +40,18 @@ test('paths above the root and symlinks pointing outside are refused', async () 
   await assert.rejects(t.listDir('app/outside-dir'), outside);
 });
 
+test('realPath resolves the links of every component, keeps a missing tail, refuses leaving the root', async () => {
+  const t = new DiskTree(root);
+  mkdirSync(join(root, 'tenant', 'app'), { recursive: true });
+  symlinkSync('../../', join(root, 'tenant', 'app', 'up'));
+  assert.equal(await t.realPath('tenant/app/up/app/a.yaml'), 'app/a.yaml');
+  assert.equal(await t.realPath('app/inside-link.yaml'), 'app/a.yaml');
+  assert.equal(await t.realPath('tenant/app/up/nothing/x.yaml'), 'nothing/x.yaml');
+  assert.equal(await t.realPath(''), '');
+  await assert.rejects(t.realPath('app/outside-dir/secret.txt'), outside);
+  await assert.rejects(t.realPath('../x'), outside);
+});
+
 test('below a directory already resolved, links are still followed and checked', async () => {
   const t = new DiskTree(root);
   symlinkSync(join(root, 'app'), join(root, 'app', 'sub', 'up'));

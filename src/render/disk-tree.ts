@@ -18,7 +18,7 @@ import {
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { TrueupError } from '../api/errors.js';
 import type { FileStat, FileTree } from './file-tree.js';
-import { normalize } from './paths.js';
+import { basename, dirname, join, normalize } from './paths.js';
 
 function escapes(root: string, abs: string): boolean {
   const rel = relative(root, abs);
@@ -145,6 +145,15 @@ export class DiskTree implements FileTree {
         cause: err,
       });
     }
+  }
+
+  async realPath(path: string): Promise<string> {
+    const real = this.real(path);
+    if (real !== undefined) return relative(this.rootReal(), real).split(sep).join('/');
+    const norm = normalize(path) ?? path; // real() threw when the path leaves the root
+    if (norm === '') return '';
+    // Not there: resolve the parent, keep the name (the read then fails with "no such file").
+    return join(await this.realPath(dirname(norm)), basename(norm)) ?? norm;
   }
 
   async listDir(path: string): Promise<string[]> {

@@ -15,6 +15,7 @@ export const RenderErrorCode = {
   Replacement: 'RENDER_REPLACEMENT_FAILED',
   Var: 'RENDER_VAR_FAILED',
   TooLarge: 'RENDER_TOO_LARGE',
+  YamlInvalid: 'RENDER_YAML_INVALID',
 } as const;
 export type RenderErrorCode = (typeof RenderErrorCode)[keyof typeof RenderErrorCode];
 

@@ -23,4 +23,9 @@ export interface FileTree {
   readFile(path: string): Promise<Uint8Array>;
   /** Entry names of a directory, sorted by code point; throws when not a directory. */
   listDir(path: string): Promise<string[]>;
+  /**
+   * The tree path `path` names once the symlinks of every component are resolved (a missing tail
+   * is kept as written); throws when that leaves the root. The load restrictor compares these.
+   */
+  realPath(path: string): Promise<string>;
 }

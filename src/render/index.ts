@@ -22,6 +22,7 @@ import { resolveVars } from './vars.js';
 export type { FileTree } from './file-tree.js';
 export type { RenderLimits, RenderOptions } from './options.js';
 export { defaultLimits } from './options.js';
+export { compileDirectoryGlob, DIRECTORY_GLOB_INVALID, type DirectoryOptions } from './plain-dir.js';
 
 function addHashSuffixes(list: readonly Resource[]): void {
   for (const r of list) {
@@ -36,14 +37,17 @@ function isLocalConfig(r: Resource): boolean {
   return r.obj.metadata.annotations?.['config.kubernetes.io/local-config'] === 'true';
 }
 
-/** Renders `path` (a kustomization directory, or a plain directory of manifests) in `tree`. */
+/**
+ * Renders `path` in `tree`: a kustomization directory, or with `plainDirectories` a directory
+ * without one as a plain directory of manifests.
+ */
 export async function renderTree(
   tree: FileTree,
   path: string,
   options?: RenderOptions,
 ): Promise<KubeObject[]> {
   const limits = resolveLimits(options);
-  const loader = new Loader(tree, limits);
+  const loader = new Loader(tree, limits, options?.now);
   const dir = normalize(path);
   if (dir === undefined)
     throw renderError(
@@ -55,7 +59,12 @@ export async function renderTree(
     throw renderError(RenderErrorCode.Missing, `${show(dir)}: no such directory in ${tree.description}`);
   if (st.kind !== 'dir') throw renderError(RenderErrorCode.Missing, `${show(dir)}: not a directory`);
   if (!(await findKustomizationFile(loader, dir))) {
-    const list = await loadPlainDirectory(loader, dir);
+    if (!options?.plainDirectories)
+      throw renderError(
+        RenderErrorCode.Missing,
+        `${show(dir)}: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in the directory (to render it as a plain directory of manifests: --plain-dir)`,
+      );
+    const list = await loadPlainDirectory(loader, dir, [], options?.directory);
     const m = new ResMap(limits.maxResources);
     m.appendAll(list, show(dir));
     return m.list.map((r) => r.obj);

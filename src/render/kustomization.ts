@@ -59,6 +59,8 @@ export interface ImageEntry {
   newName?: string;
   newTag?: string;
   digest?: string;
+  /** Appended to the tag when neither newTag nor digest is given (the digest is dropped). */
+  tagSuffix?: string;
 }
 
 export interface Kustomization {
@@ -128,14 +130,14 @@ const KNOWN = new Set([
   'buildMetadata',
 ]);
 
-/** Fields that need what the renderer refuses to do (plugins, Helm, custom schemas). */
+/**
+ * Fields that need what the renderer refuses to do (Helm). `generators`, `transformers` and
+ * `validators` are read by plugins/configs.ts, which refuses all but Kustomize's builtin plugins.
+ */
 const REFUSED: Record<string, string> = {
   helmCharts: 'Helm charts',
   helmChartInflationGenerator: 'Helm charts',
   helmGlobals: 'Helm charts',
-  generators: 'generator plugins',
-  transformers: 'transformer plugins',
-  validators: 'validator plugins',
 };
 
 const CANONICAL = new Map([...KNOWN].map((k) => [k.toLowerCase(), k]));
@@ -309,12 +311,30 @@ class Check {
   }
 }
 
+/**
+ * Kustomize's test: the decoded Kustomization, apiVersion and kind aside, is Go's zero value. A
+ * list or mapping counts even when empty (`resources: []` builds); null, "", 0 and false do not.
+ */
+function isEmptyKustomization(doc: JsonObject): boolean {
+  for (const [key, v] of Object.entries(doc)) {
+    if (key === 'apiVersion' || key === 'kind') continue;
+    if (typeof v === 'object' && v !== null) return false;
+    if (v !== null && v !== '' && v !== 0 && v !== false) return false;
+  }
+  return true;
+}
+
 export function parseKustomization(doc: JsonValue, file: string, dir: string): Kustomization {
   const c: Check = new Check(file);
   if (doc === null) doc = {};
   if (!isObject(doc)) return c.fail('the file is not a mapping');
   doc = canonicalKeys(doc);
   for (const key of Object.keys(doc)) if (!KNOWN.has(key)) c.fail(`unknown field "${key}"`);
+  if (isEmptyKustomization(doc))
+    throw renderError(
+      RenderErrorCode.InvalidKustomization,
+      `${file}: kustomization.yaml is empty (no field besides apiVersion and kind; kubectl kustomize refuses it too)`,
+    );
   for (const [key, what] of Object.entries(REFUSED)) {
     const v = doc[key];
     if (
@@ -423,7 +443,7 @@ export async function loadKustomization(loader: Loader, file: string, dir: strin
     // Kustomize reads kustomization files through sigs.k8s.io/yaml: YAML 1.1 scalars
     docs = parseYaml11Documents(text, file, {
       maxAliases: loader.limits.maxYamlAliases,
-      maxBytes: loader.limits.maxFileBytes,
+      maxBytes: loader.limits.maxTotalBytes,
     });
   } catch (err) {
     // Kustomize reads kustomization files with a YAML reader that lets a later duplicate key win.

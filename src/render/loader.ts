@@ -1,5 +1,5 @@
 /**
- * Reads from the FileTree on the renderer's behalf, enforcing the size limits and turning
+ * Reads from the FileTree on the renderer's behalf, enforcing the render's budgets (bytes, files, time), UTF-8 for text, and turning
  * "not there" into an error that names who asked for the file.
  */
 import { isTrueupError } from '../api/errors.js';
@@ -7,19 +7,36 @@ import { RenderErrorCode, renderError } from './errors.js';
 import type { FileStat, FileTree } from './file-tree.js';
 import type { RenderLimits } from './options.js';
 import { show } from './paths.js';
+import { firstInvalidUtf8 } from './yaml/utf8.js';
 
 export class Loader {
   private bytes = 0;
   private files = 0;
-  private readonly decoder = new TextDecoder('utf-8');
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private readonly reals = new Map<string, string>();
+
+  private readonly deadline: number;
 
   constructor(
     readonly tree: FileTree,
     readonly limits: RenderLimits,
-  ) {}
+    private readonly now: () => number = Date.now,
+  ) {
+    this.deadline = now() + limits.timeoutMs;
+  }
 
-  private count(path: string, size: number): void {
-    this.files++;
+  /** Throws once the render's time budget is spent; `where` names what it was doing. */
+  checkTime(where: string): void {
+    if (this.now() > this.deadline)
+      throw renderError(
+        RenderErrorCode.TooLarge,
+        `${where}: the render took longer than its ${this.limits.timeoutMs} ms budget`,
+      );
+  }
+
+  private count(path: string, size: number, files = 1): void {
+    this.checkTime(show(path));
+    this.files += files;
     this.bytes += size;
     if (this.files > this.limits.maxFiles)
       throw renderError(
@@ -29,8 +46,18 @@ export class Loader {
     if (this.bytes > this.limits.maxTotalBytes)
       throw renderError(
         RenderErrorCode.TooLarge,
-        `${show(path)}: the tree is over the ${this.limits.maxTotalBytes}-byte limit`,
+        `${show(path)}: the render read more than its budget of ${this.limits.maxTotalBytes} bytes`,
       );
+  }
+
+  /** The tree's real path of `path` (every symlink resolved), remembered for the render. */
+  async realPath(path: string): Promise<string> {
+    let real = this.reals.get(path);
+    if (real === undefined) {
+      real = await this.tree.realPath(path);
+      this.reals.set(path, real);
+    }
+    return real;
   }
 
   async stat(path: string): Promise<FileStat | undefined> {
@@ -42,19 +69,11 @@ export class Loader {
     if (!st) throw renderError(RenderErrorCode.Missing, `${by}: ${show(path)}: no such file`);
     if (st.kind !== 'file')
       throw renderError(RenderErrorCode.Missing, `${by}: ${show(path)}: is a directory, not a file`);
-    if (st.size > this.limits.maxFileBytes)
-      throw renderError(
-        RenderErrorCode.TooLarge,
-        `${show(path)}: ${st.size} bytes is over the ${this.limits.maxFileBytes}-byte file limit`,
-      );
     this.count(path, st.size);
     try {
       const data = await this.tree.readFile(path);
-      if (data.byteLength > this.limits.maxFileBytes)
-        throw renderError(
-          RenderErrorCode.TooLarge,
-          `${show(path)}: over the ${this.limits.maxFileBytes}-byte file limit`,
-        );
+      // the file may have grown since stat: count what was read
+      if (data.byteLength > st.size) this.count(path, data.byteLength - st.size, 0);
       return data;
     } catch (err) {
       if (isTrueupError(err)) throw err;
@@ -62,8 +81,18 @@ export class Loader {
     }
   }
 
+  /** A text file (YAML, JSON, env): it must be UTF-8, as go-yaml and Kustomize require. */
   async readText(path: string, by: string): Promise<string> {
-    const text = this.decoder.decode(await this.readBytes(path, by));
+    const bytes = await this.readBytes(path, by);
+    let text: string;
+    try {
+      text = this.decoder.decode(bytes);
+    } catch {
+      throw renderError(
+        RenderErrorCode.YamlInvalid,
+        `${show(path)}: invalid UTF-8 at byte ${firstInvalidUtf8(bytes)} (a YAML or env file must be UTF-8; kubectl kustomize refuses it too)`,
+      );
+    }
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }
 

@@ -1,30 +1,44 @@
-/** Render options and the limits that keep untrusted trees from exhausting memory or time. */
+import type { DirectoryOptions } from './plain-dir.js';
+
+/**
+ * Render options and the budgets that keep untrusted trees from exhausting memory or time. They
+ * are budgets over the whole render, not per-file or per-level walls: a 50 MB CRD bundle or a
+ * chain of a thousand kustomizations renders (as with `kubectl kustomize`); a tree that reads
+ * gigabytes, expands an alias bomb or runs for minutes does not.
+ */
 export interface RenderLimits {
-  /** Largest single file read, in bytes. */
-  maxFileBytes: number;
-  /** Total bytes read over one render. */
+  /** Bytes read over one render (every file, each time it is read). */
   maxTotalBytes: number;
-  /** Files read (or listed) over one render. */
+  /** Files read (or directories listed) over one render. */
   maxFiles: number;
-  /** Nesting of kustomizations (base of a base of ...). */
-  maxDepth: number;
   /** Objects in the output (and at any point while rendering). */
   maxResources: number;
-  /** Alias expansions allowed when parsing one YAML document (alias bombs). */
+  /** Nodes that YAML alias and merge-key expansion may add while reading one file (alias bombs). */
   maxYamlAliases: number;
+  /** Wall-clock budget of one render, in milliseconds. */
+  timeoutMs: number;
 }
 
 export const defaultLimits: RenderLimits = Object.freeze({
-  maxFileBytes: 8 * 1024 * 1024,
-  maxTotalBytes: 256 * 1024 * 1024,
-  maxFiles: 50_000,
-  maxDepth: 64,
-  maxResources: 100_000,
-  maxYamlAliases: 100_000,
+  maxTotalBytes: 1024 * 1024 * 1024,
+  maxFiles: 200_000,
+  maxResources: 1_000_000,
+  maxYamlAliases: 1_000_000,
+  timeoutMs: 300_000,
 });
 
 export interface RenderOptions {
   limits?: Partial<RenderLimits>;
+  /** How a plain directory (no kustomization) is read; absent: every manifest below it. */
+  directory?: DirectoryOptions;
+  /**
+   * Render a directory without a kustomization as a plain directory of manifests (the
+   * controller's directory sources, `trueup render --plain-dir`). Off: such a directory is an
+   * error, as with `kubectl kustomize`.
+   */
+  plainDirectories?: boolean;
+  /** The clock the time budget is measured with (milliseconds); default Date.now. */
+  now?: () => number;
 }
 
 export function resolveLimits(options?: RenderOptions): RenderLimits {

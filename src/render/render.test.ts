@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { MemoryTree } from '../../test/support/memory-tree.js';
 import { isTrueupError } from '../api/errors.js';
 import { renderTree } from './index.js';
-import { MemoryTree } from './memory-tree.js';
 
 const K = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
 const CM = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\n`;
@@ -42,10 +42,16 @@ test('a directory without a kustomization renders every manifest below it in pat
     'dir/.hidden/x.yaml': CM('hidden'),
     'dir/list.yaml': `apiVersion: v1\nkind: List\nitems:\n- ${CM('in-list').trimEnd().split('\n').join('\n  ')}\n`,
   });
-  const objs = await renderTree(tree, 'dir');
+  const objs = await renderTree(tree, 'dir', { plainDirectories: true });
   assert.deepEqual(
     objs.map((o) => o.metadata.name),
     ['a1', 'a2', 'b', 'in-list', 'c'],
+  );
+  // without the option, as kubectl kustomize: an error naming the directory
+  await rejectsWith(
+    renderTree(tree, 'dir'),
+    'RENDER_FILE_MISSING',
+    /^dir: unable to find one of 'kustomization\.yaml'/,
   );
 });
 
@@ -132,22 +138,28 @@ test('remote resources, Helm and plugins are refused, naming the kustomization a
     /kustomization\.yaml: helmCharts entry x: Helm charts/,
   );
   await rejectsWith(
-    renderTree(new MemoryTree({ 'kustomization.yaml': `${K}transformers: [t.yaml]\n` }), ''),
+    renderTree(
+      new MemoryTree({
+        'kustomization.yaml': `${K}transformers: [t.yaml]\n`,
+        't.yaml': 'apiVersion: someteam.example.com/v1\nkind: ChartInflator\nmetadata: {name: x}\n',
+      }),
+      '',
+    ),
     'RENDER_UNSUPPORTED',
-    /transformers entry t\.yaml: transformer plugins/,
+    /^t\.yaml: ChartInflator x: apiVersion someteam\.example\.com\/v1 is not builtin/,
   );
 });
 
-test('size limits: a file over the limit, too many files, an alias bomb, nesting too deep', async () => {
+test('budgets: bytes read in total, files, an alias bomb, time', async () => {
   const big = new MemoryTree({
     'kustomization.yaml': `${K}resources: [a.yaml]\n`,
     'a.yaml': CM('a') + '#'.repeat(2000),
   });
-  await rejectsWith(renderTree(big, '', { limits: { maxFileBytes: 1000 } }), 'RENDER_TOO_LARGE', /a\.yaml/);
+  await rejectsWith(renderTree(big, '', { limits: { maxTotalBytes: 1000 } }), 'RENDER_TOO_LARGE', /a\.yaml/);
   const many: Record<string, string> = {};
   for (let i = 0; i < 20; i++) many[`d/f${i}.yaml`] = CM(`c${i}`);
   await rejectsWith(
-    renderTree(new MemoryTree(many), 'd', { limits: { maxFiles: 10 } }),
+    renderTree(new MemoryTree(many), 'd', { plainDirectories: true, limits: { maxFiles: 10 } }),
     'RENDER_TOO_LARGE',
     /files/,
   );
@@ -164,21 +176,61 @@ test('size limits: a file over the limit, too many files, an alias bomb, nesting
     ['h', 'i'],
   ])
     bomb += `  ${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]\n`;
-  await assert.rejects(
+  await rejectsWith(
     renderTree(
       new MemoryTree({ 'kustomization.yaml': `${K}resources: [bomb.yaml]\n`, 'bomb.yaml': bomb }),
       '',
     ),
-    (err: unknown) => isTrueupError(err) && /bomb\.yaml/.test(err.message),
+    'RENDER_YAML_INVALID',
+    /bomb\.yaml: YAML aliases expand to more than 1000000 nodes/,
   );
+  // time: a clock that advances a second per look; the budget is 5 s
+  let t = 0;
   const deep: Record<string, string> = {
     'l0/kustomization.yaml': `${K}resources: [cm.yaml]\n`,
     'l0/cm.yaml': CM('x'),
   };
   for (let i = 1; i <= 10; i++) deep[`l${i}/kustomization.yaml`] = `${K}resources: [../l${i - 1}]\n`;
   await rejectsWith(
-    renderTree(new MemoryTree(deep), 'l10', { limits: { maxDepth: 5 } }),
+    renderTree(new MemoryTree(deep), 'l10', { limits: { timeoutMs: 5000 }, now: () => (t += 1000) }),
     'RENDER_TOO_LARGE',
-    /nested/,
+    /took longer than its 5000 ms budget/,
   );
+});
+
+test('no depth limit: a chain of 1,000 nested kustomizations renders; a cycle is still refused', async () => {
+  const chain: Record<string, string> = {
+    'l0/kustomization.yaml': `${K}resources: [cm.yaml]\n`,
+    'l0/cm.yaml': CM('x'),
+  };
+  for (let i = 1; i <= 1000; i++) chain[`l${i}/kustomization.yaml`] = `${K}resources: [../l${i - 1}]\n`;
+  const objs = await renderTree(new MemoryTree(chain), 'l1000');
+  assert.deepEqual(
+    objs.map((o) => o.metadata.name),
+    ['x'],
+  );
+  chain['l0/kustomization.yaml'] = `${K}resources: [../l1000]\n`;
+  await rejectsWith(
+    renderTree(new MemoryTree(chain), 'l1000'),
+    'RENDER_CYCLE',
+    /cycle between kustomizations/,
+  );
+});
+
+test('a 50 MB resource file renders (no per-file limit)', async () => {
+  const item = (i: number) =>
+    `- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c${i}}\n  data: {v: "${'x'.repeat(400)}"}\n`;
+  const parts: string[] = ['apiVersion: v1\nkind: List\nitems:\n'];
+  let size = parts[0]!.length;
+  let n = 0;
+  while (size < 50 * 1024 * 1024) {
+    const p = item(n++);
+    parts.push(p);
+    size += p.length;
+  }
+  const objs = await renderTree(
+    new MemoryTree({ 'kustomization.yaml': `${K}resources: [big.yaml]\n`, 'big.yaml': parts.join('') }),
+    '',
+  );
+  assert.equal(objs.length, n);
 });

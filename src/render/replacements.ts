@@ -7,11 +7,12 @@ import { RenderErrorCode, renderError } from './errors.js';
 import { findSlots, getSlot, parseFieldPath, setSlot } from './fieldpath.js';
 import type { Kustomization } from './kustomization.js';
 import type { Loader } from './loader.js';
-import { isWithin, join } from './paths.js';
 import type { ResMap } from './resmap.js';
 import { parseDocs } from './resources.js';
+import { restrictedFile } from './restrictor.js';
 import { matchesLabels, parseLabelSelector } from './selector.js';
 import { allIds, curId, isObject, type ResId, type Resource } from './types.js';
+import { resolvePlainScalar } from './yaml/resolve.js';
 
 interface Options {
   delimiter?: string;
@@ -66,31 +67,68 @@ function sourceValue(m: ResMap, src: Record<string, JsonValue>, where: string): 
   if (value === undefined)
     throw renderError(RenderErrorCode.Replacement, `${where}: source ${desc} has no field ${path}`);
   const opt = options(src.options);
-  if (opt.delimiter !== undefined && typeof value === 'string') {
-    const parts = value.split(opt.delimiter);
+  if (opt.delimiter !== undefined) {
+    const text = scalarText(value);
+    if (text === undefined)
+      throw renderError(
+        RenderErrorCode.Replacement,
+        `${where}: options.delimiter needs a scalar source field`,
+      );
+    const parts = text.split(opt.delimiter);
     const i = opt.index ?? 0;
     if (i < 0 || i >= parts.length)
       throw renderError(
         RenderErrorCode.Replacement,
-        `${where}: options.index ${i} is out of bounds for value ${value}`,
+        `${where}: options.index ${i} is out of bounds for value ${text}`,
       );
-    return plainScalar(parts[i]!);
+    // Kustomize keeps the source node's tag and changes its text
+    return typeof value === 'string' ? parts[i]! : plainScalar(parts[i]!, where);
   }
   return value;
 }
 
-/**
- * A value cut out of or spliced into a string becomes an untagged scalar in Kustomize, which the
- * YAML reader then types again (`1.25` a number, `true` a boolean): mirror that.
- */
-function plainScalar(s: string): JsonValue {
-  if (/^[-+]?(0|[1-9][0-9]*)$/.test(s)) {
-    const n = Number(s);
-    if (Number.isSafeInteger(n)) return n;
+/** The text of a scalar as Kustomize's YAML node holds it; undefined for a map or list. */
+function scalarText(v: JsonValue | undefined): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v === null) return '';
+  return undefined;
+}
+
+/** Text in an untagged YAML node, read back as go-yaml reads a plain scalar. */
+function plainScalar(text: string, where: string): JsonValue {
+  try {
+    return resolvePlainScalar(text);
+  } catch {
+    throw renderError(RenderErrorCode.Replacement, `${where}: value ${text} cannot be represented in JSON`);
   }
-  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(s)) return Number(s);
-  if (s === 'true' || s === 'false') return s === 'true';
-  return s;
+}
+
+/**
+ * The value a scalar target field takes. Kustomize copies only the text into the target's YAML
+ * node and keeps the node's tag, so the target keeps its type: a string stays a string (`"42"`),
+ * a number takes the text as a number (`0x1F` is 31) and text of another type fails as it does
+ * in kubectl. A field created by the replacement has no tag: its text reads as a plain scalar.
+ */
+function retyped(text: string, target: JsonValue | undefined, where: string): JsonValue {
+  if (target === undefined) return text === '' ? '' : plainScalar(text, where);
+  if (typeof target === 'string') return text;
+  const v = plainScalar(text, where);
+  const want = typeof target === 'number' ? 'number' : typeof target === 'boolean' ? 'boolean' : 'null';
+  if ((v === null ? 'null' : typeof v) !== want)
+    throw renderError(
+      RenderErrorCode.Replacement,
+      `${where}: cannot decode ${JSON.stringify(text)} as a ${want}, the type of the target field`,
+    );
+  return v;
+}
+
+/** Kustomize writes every annotation back as a string at the end of a build. */
+function stringAnnotations(r: Resource): void {
+  const a = r.obj.metadata.annotations as Record<string, JsonValue> | undefined;
+  if (!isObject(a)) return;
+  for (const [k, v] of Object.entries(a))
+    if (typeof v !== 'string') a[k] = scalarText(v) ?? JSON.stringify(v);
 }
 
 function applyOne(m: ResMap, rep: Record<string, JsonValue>, where: string): void {
@@ -111,7 +149,10 @@ function applyOne(m: ResMap, rep: Record<string, JsonValue>, where: string): voi
       if (!selectorMatches(t.select, r, tw, true)) continue;
       if (rejects.some((rj) => selectorMatches(rj, r, tw, true))) continue;
       for (const p of paths) {
-        const slots = findSlots(r.obj as unknown as JsonValue, parseFieldPath(p), opt.create === true);
+        const segments = parseFieldPath(p);
+        const root = r.obj as unknown as JsonValue;
+        const existing = findSlots(root, segments);
+        const slots = opt.create === true ? findSlots(root, segments, true) : existing;
         if (slots.length === 0) {
           throw renderError(
             RenderErrorCode.Replacement,
@@ -119,19 +160,37 @@ function applyOne(m: ResMap, rep: Record<string, JsonValue>, where: string): voi
           );
         }
         for (const s of slots) {
-          if (opt.delimiter !== undefined) {
-            const cur = getSlot(s);
-            const parts = typeof cur === 'string' ? cur.split(opt.delimiter) : [];
-            const i = opt.index ?? 0;
-            if (i < 0) parts.unshift(String(value));
-            else if (i >= parts.length) parts.push(String(value));
-            else parts[i] = String(value);
-            setSlot(s, plainScalar(parts.join(opt.delimiter)));
-          } else setSlot(s, structuredClone(value));
+          const created = !existing.some((e) => e.parent === s.parent && e.key === s.key);
+          const cur = created ? undefined : getSlot(s);
+          setSlot(s, targetValue(value, cur, opt, `${tw}: ${p}`));
         }
       }
+      stringAnnotations(r);
     }
   }
+}
+
+/** What a target field (`cur`, undefined when the replacement creates it) becomes. */
+function targetValue(value: JsonValue, cur: JsonValue | undefined, opt: Options, where: string): JsonValue {
+  const curText = cur === undefined ? '' : scalarText(cur);
+  if (opt.delimiter !== undefined) {
+    if (curText === undefined)
+      throw renderError(
+        RenderErrorCode.Replacement,
+        `${where}: options.delimiter needs a scalar target field`,
+      );
+    const parts = curText.split(opt.delimiter);
+    const v = scalarText(value) ?? '';
+    const i = opt.index ?? 0;
+    if (i < 0) parts.unshift(v);
+    else if (i >= parts.length) parts.push(v);
+    else parts[i] = v;
+    return retyped(parts.join(opt.delimiter), cur, where);
+  }
+  const text = scalarText(value);
+  // a map or list, or a map or list target: the source node replaces the target node
+  if (text === undefined || curText === undefined) return structuredClone(value);
+  return retyped(text, cur, where);
 }
 
 export async function applyReplacements(loader: Loader, k: Kustomization, m: ResMap): Promise<void> {
@@ -139,12 +198,7 @@ export async function applyReplacements(loader: Loader, k: Kustomization, m: Res
     const where = `${k.file}: replacements[${i}]`;
     if (!isObject(entry)) continue;
     if (typeof entry.path === 'string') {
-      const path = join(k.dir, entry.path);
-      if (path === undefined || !isWithin(k.dir, path))
-        throw renderError(
-          RenderErrorCode.OutsideRoot,
-          `${where}: ${entry.path} is not in or below the kustomization root`,
-        );
+      const path = await restrictedFile(loader, k.dir, entry.path, where);
       const docs = parseDocs(await loader.readText(path, where), path, loader.limits);
       for (const d of docs) {
         for (const rep of Array.isArray(d) ? d : [d]) {

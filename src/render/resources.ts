@@ -9,7 +9,10 @@ import { isObject, type Resource } from './types.js';
 import { parseYamlDocuments, parseYamlSourceDocuments, RawScalar } from './yaml/parse.js';
 
 export function parseDocs(text: string, file: string, limits: RenderLimits): JsonValue[] {
-  return parseYamlDocuments(text, file, { maxAliases: limits.maxYamlAliases, maxBytes: limits.maxFileBytes });
+  return parseYamlDocuments(text, file, {
+    maxAliases: limits.maxYamlAliases,
+    maxBytes: limits.maxTotalBytes,
+  });
 }
 
 function isList(doc: Record<string, JsonValue>): boolean {
@@ -80,7 +83,7 @@ export function parseResourceDocs(text: string, file: string, limits: RenderLimi
   if (docs.some(typedAnnotations)) {
     const raw = parseYamlSourceDocuments(text, file, {
       maxAliases: limits.maxYamlAliases,
-      maxBytes: limits.maxFileBytes,
+      maxBytes: limits.maxTotalBytes,
     });
     for (let i = 0; i < docs.length; i++) withAnnotationText(docs[i] as JsonValue, raw[i]);
   }
@@ -113,9 +116,13 @@ export function toObject(doc: JsonValue, what: string, requireName = true): Kube
   return doc as unknown as KubeObject;
 }
 
-/** Flattens Lists (recursively) into their items. */
+/**
+ * Flattens Lists (recursively) into their items. Documents that are `{}` are dropped, as Kustomize
+ * drops them (null, empty and comment-only documents never get here).
+ */
 export function flattenDocs(docs: readonly JsonValue[], what: string, out: KubeObject[] = []): KubeObject[] {
   for (const doc of docs) {
+    if (isObject(doc) && Object.keys(doc).length === 0) continue;
     if (isObject(doc) && isList(doc)) {
       flattenDocs(doc.items as JsonValue[], what, out);
       continue;

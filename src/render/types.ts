@@ -27,12 +27,23 @@ export interface Resource {
   /** Where it came from, for messages. */
   source: string;
   /** Where it came from (tree-relative): a file, or the kustomization and generator that made it. */
-  origin?: { path: string } | { configuredIn: string; kind: string };
-  /** Built-in transformers run over it: the kustomization that configured each, and its kind. */
-  transformations?: { configuredIn: string; kind: string }[];
+  origin?: { path: string } | ConfiguredBy;
+  /** Built-in transformers run over it: the kustomization or plugin config that configured each. */
+  transformations?: ConfiguredBy[];
   /** namePrefix / nameSuffix values applied to it, innermost first. */
   prefixes?: string[];
   suffixes?: string[];
+}
+
+/**
+ * A builtin generator or transformer: where it was configured (a kustomization, or a plugin
+ * config's file) and its kind; a plugin config's metadata name/namespace when it has them.
+ */
+export interface ConfiguredBy {
+  configuredIn: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
 }
 
 export function splitApiVersion(apiVersion: string | undefined): { group: string; version: string } {

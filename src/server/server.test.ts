@@ -72,13 +72,14 @@ describe('HTTP server', () => {
   it('answers /healthz from the liveness check', async () => {
     let live = true;
     const { url } = await start({
-      liveness: () => (live ? { live } : { live, reason: 'work queue stalled' }),
+      liveness: () =>
+        live ? { live, reasons: [] } : { live, reasons: ['work queue stalled', 'watch of Pod: no progress'] },
     });
     assert.equal((await fetch(`${url}/healthz`)).status, 200);
     live = false;
     const res = await fetch(`${url}/healthz`);
     assert.equal(res.status, 503);
-    assert.equal(await res.text(), 'work queue stalled\n');
+    assert.equal(await res.text(), 'work queue stalled\nwatch of Pod: no progress\n');
   });
 
   it('answers /readyz from the current state', async () => {

@@ -1,12 +1,13 @@
 /**
  * The controller's HTTP endpoint (node:http): `/metrics` (Prometheus text), `/healthz`
- * (liveness: the process serves requests and its loops are alive), `/readyz` (see
+ * (liveness: the work loop and the watches make progress, see liveness.ts), `/readyz` (see
  * readiness.ts) and `POST /webhook` (Git push notifications, handled by the controller's
  * webhook handler, mounted here). Everything it serves comes in through `ServerDeps`.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TrueupError } from '../api/errors.js';
+import type { Liveness } from './liveness.js';
 import type { Readiness } from './readiness.js';
 
 export interface WebhookRequest {
@@ -26,8 +27,8 @@ export type WebhookHandler = (request: WebhookRequest) => Promise<WebhookRespons
 export interface ServerDeps {
   metrics: { render(): Promise<string>; readonly contentType: string };
   readiness: () => Readiness;
-  /** Liveness; default: always live while the event loop answers. */
-  liveness?: () => { live: boolean; reason?: string };
+  /** Liveness (see liveness.ts); default: live while the event loop answers. */
+  liveness?: () => Liveness;
   webhook?: WebhookHandler;
   /** Called with errors raised while serving (a failing webhook handler, a metrics collector). */
   onError?: (err: unknown) => void;
@@ -87,13 +88,9 @@ export function createHandler(deps: ServerDeps, options: Pick<ServerOptions, 'ma
       if (path === '/metrics' && readOnly) {
         send(res, 200, deps.metrics.contentType, await deps.metrics.render());
       } else if (path === '/healthz' && readOnly) {
-        const l = deps.liveness?.() ?? { live: true };
-        send(
-          res,
-          l.live ? 200 : 503,
-          'text/plain; charset=utf-8',
-          l.live ? 'ok\n' : `${l.reason ?? 'not live'}\n`,
-        );
+        const l = deps.liveness?.() ?? { live: true, reasons: [] };
+        const text = l.live ? 'ok' : l.reasons.join('\n') || 'not live';
+        send(res, l.live ? 200 : 503, 'text/plain; charset=utf-8', `${text}\n`);
       } else if (path === '/readyz' && readOnly) {
         const r = deps.readiness();
         json(res, r.ready ? 200 : 503, r);

@@ -187,6 +187,14 @@ export class GitFileTree implements FileTree {
 
   /** Follows the path (and symlinks inside the tree) to an entry; undefined when missing. */
   private async lookup(path: string): Promise<TreeEntry | undefined> {
+    return (await this.walk(path)).entry;
+  }
+
+  /**
+   * Walks the path, resolving the symlinks of every component; `real` is the path walked (with
+   * the unresolved rest when something is missing), so the load restrictor sees where it lands.
+   */
+  private async walk(path: string): Promise<{ entry: TreeEntry | undefined; real: string[] }> {
     const segments = splitPath(path);
     if (!segments) throw this.escapes(path);
     let hops = 0;
@@ -195,9 +203,9 @@ export class GitFileTree implements FileTree {
     let done: string[] = [];
     while (pending.length > 0) {
       const [name, ...rest] = pending as [string, ...string[]];
-      if (current.kind !== 'tree') return undefined;
+      if (current.kind !== 'tree') return { entry: undefined, real: [...done, ...pending] };
       const next = (await this.reader.tree(current.oid)).entries.get(name);
-      if (!next || next.kind === 'gitlink') return undefined;
+      if (!next || next.kind === 'gitlink') return { entry: undefined, real: [...done, ...pending] };
       if (next.kind === 'link') {
         if (++hops > MAX_LINK_HOPS) {
           throw sourceError(
@@ -217,7 +225,11 @@ export class GitFileTree implements FileTree {
       current = next;
       pending = rest;
     }
-    return current;
+    return { entry: current, real: done };
+  }
+
+  async realPath(path: string): Promise<string> {
+    return (await this.walk(path)).real.join('/');
   }
 
   async stat(path: string): Promise<FileStat | undefined> {

@@ -1,7 +1,9 @@
 /**
  * A real Kubernetes control plane on loopback for tests, benchmarks and the demo: etcd,
- * kube-apiserver (RBAC on, client-certificate identities) and kube-controller-manager, built
- * from Go modules by build.sh and started here on free ports in a temporary directory.
+ * kube-apiserver (RBAC on, client-certificate identities, aggregation layer) and
+ * kube-controller-manager, built from Go modules by build.sh and started here on free ports in
+ * a temporary directory; with workloads, also simulated nodes and the resource metrics
+ * pipeline (metrics-server), so HorizontalPodAutoscalers scale.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -9,7 +11,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiRequest, httpsStatus } from './http.js';
-import { createPki, issueClient, loadCa, type Pem, type Pki } from './pki.js';
+import { METRICS_SERVER_NAMES, METRICS_SERVER_USER, startMetricsPipeline } from './metrics-pipeline.js';
+import { createPki, FRONT_PROXY_CLIENT, issueClient, loadCa, type Pem, type Pki } from './pki.js';
 import { freePort, type ManagedProcess, removeOnExit, startProcess, waitUntil } from './processes.js';
 import { startWorkloads, type WorkloadOptions } from './workloads.js';
 
@@ -65,8 +68,15 @@ export interface ControlPlane {
 
 const HERE = import.meta.dirname;
 
-/** Builds (first time on a machine) or finds the control-plane binaries; returns their directory. */
-export function ensureBinaries(log: (line: string) => void = () => {}): Promise<string> {
+export interface Binaries {
+  /** kube-apiserver, kube-controller-manager, kube-scheduler, etcd, kwok. */
+  binDir: string;
+  /** metrics-server, cached under a key of its own. */
+  metricsServerBinDir: string;
+}
+
+/** Builds (first time on a machine) or finds the control-plane binaries; returns their directories. */
+export function ensureBinaries(log: (line: string) => void = () => {}): Promise<Binaries> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', [join(HERE, 'build.sh')], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -81,7 +91,10 @@ export function ensureBinaries(log: (line: string) => void = () => {}): Promise<
     });
     child.on('error', reject);
     child.on('exit', (code) => {
-      if (code === 0) resolve(stdout.trim().split('\n').pop() ?? '');
+      // build.sh prints the metrics-server directory, then the control plane's as the last line.
+      const [metricsServerBinDir, binDir] = stdout.trim().split('\n').slice(-2);
+      if (code === 0 && metricsServerBinDir && binDir) resolve({ binDir, metricsServerBinDir });
+      else if (code === 0) reject(new Error(`control-plane build printed no bin directories:\n${stdout}`));
       else reject(new Error(`control-plane build failed (exit ${code}):\n${stderrTail}`));
     });
   });
@@ -163,6 +176,15 @@ async function startApiServer(
       `--service-account-signing-key-file=${pki.serviceAccountKeyPath}`,
       `--cert-dir=${join(dir, 'apiserver-certs')}`,
       '--profiling=false',
+      // The aggregation layer (metrics.k8s.io from metrics-server): kube-apiserver proxies as
+      // front-proxy-client and passes the user in headers that the extension server trusts.
+      `--requestheader-client-ca-file=${pki.frontProxyCa.certPath}`,
+      `--requestheader-allowed-names=${FRONT_PROXY_CLIENT}`,
+      '--requestheader-username-headers=X-Remote-User',
+      '--requestheader-group-headers=X-Remote-Group',
+      '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+      `--proxy-client-cert-file=${pki.proxyClient.certPath}`,
+      `--proxy-client-key-file=${pki.proxyClient.keyPath}`,
       '--v=1',
     ],
     dir,
@@ -193,6 +215,8 @@ async function startControllerManager(bin: string, dir: string, pki: Pki, kubeco
       `--service-account-private-key-file=${pki.serviceAccountKeyPath}`,
       `--root-ca-file=${pki.ca.certPath}`,
       '--controllers=*',
+      // HPAs react within seconds (default 15 s): tests and the demo wait on them.
+      '--horizontal-pod-autoscaler-sync-period=5s',
       '--v=1',
     ],
     dir,
@@ -236,7 +260,7 @@ export async function attachControlPlane(dir: string): Promise<AttachedControlPl
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const log = options.log ?? (() => {});
   const started = Date.now();
-  const binDir = await ensureBinaries(log);
+  const { binDir, metricsServerBinDir } = await ensureBinaries(log);
   const dir = await mkdtemp(join(options.baseDir ?? tmpdir(), 'trueup-cp-'));
   const procs: ManagedProcess[] = [];
   const exitCleanup = removeOnExit(dir);
@@ -262,6 +286,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       procs[procs.indexOf(apiProc)] = again.proc;
       apiProc = again.proc;
     };
+    const adminApi = (method: string, path: string, body?: unknown) =>
+      apiRequest(api.server, pki.ca.cert, admin, method, path, body);
     const kubeconfig = kubeconfigFor(api.server, pki.ca, admin, 'trueup-admin');
     const kubeconfigPath = await writeKubeconfig(join(dir, 'kubeconfig'), kubeconfig);
     log(`[control-plane] kube-apiserver ready at ${api.server} in ${Date.now() - started} ms`);
@@ -286,12 +312,31 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         schedulerKubeconfigPath: schedulerPath,
         adminKubeconfigPath: kubeconfigPath,
         caCert: pki.ca.cert,
-        api: (method, path, body) => apiRequest(api.server, pki.ca.cert, admin, method, path, body),
+        kubeletServing: await pki.issueServing('kwok-serving', 'kwok', ['127.0.0.1', 'localhost']),
+        api: adminApi,
         options: workloads,
       });
       procs.push(...sim.processes);
       nodes = sim.nodes;
       log(`[control-plane] simulated workloads ready (${nodes.length} nodes) in ${Date.now() - started} ms`);
+      if (workloads.metrics !== false) {
+        const identity = await pki.issueClient('metrics-server', METRICS_SERVER_USER);
+        const metricsServerKubeconfigPath = await writeKubeconfig(
+          join(dir, 'metrics-server.kubeconfig'),
+          kubeconfigFor(api.server, pki.ca, identity, 'metrics-server'),
+        );
+        procs.push(
+          await startMetricsPipeline({
+            metricsServerBinDir,
+            dir,
+            ca: pki.ca,
+            kubeconfigPath: metricsServerKubeconfigPath,
+            serving: await pki.issueServing('metrics-server-serving', 'metrics-server', METRICS_SERVER_NAMES),
+            api: adminApi,
+          }),
+        );
+        log(`[control-plane] metrics-server ready (metrics.k8s.io) in ${Date.now() - started} ms`);
+      }
     }
     const mintUser = userMinter(dir, api.server, pki.ca);
     return {

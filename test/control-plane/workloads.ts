@@ -4,10 +4,13 @@
  * Running and Ready after a delay, Job pods succeed, pods annotated `sim.trueup.dev/fail:
  * "true"` fail, deleted pods go away after a short grace period. With kube-controller-manager
  * this makes Deployments, ReplicaSets, StatefulSets, DaemonSets and Jobs behave as in a cluster.
+ * kwok also plays the kubelet's resource metrics endpoint (kwok-metrics.yaml) over TLS on
+ * 127.0.0.1, the address and port each node reports, for metrics-server (metrics-pipeline.ts).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { httpsStatus } from './http.js';
+import type { Pem } from './pki.js';
 import { freePort, type ManagedProcess, startProcess, waitUntil } from './processes.js';
 
 export interface WorkloadOptions {
@@ -19,10 +22,18 @@ export interface WorkloadOptions {
   jobRunMs?: number;
   /** Simulated graceful termination of a deleted pod (default 500 ms). */
   deleteDelayMs?: number;
+  /**
+   * The resource metrics pipeline: metrics-server reading kwok's emulated usage, served as
+   * metrics.k8s.io, so HPAs scale and `kubectl top` works (default true; see metrics-pipeline.ts).
+   */
+  metrics?: boolean;
 }
 
 /** Label every simulated node carries; kwok manages exactly the nodes that have it. */
 export const SIMULATED_NODE_LABEL = 'sim.trueup.dev/node';
+
+/** Where kwok serves a node's kubelet-style /metrics/resource (the Metric in kwok-metrics.yaml). */
+export const resourceMetricsPath = (node: string) => `/metrics/nodes/${node}/metrics/resource`;
 
 type ApiCall = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
 
@@ -32,6 +43,8 @@ export interface StartWorkloadsInput {
   schedulerKubeconfigPath: string;
   adminKubeconfigPath: string;
   caCert: string;
+  /** kwok's serving certificate (for 127.0.0.1): metrics-server verifies it as a kubelet's. */
+  kubeletServing: Pem;
   api: ApiCall;
   options: WorkloadOptions;
 }
@@ -49,7 +62,11 @@ function nodeManifest(name: string) {
         'kubernetes.io/arch': 'amd64',
         'topology.kubernetes.io/zone': `sim-zone-${name.slice(-1)}`,
       },
-      annotations: { 'node.alpha.kubernetes.io/ttl': '0' },
+      annotations: {
+        'node.alpha.kubernetes.io/ttl': '0',
+        // metrics-server (>= 0.7) scrapes this path instead of the kubelet's /metrics/resource.
+        'metrics.k8s.io/resource-metrics-path': resourceMetricsPath(name),
+      },
     },
     spec: {},
   };
@@ -99,19 +116,32 @@ function isReady(node: unknown): boolean {
   return conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
-export async function startWorkloads(
-  input: StartWorkloadsInput,
-): Promise<{ processes: ManagedProcess[]; nodes: string[] }> {
+export interface Workloads {
+  processes: ManagedProcess[];
+  nodes: string[];
+  /** kwok's HTTPS server on 127.0.0.1: every node's kubelet port. */
+  kubeletPort: number;
+}
+
+export async function startWorkloads(input: StartWorkloadsInput): Promise<Workloads> {
   const processes: ManagedProcess[] = [await startScheduler(input)];
+  const kubeletPort = await freePort();
   const kwok = startProcess(
     'kwok',
     join(input.binDir, 'kwok'),
     [
       `--kubeconfig=${input.adminKubeconfigPath}`,
       `--config=${await writeStages(input.dir, input.options)}`,
+      `--config=${join(import.meta.dirname, 'kwok-metrics.yaml')}`,
       `--manage-nodes-with-label-selector=${SIMULATED_NODE_LABEL}=kwok`,
       '--cidr=10.244.0.1/16',
       '--node-lease-duration-seconds=40',
+      // Nodes report 127.0.0.1 and this port (kwok-stages.yaml), where kwok itself listens.
+      '--node-ip=127.0.0.1',
+      `--node-port=${kubeletPort}`,
+      `--server-address=127.0.0.1:${kubeletPort}`,
+      `--tls-cert-file=${input.kubeletServing.certPath}`,
+      `--tls-private-key-file=${input.kubeletServing.keyPath}`,
       '-v=WARN',
     ],
     input.dir,
@@ -136,5 +166,5 @@ export async function startWorkloads(
     kwok,
     60_000,
   );
-  return { processes, nodes };
+  return { processes, nodes, kubeletPort };
 }

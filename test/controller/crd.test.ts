@@ -5,7 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { dump } from 'js-yaml';
+import {
+  HTTP_ONLY_MESSAGE,
+  IN_CLUSTER_ONLY_MESSAGE,
+  KUSTOMIZE_OR_DIRECTORY_MESSAGE,
+  NO_PROJECTS_MESSAGE,
+  PATH_INSIDE_MESSAGE,
+} from '../../src/api/application.js';
 import type { KubeObject } from '../../src/api/object.js';
+import { appSyncOptionProblem } from '../../src/api/sync-options.js';
 import { installApplicationCrd } from '../../src/controller/install-crd.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import type { ClusterClient } from '../../src/kube/types.js';
@@ -98,4 +107,132 @@ test('kubectl wait --for=condition=Ready works on the status conditions', async 
     '--timeout=10s',
   ]);
   assert.match(stdout, /condition met/);
+});
+
+/** `kubectl apply -f -` of one Application manifest, as a user would: its stderr when refused. */
+async function kubectlApplyRefusal(name: string, spec: Record<string, unknown>, extra: object = {}) {
+  const manifest = dump({ ...app(name, spec), ...extra });
+  try {
+    await kubectl(kubeconfigPath, ['apply', '-f', '-'], manifest);
+  } catch (err) {
+    return String((err as { stderr?: string }).stderr);
+  }
+  return undefined;
+}
+
+test('kubectl apply refuses sync options trueup does not honour, with the reason', async () => {
+  const cases: [string, string][] = [
+    ['ssa-false', 'ServerSideApply=false'],
+    ['unknown', 'AutoMagic=true'],
+    ['no-value', 'CreateNamespace'],
+    ['bad-bool', 'PruneLast=yes'],
+    ['bad-policy', 'PrunePropagationPolicy=sideways'],
+    ['confirm-app', 'Prune=confirm'],
+    ['delete-app', 'Delete=false'],
+    ['oos-false', 'ApplyOutOfSyncOnly=false'],
+  ];
+  for (const [name, option] of cases) {
+    const expected = appSyncOptionProblem(option);
+    assert.ok(expected, option);
+    const inPolicy = await kubectlApplyRefusal(`opt-${name}`, {
+      ...good,
+      syncPolicy: { syncOptions: ['CreateNamespace=true', option] },
+    });
+    assert.ok(inPolicy?.includes('spec.syncPolicy.syncOptions[1]'), `${option}: ${inPolicy}`);
+    assert.ok(inPolicy?.includes(expected), `${option}: expected "${expected}" in: ${inPolicy}`);
+    const inOperation = await kubectlApplyRefusal(`op-${name}`, good, {
+      operation: { sync: { syncOptions: [option] } },
+    });
+    assert.ok(inOperation?.includes('operation.sync.syncOptions[0]'), `${option}: ${inOperation}`);
+    assert.ok(inOperation?.includes(expected), `${option}: ${inOperation}`);
+  }
+  assert.match(appSyncOptionProblem('ServerSideApply=false') ?? '', /server-side apply only/);
+});
+
+test('kubectl apply accepts every documented app-wide sync option', async () => {
+  const all = [
+    'CreateNamespace=true',
+    'Prune=false',
+    'PruneLast=true',
+    'Replace=false',
+    'Force=false',
+    'ServerSideApply=true',
+    'Validate=false',
+    'ApplyOutOfSyncOnly=true',
+    'FailOnSharedResource=true',
+    'PrunePropagationPolicy=background',
+    'RespectIgnoreDifferences=true',
+    'SkipDryRunOnMissingResource=true',
+  ];
+  const refused = await kubectlApplyRefusal('all-options', { ...good, syncPolicy: { syncOptions: all } });
+  assert.equal(refused, undefined);
+});
+
+test('kubectl apply refuses the fields trueup cannot honour, naming the field and the reason', async () => {
+  const src = good.source;
+  const cases: [string, Record<string, unknown>, string, string][] = [
+    ['project', { ...good, project: 'team-a' }, 'spec.project', NO_PROJECTS_MESSAGE],
+    [
+      'server',
+      { ...good, destination: { server: 'https://other.example:6443' } },
+      'spec.destination.server',
+      IN_CLUSTER_ONLY_MESSAGE,
+    ],
+    [
+      'dest-name',
+      { ...good, destination: { name: 'prod-eu' } },
+      'spec.destination.name',
+      IN_CLUSTER_ONLY_MESSAGE,
+    ],
+    [
+      'ssh',
+      { ...good, source: { ...src, repoURL: 'git@git.example:org/config.git' } },
+      'spec.source.repoURL',
+      HTTP_ONLY_MESSAGE,
+    ],
+    [
+      'dotdot',
+      { ...good, source: { ...src, path: 'apps/../../etc' } },
+      'spec.source.path',
+      PATH_INSIDE_MESSAGE,
+    ],
+    [
+      'both',
+      { ...good, source: { ...src, directory: { recurse: true } } },
+      'spec.source',
+      KUSTOMIZE_OR_DIRECTORY_MESSAGE,
+    ],
+    [
+      'pointer',
+      { ...good, ignoreDifferences: [{ kind: 'Deployment', jsonPointers: ['spec/replicas'] }] },
+      'spec.ignoreDifferences[0].jsonPointers[0]',
+      'a JSON pointer starts with /',
+    ],
+    // Unknown fields: kubectl's default strict field validation refuses them rather than pruning.
+    [
+      'plugin',
+      { ...good, source: { ...src, plugin: { name: 'cmp' } } },
+      'unknown field',
+      'spec.source.plugin',
+    ],
+  ];
+  for (const [name, spec, field, message] of cases) {
+    const refused = await kubectlApplyRefusal(`field-${name}`, spec);
+    assert.ok(refused?.includes(field), `${name}: ${refused}`);
+    assert.ok(refused?.includes(message), `${name}: expected "${message}" in: ${refused}`);
+  }
+});
+
+test('Argo CD spellings of the in-cluster destination and project default are accepted', async () => {
+  const refused = await kubectlApplyRefusal('argo-style', {
+    ...good,
+    project: 'default',
+    destination: { name: '', server: 'https://kubernetes.default.svc', namespace: 'web' },
+    source: {
+      repoURL: 'https://git.example/org/config.git',
+      path: 'manifests',
+      directory: { recurse: true, include: '*.yaml' },
+    },
+  });
+  assert.equal(refused, undefined);
 });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
-import { createWebhookHandler } from '../../src/controller/webhook.js';
+import { createWebhookHandler } from '../../src/server/webhook.js';
 import { testNamespace } from '../support/cluster.js';
 import { widgetCrd } from '../support/fixtures.js';
 import { appManifest, condition, configMap, e2eEnv, waitFor, yaml } from './support.js';

@@ -40,7 +40,25 @@ test('a controller killed mid-sync, restarted against a newer commit, converges 
   const N = 150;
   const files: Record<string, string> = {};
   const name = (i: number) => `cm-${String(i).padStart(3, '0')}`;
-  for (let i = 0; i < N; i++) files[`big/${name(i)}.yaml`] = configMap(name(i), { i: String(i) });
+  // Wave 0: the first half and a claim no volume ever satisfies (Pending = Progressing), so the
+  // sync applies wave 0 and then waits on its health for as long as we like: the kill lands
+  // mid-sync by construction, not by timing. Wave 1: the second half.
+  const inWave = (i: number) => {
+    const cm = JSON.parse(configMap(name(i), { i: String(i) })) as { metadata: Record<string, unknown> };
+    cm.metadata.annotations = { 'trueup.dev/sync-wave': i < N / 2 ? '0' : '1' };
+    return JSON.stringify(cm, null, 2);
+  };
+  for (let i = 0; i < N; i++) files[`big/${name(i)}.yaml`] = inWave(i);
+  files['big/blocker.yaml'] = JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'blocker', annotations: { 'trueup.dev/sync-wave': '0' } },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: 'trueup-test-no-such-class',
+      resources: { requests: { storage: '1Mi' } },
+    },
+  });
   await repo.commit(files);
   await env.kubectl(
     ['apply', '-f', '-'],
@@ -55,19 +73,20 @@ test('a controller killed mid-sync, restarted against a newer commit, converges 
   );
   const exited = new Promise((r) => first.once('exit', r));
   after(() => first.kill('SIGKILL'));
-  await waitFor('the first objects applied', async () => (await tracked(dest, 'big')).length > 0, 120_000);
+  const firstHalf = Array.from({ length: N / 2 }, (_, i) => name(i));
+  await waitFor(
+    'wave 0 applied (and the sync waiting on the claim)',
+    async () =>
+      JSON.stringify(await tracked(dest, 'big')) === JSON.stringify(firstHalf) &&
+      (await env.get('v1', 'PersistentVolumeClaim', dest, 'blocker')),
+    120_000,
+  );
   first.kill('SIGKILL');
   await exited;
-  const applied = await tracked(dest, 'big');
-  assert.ok(applied.length < N, `killed mid-sync (${applied.length} of ${N} applied)`);
-  assert.equal(
-    (await env.app('big'))?.status?.resources,
-    undefined,
-    'no status was written: the inventory never recorded them',
-  );
+  assert.deepEqual(await tracked(dest, 'big'), firstHalf, 'killed mid-sync: wave 1 never applied');
 
-  // Git moves on while the controller is down: the first half leaves.
-  const removed: Record<string, null> = {};
+  // Git moves on while the controller is down: the first half (and the claim) leave.
+  const removed: Record<string, null> = { 'big/blocker.yaml': null };
   for (let i = 0; i < N / 2; i++) removed[`big/${name(i)}.yaml`] = null;
   const sha = await repo.commit(removed, 'drop the first half');
 
@@ -88,6 +107,7 @@ test('a controller killed mid-sync, restarted against a newer commit, converges 
   assert.equal(app.status?.resources?.length, N / 2);
   const names = app.status?.resources?.map((r) => r.name) ?? [];
   assert.equal(new Set(names).size, names.length, 'no duplicates in the inventory');
+  assert.deepEqual([...names].sort(), expected);
   await second.stop();
 });
 
@@ -122,11 +142,12 @@ test('the API server going away while the controller runs: it resumes its watche
     '{"data":{"v":"edited"}}',
   ]);
   const sha = await repo.commit({ 'app/config.yaml': configMap('outage-config', { v: '2' }) });
+  // The outage is seen for sure before it ends: a watch fails to re-establish. A failed wait fails the test.
   await waitFor(
-    'the controller to notice',
-    async () => controller.appInformers.some((i) => i.watches > 1) || undefined,
-    30_000,
-  ).catch(() => undefined);
+    'the controller to notice the outage (a watch failing)',
+    async () => controller.appInformers.some((i) => i.failing),
+    60_000,
+  );
   proxy.restore();
 
   // The edit made while it was away is reverted once its watch resumes (or relists).

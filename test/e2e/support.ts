@@ -183,18 +183,20 @@ export class ApiProxy {
 
 /**
  * `trueup controller` as a real process (from source, through cli-entry.ts) against this env's
- * kubeconfig, watching its Application namespace, with its own Git cache; `args` add flags.
+ * kubeconfig, watching its Application namespace, with its own Git cache; `args` add flags and
+ * `processEnv` environment variables (e.g. POD_NAME, as a StatefulSet sets it).
  */
 export function spawnController(
   env: Env,
   cacheDir: string,
   args: readonly string[],
   stdio: StdioOptions = ['ignore', 'pipe', 'pipe'],
+  processEnv: Record<string, string> = {},
 ): ChildProcess {
   const common = ['--kubeconfig', env.kubeconfigPath, '--namespaces', env.appNs, '--cache-dir', cacheDir];
   return spawn(
     process.execPath,
     ['--import', 'tsx', join(import.meta.dirname, 'cli-entry.ts'), 'controller', ...common, ...args],
-    { cwd: join(import.meta.dirname, '..', '..'), stdio },
+    { cwd: join(import.meta.dirname, '..', '..'), stdio, env: { ...process.env, ...processEnv } },
   );
 }

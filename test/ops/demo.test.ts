@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 describe('npm run demo', () => {
-  it('converges the examples, reverts a kubectl scale, applies a pushed commit, and exits cleanly', async () => {
+  it('converges the examples to Synced and Healthy, reverts a kubectl scale, applies a pushed commit, and exits cleanly', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'demo.ts'), '--once'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -26,9 +26,11 @@ describe('npm run demo', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     clearTimeout(timer);
     assert.equal(code, 0, output);
-    assert.match(output, /all 3 Applications Synced in/);
-    assert.match(output, /root\s+Synced/);
-    assert.match(output, /web-api-prod\s+Synced/);
+    assert.match(output, /all 3 Applications Synced and Healthy in/);
+    // The last table before that line: every Application Synced and Healthy, autoscalers included.
+    const finalTable = output.slice(0, output.indexOf('all 3 Applications')).split('—').pop() ?? '';
+    for (const app of ['root', 'web-api-dev', 'web-api-prod'])
+      assert.match(finalTable, new RegExp(`${app}\\s+Synced\\s+Healthy`), finalTable);
     assert.match(output, /reverted to 3 by trueup \(selfHeal\)/);
     assert.match(output, /trueup_drift_corrections_total\{namespace="trueup-system",name="web-api-prod"\} 1/);
     assert.match(output, /POST \/webhook -> 200 .*trueup-system\/web-api-prod/);

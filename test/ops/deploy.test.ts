@@ -14,12 +14,13 @@ import { promisify } from 'node:util';
 import yaml from 'js-yaml';
 import type { KubeObject } from '../../src/api/object.js';
 import { ENV_NAMES, loadConfig } from '../../src/config/config.js';
-import { shardFromPodName } from '../../src/controller/sharding.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import { DiskTree } from '../../src/render/disk-tree.js';
 import { renderTree } from '../../src/render/index.js';
+import { shardFromPodName } from '../../src/runtime/sharding.js';
 import { MemoryInventory, ResultAction, sync } from '../../src/sync/index.js';
 import { testCluster } from '../support/cluster.js';
+import { eventually } from '../support/wait.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -53,7 +54,15 @@ describe('deploy/ on the control plane', () => {
       const workload = dir.endsWith('sharded') ? 'StatefulSet' : 'Deployment';
       const dep = (await render(dir)).find((o) => o.kind === workload) as KubeObject & {
         spec: {
-          template: { spec: { containers: { args: string[]; env: { name: string; value?: string }[] }[] } };
+          template: {
+            spec: {
+              containers: {
+                args: string[];
+                env: { name: string; value?: string; valueFrom?: unknown }[];
+                livenessProbe?: { httpGet?: { path?: string; port?: string } };
+              }[];
+            };
+          };
         };
       };
       const c = dep.spec.template.spec.containers[0];
@@ -82,6 +91,22 @@ describe('deploy/ on the control plane', () => {
               : '');
       }
       const config = loadConfig({}, podEnv);
+      // The webhook secret comes from an optional Secret; without it the webhook refuses requests,
+      // and the install never opts in to unsigned ones.
+      assert.deepEqual(c?.env.find((e) => e.name === ENV_NAMES.webhookSecret)?.valueFrom, {
+        secretKeyRef: { name: 'trueup-webhook', key: 'secret', optional: true },
+      });
+      assert.ok(
+        !c?.env.some((e) => e.name === ENV_NAMES.webhookInsecure),
+        `${dir}: opts in to unsigned webhooks`,
+      );
+      assert.deepEqual([config.webhookSecret, config.webhookInsecure], ['', false]);
+      assert.equal(
+        loadConfig({}, { ...podEnv, [ENV_NAMES.webhookSecret]: 'from-the-secret' }).webhookSecret,
+        'from-the-secret',
+      );
+      // The liveness probe asks /healthz, which fails for a wedged controller.
+      assert.deepEqual(c?.livenessProbe?.httpGet, { path: '/healthz', port: 'http-metrics' });
       assert.equal(config.leaderElection.enabled, true);
       assert.equal(config.leaderElection.leaseNamespace, 'trueup-system');
       assert.equal(config.metricsAddress, '0.0.0.0:8080');
@@ -172,23 +197,27 @@ describe('deploy/ on the control plane', () => {
   });
 
   it('runs its pod template under the restricted Pod Security level (the ReplicaSet creates pods)', async () => {
-    let pods: KubeObject[] = [];
-    let events: string[] = [];
-    for (let i = 0; i < 120 && pods.length === 0; i++) {
-      pods = (
+    const listPods = async () =>
+      (
         await client.list('v1', 'Pod', {
           namespace: 'trueup-system',
           labelSelector: 'app.kubernetes.io/name=trueup-controller',
         })
       ).items;
-      if (pods.length === 0) await new Promise((r) => setTimeout(r, 500));
-    }
-    if (pods.length === 0) {
-      events = (await client.list('v1', 'Event', { namespace: 'trueup-system' })).items.map((e) =>
+    const pods = await eventually(
+      'a controller pod',
+      async () => {
+        const items = await listPods();
+        return items.length > 0 && items;
+      },
+      60_000,
+    ).catch(async (err: Error) => {
+      const events = (await client.list('v1', 'Event', { namespace: 'trueup-system' })).items.map((e) =>
         String((e as { message?: unknown }).message),
       );
-    }
-    assert.ok(pods.length > 0, `no controller pod was created: ${events.join('; ')}`);
+      throw new Error(`no controller pod was created: ${err.message}; events: ${events.join('; ')}`);
+    });
+    assert.ok(pods.length > 0);
   });
 
   it('accepts the sharded overlay: a StatefulSet instead of the Deployment (server-side dry run)', async () => {

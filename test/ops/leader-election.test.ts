@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { testCluster, testNamespace } from '../support/cluster.js';
+import { eventually } from '../support/wait.js';
 
 interface Event {
   identity: string;
@@ -23,8 +24,12 @@ interface Candidate {
   identity: string;
   child: ChildProcess;
   events: Event[];
-  /** Resolves with the first event (from now on, or already seen) that matches. */
-  next(match: (e: Event) => boolean, what: string): Promise<Event>;
+  /**
+   * Resolves with the first event at index `from` or later that matches, whether it was printed
+   * before this call or comes after (an event seen before the waiter was registered is not
+   * missed); rejects, naming what was seen, if none comes within 60 s.
+   */
+  next(match: (e: Event) => boolean, what: string, from?: number): Promise<Event>;
 }
 
 // Started at the top level, so the control plane (when this file runs alone) lives for all its tests.
@@ -64,27 +69,39 @@ function startCandidate(kubeconfig: string, namespace: string, lease: string, id
     identity,
     child,
     events,
-    next(match, what) {
+    next(match, what, from = 0) {
+      const seen = events.slice(from).find(match);
+      if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () =>
-            reject(
-              new Error(
-                `${identity}: no "${what}" within 60 s; events ${JSON.stringify(events)}; stderr ${stderr}`,
-              ),
-            ),
-          60_000,
-        );
-        waiters.push({
+        const waiter = {
           match,
-          resolve: (e) => {
+          resolve: (e: Event) => {
             clearTimeout(timer);
             resolve(e);
           },
-        });
+        };
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(
+            new Error(
+              `${identity}: no "${what}" within 60 s; events ${JSON.stringify(events)}; stderr ${stderr}`,
+            ),
+          );
+        }, 60_000);
+        waiters.push(waiter);
       });
     },
   };
+}
+
+/** The first of several candidates to print a matching event (seen already or to come). */
+async function firstOf(
+  candidates: Candidate[],
+  match: (e: Event) => boolean,
+  what: string,
+): Promise<Candidate> {
+  const winner = await eventually(what, async () => candidates.find((c) => c.events.some(match)));
+  return winner;
 }
 
 const becameLeader = (e: Event) => e.event === 'state' && e.leader === true;
@@ -100,15 +117,17 @@ describe('leader election on a Lease (two processes)', () => {
     const ns = await testNamespace('le');
     const a = startCandidate(kubeconfigPath, ns, 'trueup-controller', 'a');
     const b = startCandidate(kubeconfigPath, ns, 'trueup-controller', 'b');
-    const first = await Promise.race([a.next(becameLeader, 'leader'), b.next(becameLeader, 'leader')]);
-    const [leader, standby] = first.identity === 'a' ? [a, b] : [b, a];
+    // No race of two waiters: poll both candidates' events (bounded) for the first leader.
+    const first = await firstOf([a, b], becameLeader, 'a leader');
+    const [leader, standby] = first === a ? [a, b] : [b, a];
     // The standby sees the leader as holder and does not lead.
     await standby.next((e) => e.event === 'state' && e.holder === leader.identity, 'sees the leader');
     assert.equal(await holderOf(ns, 'trueup-controller'), leader.identity);
     assert.ok(!standby.events.some(becameLeader), 'both candidates led at once');
 
+    const beforeKill = standby.events.length;
     leader.child.kill('SIGKILL');
-    await standby.next(becameLeader, 'takes over after the kill');
+    await standby.next(becameLeader, 'takes over after the kill', beforeKill);
     assert.equal(await holderOf(ns, 'trueup-controller'), standby.identity);
     standby.child.kill('SIGTERM');
     await standby.next((e) => e.event === 'stopped', 'stopped');

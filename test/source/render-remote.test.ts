@@ -22,6 +22,8 @@ describe('render from a Git repository (the CLI path)', () => {
     await repo.tag('v1.0.0');
     await repo.commit({
       'overlays/prod/kustomization.yaml': 'resources: [../../base]\nnamePrefix: prod2-\n',
+      'plain/top.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: top\n',
+      'plain/sub/nested.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: nested\n',
     });
     cacheRoot = await mkdtemp(join(tmpdir(), 'trueup-cli-cache-'));
   });
@@ -42,6 +44,33 @@ describe('render from a Git repository (the CLI path)', () => {
     assert.match(atTag, /name: prod-settings\n\s+namespace: web/);
     const atMain = await renderRemote({ repo: url, revision: 'main', path: 'overlays/prod' }, env());
     assert.match(atMain, /name: prod2-settings/);
+  });
+
+  it('reads a plain directory as the controller does: top only, subdirectories with --directory-recurse', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env());
+    try {
+      const names = async (...flags: string[]) => {
+        const out: string[] = [];
+        const code = await main(
+          ['render', '--repo', server.url('private/gitops'), '--path', 'plain', ...flags],
+          {
+            stdout: (t) => out.push(t),
+            stderr: () => {},
+          },
+        );
+        assert.equal(code, 0);
+        return [...out.join('').matchAll(/name: (\S+)/g)].map((m) => m[1]);
+      };
+      assert.deepEqual(await names(), ['top']);
+      assert.deepEqual(await names('--directory-recurse'), ['nested', 'top']); // code-point order: sub/ < top.yaml
+      assert.deepEqual(await names('--directory-recurse', '--directory-exclude', 'top.yaml'), ['nested']);
+    } finally {
+      for (const key of Object.keys(env())) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+    }
   });
 
   it('fails with the typed 401 error and no secret without credentials', async () => {

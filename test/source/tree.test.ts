@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isTrueupError } from '../../src/api/errors.js';
 import type { FileTree } from '../../src/render/file-tree.js';
+import { renderTree } from '../../src/render/index.js';
 import { GitSource } from '../../src/source/index.js';
 import { GitHttpServer } from '../support/git-server.js';
 
@@ -27,7 +28,10 @@ describe('Git source: a revision as a FileTree', () => {
       'Zeta.yaml': 'z\n',
       'alpha.yaml': 'a\n',
       'b-dir/x.yaml': 'x\n',
+      'tenant/app/kustomization.yaml': 'resources: [up/alpha.yaml]\n',
     });
+    // A directory link to the tree's root: inside the tree, but above the kustomization.
+    await repo.symlink('tenant/app/up', '../../');
     await repo.symlink('overlays/prod/base-link', '../../base');
     await repo.symlink('overlays/prod/file-link.yaml', '../../alpha.yaml');
     await repo.symlink('escape', '../outside');
@@ -66,6 +70,7 @@ describe('Git source: a revision as a FileTree', () => {
       'loop-a',
       'loop-b',
       'overlays',
+      'tenant',
     ]);
     assert.deepEqual(await tree.listDir('base'), ['deploy.yaml', 'kustomization.yaml']);
   });
@@ -90,6 +95,25 @@ describe('Git source: a revision as a FileTree', () => {
     assert.equal(text(await tree.readFile('overlays/prod/file-link.yaml')), 'a\n');
     assert.deepEqual(await tree.stat('overlays/prod/base-link'), { kind: 'dir', size: 0 });
     assert.equal(await tree.stat('dangling'), undefined);
+  });
+
+  it('gives the real path with the links of every component resolved', async () => {
+    assert.equal(await tree.realPath('overlays/prod/base-link/deploy.yaml'), 'base/deploy.yaml');
+    assert.equal(await tree.realPath('overlays/prod/base-link/missing.yaml'), 'base/missing.yaml');
+    assert.equal(await tree.realPath('tenant/app/up/alpha.yaml'), 'alpha.yaml');
+    assert.equal(await tree.realPath('overlays/prod/file-link.yaml'), 'alpha.yaml');
+    assert.equal(await tree.realPath('nope/a.yaml'), 'nope/a.yaml');
+    await assert.rejects(tree.realPath('escape/below'), code('GitPathEscapes'));
+  });
+
+  it('the renderer refuses a file reached through a directory link above the kustomization', async () => {
+    await assert.rejects(
+      renderTree(tree, 'tenant/app'),
+      (err) =>
+        isTrueupError(err) &&
+        err.code === 'RENDER_OUTSIDE_ROOT' &&
+        /security; file 'tenant\/app\/up\/alpha\.yaml' is not in or below 'tenant\/app'/.test(err.message),
+    );
   });
 
   it('refuses paths and symlinks that leave the tree', async () => {

@@ -16,7 +16,7 @@ export const registerApp: RegisterCommand = (program: Command, io, setExit) => {
     .option('-A, --all-namespaces', 'every namespace')
     .option('-o, --output <format>', 'table (default) or json')
     .action(async (opts) => {
-      const { appList } = await import('../../controller/app-cli.js');
+      const { appList } = await import('../app-cli.js');
       setExit(await appList(opts, io));
     });
   common(
@@ -27,7 +27,7 @@ export const registerApp: RegisterCommand = (program: Command, io, setExit) => {
   )
     .option('-o, --output <format>', 'text (default) or json')
     .action(async (name: string, opts) => {
-      const { appGet } = await import('../../controller/app-cli.js');
+      const { appGet } = await import('../app-cli.js');
       setExit(await appGet(name, opts, io));
     });
   common(
@@ -38,7 +38,7 @@ export const registerApp: RegisterCommand = (program: Command, io, setExit) => {
   )
     .option('--revision <rev>', 'diff against this revision instead of targetRevision')
     .action(async (name: string, opts) => {
-      const { appDiff } = await import('../../controller/app-cli.js');
+      const { appDiff } = await import('../app-cli.js');
       setExit(await appDiff(name, opts, io));
     });
   common(
@@ -53,7 +53,7 @@ export const registerApp: RegisterCommand = (program: Command, io, setExit) => {
     .option('--no-wait', 'return once the operation is recorded')
     .option('--timeout <seconds>', 'how long to wait for the controller', '120')
     .action(async (name: string, opts) => {
-      const { appSync } = await import('../../controller/app-cli.js');
+      const { appSync } = await import('../app-cli.js');
       setExit(await appSync(name, opts, io));
     });
 };

@@ -22,15 +22,33 @@ export const registerController: RegisterCommand = (program: Command, io, setExi
     .option('--lease-namespace <ns>', 'namespace of the leader election Lease (default trueup-system)')
     .option('--cache-dir <dir>', 'Git cache directory')
     .option('--webhook-secret <secret>', 'HMAC secret for POST /webhook (prefer TRUEUP_WEBHOOK_SECRET)')
+    .option(
+      '--webhook-insecure',
+      'accept unsigned POST /webhook requests (only without a secret; by default they are refused)',
+    )
+    .option(
+      '--stall-timeout <duration>',
+      '/healthz fails when queued work waits this long with no worker progress (default 15m)',
+    )
     .option('--install-crd', 'install or update the Application CRD at start')
     .option('--shards <n>', 'split Applications into n shards by consistent hash (default 1)')
     .option('--shard <i>', "this replica's shard (default: from POD_NAME's StatefulSet ordinal)")
     .option('--log-level <level>', 'debug, info, warn, error (default info)')
+    .option('--max-tree-bytes <n>', 'render budget: bytes read over one render, all files (default 1 GiB)')
+    .option(
+      '--render-max-alias-nodes <n>',
+      'render budget: nodes YAML aliases may expand to in one file (default 1000000)',
+    )
+    .option('--render-timeout <duration>', 'render budget: time of one render (default 5m)')
     .action(async (opts: Record<string, string | boolean | undefined>) => {
-      const { runController } = await import('../../controller/run.js');
-      const { context, leaderElect, ...rest } = opts;
+      const { runController } = await import('../run-controller.js');
+      const { context, leaderElect, webhookInsecure, ...rest } = opts;
       const handle = await runController(
-        { ...rest, ...(leaderElect ? { leaderElect: true } : {}) },
+        {
+          ...rest,
+          ...(leaderElect ? { leaderElect: true } : {}),
+          ...(webhookInsecure ? { webhookInsecure: true } : {}),
+        },
         process.env,
         {
           ...(typeof context === 'string' ? { context } : {}),

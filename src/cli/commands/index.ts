@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { registerApp } from './app.js';
 import { registerController } from './controller.js';
+import { registerConvert } from './convert.js';
 import { registerRender } from './render.js';
 import { registerSync } from './sync.js';
 
@@ -11,4 +12,10 @@ import { registerSync } from './sync.js';
  */
 export type RegisterCommand = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
-export const commands: RegisterCommand[] = [registerRender, registerSync, registerController, registerApp];
+export const commands: RegisterCommand[] = [
+  registerRender,
+  registerSync,
+  registerController,
+  registerApp,
+  registerConvert,
+];

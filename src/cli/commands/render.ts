@@ -1,19 +1,63 @@
 import type { Command } from 'commander';
 import { TrueupError } from '../../api/errors.js';
+import { parseDuration } from '../../config/config.js';
+import type { RenderOptions } from '../../render/options.js';
 import type { RegisterCommand } from './index.js';
 
 /** `--repo` renders through the Git source (src/cli/render-remote.ts), as the controller does. */
-type RenderOpts = { root?: string; repo?: string; revision: string; path: string };
+type RenderOpts = {
+  root?: string;
+  repo?: string;
+  revision: string;
+  path: string;
+  directoryRecurse?: boolean;
+  directoryInclude?: string;
+  directoryExclude?: string;
+  plainDir?: boolean;
+  maxBytes?: string;
+  maxAliasNodes?: string;
+  timeout?: string;
+};
+
+function count(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new TrueupError('CLI_USAGE', `render: ${flag} "${text}" must be a whole number >= 0`);
+  return n;
+}
+
+/** The render options the flags give (budgets default to src/render/options.ts). */
+export function renderOptionsOf(opts: RenderOpts): RenderOptions {
+  const limits: RenderOptions['limits'] = {};
+  if (opts.maxBytes !== undefined) limits.maxTotalBytes = count(opts.maxBytes, '--max-bytes');
+  if (opts.maxAliasNodes !== undefined)
+    limits.maxYamlAliases = count(opts.maxAliasNodes, '--max-alias-nodes');
+  if (opts.timeout !== undefined) {
+    try {
+      limits.timeoutMs = parseDuration(opts.timeout, '--timeout');
+    } catch (err) {
+      throw new TrueupError(
+        'CLI_USAGE',
+        `render: --timeout "${opts.timeout}" is not a duration (e.g. 30s, 5m)`,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+  return { limits, plainDirectories: opts.plainDir === true };
+}
 
 /**
- * `trueup render DIR`: prints the objects of a Kustomize tree (or plain manifest directory) as
+ * `trueup render DIR`: prints the objects of a Kustomize tree (or, with --plain-dir, a plain
+ * manifest directory) as
  * multi-document YAML, as `kubectl kustomize DIR` does. Errors go to stderr, nothing to stdout.
  */
 export const registerRender: RegisterCommand = (program: Command, io, setExit) => {
   program
     .command('render')
     .description(
-      'render a Kustomize directory (or a plain directory of manifests) to stdout, like kubectl kustomize',
+      'render a Kustomize directory (or with --plain-dir a plain directory of manifests) to stdout, like kubectl kustomize',
     )
     .argument('[dir]', 'directory to render (omit with --repo)')
     .option(
@@ -23,17 +67,41 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
     .option('--repo <url>', 'render from this Git repository (https) instead of a directory')
     .option('--revision <rev>', 'with --repo: branch, tag, semver range, commit or HEAD', 'HEAD')
     .option('--path <path>', 'with --repo: directory inside the repository', '.')
+    .option('--directory-recurse', 'with --repo, a plain directory: read its subdirectories too')
+    .option('--directory-include <glob>', 'with --repo, a plain directory: read only matching files')
+    .option('--directory-exclude <glob>', 'with --repo, a plain directory: skip matching files')
+    .option(
+      '--plain-dir',
+      'render a directory without a kustomization as a plain directory of manifests (kubectl kustomize refuses it)',
+    )
+    .option('--max-bytes <n>', 'budget: bytes read over the whole render (default 1 GiB)')
+    .option('--max-alias-nodes <n>', 'budget: nodes YAML aliases may expand to in one file (default 1000000)')
+    .option('--timeout <duration>', 'budget: time of the whole render (default 5m)')
     .action(async (dir: string | undefined, opts: RenderOpts) => {
+      const options = renderOptionsOf(opts);
       if (opts.repo) {
         const { renderRemote } = await import('../render-remote.js');
-        io.stdout(await renderRemote({ repo: opts.repo, revision: opts.revision, path: opts.path }));
+        const directory = {
+          ...(opts.directoryRecurse ? { recurse: true } : {}),
+          ...(opts.directoryInclude ? { include: opts.directoryInclude } : {}),
+          ...(opts.directoryExclude ? { exclude: opts.directoryExclude } : {}),
+        };
+        const withDirectory = Object.keys(directory).length > 0 ? { directory } : {};
+        io.stdout(
+          await renderRemote(
+            { repo: opts.repo, revision: opts.revision, path: opts.path, ...withDirectory },
+            process.env,
+            // the controller's code path: an Application's path may be a plain directory
+            { ...options, plainDirectories: true },
+          ),
+        );
         setExit(0);
         return;
       }
       if (dir === undefined) throw new TrueupError('CLI_USAGE', 'render: give a directory, or --repo URL');
       // bin/trueup runs `render` from a one-file bundle that holds render-local too (npm run build)
       const { renderLocal } = await import('../render-local.js');
-      const text = await renderLocal(dir, opts.root);
+      const text = await renderLocal(dir, opts.root, options);
       io.stdout(text);
       setExit(0);
     });

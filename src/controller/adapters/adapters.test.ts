@@ -108,6 +108,9 @@ test('kustomize overrides render through the real renderer on top of the app pat
     async listDir(p: string) {
       return dirs(p);
     },
+    async realPath(p: string) {
+      return p;
+    },
   };
   const port = new TreeRenderPort();
   const [d] = await port.render(tree, 'apps/web', {

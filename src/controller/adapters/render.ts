@@ -2,9 +2,11 @@
  * RenderPort over src/render's renderTree. Argo CD-style kustomize overrides (images,
  * namePrefix, ...) are applied the way `kustomize edit` would: a virtual overlay kustomization
  * next to the tree's root whose only resource is the app's path, rendered instead of it.
+ * A plain directory is read as Argo CD reads it: not recursively unless spec.source.directory
+ * says `recurse: true`, filtered by its include/exclude globs.
  */
 import { dump } from 'js-yaml';
-import type { KustomizeOverrides } from '../../api/application.js';
+import type { ApplicationSource, KustomizeOverrides } from '../../api/application.js';
 import { TrueupError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import type { FileStat, FileTree } from '../../render/file-tree.js';
@@ -81,6 +83,11 @@ class OverlayTree implements FileTree {
     return this.base.readFile(path);
   }
 
+  async realPath(path: string): Promise<string> {
+    if (path === OVERLAY_DIR || path.startsWith(`${OVERLAY_DIR}/`)) return path;
+    return this.base.realPath(path);
+  }
+
   async listDir(path: string): Promise<string[]> {
     if (path === OVERLAY_DIR) return ['kustomization.yaml'];
     const list = await this.base.listDir(path);
@@ -95,18 +102,32 @@ function hasOverrides(o: KustomizeOverrides | undefined): o is KustomizeOverride
 }
 
 export class TreeRenderPort implements RenderPort {
-  constructor(private readonly options: RenderOptions = {}) {}
+  private readonly options: RenderOptions;
+
+  /** An Application's path may be a plain directory of manifests (Argo CD's directory source). */
+  constructor(options: RenderOptions = {}) {
+    this.options = { plainDirectories: true, ...options };
+  }
 
   async render(
     tree: FileTree,
     path: string,
     overrides: KustomizeOverrides | undefined,
+    /** spec.source.directory; absent reads the top of a plain directory only (Argo CD's default). */
+    directory?: ApplicationSource['directory'],
   ): Promise<KubeObject[]> {
     const dir = path.replace(/^\.\/?/, '').replace(/\/$/, '');
-    if (!hasOverrides(overrides)) return renderTree(tree, dir || '.', this.options);
     const k = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
     let found = false;
     for (const name of k) if ((await tree.stat(dir ? `${dir}/${name}` : name))?.kind === 'file') found = true;
+    if (directory && found) {
+      throw new TrueupError(
+        'RenderDirectoryHasKustomization',
+        `${tree.description}: ${dir || '.'}: spec.source.directory is for plain directories of manifests, but this one has a kustomization (use spec.source.kustomize, or remove directory)`,
+      );
+    }
+    if (!hasOverrides(overrides))
+      return renderTree(tree, dir || '.', { ...this.options, directory: directory ?? {} });
     if (!found) {
       throw new TrueupError(
         'RenderOverridesNeedKustomization',

@@ -6,7 +6,8 @@ import type { JsonObject, KubeObject } from '../../api/object.js';
 import { RenderErrorCode, renderError } from '../errors.js';
 import type { GeneratorArgs, GeneratorOptions, Kustomization } from '../kustomization.js';
 import type { Loader } from '../loader.js';
-import { basename, isWithin, join } from '../paths.js';
+import { basename } from '../paths.js';
+import { restrictedFile } from '../restrictor.js';
 import { nonStringKey } from '../transformers/labels.js';
 import type { GeneratorBehavior, Resource } from '../types.js';
 
@@ -59,15 +60,7 @@ function utf8(bytes: Uint8Array): string | undefined {
 
 async function collect(loader: Loader, k: Kustomization, g: GeneratorArgs, what: string): Promise<Entry[]> {
   const entries: Entry[] = [];
-  const resolve = (rel: string) => {
-    const path = join(k.dir, rel);
-    if (path === undefined || !isWithin(k.dir, path))
-      throw renderError(
-        RenderErrorCode.OutsideRoot,
-        `${what}: file ${rel} is not in or below the kustomization root ${k.dir || '.'} (load restrictor)`,
-      );
-    return path;
-  };
+  const resolve = (rel: string) => restrictedFile(loader, k.dir, rel, what);
   for (const lit of g.literals ?? []) {
     const eq = lit.indexOf('=');
     if (eq < 0) throw renderError(RenderErrorCode.Generator, `${what}: literal "${lit}" is not key=value`);
@@ -79,12 +72,12 @@ async function collect(loader: Loader, k: Kustomization, g: GeneratorArgs, what:
     const rel = eq < 0 ? spec : spec.slice(eq + 1);
     if (key === '' || rel === '')
       throw renderError(RenderErrorCode.Generator, `${what}: file source "${spec}" is invalid`);
-    const bytes = await loader.readBytes(resolve(rel), what);
+    const bytes = await loader.readBytes(await resolve(rel), what);
     entries.push({ key, bytes });
   }
   const envs = [...(g.envs ?? []), ...(g.env ? [g.env] : [])];
   for (const rel of envs) {
-    const path = resolve(rel);
+    const path = await resolve(rel);
     const text = await loader.readText(path, what);
     for (const [key, value] of parseEnvText(text, path)) entries.push({ key, text: value });
   }

@@ -1,109 +1,55 @@
 /**
  * Patch fixtures: each fixtures/<case>/ holds a kustomization (target.yaml + patch files) whose
  * expected.yaml / expected-error.txt was produced by `kubectl kustomize`
- * (scripts/gen-smp-fixtures.ts). Here the same patches go through our functions directly.
+ * (scripts/gen-smp-fixtures.ts). They run through the production path, renderTree over the
+ * directory: the output must be byte-identical, an error must be RENDER_PATCH_FAILED naming
+ * the kustomization's patch file.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { TrueupError } from '../../api/errors.js';
-import type { JsonObject, JsonValue, KubeObject } from '../../api/object.js';
-import { compileOpenApiSchema, type MergeSchema } from '../openapi/schema.js';
+import { isTrueupError, TrueupError } from '../../api/errors.js';
+import type { KubeObject } from '../../api/object.js';
+import { DiskTree } from '../disk-tree.js';
+import { renderTree } from '../index.js';
 import { emitYamlDocuments } from '../yaml/emit.js';
 import { parseYamlDocument, parseYamlDocuments } from '../yaml/parse.js';
-import { applyJson6902, parseJson6902Patch } from './json6902.js';
+import { applyJson6902 } from './json6902.js';
 import { applyStrategicMerge } from './strategic-merge.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 
-/** Cases where our result is known to differ from the reference (documented in the report). */
-const KNOWN_DIFFERENCES = new Set<string>([
-  // A patch element whose merge key is the empty string: the reference keeps one copy, we two.
-]);
-
-/** Applies a strategic merge as Kustomize's ApplySmPatch does: the target keeps its identity. */
-function smp(o: KubeObject, patch: JsonObject, where: string, schema?: MergeSchema): KubeObject | null {
-  const out = applyStrategicMerge(o, patch, where, schema ? { schema } : {});
-  if (out === null) return null;
-  out.apiVersion = o.apiVersion;
-  out.kind = o.kind;
-  if (o.metadata.name === undefined) delete out.metadata.name;
-  else out.metadata.name = o.metadata.name;
-  if (o.metadata.namespace === undefined) delete out.metadata.namespace;
-  else out.metadata.namespace = o.metadata.namespace;
-  return out;
-}
-
-interface PatchEntry {
-  path: string;
-  target?: { kind: string; name: string };
-}
-
-function render(dir: string): KubeObject[] {
+/** The patch files the fixture's kustomization names (an error must name one of them). */
+function patchFiles(dir: string): string[] {
   const k = parseYamlDocument(
     readFileSync(join(dir, 'kustomization.yaml'), 'utf8'),
     'kustomization.yaml',
-  ) as unknown as {
-    resources: string[];
-    patches: PatchEntry[];
-    openapi?: { path: string };
+  ) as {
+    patches?: { path?: string }[];
   };
-  const schema = k.openapi
-    ? compileOpenApiSchema(parseYamlDocument(readFileSync(join(dir, k.openapi.path), 'utf8'), k.openapi.path))
-    : undefined;
-  let objects: (KubeObject | null)[] = [];
-  for (const r of k.resources) {
-    objects.push(...(parseYamlDocuments(readFileSync(join(dir, r), 'utf8'), r) as unknown as KubeObject[]));
-  }
-  for (const p of k.patches) {
-    const text = readFileSync(join(dir, p.path), 'utf8');
-    const docs = parseYamlDocuments(text, p.path);
-    if (p.target) {
-      const t = p.target;
-      const content = Array.isArray(docs[0]) ? parseJson6902Patch(text, p.path) : (docs[0] as JsonValue);
-      objects = objects.map((o) => {
-        if (!o || o.kind !== t.kind || o.metadata.name !== t.name) return o;
-        return Array.isArray(content)
-          ? applyJson6902(o, content, p.path)
-          : smp(o, content as JsonObject, p.path, schema);
-      });
-      continue;
-    }
-    for (const doc of docs as JsonObject[]) {
-      const meta = doc.metadata as JsonObject;
-      const i = objects.findIndex(
-        (o) =>
-          o &&
-          o.kind === doc.kind &&
-          o.metadata.name === meta.name &&
-          o.metadata.namespace === meta.namespace,
-      );
-      if (i < 0) throw new Error(`no resource matches strategic merge patch ${String(meta.name)}`);
-      objects[i] = smp(objects[i] as KubeObject, doc, p.path, schema);
-    }
-  }
-  return objects.filter((o): o is KubeObject => o !== null);
+  return (k.patches ?? []).flatMap((p) => (p.path ? [p.path] : []));
 }
 
-const byId = (a: KubeObject, b: KubeObject) =>
-  `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`);
-
-describe('patches as kubectl kustomize applies them (fixtures from the reference)', () => {
+describe('patches as kubectl kustomize applies them (fixtures from the reference, through renderTree)', () => {
   for (const name of readdirSync(fixtures).sort()) {
     const dir = join(fixtures, name);
-    const errorFile = join(dir, 'expected-error.txt');
-    it(name, { skip: KNOWN_DIFFERENCES.has(name) ? 'known difference' : false }, () => {
-      if (existsSync(errorFile)) {
-        assert.throws(() => render(dir));
+    it(name, async () => {
+      if (existsSync(join(dir, 'expected-error.txt'))) {
+        const files = patchFiles(dir);
+        await assert.rejects(renderTree(new DiskTree(dir), '.'), (err: unknown) => {
+          assert.ok(isTrueupError(err), `${name}: not a TrueupError: ${String(err)}`);
+          assert.equal(err.code, 'RENDER_PATCH_FAILED', err.message);
+          assert.ok(
+            files.some((f) => err.message.includes(f)),
+            `${name}: the message names none of ${files.join(', ')}: ${err.message}`,
+          );
+          return true;
+        });
         return;
       }
-      const expected = parseYamlDocuments(readFileSync(join(dir, 'expected.yaml'), 'utf8'), 'expected.yaml');
-      const got = render(dir).sort(byId);
-      assert.equal(
-        emitYamlDocuments(got),
-        emitYamlDocuments((expected as unknown as KubeObject[]).sort(byId)),
-      );
+      const expected = readFileSync(join(dir, 'expected.yaml'), 'utf8');
+      assert.equal(emitYamlDocuments(await renderTree(new DiskTree(dir), '.')), expected);
     });
   }
 });

@@ -40,6 +40,9 @@ export function updateImage(image: string, e: ImageEntry): string | undefined {
   } else if (e.digest) {
     tag = '';
     digest = e.digest;
+  } else if (e.tagSuffix) {
+    tag += e.tagSuffix;
+    digest = '';
   }
   return name + (tag ? `:${tag}` : '') + (digest ? `@${digest}` : '');
 }

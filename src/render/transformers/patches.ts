@@ -8,21 +8,15 @@ import type { Kustomization, PatchEntry, Selector } from '../kustomization.js';
 import type { Loader } from '../loader.js';
 import { applyJson6902, parseJson6902Patch } from '../patch/json6902.js';
 import { applyStrategicMerge, type StrategicMergeOptions } from '../patch/strategic-merge.js';
-import { isWithin, join } from '../paths.js';
 import type { ResMap } from '../resmap.js';
 import { loadAnnotations, parseResourceDocs, toObject } from '../resources.js';
+import { restrictedFile } from '../restrictor.js';
 import { isClusterScoped } from '../scope.js';
 import { selects } from '../selector.js';
 import { curId, deepCopy, describeId, idOf, isObject, type Resource, sameId } from '../types.js';
 
 async function readPatchFile(loader: Loader, k: Kustomization, rel: string, what: string): Promise<string> {
-  const path = join(k.dir, rel);
-  if (path === undefined || !isWithin(k.dir, path))
-    throw renderError(
-      RenderErrorCode.OutsideRoot,
-      `${what}: ${rel} is not in or below the kustomization root ${k.dir || '.'} (load restrictor)`,
-    );
-  return loader.readText(path, what);
+  return loader.readText(await restrictedFile(loader, k.dir, rel, what), what);
 }
 
 function looksInline(entry: string): boolean {
@@ -152,7 +146,7 @@ export async function applyPatches(
       // read again as Kustomize reads JSON patches (YAML 1.1 scalars: `value: yes` is true)
       const ops = parseJson6902Patch(text, what, {
         maxAliases: loader.limits.maxYamlAliases,
-        maxBytes: loader.limits.maxFileBytes,
+        maxBytes: loader.limits.maxTotalBytes,
       });
       for (const r of selected(m, p.target, what)) applyJson(r, ops, what);
       continue;
@@ -197,7 +191,7 @@ export async function applyPatchesJson6902(loader: Loader, k: Kustomization, m: 
     // read once, as Kustomize reads JSON patches (JSON, or YAML with YAML 1.1 scalars)
     const ops = parseJson6902Patch(text, what, {
       maxAliases: loader.limits.maxYamlAliases,
-      maxBytes: loader.limits.maxFileBytes,
+      maxBytes: loader.limits.maxTotalBytes,
     });
     if (ops.length === 0)
       throw renderError(RenderErrorCode.Patch, `${what}: the JSON 6902 patch has no operations`);

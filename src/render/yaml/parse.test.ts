@@ -101,6 +101,40 @@ describe('parseYamlDocuments', () => {
     );
   });
 
+  it('refuses alias cycles, also through a merge key into its own anchor', () => {
+    for (const text of [
+      'spec: &a {x: 1, y: {<<: *a}}\n',
+      'a: &a [1, *a]\n',
+      'a: &a\n  b:\n    <<: *a\n',
+      'a: &a\n  b: [{c: *a}]\n',
+    ])
+      throwsYaml(() => parse1(text), /^test\.yaml:\d+: YAML alias cycle/);
+    // an alias to an anchor already complete is no cycle, even inside a later sibling
+    assert.deepEqual(parse1('a: &a {x: 1}\nb: {<<: *a, y: *a}\n'), { a: { x: 1 }, b: { x: 1, y: { x: 1 } } });
+  });
+
+  it('keeps unknown local and foreign tags as plain values, never resolved or run', () => {
+    assert.deepEqual(
+      parse1(
+        'a: !Ref x\nb: !Ref 12\nc: !!python/object/apply:os.system ["echo hi"]\nd: !!js/function "function(){}"\ne: !<tag:example.com,2000:x> {k: 1}\nf: !Ref\n',
+      ),
+      { a: 'x', b: '12', c: ['echo hi'], d: 'function(){}', e: { k: 1 }, f: '' },
+    );
+  });
+
+  it('decodes !!binary as go-yaml (each invalid UTF-8 byte one U+FFFD); refuses bad base64', () => {
+    assert.deepEqual(
+      parse1('a: !!binary aGVsbG8=\nb: !!binary |\n  aGVs\n  bG8=\nc: !!binary /w==\nd: !!binary aGnDqf8=\n'),
+      {
+        a: 'hello',
+        b: 'hello',
+        c: '\ufffd',
+        d: 'hi\u00e9\ufffd',
+      },
+    );
+    throwsYaml(() => parse1('a: !!binary "not base64!"\n'), /test\.yaml:1:.*binary/);
+  });
+
   it('refuses a text over the size limit', () => {
     throwsYaml(
       () => parseYamlDocuments('a: 1234567890\n', 'big.yaml', { maxBytes: 10 }),

@@ -9,6 +9,7 @@ import jsYaml from 'js-yaml';
 import { TrueupError } from '../../api/errors.js';
 import type { JsonValue } from '../../api/object.js';
 import { resolvePlainScalar, resolvePlainScalarYaml11, UnrepresentableScalar } from './resolve.js';
+import { decodeUtf8PerByte } from './utf8.js';
 
 export interface YamlParseLimits {
   /** Most nodes that alias expansion may add per text. Default 100,000. */
@@ -41,15 +42,30 @@ const mergeKey = new jsYaml.Type('tag:yaml.org,2002:merge', {
   resolve: (data: unknown) => data === '<<',
 });
 
-/** Local tags (`!Ref`, `!something`) are kept as plain data, as go-yaml decodes them untyped. */
-const localTags = (['scalar', 'sequence', 'mapping'] as const).map(
+/**
+ * Tags go-yaml does not know (local `!Ref`, foreign `!!python/object/apply:os.system`,
+ * `!!js/function`, `!<tag:example.com,2000:x>`) are kept as plain data, as go-yaml decodes them:
+ * a scalar is its text (never resolved to a number or boolean, never executed), a sequence or
+ * mapping its content. The empty prefix matches every tag no other type claims.
+ */
+const unknownTags = (['scalar', 'sequence', 'mapping'] as const).map(
   (kind) =>
-    new jsYaml.Type('!', {
+    new jsYaml.Type('', {
       kind,
       multi: true,
       construct: (data: unknown) => (kind === 'scalar' && data === null ? '' : data),
     }),
 );
+
+/** Go's base64.StdEncoding.DecodeString: padded, line breaks skipped, nothing else. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** `!!binary`: go-yaml decodes the base64 into a Go string (bytes, printed as UTF-8 by JSON). */
+const binary = new jsYaml.Type('tag:yaml.org,2002:binary', {
+  kind: 'scalar',
+  resolve: (data: unknown) => typeof data === 'string' && BASE64.test(data.replace(/[\r\n]/g, '')),
+  construct: (data: string) => decodeUtf8PerByte(Buffer.from(data.replace(/[\r\n]/g, ''), 'base64')),
+});
 
 /**
  * A mapping key that go-yaml v3 resolves to a number, boolean, null or timestamp makes that map
@@ -106,8 +122,8 @@ const EXPLICIT_TAGS = [
   explicitScalar('bool', (v) => typeof v === 'boolean'),
   explicitScalar('null', (v) => v === null),
   explicitScalar('timestamp', (v) => typeof v === 'string'),
-  new jsYaml.Type('tag:yaml.org,2002:binary', { kind: 'scalar' }),
-  ...localTags,
+  binary,
+  ...unknownTags,
 ];
 
 const SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
@@ -194,6 +210,27 @@ function describeLoadError(file: string, err: unknown): never {
 }
 
 /**
+ * Refuses an alias to a node that contains it (`&a [*a]`), also as a merge key (`&a {y: {<<: *a}}`):
+ * go-yaml loops or crashes on them, js-yaml would hand back a cyclic or half-built value. A
+ * collection closes after everything in it, so an alias (a node without a kind) that resolves
+ * to a collection not closed yet points at one of its own ancestors.
+ */
+function aliasCycleListener(file: string): NonNullable<jsYaml.LoadOptions['listener']> {
+  const closed = new WeakSet<object>();
+  return (event, state) => {
+    if (event !== 'close') return;
+    const r = (state as { result?: unknown }).result;
+    if (typeof r !== 'object' || r === null) return;
+    if (state.kind !== null) closed.add(r);
+    else if (!closed.has(r))
+      fail(
+        `${file}:${state.line + 1}`,
+        'YAML alias cycle: an alias (or merge key <<) refers to a node that contains it',
+      );
+  };
+}
+
+/**
  * js-yaml hands every alias the anchored value itself. Give each occurrence its own copy (the
  * renderer mutates objects in place), counting the copied nodes against the budget.
  */
@@ -258,19 +295,24 @@ function parseDocs(
   if (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text) > maxBytes)) {
     fail(file, `file is larger than the limit of ${maxBytes} bytes`);
   }
+  const aliases = MAY_HAVE_ALIAS.test(text);
+  const load = (schema: jsYaml.Schema) =>
+    jsYaml.loadAll(text, undefined, {
+      filename: file,
+      schema,
+      ...(aliases ? { listener: aliasCycleListener(file) } : {}),
+    });
   let docs: unknown[];
   try {
     if (yaml11 === 'source') {
       typedKeys = [];
-      docs = jsYaml
-        .loadAll(text, undefined, { filename: file, schema: RAW_KEY_SCHEMA })
-        .map((d) => (d instanceof RawScalar && d.value === null ? null : d));
+      docs = load(RAW_KEY_SCHEMA).map((d) => (d instanceof RawScalar && d.value === null ? null : d));
       typedKeys = [];
     } else if (yaml11) {
-      docs = jsYaml.loadAll(text, undefined, { filename: file, schema: YAML11_SCHEMA });
+      docs = load(YAML11_SCHEMA);
     } else if (MAY_HAVE_TYPED_KEY.test(text)) {
       typedKeys = [];
-      docs = jsYaml.loadAll(text, undefined, { filename: file, schema: RAW_KEY_SCHEMA });
+      docs = load(RAW_KEY_SCHEMA);
       const [key] = typedKeys;
       typedKeys = [];
       if (key !== undefined) {
@@ -281,14 +323,14 @@ function parseDocs(
       }
       for (let i = 0; i < docs.length; i++) docs[i] = unwrapRaw(docs[i]);
     } else {
-      docs = jsYaml.loadAll(text, undefined, { filename: file, schema: SCHEMA });
+      docs = load(SCHEMA);
     }
   } catch (err) {
     describeLoadError(file, err);
   }
   if (MAY_HAVE_GO_BAD_ESCAPE.test(text)) checkGoEscapes(text, file);
   const out = docs.filter((d) => d !== null && d !== undefined);
-  if (MAY_HAVE_ALIAS.test(text)) {
+  if (aliases) {
     unshare(out, file, limits?.maxAliases ?? DEFAULT_YAML_LIMITS.maxAliases);
   }
   return out as JsonValue[];

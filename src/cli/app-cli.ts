@@ -1,0 +1,264 @@
+/**
+ * `trueup app list|get|diff|sync`: the Applications in the cluster, seen and driven from a
+ * terminal. `diff` renders and plans locally with the controller's own code; `sync` records an
+ * operation on the Application (as Argo CD does) for the controller to run, and waits for it.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  APP_API_VERSION,
+  APP_KIND,
+  type Application,
+  ApplicationSpecSchema,
+  type Operation,
+} from '../api/application.js';
+import { TrueupError } from '../api/errors.js';
+import { describeRef } from '../api/object.js';
+import { TreeRenderPort } from '../controller/adapters/render.js';
+import { GitSourcePort } from '../controller/adapters/source.js';
+import { EngineSyncPort } from '../controller/adapters/sync.js';
+import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';
+import { createClusterClient } from '../kube/index.js';
+import type { ClusterClient } from '../kube/types.js';
+import { GitSource } from '../source/index.js';
+import type { CliIO } from './io.js';
+import { kubeConfigFrom } from './run-controller.js';
+
+export interface AppCliOptions {
+  namespace?: string;
+  allNamespaces?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  output?: string;
+  prune?: boolean;
+  dryRun?: boolean;
+  revision?: string;
+  wait?: boolean;
+  timeout?: string;
+  cacheDir?: string;
+}
+
+async function connect(
+  o: AppCliOptions,
+): Promise<{ client: ClusterClient & { close(): void }; namespace: string }> {
+  const kc = kubeConfigFrom(o.kubeconfig ?? '', o.context);
+  const namespace = o.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'trueup-system';
+  return { client: await createClusterClient(kc), namespace };
+}
+
+const address = (namespace: string, name: string) => ({
+  apiVersion: APP_API_VERSION,
+  kind: APP_KIND,
+  namespace,
+  name,
+});
+
+async function getApp(client: ClusterClient, namespace: string, name: string): Promise<Application> {
+  const app = await client.get(address(namespace, name));
+  if (!app) throw new TrueupError('AppNotFound', `Application ${namespace}/${name}: not found`);
+  return app as unknown as Application;
+}
+
+function ready(app: Application) {
+  return app.status?.conditions?.find((c) => c.type === 'Ready');
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return `${rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('   ')).join('\n')}\n`;
+}
+
+const short = (rev: string | undefined) =>
+  rev && /^[0-9a-f]{40}$/.test(rev) ? rev.slice(0, 7) : (rev ?? '');
+
+export async function appList(o: AppCliOptions, io: CliIO): Promise<number> {
+  const { client, namespace } = await connect(o);
+  try {
+    const res = await client.list(APP_API_VERSION, APP_KIND, o.allNamespaces ? {} : { namespace });
+    const apps = res.items as unknown as Application[];
+    if (o.output === 'json') {
+      io.stdout(`${JSON.stringify(apps, null, 2)}\n`);
+      return 0;
+    }
+    if (apps.length === 0) {
+      io.stderr(`no Applications in ${o.allNamespaces ? 'any namespace' : `namespace ${namespace}`}\n`);
+      return 0;
+    }
+    const rows = [
+      [...(o.allNamespaces ? ['NAMESPACE'] : []), 'NAME', 'SYNC', 'HEALTH', 'REVISION', 'READY', 'MESSAGE'],
+      ...apps.map((a) => [
+        ...(o.allNamespaces ? [a.metadata.namespace] : []),
+        a.metadata.name,
+        a.status?.sync?.status ?? 'Unknown',
+        a.status?.health?.status ?? 'Unknown',
+        short(a.status?.sync?.revision),
+        ready(a)?.status ?? 'Unknown',
+        ready(a)?.message ?? '',
+      ]),
+    ];
+    io.stdout(table(rows));
+    return 0;
+  } finally {
+    client.close();
+  }
+}
+
+export async function appGet(name: string, o: AppCliOptions, io: CliIO): Promise<number> {
+  const { client, namespace } = await connect(o);
+  try {
+    const app = await getApp(client, namespace, name);
+    if (o.output === 'json') {
+      io.stdout(`${JSON.stringify(app, null, 2)}\n`);
+      return 0;
+    }
+    const s = app.status ?? {};
+    const src = app.spec.source;
+    const lines = [
+      `Name:        ${namespace}/${name}`,
+      `Source:      ${src.repoURL} ${src.targetRevision ?? 'HEAD'} ${src.path ?? '.'}`,
+      `Destination: ${app.spec.destination.server ?? 'in-cluster'} namespace ${app.spec.destination.namespace ?? '(from manifests)'}`,
+      `Sync policy: ${app.spec.syncPolicy?.automated ? `automated (prune=${app.spec.syncPolicy.automated.prune ?? false}, selfHeal=${app.spec.syncPolicy.automated.selfHeal ?? false})` : 'manual'}`,
+      `Sync:        ${s.sync?.status ?? 'Unknown'} to ${s.sync?.revision ?? '-'}`,
+      `Health:      ${s.health?.status ?? 'Unknown'}${s.health?.message ? ` (${s.health.message})` : ''}`,
+      `Operation:   ${s.operationState ? `${s.operationState.phase}: ${s.operationState.message ?? ''}` : '-'}`,
+      'Conditions:',
+      ...(s.conditions ?? []).map(
+        (c) => `  ${c.type}=${c.status} ${c.reason ?? ''}${c.message ? `: ${c.message}` : ''}`,
+      ),
+      '',
+    ];
+    io.stdout(lines.join('\n'));
+    if (s.resources?.length) {
+      io.stdout(
+        table([
+          ['KIND', 'NAMESPACE', 'NAME', 'SYNC', 'HEALTH', 'MESSAGE'],
+          ...s.resources.map((r) => [
+            r.group ? `${r.kind}.${r.group}` : r.kind,
+            r.namespace ?? '',
+            r.name,
+            r.status ?? '',
+            r.health?.status ?? '',
+            r.message ?? r.health?.message ?? '',
+          ]),
+        ]),
+      );
+    }
+    if (s.history?.length) {
+      io.stdout(
+        `\nHistory:\n${table([['ID', 'REVISION', 'DEPLOYED'], ...s.history.map((h) => [String(h.id), h.revision, h.deployedAt])])}`,
+      );
+    }
+    return 0;
+  } finally {
+    client.close();
+  }
+}
+
+/** Renders the app's source at its target revision and plans it against the cluster (no writes). */
+export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promise<number> {
+  const { client, namespace } = await connect(o);
+  try {
+    const app = await getApp(client, namespace, name);
+    const spec = ApplicationSpecSchema.parse(app.spec);
+    const source = new GitSourcePort(
+      new GitSource({ cacheDir: o.cacheDir ?? join(tmpdir(), 'trueup-cli-git') }),
+    );
+    const rev = await source.resolve(spec.source.repoURL, o.revision ?? spec.source.targetRevision, {
+      force: true,
+    });
+    const objects = await new TreeRenderPort().render(
+      await source.tree(spec.source.repoURL, rev.revision),
+      spec.source.path,
+      spec.source.kustomize,
+    );
+    const inventory = (app.status?.resources ?? []).map((r) => ({
+      group: r.group ?? '',
+      version: r.version ?? 'v1',
+      kind: r.kind,
+      namespace: r.namespace ?? '',
+      name: r.name,
+    }));
+    const plan = await new EngineSyncPort({ client }).plan(
+      {
+        appNamespace: namespace,
+        appName: name,
+        ...(spec.destination.namespace ? { destinationNamespace: spec.destination.namespace } : {}),
+        syncOptions: spec.syncPolicy?.syncOptions ?? [],
+        ignoreDifferences: spec.ignoreDifferences ?? [],
+        inventory,
+      },
+      objects,
+    );
+    const differs = plan.resources.filter((r) => r.status === 'OutOfSync');
+    io.stderr(
+      `${namespace}/${name} at ${rev.display ?? rev.revision}: ${differs.length} of ${plan.resources.length} object(s) differ\n`,
+    );
+    for (const r of differs) {
+      if (r.requiresPruning)
+        io.stdout(`--- ${describeRef(r.ref)}: in the cluster, no longer in Git (requires pruning)\n`);
+      else if (r.diff) io.stdout(r.diff.endsWith('\n') ? r.diff : `${r.diff}\n`);
+      else io.stdout(`--- ${describeRef(r.ref)}: ${r.message ?? 'differs'}\n`);
+    }
+    return differs.length ? 1 : 0;
+  } finally {
+    client.close();
+  }
+}
+
+/** Records a sync operation on the Application and (by default) waits for the controller to run it. */
+export async function appSync(name: string, o: AppCliOptions, io: CliIO): Promise<number> {
+  const { client, namespace } = await connect(o);
+  try {
+    const operation: Operation = {
+      sync: {
+        ...(o.revision ? { revision: o.revision } : {}),
+        ...(o.prune ? { prune: true } : {}),
+        ...(o.dryRun ? { dryRun: true } : {}),
+      },
+      initiatedBy: { username: process.env.USER ?? 'trueup-cli' },
+    };
+    const requested = new Date().toISOString();
+    for (let attempt = 0; ; attempt++) {
+      const app = await getApp(client, namespace, name);
+      if (app.operation)
+        throw new TrueupError(
+          'OperationInProgress',
+          `Application ${namespace}/${name}: an operation is already pending`,
+        );
+      const next = { ...app, operation } as unknown as Parameters<ClusterClient['replace']>[0];
+      try {
+        await client.replace(next, { fieldManager: 'trueup-cli' });
+        break;
+      } catch (err) {
+        if (attempt < 4 && isKubeApiError(err, KubeErrorCode.Conflict)) continue;
+        throw err;
+      }
+    }
+    io.stderr(`sync of ${namespace}/${name} requested\n`);
+    if (o.wait === false) return 0;
+    const timeoutMs = Number(o.timeout ?? '120') * 1000;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const app = await getApp(client, namespace, name);
+      const st = app.status?.operationState;
+      if (
+        !app.operation &&
+        st?.startedAt &&
+        st.startedAt >= requested.slice(0, 19) &&
+        st.phase !== 'Running'
+      ) {
+        io.stdout(`${st.phase}: ${st.message ?? ''}\n`);
+        return st.phase === 'Succeeded' ? 0 : 1;
+      }
+      if (Date.now() > deadline) {
+        throw new TrueupError(
+          'SyncTimeout',
+          `Application ${namespace}/${name}: the controller did not finish the sync within ${timeoutMs / 1000}s (is it running?)`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,286 @@
+/**
+ * `trueup controller`: the process edge. Reads the config once, connects with the current
+ * kubeconfig (or in-cluster), optionally installs the CRD, serves /metrics /healthz /readyz
+ * /webhook, and runs the controller (while leading, under leader election) until SIGINT/SIGTERM.
+ */
+import { hostname } from 'node:os';
+import { KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { TrueupError } from '../api/errors.js';
+import { type ControllerConfig, type Env, loadConfig, type RawFlags } from '../config/config.js';
+import { TreeRenderPort } from '../controller/adapters/render.js';
+import { clusterSecretSource } from '../controller/adapters/secrets.js';
+import { GitSourcePort } from '../controller/adapters/source.js';
+import { Controller } from '../controller/controller.js';
+import { installApplicationCrd } from '../controller/install-crd.js';
+import { clusterClientOver } from '../kube/index.js';
+import { createTransport } from '../kube/transport.js';
+import { instrumentGitHttp, instrumentKubeTransport } from '../metrics/instrument.js';
+import { createMetrics } from '../metrics/metrics.js';
+import { systemClock } from '../runtime/clock.js';
+import type { Heartbeat } from '../runtime/informer.js';
+import { type ElectionState, kubeLeaseStore, LeaderElector, leaderGate } from '../runtime/leader-election.js';
+import { shard, shardedClient, shardFromPodName, shardLeaseName } from '../runtime/sharding.js';
+import { type Liveness, liveness } from '../server/liveness.js';
+import { type Readiness, readiness } from '../server/readiness.js';
+import { startServer } from '../server/server.js';
+import { createWebhookHandler } from '../server/webhook.js';
+import { GitSource, nodeHttpClient } from '../source/index.js';
+import { version } from '../version.js';
+
+export function kubeConfigFrom(path: string, context?: string): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    if (path) kc.loadFromFile(path);
+    else kc.loadFromDefault();
+  } catch (err) {
+    throw new TrueupError('KubeConfigInvalid', `kubeconfig ${path || '(default)'}: ${String(err)}`, {
+      cause: err,
+    });
+  }
+  if (context) kc.setCurrentContext(context);
+  if (!kc.getCurrentCluster()) throw new TrueupError('KubeConfigInvalid', 'kubeconfig: no current cluster');
+  return kc;
+}
+
+function splitAddress(address: string): { host: string; port: number } {
+  const i = address.lastIndexOf(':');
+  const port = Number(address.slice(i + 1));
+  if (i < 0 || !Number.isInteger(port)) {
+    throw new TrueupError('ConfigInvalid', `config metricsAddress: "${address}" is not host:port`);
+  }
+  return { host: address.slice(0, i) || '0.0.0.0', port };
+}
+
+/** What the process needs of its leader elector (`LeaderElector`; fakes in tests). */
+export interface Campaign {
+  start(): void;
+  /** Stops campaigning; a leader releases its Lease. */
+  stop(): Promise<void>;
+  readonly running: boolean;
+  readonly isLeader: boolean;
+  /** The campaign loop's heartbeat (see LeaderElector.heartbeat). */
+  readonly heartbeat?: Heartbeat | undefined;
+}
+
+/**
+ * Runs `work` only while the elector leads: `work` starts the controller and returns the
+ * function that stops it. `stop()` stops reconciling first and only then stops the elector
+ * (which releases the Lease), so no standby can take over while this replica still reconciles;
+ * leadership won while stopping is ignored.
+ */
+export function whileLeading(
+  newElector: (onChange: (state: ElectionState) => void) => Campaign,
+  work: () => Promise<() => Promise<void>>,
+): { elector: Campaign; stop(): Promise<void> } {
+  const gate = leaderGate(work);
+  let stopping = false;
+  const elector = newElector((state) => {
+    if (stopping && state.leader) return;
+    gate.onChange(state);
+  });
+  elector.start();
+  let stopped: Promise<void> | undefined;
+  return {
+    elector,
+    stop: () => {
+      stopped ??= (async () => {
+        stopping = true;
+        await gate.shutdown();
+        await elector.stop();
+        await gate.settled();
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** /readyz of this replica: caches synced and, under leader election, the elector's real state. */
+export function replicaReadiness(
+  cachesSynced: boolean,
+  elector: Pick<Campaign, 'running' | 'isLeader'> | undefined,
+): Readiness {
+  return readiness({
+    cachesSynced,
+    ...(elector ? { leaderElection: { leader: elector.isLeader, running: elector.running } } : {}),
+  });
+}
+
+/** What liveness reads of a running controller: its work queue and its watches' heartbeats. */
+export interface LoopsOf {
+  readonly queue: {
+    readonly depth: number;
+    readonly oldestWaitingSince: number | undefined;
+    readonly lastProgressAt: number;
+  };
+  readonly appInformers: readonly { readonly heartbeat: Heartbeat | undefined }[];
+  readonly managed: ReadonlyMap<string, { readonly heartbeat: Heartbeat | undefined }>;
+}
+
+/** /healthz of this replica: the controller's queue and watches (when it runs) and the elector's loop. */
+export function replicaLiveness(
+  controller: LoopsOf | undefined,
+  elector: Pick<Campaign, 'heartbeat'> | undefined,
+  now: number,
+  stallTimeoutMs: number,
+): Liveness {
+  const loops = [
+    ...(controller ? [...controller.appInformers, ...controller.managed.values()] : []),
+    ...(elector ? [elector] : []),
+  ]
+    .map((l) => l.heartbeat)
+    .filter((h): h is Heartbeat => h !== undefined);
+  return liveness({
+    now,
+    stallTimeoutMs,
+    loops,
+    ...(controller
+      ? {
+          queue: {
+            waiting: controller.queue.depth,
+            oldestWaitingSince: controller.queue.oldestWaitingSince,
+            lastProgressAt: controller.queue.lastProgressAt,
+          },
+        }
+      : {}),
+  });
+}
+
+export interface RunHandle {
+  /** Resolves when the process should exit (after a signal and a clean stop). */
+  done: Promise<void>;
+  stop(): Promise<void>;
+  url?: string;
+}
+
+/** Starts everything; `signals` false leaves signal handling to the caller (tests). */
+export async function runController(
+  flags: RawFlags,
+  env: Env,
+  opts: { signals?: boolean; context?: string } = {},
+): Promise<RunHandle> {
+  const config: Readonly<ControllerConfig> = loadConfig(flags, env);
+  const log = pino({ level: config.logLevel, base: { component: 'trueup-controller' } });
+  const kc = kubeConfigFrom(config.kubeconfig, opts.context);
+  const metrics = createMetrics({ version });
+  // Every API request and every Git HTTP request is counted (trueup_kube_requests_total,
+  // trueup_git_requests_total and its duration histogram).
+  const client = clusterClientOver(instrumentKubeTransport(await createTransport(kc), metrics));
+  // Sharding: this replica sees only its shard's Applications and holds its shard's Lease.
+  const shardIndex =
+    config.shard ??
+    (config.shards > 1 && config.podName ? shardFromPodName(config.podName, config.shards) : 0);
+  const owner = shard(shardIndex, config.shards);
+  const appClient = config.shards > 1 ? shardedClient(client, owner) : client;
+  if (config.installCrd) {
+    await installApplicationCrd(client);
+    log.info({}, 'Application CRD installed');
+  }
+  const git = new GitSource({
+    cacheDir: config.cacheDir,
+    // Repository credentials: labelled Secrets in the controller's own namespace, as Argo CD's.
+    secrets: clusterSecretSource(client, config.leaderElection.leaseNamespace),
+    http: instrumentGitHttp(nodeHttpClient, metrics),
+    logger: log,
+    maxRepoBytes: config.limits.maxRepoBytes,
+    fetchTimeoutMs: config.limits.gitTimeout,
+    lsRemoteTimeoutMs: Math.min(config.limits.gitTimeout, 30_000),
+  });
+  const source = new GitSourcePort(git);
+  const render = new TreeRenderPort({
+    limits: {
+      maxTotalBytes: config.limits.maxTreeBytes,
+      maxYamlAliases: config.limits.renderMaxAliasNodes,
+      timeoutMs: config.limits.renderTimeout,
+    },
+  });
+  let controller: Controller | undefined;
+  /** Starts reconciling; returns how to stop (and forget this replica's app series). */
+  const work = async () => {
+    const c = new Controller({ client: appClient, config, source, render, log, metrics, clock: systemClock });
+    controller = c;
+    await c.start();
+    return async () => {
+      if (controller === c) controller = undefined;
+      await c.stop();
+      metrics.clearApps();
+    };
+  };
+
+  let elector: Campaign | undefined;
+  if (config.metricsAddress && !config.webhookSecret) {
+    log.warn(
+      {},
+      config.webhookInsecure
+        ? 'POST /webhook accepts unsigned requests (--webhook-insecure): anyone who reaches the port can trigger Git fetches'
+        : 'POST /webhook refuses every request: no webhook secret is configured (TRUEUP_WEBHOOK_SECRET)',
+    );
+  }
+  const server = config.metricsAddress
+    ? await startServer(
+        {
+          metrics,
+          readiness: () => replicaReadiness(controller?.cachesSynced ?? false, elector),
+          liveness: () => replicaLiveness(controller, elector, systemClock.now(), config.stallTimeout),
+          webhook: createWebhookHandler({
+            secret: config.webhookSecret,
+            insecure: config.webhookInsecure,
+            refresh: (match) => controller?.refreshRepo(match) ?? [],
+          }),
+          onError: (err) => log.warn({ err: String(err) }, 'http server error'),
+        },
+        splitAddress(config.metricsAddress),
+      )
+    : undefined;
+  if (server) log.info({ url: server.url }, 'serving /metrics /healthz /readyz /webhook');
+
+  let stopWork: () => Promise<void>;
+  if (config.leaderElection.enabled) {
+    const le = config.leaderElection;
+    const elected = whileLeading(
+      (onChange) =>
+        new LeaderElector({
+          store: kubeLeaseStore(
+            client,
+            le.leaseNamespace,
+            shardLeaseName(le.leaseName, shardIndex, config.shards),
+          ),
+          identity: `${config.podName || hostname()}-${Math.random().toString(16).slice(2, 8)}`,
+          leaseDurationMs: le.leaseDuration,
+          renewDeadlineMs: le.renewDeadline,
+          retryPeriodMs: le.retryPeriod,
+          onChange: (state) => {
+            metrics.setLeader(String(shardIndex), state.leader);
+            log.info({ leader: state.leader, holder: state.holder }, 'leadership changed');
+            onChange(state);
+          },
+          onError: (err) => log.warn({ err: String(err) }, 'leader election'),
+        }),
+      work,
+    );
+    elector = elected.elector;
+    stopWork = elected.stop;
+  } else {
+    stopWork = await work();
+  }
+
+  let stopping: Promise<void> | undefined;
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((r) => {
+    resolveDone = r;
+  });
+  const stop = () => {
+    stopping ??= (async () => {
+      log.info({}, 'stopping');
+      await stopWork();
+      await server?.close();
+      client.close();
+      resolveDone();
+    })();
+    return stopping;
+  };
+  if (opts.signals !== false) {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void stop());
+  }
+  return { done, stop, ...(server ? { url: server.url } : {}) };
+}

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FakeClock, settle } from '../../test/support/fake-clock.js';
+import type { KubeObject } from '../api/object.js';
+import { apiError, networkError } from '../kube/errors.js';
+import type { ClusterClient, ListResult, WatchEventType, WatchOptions } from '../kube/types.js';
+import { Informer } from './informer.js';
+
+const cm = (name: string, rv: string, annotations: Record<string, string> = {}): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: 'ns', resourceVersion: rv, annotations },
+});
+
+type WatchScript = (emit: (t: WatchEventType, o: KubeObject) => void, opts: WatchOptions) => Promise<void>;
+
+/** A ClusterClient whose list answers and watch sessions are scripted in order. */
+function scripted(lists: ListResult[], watches: WatchScript[]) {
+  const calls: string[] = [];
+  const client = {
+    async list() {
+      const next = lists.shift();
+      assert.ok(next, 'unexpected list');
+      calls.push(`list -> ${next.resourceVersion}`);
+      return next;
+    },
+    async watch(
+      _v: string,
+      _k: string,
+      opts: WatchOptions,
+      onEvent: (t: WatchEventType, o: KubeObject) => void,
+      signal?: AbortSignal,
+    ) {
+      calls.push(`watch from ${opts.resourceVersion}`);
+      const next = watches.shift();
+      if (!next) {
+        // Hang until stopped.
+        await new Promise<void>((r) => signal?.addEventListener('abort', () => r()));
+        return;
+      }
+      await next(onEvent, opts);
+    },
+  } as unknown as ClusterClient;
+  return { client, calls };
+}
+
+test('lists, watches, resumes from the last resourceVersion, and relists on 410 Gone', async () => {
+  const { client, calls } = scripted(
+    [
+      { items: [cm('a', '1'), cm('b', '2')], resourceVersion: '10' },
+      { items: [cm('a', '1'), cm('c', '30')], resourceVersion: '40' },
+    ],
+    [
+      // A normal session that the server closes (timeout): resume from rv 12.
+      async (emit) => {
+        emit('MODIFIED', cm('a', '11'));
+        emit('BOOKMARK', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { resourceVersion: '12' } });
+      },
+      // The resume is too old: 410 → relist.
+      async () => {
+        throw apiError('watch ConfigMap', 410, { reason: 'Expired', message: 'too old resource version' });
+      },
+    ],
+  );
+  const events: string[] = [];
+  const clock = new FakeClock();
+  const inf = new Informer({
+    client,
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    clock,
+    random: () => 0,
+    onEvent: (t, o) => events.push(`${t} ${o.metadata.name}@${o.metadata.resourceVersion}`),
+  });
+  inf.start();
+  await inf.whenSynced();
+  await settle(20);
+  assert.deepEqual(calls, ['list -> 10', 'watch from 10', 'watch from 12', 'list -> 40', 'watch from 40']);
+  assert.deepEqual(events, [
+    'ADDED a@1',
+    'ADDED b@2',
+    'MODIFIED a@11',
+    // After the relist: a went back to rv 1 (differs from 11), b is gone, c is new.
+    'MODIFIED a@1',
+    'ADDED c@30',
+    'DELETED b@2',
+  ]);
+  assert.deepEqual([...inf.store.keys()].sort(), ['/ConfigMap/ns/a', '/ConfigMap/ns/c']);
+  await inf.stop();
+});
+
+test('a failed watch is retried with backoff on the injected clock, from the same resourceVersion', async () => {
+  const { client, calls } = scripted(
+    [{ items: [], resourceVersion: '5' }],
+    [
+      async () => {
+        throw networkError('watch ConfigMap', new Error('ECONNREFUSED'));
+      },
+    ],
+  );
+  const clock = new FakeClock();
+  const inf = new Informer({
+    client,
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    clock,
+    random: () => 0,
+    onEvent() {},
+  });
+  inf.start();
+  await settle(10);
+  assert.deepEqual(calls, ['list -> 5', 'watch from 5']);
+  assert.deepEqual(clock.pending(), [250]);
+  await clock.advance(250);
+  await settle(10);
+  assert.deepEqual(calls, ['list -> 5', 'watch from 5', 'watch from 5']);
+  await inf.stop();
+});
+
+test('keep() filters the store; an object that stops matching is reported deleted', async () => {
+  const tracked = { 'trueup.dev/tracking-id': 'x' };
+  const { client } = scripted(
+    [{ items: [cm('a', '1', tracked), cm('b', '2')], resourceVersion: '3' }],
+    [
+      async (emit) => {
+        emit('MODIFIED', cm('a', '4'));
+        emit('ADDED', cm('c', '5', tracked));
+      },
+    ],
+  );
+  const events: string[] = [];
+  const inf = new Informer({
+    client,
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    clock: new FakeClock(),
+    random: () => 0,
+    keep: (o) => Boolean(o.metadata.annotations?.['trueup.dev/tracking-id']),
+    onEvent: (t, o) => events.push(`${t} ${o.metadata.name}`),
+  });
+  inf.start();
+  await settle(20);
+  assert.deepEqual(events, ['ADDED a', 'DELETED a', 'ADDED c']);
+  assert.deepEqual([...inf.store.keys()], ['/ConfigMap/ns/c']);
+  await inf.stop();
+});
