@@ -108,3 +108,41 @@ export function largeTree(dir: string): { path: string; objects: number } {
   );
   return { path: join(dir, 'layer3'), objects: services * perService * 5 + 1 };
 }
+
+/**
+ * The issue's mid-size tree: a seed-style monorepo of 200 apps (each a base and a production
+ * overlay laid out like examples/apps/web-api), gathered by an environment layer and a cluster
+ * layer: three overlay layers, 1,200 objects. Returns the cluster layer.
+ */
+export function monorepoTree(dir: string, apps = 200): string {
+  const names = Array.from({ length: apps }, (_, i) => `app${String(i).padStart(3, '0')}`);
+  for (const name of names) {
+    put(join(dir, `apps/${name}/base/app.yaml`), workload(name, `ghcr.io/acme/${name}`));
+    put(
+      join(dir, `apps/${name}/base/kustomization.yaml`),
+      `${K}labels:\n- pairs: {app.kubernetes.io/name: ${name}}\n  includeSelectors: true\nresources: [app.yaml]\nconfigMapGenerator:\n- name: ${name}-config\n  literals: [LOG_LEVEL=info, PORT=8080]\n`,
+    );
+    const prod = `apps/${name}/overlays/production`;
+    put(
+      join(dir, prod, 'kustomization.yaml'),
+      `${K}namespace: ${name}\nresources: [../../base, pdb.yaml]\nlabels:\n- pairs: {environment: production}\nimages:\n- {name: ghcr.io/acme/${name}, newTag: 1.4.2}\nreplicas:\n- {name: ${name}, count: 3}\nconfigMapGenerator:\n- name: ${name}-config\n  behavior: merge\n  literals: [LOG_LEVEL=warn]\npatches:\n- path: resources.yaml\n- target: {kind: HorizontalPodAutoscaler}\n  patch: |-\n    - {op: replace, path: /spec/maxReplicas, value: 12}\n`,
+    );
+    put(
+      join(dir, prod, 'pdb.yaml'),
+      `apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: ${name}}\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels: {app: ${name}}\n`,
+    );
+    put(
+      join(dir, prod, 'resources.yaml'),
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}}\nspec:\n  template:\n    spec:\n      containers:\n      - name: ${name}\n        resources:\n          requests: {cpu: 200m, memory: 256Mi}\n          limits: {memory: 1Gi}\n`,
+    );
+  }
+  put(
+    join(dir, 'envs/production/kustomization.yaml'),
+    `${K}resources:\n${names.map((n) => `- ../../apps/${n}/overlays/production`).join('\n')}\ncommonAnnotations: {acme.example.com/environment: production}\nlabels:\n- pairs: {acme.example.com/tier: apps}\n`,
+  );
+  put(
+    join(dir, 'clusters/eu-west/kustomization.yaml'),
+    `${K}resources: [../../envs/production]\nnameSuffix: -euw\nlabels:\n- pairs: {acme.example.com/cluster: eu-west}\npatches:\n- target: {kind: Deployment}\n  patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: any}\n    spec:\n      template:\n        spec:\n          nodeSelector: {topology.kubernetes.io/region: eu-west-1}\n`,
+  );
+  return join(dir, 'clusters/eu-west');
+}

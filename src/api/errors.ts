@@ -17,6 +17,13 @@ export interface TrueupErrorOptions {
   retry?: RetryClass;
 }
 
+/**
+ * Marks every TrueupError, whichever copy of this module made it: `trueup render` runs from a
+ * one-file bundle (scripts/bundle-render.mjs) with its own copy of this class, while the modules
+ * it imports lazily (`render --repo`) throw the compiled modules' copy; isTrueupError takes both.
+ */
+const BRAND = Symbol.for('trueup.TrueupError');
+
 export class TrueupError extends Error {
   readonly code: string;
   readonly retry: RetryClass;
@@ -28,9 +35,11 @@ export class TrueupError extends Error {
     this.retry = options.retry ?? RetryClass.Terminal;
   }
 }
+Object.defineProperty(TrueupError.prototype, BRAND, { value: true });
 
+/** True for a TrueupError (or subclass) from any copy of this module. */
 export function isTrueupError(value: unknown): value is TrueupError {
-  return value instanceof TrueupError;
+  return typeof value === 'object' && value !== null && BRAND in value;
 }
 
 /** The message of anything thrown, for logs and status (never includes a stack). */

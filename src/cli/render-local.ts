@@ -1,5 +1,5 @@
 /** The render command's implementation, loaded only when it runs (bundled by npm run build). */
-import { realpath } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { TrueupError } from '../api/errors.js';
 import { DiskTree, defaultRoot } from '../render/disk-tree.js';
@@ -8,7 +8,7 @@ import { emitYamlDocuments } from '../render/yaml/emit.js';
 
 async function real(path: string, what: string): Promise<string> {
   try {
-    return await realpath(resolve(path));
+    return realpathSync.native(resolve(path));
   } catch (err) {
     throw new TrueupError('RENDER_FILE_MISSING', `${path}: no such ${what}`, { cause: err });
   }

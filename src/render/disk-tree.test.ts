@@ -51,3 +51,26 @@ test('realPath resolves the links of every component, keeps a missing tail, refu
   await assert.rejects(t.realPath('app/outside-dir/secret.txt'), outside);
   await assert.rejects(t.realPath('../x'), outside);
 });
+
+test('below a directory already resolved, links are still followed and checked', async () => {
+  const t = new DiskTree(root);
+  symlinkSync(join(root, 'app'), join(root, 'app', 'sub', 'up'));
+  assert.deepEqual(await t.stat('app'), { kind: 'dir', size: 0 });
+  assert.deepEqual(await t.stat('app/sub'), { kind: 'dir', size: 0 });
+  assert.deepEqual(await t.stat('app/b.yaml'), { kind: 'file', size: 1 });
+  assert.equal(new TextDecoder().decode(await t.readFile('app/inside-link.yaml')), 'a');
+  assert.equal(new TextDecoder().decode(await t.readFile('app/sub/up/b.yaml')), 'b');
+  await assert.rejects(t.stat('app/outside-link.yaml'), outside);
+  await assert.rejects(t.stat('app/dangling-outside.yaml'), outside);
+  await assert.rejects(t.stat('app/outside-dir'), outside);
+  await assert.rejects(t.readFile('app/outside-dir/secret.txt'), outside);
+  assert.equal(await t.stat('app/b.yaml/x'), undefined);
+});
+
+test('a tree rooted at / reads through the same short cuts', async () => {
+  const t = new DiskTree('/');
+  const rel = join(root, 'app').slice(1);
+  assert.equal(new TextDecoder().decode(await t.readFile(`${rel}/b.yaml`)), 'b');
+  assert.deepEqual(await t.stat(`${rel}/a.yaml`), { kind: 'file', size: 1 });
+  assert.equal(new TextDecoder().decode(await t.readFile(`${rel}/sub/up/a.yaml`)), 'a');
+});

@@ -6,7 +6,15 @@
  * trips of fs.promises cost more than the reads) and remembers resolved paths: it is meant for a
  * local checkout rendered by the CLI, not for serving a busy event loop.
  */
-import { readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import {
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { TrueupError } from '../api/errors.js';
 import type { FileStat, FileTree } from './file-tree.js';
@@ -17,10 +25,23 @@ function escapes(root: string, abs: string): boolean {
   return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
 }
 
+/** `dir/name` for a real directory path (the filesystem root ends with the separator already). */
+function under(dir: string, name: string): string {
+  return dir.endsWith(sep) ? `${dir}${name}` : `${dir}${sep}${name}`;
+}
+
+function fileStat(st: Stats): FileStat | undefined {
+  if (st.isDirectory()) return { kind: 'dir', size: 0 };
+  if (st.isFile()) return { kind: 'file', size: st.size };
+  return undefined;
+}
+
 export class DiskTree implements FileTree {
   readonly description: string;
   private realRoot: string | undefined;
   private readonly reals = new Map<string, string | undefined>();
+  /** The lstat of real paths that are no symlink (so also their stat), taken while resolving. */
+  private readonly linkStats = new Map<string, FileStat | undefined>();
 
   constructor(private readonly root: string) {
     this.description = root;
@@ -47,9 +68,32 @@ export class DiskTree implements FileTree {
 
   private resolveReal(norm: string, path: string): string | undefined {
     const root = this.rootReal();
+    // Below a directory already resolved, an entry that is not a symlink is that directory's
+    // real path and its name: no realpath, no path arithmetic (most reads of a render).
+    const slash = norm.lastIndexOf('/');
+    const parent = norm === '' ? undefined : this.reals.get(slash < 0 ? '' : norm.slice(0, slash));
+    const abs = parent !== undefined ? under(parent, norm.slice(slash + 1)) : resolve(root, norm);
     let real: string;
     try {
-      real = realpathSync(resolve(root, norm));
+      // Most probes are for names that are not there (kustomization.yml, Kustomization, ...): an
+      // lstat without an exception answers them; a dangling link is still there for lstat.
+      const st = lstatSync(abs, { throwIfNoEntry: false });
+      if (st === undefined) return undefined;
+      // not a link below a resolved directory: real, and inside the root as its directory is
+      if (parent !== undefined && !st.isSymbolicLink()) {
+        this.linkStats.set(abs, fileStat(st)); // not a link: what stat() would say
+        return abs;
+      }
+      // else the libc realpath: one call instead of an lstat per component from JavaScript
+      real = realpathSync.native(abs);
+      if (real === abs && abs === under(root, norm)) {
+        // no link on the way: every directory above is its own real path (inside the root)
+        for (let i = norm.indexOf('/'); i > 0; i = norm.indexOf('/', i + 1)) {
+          const dir = norm.slice(0, i);
+          if (!this.reals.has(dir)) this.reals.set(dir, under(root, dir));
+        }
+        return real;
+      }
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -87,10 +131,7 @@ export class DiskTree implements FileTree {
   async stat(path: string): Promise<FileStat | undefined> {
     const real = this.real(path);
     if (real === undefined) return undefined;
-    const st = statSync(real);
-    if (st.isDirectory()) return { kind: 'dir', size: 0 };
-    if (st.isFile()) return { kind: 'file', size: st.size };
-    return undefined;
+    return this.linkStats.get(real) ?? fileStat(statSync(real));
   }
 
   async readFile(path: string): Promise<Uint8Array> {

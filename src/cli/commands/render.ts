@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { type RetryClass, TrueupError } from '../../api/errors.js';
+import { TrueupError } from '../../api/errors.js';
 import { parseDuration } from '../../config/config.js';
 import type { RenderOptions } from '../../render/options.js';
 import { addHelmFlags, type HelmFlags, wantsHelm } from '../render-helm-flags.js';
 import type { RegisterCommand } from './index.js';
 
-type RenderLocal = (dir: string, root?: string, options?: RenderOptions) => Promise<string>;
 /** `--repo` renders through the Git source (src/cli/render-remote.ts), as the controller does. */
 type RenderOpts = {
   root?: string;
@@ -66,24 +65,6 @@ export function renderOptionsOf(opts: RenderOpts): RenderOptions {
     }
   }
   return { limits, plainDirectories: opts.plainDir === true };
-}
-
-/**
- * The render implementation: the one-file bundle `npm run build` makes of it (fast to load) when
- * it is at least as new as the compiled modules, else the modules themselves.
- */
-async function loadRenderLocal(): Promise<RenderLocal> {
-  const { statSync } = await import('node:fs');
-  const bundle = new URL('../render-local.bundle.mjs', import.meta.url);
-  const plain = new URL('../render-local.js', import.meta.url);
-  try {
-    if (statSync(bundle).mtimeMs >= statSync(plain).mtimeMs) {
-      return ((await import(bundle.href)) as { renderLocal: RenderLocal }).renderLocal;
-    }
-  } catch {
-    // no bundle (built by tsc alone, or running from source): use the modules
-  }
-  return (await import('../render-local.js')).renderLocal;
 }
 
 /**
@@ -152,20 +133,9 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
         return;
       }
       if (dir === undefined) throw new TrueupError('CLI_USAGE', 'render: give a directory, or --repo URL');
-      const renderLocal = await loadRenderLocal();
-      let text: string;
-      try {
-        text = await renderLocal(dir, opts.root, options);
-      } catch (err) {
-        // the bundle carries its own copy of TrueupError: hand main one it recognises
-        const e = err as { name?: unknown; code?: unknown; message?: unknown; retry?: RetryClass };
-        if (e?.name === 'TrueupError' && typeof e.code === 'string' && !(err instanceof TrueupError))
-          throw new TrueupError(e.code, String(e.message), {
-            cause: err,
-            ...(e.retry ? { retry: e.retry } : {}),
-          });
-        throw err;
-      }
+      // bin/trueup runs `render` from a one-file bundle that holds render-local too (npm run build)
+      const { renderLocal } = await import('../render-local.js');
+      const text = await renderLocal(dir, opts.root, options);
       io.stdout(text);
       setExit(0);
     });

@@ -160,6 +160,49 @@ export function mergeAssociativeList(
   ctx: ListCtx,
 ): JsonValue[] {
   const keys = mergeKeys.length === 0 ? [''] : mergeKeys;
+  return (origin === undefined && untouchedList(base, keys, ctx)) || mergeLists(base, origin, keys, ctx);
+}
+
+/**
+ * The common case, a list the patch does not name (every list of the target it walks past):
+ * when each element has a value for every merge key some element uses and no two elements have
+ * the same values, kyaml's merge keeps the list as it is, in order, each element walked alone.
+ * mergeLists gets the same result the long way (quadratic, with much allocation); undefined
+ * sends the other lists there, quirks and all.
+ */
+function untouchedList(base: JsonValue[], keys: readonly string[], ctx: ListCtx): JsonValue[] | undefined {
+  const seen = new Set<string>();
+  if (keys[0] === '') {
+    for (const e of base) {
+      if (e === null || typeof e === 'object') return undefined;
+      const t = text(e);
+      if (t === '' || seen.has(t)) return undefined;
+      seen.add(t);
+    }
+    return base.slice();
+  }
+  const used = keys.filter((k) => base.some((e) => isMap(e) && text(e[k]) !== ''));
+  if (used.length === 0) return undefined;
+  for (const e of base) {
+    if (!isMap(e)) return undefined;
+    const t = used.map((k) => text(e[k]));
+    if (t.includes('')) return undefined;
+    const id = JSON.stringify(t);
+    if (seen.has(id)) return undefined;
+    seen.add(id);
+  }
+  return base.map(
+    (e) => walk(e, undefined, undefined, ctx.elemType, ctx.path, ctx.schema).value as JsonValue,
+  );
+}
+
+/** The general merge of kyaml's walker (see the file comment). */
+export function mergeLists(
+  base: JsonValue[],
+  origin: JsonValue[] | undefined,
+  keys: readonly string[],
+  ctx: ListCtx,
+): JsonValue[] {
   // Prepend: the patch's tuples first, then the target's; each distinct tuple once.
   let valuesList: Tuple[] = [];
   const seen = new Set<string>();

@@ -43,10 +43,28 @@ function emitNode(w: Writer, v: JsonValue, ctx: Context): void {
     // Keys holding `undefined` are absent (as in JSON.stringify).
     const keys = Object.keys(v).filter((k) => v[k] !== undefined);
     if (keys.length === 0) w.writeIndicator('{}', true, false, false);
-    else emitBlockMapping(w, v, keys.sort(compareKeys));
+    else emitBlockMapping(w, v, sortedKeys(keys));
   } else {
     w.scalar(v, ctx === Context.Key);
   }
+}
+
+/**
+ * Maps of the same keys recur across objects (metadata, labels, containers); go-yaml's key order
+ * is costly to compute for keys with dots and slashes (labels, annotations), so each key list's
+ * order is remembered (bounded).
+ */
+const keyOrders = new Map<string, string[]>();
+
+function sortedKeys(keys: string[]): string[] {
+  if (keys.length < 2) return keys;
+  const id = JSON.stringify(keys);
+  let sorted = keyOrders.get(id);
+  if (sorted === undefined) {
+    sorted = keys.sort(compareKeys);
+    if (keyOrders.size < 10_000) keyOrders.set(id, sorted);
+  }
+  return sorted;
 }
 
 function emitBlockMapping(w: Writer, map: { [key: string]: JsonValue }, keys: string[]): void {

@@ -80,6 +80,12 @@ function goIntInRange(plain: string): boolean {
   return !neg && plain[0] !== '+' && v <= UINT64_MAX;
 }
 
+/**
+ * Answers of plainResolvesToString for texts that start like a number (`100m`, `128Mi`, `1.4.2`):
+ * they take several regular expressions and repeat across objects.
+ */
+const numberLike = new Map<string, boolean>();
+
 /** go-yaml v2 resolve("", s) === !!str, and not a base-60 float: may be written plain. */
 export function plainResolvesToString(s: string): boolean {
   const c = s.charCodeAt(0);
@@ -87,13 +93,12 @@ export function plainResolvesToString(s: string): boolean {
   const isDigit = c >= 48 && c <= 57;
   const sign = c === 43 || c === 45;
   if (isDigit || sign) {
-    if (V2_MAP.has(s)) return false;
-    if (goYamlTimestamp(s) !== undefined) return false;
-    const plain = s.includes('_') ? s.replaceAll('_', '') : s;
-    if (INT_RE.test(plain) && goIntInRange(plain)) return false;
-    if (FLOAT_RE.test(plain) && Number.isFinite(Number(plain))) return false;
-    if (BASE60_RE.test(s)) return false;
-    return true;
+    let known = numberLike.get(s);
+    if (known === undefined) {
+      known = numberLikeIsString(s);
+      if (numberLike.size < 10_000) numberLike.set(s, known);
+    }
+    return known;
   }
   if (c === 46 /* . */) {
     if (V2_MAP.has(s)) return false;
@@ -101,6 +106,15 @@ export function plainResolvesToString(s: string): boolean {
   }
   if (HINT_MAP_CHARS.has(s[0] as string)) return !V2_MAP.has(s);
   return true;
+}
+
+function numberLikeIsString(s: string): boolean {
+  if (V2_MAP.has(s)) return false;
+  if (goYamlTimestamp(s) !== undefined) return false;
+  const plain = s.includes('_') ? s.replaceAll('_', '') : s;
+  if (INT_RE.test(plain) && goIntInRange(plain)) return false;
+  if (FLOAT_RE.test(plain) && Number.isFinite(Number(plain))) return false;
+  return !BASE60_RE.test(s);
 }
 
 export interface ScalarAnalysis {
