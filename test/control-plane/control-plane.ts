@@ -5,11 +5,11 @@
  * a temporary directory; with workloads, also simulated nodes and the resource metrics
  * pipeline (metrics-server), so HorizontalPodAutoscalers scale.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runBuildScript } from '../support/build-script.js';
 import { apiRequest, httpsStatus } from './http.js';
 import { METRICS_SERVER_NAMES, METRICS_SERVER_USER, startMetricsPipeline } from './metrics-pipeline.js';
 import { createPki, FRONT_PROXY_CLIENT, issueClient, loadCa, type Pem, type Pki } from './pki.js';
@@ -76,28 +76,13 @@ export interface Binaries {
 }
 
 /** Builds (first time on a machine) or finds the control-plane binaries; returns their directories. */
-export function ensureBinaries(log: (line: string) => void = () => {}): Promise<Binaries> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [join(HERE, 'build.sh')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderrTail = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      const text = d.toString();
-      stderrTail = (stderrTail + text).slice(-4000);
-      for (const line of text.split('\n')) if (line.trim()) log(line);
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      // build.sh prints the metrics-server directory, then the control plane's as the last line.
-      const [metricsServerBinDir, binDir] = stdout.trim().split('\n').slice(-2);
-      if (code === 0 && metricsServerBinDir && binDir) resolve({ binDir, metricsServerBinDir });
-      else if (code === 0) reject(new Error(`control-plane build printed no bin directories:\n${stdout}`));
-      else reject(new Error(`control-plane build failed (exit ${code}):\n${stderrTail}`));
-    });
-  });
+export async function ensureBinaries(log: (line: string) => void = () => {}): Promise<Binaries> {
+  const stdout = await runBuildScript(join(HERE, 'build.sh'), [], log);
+  // build.sh prints the metrics-server directory, then the control plane's as the last line.
+  const [metricsServerBinDir, binDir] = stdout.slice(-2);
+  if (!metricsServerBinDir || !binDir)
+    throw new Error(`control-plane build printed no bin directories:\n${stdout.join('\n')}`);
+  return { binDir, metricsServerBinDir };
 }
 
 function kubeconfigFor(server: string, ca: Pem, client: Pem, name: string): KubeconfigFile {

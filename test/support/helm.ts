@@ -3,10 +3,11 @@
  * helm/build.sh (first time on a machine, a few minutes; cached by version and sources), and
  * the engine loaded once per test process.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { HelmEngine } from '../../src/helm/engine.js';
+import { runBuildScript } from './build-script.js';
 
 const BUILD_SCRIPT = join(import.meta.dirname, '..', '..', 'helm', 'build.sh');
 
@@ -19,29 +20,9 @@ export interface HelmTools {
 }
 
 /** Builds (or finds) the engine and the reference helm; `log` gets the build's progress lines. */
-export function buildHelmTools(log: (line: string) => void = () => {}): Promise<HelmTools> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [BUILD_SCRIPT, '--with-reference'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderrTail = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      const text = d.toString();
-      stderrTail = (stderrTail + text).slice(-4000);
-      for (const line of text.split('\n')) if (line.trim()) log(line);
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) {
-        reject(new Error(`helm/build.sh failed (exit ${code}):\n${stderrTail}`));
-        return;
-      }
-      const dir = stdout.trim().split('\n').pop() ?? '';
-      resolve({ dir, wasm: join(dir, 'helm-engine.wasm'), helm: join(dir, 'helm') });
-    });
-  });
+export async function buildHelmTools(log: (line: string) => void = () => {}): Promise<HelmTools> {
+  const dir = (await runBuildScript(BUILD_SCRIPT, ['--with-reference'], log)).pop() ?? '';
+  return { dir, wasm: join(dir, 'helm-engine.wasm'), helm: join(dir, 'helm') };
 }
 
 let tools: Promise<HelmTools> | undefined;
