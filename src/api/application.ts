@@ -270,20 +270,21 @@ export const HistoryEntrySchema = z.object({
   source: z.object({ repoURL: z.string(), targetRevision: z.string(), path: z.string() }).optional(),
 });
 
+/** An object named by group, kind, namespace and name (Argo CD's resource reference). */
+const ResourceRefSchema = z.object({
+  group: z.string().optional(),
+  kind: z.string(),
+  namespace: z.string().optional(),
+  name: z.string(),
+});
+
 export const SyncOperationSchema = z.object({
   revision: z.string().optional(),
   prune: z.boolean().optional(),
   dryRun: z.boolean().optional(),
   syncOptions: syncOptionsList.optional(),
   resources: z
-    .array(
-      z.object({
-        group: z.string().optional(),
-        kind: z.string(),
-        namespace: z.string().optional(),
-        name: z.string(),
-      }),
-    )
+    .array(ResourceRefSchema)
     .optional()
     .describe(
       'Sync only these objects (as Argo CD selective sync): the others are neither applied nor pruned, and hooks do not run.',
@@ -315,16 +316,7 @@ export const OperationStateSchema = z.object({
     .object({
       revision: z.string().optional(),
       resources: z
-        .array(
-          z.object({
-            group: z.string().optional(),
-            kind: z.string(),
-            namespace: z.string().optional(),
-            name: z.string(),
-            status: z.string().optional(),
-            message: z.string().optional(),
-          }),
-        )
+        .array(ResourceRefSchema.extend({ status: z.string().optional(), message: z.string().optional() }))
         .optional(),
     })
     .optional(),
