@@ -13,6 +13,18 @@ import vm from 'node:vm';
 // modules behind its lazy getters (ReadStream, promises), which a render never uses.
 const { readFileSync, statSync } = createRequire(import.meta.url)('node:fs');
 
+/**
+ * Puts NODE_EXTRA_CA_CERTS back as the caller had it: bin/trueup's shell prologue starts a local
+ * render without it (node would parse the certificates at start-up for nothing) and passes its
+ * value in TRUEUP_NODE_EXTRA_CA_CERTS. Processes started from here then see the original setting.
+ */
+export function restoreExtraCaCerts(env) {
+  const saved = env.TRUEUP_NODE_EXTRA_CA_CERTS;
+  if (saved === undefined) return;
+  env.NODE_EXTRA_CA_CERTS = saved;
+  delete env.TRUEUP_NODE_EXTRA_CA_CERTS;
+}
+
 /** The bundle and its code cache under the package root. */
 export function renderBundlePaths(root) {
   const bundle = join(root, 'dist', 'render.bundle.cjs');
