@@ -59,7 +59,7 @@ test('node bin/trueup (the image entrypoint) reads past the shell prologue', () 
 
 test('restoreExtraCaCerts puts the handed-over value back', async () => {
   const { restoreExtraCaCerts } = (await import(
-    pathToFileURL(join(repo, 'bin', 'render-bundle.mjs')).href
+    pathToFileURL(join(repo, 'bin', 'render-bundle.cjs')).href
   )) as {
     restoreExtraCaCerts: (env: Record<string, string | undefined>) => void;
   };
