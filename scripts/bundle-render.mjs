@@ -1,7 +1,7 @@
 // Bundles the CLI with `trueup render` and everything it imports (dist/cli/main.js, with
 // dist/cli/render-local.js inlined) into one script, dist/render.bundle.cjs, and writes the V8
 // code cache of a warm-up render next to it (dist/render.bundle.cjs.cache): bin/trueup loads it
-// through bin/render-bundle.mjs. Start-up dominates rendering a small tree; one script read from
+// through bin/render-bundle.cjs. Start-up dominates rendering a small tree; one script read from
 // a code cache instead of ~50 modules compiled on every run. Run after tsc (npm run build).
 //
 // What `render` does not need stays out: every other dynamic import of our own modules (render
@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { loadRenderBundle, renderBundlePaths } from '../bin/render-bundle.mjs';
+import { loadRenderBundle, renderBundlePaths } from '../bin/render-bundle.cjs';
 
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist');
@@ -22,7 +22,7 @@ const paths = renderBundlePaths(root);
 /**
  * Our modules imported with import() (other than render-local) stay separate files in dist/. The
  * script cannot call import() itself (V8 drops what it needs for that when the script comes from
- * a code cache), so those calls go to the loader's __bundleImport (bin/render-bundle.mjs).
+ * a code cache), so those calls go to the loader's __bundleImport (bin/render-bundle.cjs).
  */
 const LAZY = 'trueup-lazy:';
 const lazyModulesStayOut = {

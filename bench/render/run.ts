@@ -94,7 +94,8 @@ try {
     { name: 'large (2,000+ objects, 3 overlay layers)', path: largeTree(join(work, 'large')).path, n: runs },
   ];
   const rows: string[] = [];
-  // The seed tree once more with NODE_EXTRA_CA_CERTS unset (node reads the file at start-up).
+  // The seed tree once more with NODE_EXTRA_CA_CERTS unset (node reads the file at start-up;
+  // bin/trueup's shell prologue drops it for a local render, which this checks from outside).
   const noCaEnv = { ...process.env };
   delete noCaEnv.NODE_EXTRA_CA_CERTS;
   const caNote: string[] = [];
@@ -133,7 +134,8 @@ try {
     if (noCa.length)
       caNote.push(
         `With \`NODE_EXTRA_CA_CERTS\` unset (node then skips reading ${process.env.NODE_EXTRA_CA_CERTS} at start-up), the seed overlay takes ` +
-          `${ms(median(noCa.map((r) => r.ms)))} wall, ${cpu(cpuOf(noCa))} CPU (ratio ${medianRatio(noCa, kub).toFixed(3)}); this machine sets it for every process, and the table is measured with it set.`,
+          `${ms(median(noCa.map((r) => r.ms)))} wall, ${cpu(cpuOf(noCa))} CPU (ratio ${medianRatio(noCa, kub).toFixed(3)}); this machine sets it for every process, and the table is measured with it set ` +
+          '(bin/trueup itself starts a local render without it, so the two figures should agree; a launcher from before that change pays for the file in every run).',
       );
   }
   const large = trees[2]!;

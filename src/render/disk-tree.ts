@@ -149,7 +149,13 @@ export class DiskTree implements FileTree {
 
   async realPath(path: string): Promise<string> {
     const real = this.real(path);
-    if (real !== undefined) return relative(this.rootReal(), real).split(sep).join('/');
+    if (real !== undefined) {
+      const root = this.rootReal();
+      // below the root (as real() ensures) with nothing to rewrite: the rest of the path
+      if (sep === '/' && real.startsWith(root) && real[root.length] === '/' && !root.endsWith('/'))
+        return real.slice(root.length + 1);
+      return relative(root, real).split(sep).join('/');
+    }
     const norm = normalize(path) ?? path; // real() threw when the path leaves the root
     if (norm === '') return '';
     // Not there: resolve the parent, keep the name (the read then fails with "no such file").

@@ -3,8 +3,12 @@
  * `resolve` returns undefined when a path climbs above the tree's root.
  */
 
+/** An empty, `.` or `..` part: a path without one is its own normal form (most paths of a render). */
+const NOT_NORMAL = /(?:^|\/)\.{0,2}(?:\/|$)/;
+
 /** Normalises `a/./b/../c` to `a/c`; undefined when `..` leaves the root. */
 export function normalize(path: string): string | undefined {
+  if (!NOT_NORMAL.test(path)) return path;
   const out: string[] = [];
   for (const part of path.split('/')) {
     if (part === '' || part === '.') continue;

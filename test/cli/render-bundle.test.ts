@@ -1,6 +1,6 @@
 /**
  * `trueup render` runs from the one-script bundle with its code cache (scripts/bundle-render.mjs,
- * bin/render-bundle.mjs). Checks the built bundle against the compiled modules of the same build:
+ * bin/render-bundle.cjs). Checks the built bundle against the compiled modules of the same build:
  * same output, same errors (codes recognised across the bundle's own copy of TrueupError), and a
  * code cache V8 accepts. Needs `npm run build` (npm ci runs it).
  */
@@ -28,7 +28,7 @@ let loaded: Loaded | undefined;
 let modulesMain: Main;
 
 before(async () => {
-  const { loadRenderBundle } = (await import(pathToFileURL(join(repo, 'bin', 'render-bundle.mjs')).href)) as {
+  const { loadRenderBundle } = (await import(pathToFileURL(join(repo, 'bin', 'render-bundle.cjs')).href)) as {
     loadRenderBundle: (root: string) => Loaded | undefined;
   };
   assert.ok(existsSync(join(repo, 'dist', 'cli', 'main.js')), 'dist/ is missing: run npm run build');

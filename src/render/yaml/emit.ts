@@ -12,12 +12,9 @@ import { Writer } from './writer.js';
 
 /** Multi-document YAML as `kubectl kustomize` prints it. */
 export function emitYamlDocuments(objects: readonly (JsonValue | KubeObject)[]): string {
-  let out = '';
-  for (let i = 0; i < objects.length; i++) {
-    if (i > 0) out += '---\n';
-    out += emitYamlDocument(objects[i] as JsonValue);
-  }
-  return out;
+  const docs: string[] = [];
+  for (const o of objects) docs.push(emitYamlDocument(o as JsonValue));
+  return docs.join('---\n');
 }
 
 /** One document (no separator), ending with a newline. */

@@ -58,7 +58,8 @@ function toCodePoints(s: string): number[] {
 }
 
 export class Writer {
-  private out = '';
+  /** The text so far, in pieces joined once at the end (cheaper than growing one string). */
+  private readonly out: string[] = [];
   column = 0;
   indent = -1;
   private readonly indents: number[] = [];
@@ -66,21 +67,21 @@ export class Writer {
   indention = true;
 
   text(): string {
-    return this.out;
+    return this.out.join('');
   }
 
   private put(s: string): void {
-    this.out += s;
+    this.out.push(s);
     this.column += s.length;
   }
 
   private putCp(cp: number): void {
-    this.out += String.fromCodePoint(cp);
+    this.out.push(String.fromCodePoint(cp));
     this.column++;
   }
 
   private putBreak(): void {
-    this.out += '\n';
+    this.out.push('\n');
     this.column = 0;
   }
 
@@ -219,7 +220,7 @@ export class Writer {
   private writeBreak(cp: number): void {
     if (cp === 0x0a) this.putBreak();
     else {
-      this.out += String.fromCodePoint(cp);
+      this.out.push(String.fromCodePoint(cp));
       this.column = 0;
     }
   }

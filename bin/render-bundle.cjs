@@ -4,17 +4,31 @@
 // compiled code read from the cache instead of compiled on every run (node 20 has no module
 // compile cache; module.enableCompileCache() is node 22). A cache V8 rejects (another node
 // version or flags) only costs the compilation; the output is the same.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import vm from 'node:vm';
+//
+// CommonJS, as bin/trueup is (bin/package.json): node 20's ES module loader reads a module's
+// source through fs/promises, which loads the readline and stream modules, and sets up the loader
+// itself: ~5 ms of start-up that a render does not need. (An ESM import of node:fs would also
+// read all its exports, loading the modules behind its lazy getters.)
+const { createRequire } = require('node:module');
+const { dirname, join } = require('node:path');
+const { pathToFileURL } = require('node:url');
+const vm = require('node:vm');
+const { readFileSync, statSync } = require('node:fs');
 
-// fs through require: an ESM import of node:fs reads all its exports, loading the stream
-// modules behind its lazy getters (ReadStream, promises), which a render never uses.
-const { readFileSync, statSync } = createRequire(import.meta.url)('node:fs');
+/**
+ * Puts NODE_EXTRA_CA_CERTS back as the caller had it: bin/trueup's shell prologue starts a local
+ * render without it (node would parse the certificates at start-up for nothing) and passes its
+ * value in TRUEUP_NODE_EXTRA_CA_CERTS. Processes started from here then see the original setting.
+ */
+function restoreExtraCaCerts(env) {
+  const saved = env.TRUEUP_NODE_EXTRA_CA_CERTS;
+  if (saved === undefined) return;
+  env.NODE_EXTRA_CA_CERTS = saved;
+  delete env.TRUEUP_NODE_EXTRA_CA_CERTS;
+}
 
 /** The bundle and its code cache under the package root. */
-export function renderBundlePaths(root) {
+function renderBundlePaths(root) {
   const bundle = join(root, 'dist', 'render.bundle.cjs');
   return { bundle, cache: `${bundle}.cache`, modules: join(root, 'dist', 'cli', 'main.js') };
 }
@@ -23,7 +37,7 @@ export function renderBundlePaths(root) {
  * The bundle's exports ({ main }) and its vm.Script, or undefined when there is no bundle or it is
  * older than the compiled modules (built by tsc alone since): then the modules are used.
  */
-export function loadRenderBundle(root) {
+function loadRenderBundle(root) {
   const paths = renderBundlePaths(root);
   let source;
   try {
@@ -55,3 +69,5 @@ export function loadRenderBundle(root) {
   );
   return { exports: module.exports, script };
 }
+
+module.exports = { loadRenderBundle, renderBundlePaths, restoreExtraCaCerts };
