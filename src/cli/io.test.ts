@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
-import { fdWriter } from './io.js';
+import { fdWriter, quietOnClosedPipe } from './io.js';
 
 function errno(code: string): Error {
   return Object.assign(new Error(code), { code });
@@ -40,7 +41,7 @@ test('fdWriter writes everything with write(2), over partial writes, UTF-8 encod
 });
 
 test('fdWriter hands the rest to the stream when a write fails, and keeps to the stream', () => {
-  for (const code of ['EAGAIN', 'EPIPE']) {
+  for (const code of ['EAGAIN', 'EIO']) {
     const fd = fakeFd(4, (call) => (call === 2 ? errno(code) : undefined));
     const stream = fakeStream();
     const out = fdWriter(1, () => stream, fd.write);
@@ -49,4 +50,20 @@ test('fdWriter hands the rest to the stream when a write fails, and keeps to the
     assert.equal(fd.text(), '01234567', code);
     assert.deepEqual(stream.chunks, ['89abcdef', 'later'], code);
   }
+});
+
+test('fdWriter drops the rest and every later text once the reader has closed the pipe (EPIPE)', () => {
+  const fd = fakeFd(4, (call) => (call === 1 ? errno('EPIPE') : undefined));
+  const stream = fakeStream();
+  const out = fdWriter(1, () => stream, fd.write);
+  out('0123456789');
+  out('later');
+  assert.equal(fd.text(), '0123');
+  assert.deepEqual(stream.chunks, []);
+});
+
+test('quietOnClosedPipe ignores EPIPE on the stream and rethrows other errors', () => {
+  const stream = quietOnClosedPipe(new EventEmitter());
+  stream.emit('error', errno('EPIPE'));
+  assert.throws(() => stream.emit('error', errno('EIO')), /EIO/);
 });

@@ -5,7 +5,8 @@
  * code cache V8 accepts. Needs `npm run build` (npm ci runs it).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +41,14 @@ before(async () => {
   writeFileSync(join(tmp, 'base', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
   mkdirSync(join(tmp, 'bad'));
   writeFileSync(join(tmp, 'bad', 'kustomization.yaml'), 'resources: [missing.yaml]\n');
+  // more output than a pipe holds (64 KiB), so the writer meets a reader that has gone
+  mkdirSync(join(tmp, 'big'));
+  writeFileSync(join(tmp, 'big', 'kustomization.yaml'), 'resources: [cm.yaml]\n');
+  const data = Array.from({ length: 4000 }, (_, i) => `  k${i}: ${'v'.repeat(60)}\n`).join('');
+  writeFileSync(
+    join(tmp, 'big', 'cm.yaml'),
+    `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n${data}`,
+  );
 });
 
 async function run(main: Main, argv: string[]) {
@@ -85,4 +94,28 @@ test('bin/trueup render prints the bundle output as a process', () => {
   assert.equal(r.stderr, '');
   assert.equal(r.status, 0);
   assert.equal(r.stdout, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x-c\n');
+});
+
+test('bin/trueup render into a pipe its reader closes early (| head -1) exits quietly', async () => {
+  const child = spawn(
+    process.execPath,
+    [join(repo, 'bin', 'trueup'), 'render', '--root', tmp, join(tmp, 'big')],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let first = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (t: string) => {
+    stderr += t;
+  });
+  // read one chunk, then close the read end as head does after its first line
+  child.stdout.once('data', (chunk: Buffer) => {
+    first = chunk.toString();
+    child.stdout.destroy();
+  });
+  const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+  assert.match(first, /^apiVersion: v1\n/);
+  assert.equal(stderr, '');
+  assert.deepEqual({ code, signal }, { code: 0, signal: null });
 });
