@@ -2,8 +2,16 @@
 import { RenderErrorCode, renderError } from './errors.js';
 import { allIds, curId, describeId, nsEquals, type ResId, type Resource } from './types.js';
 
-function key(id: ResId): string {
-  return `${id.group}|${id.version}|${id.kind}|${id.namespace || 'default'}|${id.name}`;
+/**
+ * The key of a resource's current id (group, version, kind, namespace, name), read from the
+ * object without building the id: `group/version` is the apiVersion itself when it has a group,
+ * the version alone when it has none (an apiVersion `/v1` splits as `v1`, as splitApiVersion does).
+ */
+function objectKey(r: Resource): string {
+  const o = r.obj;
+  const av = o.apiVersion;
+  const gv = typeof av !== 'string' ? '' : av.charCodeAt(0) === 0x2f ? av.slice(1) : av;
+  return `${gv}|${o.kind}|${o.metadata.namespace || 'default'}|${o.metadata.name ?? ''}`;
 }
 
 export class ResMap {
@@ -19,12 +27,12 @@ export class ResMap {
   }
 
   private index(): Set<string> {
-    this.keys ??= new Set(this.list.map((r) => key(curId(r))));
+    this.keys ??= new Set(this.list.map(objectKey));
     return this.keys;
   }
 
   private duplicate(r: Resource, k: string, where: string): never {
-    const o = this.list.find((x) => key(curId(x)) === k);
+    const o = this.list.find((x) => objectKey(x) === k);
     throw renderError(
       RenderErrorCode.DuplicateId,
       `${where}: may not add resource with an already registered id: ${describeId(curId(r))} (from ${r.source}${
@@ -40,7 +48,7 @@ export class ResMap {
   appendAll(rs: readonly Resource[], where: string): void {
     const seen = this.index();
     for (const r of rs) {
-      const k = key(curId(r));
+      const k = objectKey(r);
       if (seen.has(k)) this.duplicate(r, k, where);
       seen.add(k);
       this.list.push(r);

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { emitYamlDocuments } from './emit.js';
 import { parseYamlDocuments } from './parse.js';
+import { analyzeScalar } from './scalar.js';
+import { plainSafeAscii } from './writer.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 
@@ -79,5 +81,78 @@ describe('emitYamlDocuments', () => {
       emitYamlDocuments([doc ?? null]),
       'a: 12345678901234567890\nb: 1.2345675e+06\nc: 1\nd: 1e-05\n',
     );
+  });
+});
+
+describe('plainSafeAscii (the writer fast path) only admits what the full analysis writes plain', () => {
+  // every string of up to 3 characters over an alphabet of indicators, blanks and ordinary text
+  const alphabet = [
+    'a',
+    '0',
+    '-',
+    '?',
+    ':',
+    '#',
+    ',',
+    '[',
+    '{',
+    '&',
+    '*',
+    '!',
+    '|',
+    '>',
+    "'",
+    '"',
+    '%',
+    '@',
+    '`',
+    '.',
+    ' ',
+    '\t',
+    'é',
+  ];
+  const strings = [''];
+  for (let len = 1; len <= 3; len++) {
+    for (const s of strings.filter((x) => x.length === len - 1))
+      for (const c of alphabet) strings.push(s + c);
+  }
+  it(`agrees with analyzeScalar on ${strings.length} strings and admits some`, () => {
+    let admitted = 0;
+    for (const s of strings) {
+      if (!plainSafeAscii(s)) continue;
+      admitted++;
+      const a = analyzeScalar(
+        [...s].map((c) => c.codePointAt(0) as number),
+        (cp) => cp >= 0x20 && cp <= 0x7e,
+      );
+      assert.ok(a.blockPlainAllowed && !a.multiline, JSON.stringify(s));
+    }
+    assert.ok(admitted > 1000, `admitted ${admitted}`);
+  });
+  it('refuses the leading indicators and the document markers', () => {
+    for (const s of [
+      '-',
+      ':',
+      '?',
+      'a:',
+      '---',
+      '...x',
+      '#a',
+      '*a',
+      '&a',
+      '!a',
+      '|',
+      '>',
+      '%a',
+      '@a',
+      '`a',
+      "'a",
+      '"a',
+      'a b',
+      '',
+    ])
+      assert.equal(plainSafeAscii(s), false, s);
+    for (const s of ['-a', ':a', 'a:b', 'ghcr.io/acme/app:1.4.2', '..', 'a#b', '200m'])
+      assert.equal(plainSafeAscii(s), true, s);
   });
 });

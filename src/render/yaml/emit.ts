@@ -8,7 +8,8 @@
  */
 import type { JsonValue, KubeObject } from '../../api/object.js';
 import { compareKeys } from './key-order.js';
-import { Writer } from './writer.js';
+import { plainResolvesToString } from './scalar.js';
+import { plainSafeAscii, Writer } from './writer.js';
 
 /** Multi-document YAML as `kubectl kustomize` prints it. */
 export function emitYamlDocuments(objects: readonly (JsonValue | KubeObject)[]): string {
@@ -38,7 +39,13 @@ function emitNode(w: Writer, v: JsonValue, ctx: Context): void {
     else emitBlockSequence(w, v, ctx);
   } else if (isObject(v)) {
     // Keys holding `undefined` are absent (as in JSON.stringify).
-    const keys = Object.keys(v).filter((k) => v[k] !== undefined);
+    let keys = Object.keys(v);
+    for (let i = 0; i < keys.length; i++) {
+      if (v[keys[i] as string] === undefined) {
+        keys = keys.filter((k) => v[k] !== undefined);
+        break;
+      }
+    }
     if (keys.length === 0) w.writeIndicator('{}', true, false, false);
     else emitBlockMapping(w, v, sortedKeys(keys));
   } else {
@@ -49,26 +56,38 @@ function emitNode(w: Writer, v: JsonValue, ctx: Context): void {
 /**
  * Maps of the same keys recur across objects (metadata, labels, containers); go-yaml's key order
  * is costly to compute for keys with dots and slashes (labels, annotations), so each key list's
- * order is remembered (bounded).
+ * order is remembered (bounded), under the keys joined by NUL. A key may hold a NUL itself, so a
+ * hit is checked against the list it was remembered for; a list that does not match is sorted.
  */
-const keyOrders = new Map<string, string[]>();
+const keyOrders = new Map<string, { keys: string[]; sorted: string[] }>();
 
 function sortedKeys(keys: string[]): string[] {
   if (keys.length < 2) return keys;
-  const id = JSON.stringify(keys);
-  let sorted = keyOrders.get(id);
-  if (sorted === undefined) {
-    sorted = keys.sort(compareKeys);
-    if (keyOrders.size < 10_000) keyOrders.set(id, sorted);
+  const id = keys.join('\0');
+  const known = keyOrders.get(id);
+  if (known !== undefined) {
+    if (sameKeys(known.keys, keys)) return known.sorted;
+    return keys.sort(compareKeys);
   }
+  const sorted = [...keys].sort(compareKeys);
+  if (keyOrders.size < 10_000) keyOrders.set(id, { keys, sorted });
   return sorted;
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function emitBlockMapping(w: Writer, map: { [key: string]: JsonValue }, keys: string[]): void {
   w.increaseIndent(false, false);
   for (const key of keys) {
     w.writeIndent();
-    if (w.isSimpleKey(key)) {
+    if (key.length <= 128 && plainSafeAscii(key) && plainResolvesToString(key)) {
+      // most keys: simple (ASCII, at most 128 bytes) and plain, written as the scalar path would
+      w.writePlainKey(key);
+    } else if (w.isSimpleKey(key)) {
       w.scalar(key, true);
       w.writeIndicator(':', false, false, false);
     } else {

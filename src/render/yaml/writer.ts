@@ -57,6 +57,38 @@ function toCodePoints(s: string): number[] {
   return out;
 }
 
+/** Indicators that make a plain scalar impossible as its first character (libyaml analyze_scalar). */
+const LEADING_INDICATOR = new Uint8Array(128);
+for (const c of '#,[]{}&*!|>\'"%@`') LEADING_INDICATOR[c.charCodeAt(0)] = 1;
+
+/**
+ * A string that analyzeScalar would find plain-allowed without looking further: printable ASCII
+ * with no space or break (so never folded), no leading indicator, no `-`, `?` or `:` alone or
+ * before a blank, no trailing `:`, not starting with `---` or `...`. Other strings take the
+ * full analysis, with the same outcome for these.
+ */
+export function plainSafeAscii(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f) return false;
+  }
+  const c0 = s.charCodeAt(0);
+  if (LEADING_INDICATOR[c0] === 1) return false;
+  if ((c0 === 0x2d || c0 === 0x3f || c0 === 0x3a) && n === 1) return false;
+  if (s.charCodeAt(n - 1) === 0x3a) return false;
+  if (n >= 3 && (s.startsWith('---') || s.startsWith('...'))) return false;
+  return true;
+}
+
+const SPACES: string[] = [];
+function spaces(n: number): string {
+  if (n >= 64) return ' '.repeat(n);
+  SPACES[n] ??= ' '.repeat(n);
+  return SPACES[n];
+}
+
 export class Writer {
   /** The text so far, in pieces joined once at the end (cheaper than growing one string). */
   private readonly out: string[] = [];
@@ -100,7 +132,7 @@ export class Writer {
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) {
       this.putBreak();
     }
-    if (this.column < indent) this.put(' '.repeat(indent - this.column));
+    if (this.column < indent) this.put(spaces(indent - this.column));
     this.whitespace = true;
     this.indention = true;
   }
@@ -129,11 +161,27 @@ export class Writer {
 
   /** One scalar node (emit_scalar): a JSON primitive. */
   scalar(v: string | number | boolean | null, simpleKey: boolean): void {
-    this.increaseIndent(true, false);
-    if (typeof v === 'string') this.stringScalar(v, simpleKey);
-    else
+    // A plain scalar without spaces is written as it is: the indentation (for folding) is unused.
+    if (typeof v !== 'string') {
       this.writePlain(v === null ? 'null' : typeof v === 'number' ? formatNumber(v) : String(v), simpleKey);
+      return;
+    }
+    if (plainSafeAscii(v) && plainResolvesToString(v)) {
+      this.writePlain(v, simpleKey);
+      return;
+    }
+    this.increaseIndent(true, false);
+    this.stringScalar(v, simpleKey);
     this.popIndent();
+  }
+
+  /** A mapping key that plainSafeAscii admits and that reads back as a string, and its `:`. */
+  writePlainKey(key: string): void {
+    if (!this.whitespace) this.put(' ');
+    this.out.push(key, ':');
+    this.column += key.length + 1;
+    this.whitespace = false;
+    this.indention = false;
   }
 
   private stringScalar(str: string, simpleKey: boolean): void {
@@ -142,8 +190,9 @@ export class Writer {
     const s = str.includes('\u0085')
       ? str.replace(/\u0085+/g, (m) => (m.length === 1 ? ' ' : '\n'.repeat(m.length - 1)))
       : str;
-    // Fast path: short, all "safe" ASCII, no spaces: plain unless YAML 1.1 reads it as non-string.
-    if (/^[A-Za-z_/][A-Za-z0-9_./-]*$/.test(s) && plainResolvesToString(s)) {
+    // Fast path: printable ASCII without spaces that libyaml may write plain (no leading
+    // indicator, no ": "): plain unless YAML 1.1 reads it as something other than a string.
+    if (plainSafeAscii(s) && plainResolvesToString(s)) {
       this.writePlain(s, !simpleKey);
       return;
     }
