@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { TrueupError } from '../../api/errors.js';
-import { parseYamlDocument, parseYamlDocuments, parseYamlSourceDocuments, RawScalar } from './parse.js';
+import {
+  parseYaml11Documents,
+  parseYamlDocument,
+  parseYamlDocuments,
+  parseYamlSourceDocuments,
+  RawScalar,
+} from './parse.js';
 
 function parse1(text: string) {
   return parseYamlDocument(text, 'test.yaml');
@@ -197,4 +203,17 @@ describe('parseYamlSourceDocuments', () => {
     assert.deepEqual(raw('h'), ['012', 10]);
     assert.equal(parseYamlSourceDocuments('a: 1\n---\n~\n', 's.yaml').length, 1);
   });
+});
+
+test('a text read again gives fresh documents each time (the memo hands out copies)', () => {
+  const text = '- {op: replace, path: /spec/maxReplicas, value: 12}\n';
+  for (let i = 0; i < 4; i++) {
+    const docs = parseYaml11Documents(text, 'p.yaml') as { [k: string]: unknown }[][];
+    assert.deepEqual(docs, [[{ op: 'replace', path: '/spec/maxReplicas', value: 12 }]]);
+    (docs[0] as { [k: string]: unknown }[])[0]!.value = 'changed';
+  }
+  assert.deepEqual(parseYamlDocuments('a: 1\n', 'a.yaml'), [{ a: 1 }]);
+  assert.deepEqual(parseYaml11Documents('a: yes\n', 'a.yaml'), [{ a: true }]);
+  assert.deepEqual(parseYamlDocuments('a: yes\n', 'a.yaml'), [{ a: 'yes' }]);
+  assert.deepEqual(parseYaml11Documents('a: yes\n', 'a.yaml'), [{ a: true }]);
 });

@@ -285,6 +285,36 @@ export function parseYamlSourceDocuments(text: string, file: string, limits?: Ya
   return parseDocs(text, file, limits, 'source') as unknown[];
 }
 
+/**
+ * Small texts read more than once (an inline patch repeated in every app's overlay; a JSON patch
+ * is read once as a possible strategic merge, then as YAML 1.1): a render runs mostly cold code,
+ * where a parse costs ~100 µs. A text is remembered when first seen and its documents from the
+ * second time on; each caller gets its own copy (renderers mutate what they parse). Texts with
+ * aliases are not remembered (their expansion depends on the caller's budget), nor are failures.
+ */
+const MEMO_MAX_TEXT = 2048;
+const MEMO_MAX_ENTRIES = 4096;
+const SEEN_ONCE = 0;
+const memo: Map<string, JsonValue[] | typeof SEEN_ONCE>[] = [new Map(), new Map()];
+
+function copyJson(v: JsonValue): JsonValue {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const out = new Array<JsonValue>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copyJson(v[i] as JsonValue);
+    return out;
+  }
+  const out: { [key: string]: JsonValue } = {};
+  for (const k of Object.keys(v)) {
+    const value = copyJson(v[k] as JsonValue);
+    // a `__proto__` key from YAML is data: an assignment would set the prototype instead
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    else out[k] = value;
+  }
+  return out;
+}
+
 function parseDocs(
   text: string,
   file: string,
@@ -296,6 +326,28 @@ function parseDocs(
     fail(file, `file is larger than the limit of ${maxBytes} bytes`);
   }
   const aliases = MAY_HAVE_ALIAS.test(text);
+  const cache =
+    yaml11 === 'source' || aliases || text.length > MEMO_MAX_TEXT ? undefined : memo[yaml11 ? 1 : 0];
+  const known = cache?.get(text);
+  if (known !== undefined && known !== SEEN_ONCE) return known.map(copyJson);
+  const docs = parseUncached(text, file, limits, yaml11, aliases);
+  if (cache !== undefined && (known === SEEN_ONCE || cache.size < MEMO_MAX_ENTRIES)) {
+    if (known === SEEN_ONCE) {
+      cache.set(text, docs);
+      return docs.map(copyJson);
+    }
+    cache.set(text, SEEN_ONCE);
+  }
+  return docs;
+}
+
+function parseUncached(
+  text: string,
+  file: string,
+  limits: YamlParseLimits | undefined,
+  yaml11: boolean | 'source',
+  aliases: boolean,
+): JsonValue[] {
   const load = (schema: jsYaml.Schema) =>
     jsYaml.loadAll(text, undefined, {
       filename: file,
