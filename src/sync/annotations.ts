@@ -42,7 +42,7 @@ export function readAnnotation(
 export function isHookObject(obj: Pick<KubeObject, 'metadata'>): boolean {
   if (readAnnotation(obj, ObjectAnnotation.Hook) !== undefined) return true;
   const helm = obj.metadata.annotations?.['helm.sh/hook'];
-  return helm !== undefined && helm.split(',').some((e) => e.trim() !== '' && e.trim() !== 'crd-install');
+  return helm?.split(',').some((e) => e.trim() !== '' && e.trim() !== 'crd-install') ?? false;
 }
 
 /** The comma-separated entries of `compare-options` (e.g. `IgnoreExtraneous`). */
