@@ -4,12 +4,14 @@
  * (`apps/web/Chart.yaml`, `values-prod.yaml`); a values change committed to Git rolls the
  * Deployment; a `helm.sh/hook: pre-install` Job runs as a PreSync hook before the Deployment and
  * is not listed in status.resources; a `test` hook is never applied; `.Capabilities` come from
- * the cluster. Admission refuses chart repositories and several sources by CEL.
+ * the cluster, and `trueup app diff` renders the chart as the controller does. Admission refuses chart repositories and several sources by CEL.
  *
  * The chart test is skipped (with the reason) only when the Helm engine is not built
  * (`bash helm/build.sh`; `npm test` builds it when this file runs).
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { KubeObject } from '../../src/api/object.js';
 import { locateEngine } from '../../src/helm/locate.js';
@@ -22,6 +24,19 @@ const engineMissing = await locateEngine().then(
 );
 const skip = engineMissing ?? false;
 const env = await e2eEnv('helm');
+
+const entry = join(import.meta.dirname, 'cli-entry.ts');
+function cli(kubeconfig: string, namespace: string, args: string[]) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', entry, ...args, '--kubeconfig', kubeconfig, '-n', namespace],
+      { cwd: join(import.meta.dirname, '..', '..') },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
 
 const chart = {
   'apps/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
@@ -142,6 +157,10 @@ test('a chart in Git with valueFiles syncs, rolls on a values change, and runs i
     const a = await env.app('web-prod');
     return a?.status?.sync?.syncedRevision === sha && a.status.sync.status === 'Synced';
   });
+
+  // `trueup app diff` renders the chart as the controller does (release, namespace, Capabilities): no difference.
+  const diff = await cli(env.kubeconfigPath, env.appNs, ['app', 'diff', 'web-prod']);
+  assert.equal(diff.code, 0, diff.stderr + diff.stdout);
 
   // A values file that is not there is refused with its name (not skipped).
   (app.spec as { source: Record<string, unknown> }).source.helm = { valueFiles: ['values-staging.yaml'] };
