@@ -25,9 +25,11 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { Application } from '../src/api/application.js';
 import { errorMessage } from '../src/api/errors.js';
 import { TreeRenderPort } from '../src/controller/adapters/render.js';
+import { installedEngine } from '../src/controller/adapters/render-helm.js';
 import { GitSourcePort } from '../src/controller/adapters/source.js';
 import { Controller } from '../src/controller/controller.js';
 import { installApplicationCrd } from '../src/controller/install-crd.js';
+import { locateEngine } from '../src/helm/locate.js';
 import { clusterClientOver } from '../src/kube/index.js';
 import { createTransport } from '../src/kube/transport.js';
 import { instrumentGitHttp, instrumentKubeTransport } from '../src/metrics/instrument.js';
@@ -141,6 +143,16 @@ function liveTable() {
   };
 }
 
+/** `kubectl apply -f -` of `text`; resolves with kubectl's output. */
+function kubectlStdin(kubeconfig: string, text: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const child = execFile('kubectl', ['--kubeconfig', kubeconfig, 'apply', '-f', '-'], (err, stdout) =>
+      err ? reject(err) : resolve(stdout),
+    );
+    child.stdin?.end(text);
+  });
+}
+
 async function main(): Promise<void> {
   out(bold(`trueup ${version} demo`) + dim('  (Ctrl-C stops everything)'));
 
@@ -206,11 +218,18 @@ async function main(): Promise<void> {
   const cacheDir = await mkdtemp(join(tmpdir(), 'trueup-demo-cache-'));
   cleanups.push(() => rm(cacheDir, { recursive: true, force: true }));
   const source = new GitSource({ cacheDir, http: instrumentGitHttp(nodeHttpClient, metrics) });
+  // The Helm engine, when built (bash helm/build.sh): the demo then adds the Helm example app.
+  const helmEngine = installedEngine();
+  cleanups.push(() => helmEngine.close());
+  const helmBuilt = await locateEngine().then(
+    () => true,
+    () => false,
+  );
   const controller = new Controller({
     client,
     config: { concurrency: 4, requeueInterval: 180_000, namespaces: [APP_NS] },
     source: new GitSourcePort(source),
-    render: new TreeRenderPort(),
+    render: new TreeRenderPort({ helmEngine: () => helmEngine.get() }),
     metrics,
     progressInterval: 1000,
   });
@@ -238,15 +257,21 @@ async function main(): Promise<void> {
     PLACEHOLDER_REPO,
     repoURL,
   );
-  const applied = await new Promise<string>((resolve, reject) => {
-    const child = execFile(
-      'kubectl',
-      ['--kubeconfig', cp.kubeconfigPath, 'apply', '-f', '-'],
-      (err, stdout) => (err ? reject(err) : resolve(stdout)),
-    );
-    child.stdin?.end(bootstrap);
-  });
+  const applied = await kubectlStdin(cp.kubeconfigPath, bootstrap);
   out(dim(`  ${applied.trim()}`));
+  const expected = ['root', 'web-api-dev', 'web-api-prod'];
+  if (helmBuilt) {
+    step('Applying a Helm chart from Git: kubectl apply -f examples/helm/web-chart-prod.yaml');
+    const chartApp = (await readFile(join(EXAMPLES, 'helm', 'web-chart-prod.yaml'), 'utf8')).replaceAll(
+      PLACEHOLDER_REPO,
+      repoURL,
+    );
+    out(dim(`  ${(await kubectlStdin(cp.kubeconfigPath, chartApp)).trim()}`));
+    out(dim('  apps/web-chart with values-prod.yaml; its pre-install hook Job runs as a PreSync hook'));
+    expected.push('web-chart-prod');
+  } else {
+    out(dim('  (the Helm engine is not built: bash helm/build.sh adds the Helm example app to this demo)'));
+  }
 
   step('Waiting for every Application to be Synced and Healthy (live)');
   out(
@@ -256,7 +281,6 @@ async function main(): Promise<void> {
   );
   const draw = liveTable();
   const started = Date.now();
-  const expected = ['root', 'web-api-dev', 'web-api-prod'];
   for (;;) {
     const apps = controller.apps();
     draw(table(apps));

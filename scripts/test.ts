@@ -52,7 +52,7 @@ if (files.length === 0) {
 }
 const env: NodeJS.ProcessEnv = { ...process.env };
 // The Helm engine and the reference helm: built here, with progress, the first time on a machine.
-if (files.some((f) => f.startsWith(join('test', 'helm')))) {
+if (files.some((f) => f.startsWith(join('test', 'helm')) || f === join('test', 'e2e', 'helm-app.test.ts'))) {
   process.stderr.write('building (or finding) the Helm engine and the reference helm\n');
   await buildHelmTools((line) => process.stderr.write(`${line}\n`));
 }

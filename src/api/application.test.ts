@@ -64,3 +64,69 @@ test('the controller refuses what the CRD refuses, with the same message', () =>
   });
   assert.equal(ok.source.directory?.recurse, true);
 });
+
+test('spec.source.helm parses; chart repositories, several sources and helm.version refused (table)', () => {
+  const repoURL = 'https://git.example.com/org/config.git';
+  const ok = ApplicationSpecSchema.parse({
+    source: {
+      repoURL,
+      path: 'apps/web',
+      helm: {
+        valueFiles: ['values-prod.yaml'],
+        valuesObject: { image: { tag: 'v2' } },
+        parameters: [
+          { name: 'replicas', value: '3' },
+          { name: 'tag', forceString: true },
+        ],
+        fileParameters: [{ name: 'cert', path: 'files/cert.pem' }],
+        version: 'v3',
+      },
+    },
+    destination: {},
+  });
+  assert.deepEqual(ok.source.helm?.parameters?.[1], { name: 'tag', value: '', forceString: true });
+  const cases: [string, Record<string, unknown>, Record<string, unknown> | undefined, RegExp][] = [
+    [
+      'chart',
+      { chart: 'nginx' },
+      undefined,
+      /charts from Helm repositories are not supported yet: vendor the chart into Git/,
+    ],
+    [
+      'passCredentials',
+      { helm: { passCredentials: true } },
+      undefined,
+      /helm\.passCredentials is for charts from Helm repositories/,
+    ],
+    ['version v2', { helm: { version: 'v2' } }, undefined, /helm\.version is not supported/],
+    [
+      'helm with kustomize',
+      { helm: {}, kustomize: {} },
+      undefined,
+      /helm \(a chart at path\) cannot be combined/,
+    ],
+    [
+      'helm with directory',
+      { helm: {}, directory: {} },
+      undefined,
+      /cannot be combined with kustomize or directory/,
+    ],
+    [
+      'absolute value file',
+      { helm: { valueFiles: ['/etc/passwd'] } },
+      undefined,
+      /stays inside the repository/,
+    ],
+    [
+      'sources',
+      {},
+      { sources: [{ repoURL, chart: 'x' }] },
+      /spec\.sources \(several sources\) is not supported yet/,
+    ],
+  ];
+  for (const [name, source, spec, message] of cases) {
+    const r = ApplicationSpecSchema.safeParse({ source: { repoURL, ...source }, destination: {}, ...spec });
+    assert.equal(r.success, false, name);
+    assert.match(JSON.stringify(r.error?.issues), message, name);
+  }
+});

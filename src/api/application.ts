@@ -4,6 +4,7 @@
  * them. Field names follow Argo CD's Application so existing manifests only change apiVersion.
  */
 import { z } from 'zod';
+import { CHART_REPOSITORY_MESSAGE, HelmSourceSchema, MULTIPLE_SOURCES_MESSAGE } from './helm-source.js';
 import {
   appSyncOptionProblem,
   SYNC_OPTION_MAX_LENGTH,
@@ -55,6 +56,8 @@ export const HTTP_ONLY_MESSAGE = 'only http(s) Git URLs are supported (no SSH)';
 export const PATH_INSIDE_MESSAGE = 'must stay inside the repository (no .. segments)';
 export const KUSTOMIZE_OR_DIRECTORY_MESSAGE =
   'set either kustomize (a kustomization at path) or directory (a plain directory of manifests), not both';
+export const HELM_ALONE_MESSAGE =
+  'helm (a chart at path) cannot be combined with kustomize or directory: set one of them';
 
 export const KustomizeOverridesSchema = z
   .object({
@@ -122,13 +125,25 @@ export const SourceSchema = z
       .describe('Directory inside the repository (kustomization or plain YAML).'),
     kustomize: KustomizeOverridesSchema.optional(),
     directory: DirectorySchema.optional(),
+    helm: HelmSourceSchema.optional(),
+    chart: z.string().optional().describe(`Refused: ${CHART_REPOSITORY_MESSAGE}.`),
   })
   .meta({
     'x-kubernetes-validations': [
       { rule: '!(has(self.kustomize) && has(self.directory))', message: KUSTOMIZE_OR_DIRECTORY_MESSAGE },
+      {
+        rule: '!has(self.helm) || !(has(self.kustomize) || has(self.directory))',
+        message: HELM_ALONE_MESSAGE,
+      },
+      { rule: '!has(self.chart)', message: CHART_REPOSITORY_MESSAGE },
     ],
   })
-  .refine((s) => !(s.kustomize && s.directory), { message: KUSTOMIZE_OR_DIRECTORY_MESSAGE });
+  .superRefine((s, ctx) => {
+    if (s.kustomize && s.directory) ctx.addIssue({ code: 'custom', message: KUSTOMIZE_OR_DIRECTORY_MESSAGE });
+    if (s.helm && (s.kustomize || s.directory)) ctx.addIssue({ code: 'custom', message: HELM_ALONE_MESSAGE });
+    if (s.chart !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['chart'], message: CHART_REPOSITORY_MESSAGE });
+  });
 
 export const DestinationSchema = z.object({
   server: ruled(
@@ -194,21 +209,31 @@ export const IgnoreDifferenceSchema = z.object({
   managedFieldsManagers: z.array(z.string()).optional(),
 });
 
-export const ApplicationSpecSchema = z.object({
-  source: SourceSchema,
-  destination: DestinationSchema,
-  project: ruled(z.string(), "self == 'default'", NO_PROJECTS_MESSAGE, (v) => v === 'default')
-    .optional()
-    .describe("Argo CD's project: only 'default' (trueup has no AppProjects)."),
-  syncPolicy: SyncPolicySchema.optional(),
-  ignoreDifferences: z.array(IgnoreDifferenceSchema).optional(),
-  revisionHistoryLimit: z
-    .int()
-    .min(0)
-    .max(100)
-    .optional()
-    .describe('Entries kept in status.history, default 10.'),
-});
+export const ApplicationSpecSchema = z
+  .object({
+    source: SourceSchema,
+    sources: z
+      .array(z.record(z.string(), z.unknown()).meta({ 'x-kubernetes-preserve-unknown-fields': true }))
+      .optional()
+      .describe(`Refused: ${MULTIPLE_SOURCES_MESSAGE}.`),
+    destination: DestinationSchema,
+    project: ruled(z.string(), "self == 'default'", NO_PROJECTS_MESSAGE, (v) => v === 'default')
+      .optional()
+      .describe("Argo CD's project: only 'default' (trueup has no AppProjects)."),
+    syncPolicy: SyncPolicySchema.optional(),
+    ignoreDifferences: z.array(IgnoreDifferenceSchema).optional(),
+    revisionHistoryLimit: z
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe('Entries kept in status.history, default 10.'),
+  })
+  .meta({ 'x-kubernetes-validations': [{ rule: '!has(self.sources)', message: MULTIPLE_SOURCES_MESSAGE }] })
+  .superRefine((s, ctx) => {
+    if (s.sources !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['sources'], message: MULTIPLE_SOURCES_MESSAGE });
+  });
 
 export const SyncStatusCode = { Synced: 'Synced', OutOfSync: 'OutOfSync', Unknown: 'Unknown' } as const;
 export type SyncStatusCode = (typeof SyncStatusCode)[keyof typeof SyncStatusCode];
@@ -365,6 +390,7 @@ export const ApplicationSchema = z.object({
 });
 
 export type KustomizeOverrides = z.infer<typeof KustomizeOverridesSchema>;
+export type { HelmParameter, HelmSource } from './helm-source.js';
 export type ApplicationSource = z.infer<typeof SourceSchema>;
 export type ApplicationDestination = z.infer<typeof DestinationSchema>;
 export type SyncPolicy = z.infer<typeof SyncPolicySchema>;

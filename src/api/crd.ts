@@ -46,6 +46,8 @@ const KEPT = new Set([
   'nullable',
   // CEL rules (src/api/application.ts attaches them with .meta()): refused at kubectl apply time.
   'x-kubernetes-validations',
+  // Free-form values (spec.source.helm.valuesObject): kept as written, not pruned.
+  'x-kubernetes-preserve-unknown-fields',
 ]);
 
 const isObject = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);

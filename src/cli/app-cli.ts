@@ -16,6 +16,7 @@ import {
 import { TrueupError } from '../api/errors.js';
 import { describeRef } from '../api/object.js';
 import { TreeRenderPort } from '../controller/adapters/render.js';
+import { installedEngine } from '../controller/adapters/render-helm.js';
 import { GitSourcePort } from '../controller/adapters/source.js';
 import { EngineSyncPort } from '../controller/adapters/sync.js';
 import { objectDiffText } from '../diff/text.js';
@@ -172,12 +173,24 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
     const rev = await source.resolve(spec.source.repoURL, o.revision ?? spec.source.targetRevision, {
       force: true,
     });
-    const objects = await new TreeRenderPort().render(
-      await source.tree(spec.source.repoURL, rev.revision),
-      spec.source.path,
-      spec.source.kustomize,
-      spec.source.directory,
-    );
+    const helmEngine = installedEngine({ explicit: process.env.TRUEUP_HELM_ENGINE });
+    let objects: Awaited<ReturnType<TreeRenderPort['render']>>;
+    try {
+      objects = await new TreeRenderPort({ helmEngine: () => helmEngine.get() }).render(
+        await source.tree(spec.source.repoURL, rev.revision),
+        spec.source.path,
+        spec.source.kustomize,
+        spec.source.directory,
+        {
+          ...(spec.source.helm ? { helm: spec.source.helm } : {}),
+          appName: name,
+          destinationNamespace: spec.destination.namespace ?? '',
+          ...(client.capabilities ? { capabilities: await client.capabilities() } : {}),
+        },
+      );
+    } finally {
+      await helmEngine.close();
+    }
     const inventory = (app.status?.resources ?? []).map((r) => ({
       group: r.group ?? '',
       version: r.version ?? 'v1',

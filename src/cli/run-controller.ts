@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { TrueupError } from '../api/errors.js';
 import { type ControllerConfig, type Env, loadConfig, type RawFlags } from '../config/config.js';
 import { TreeRenderPort } from '../controller/adapters/render.js';
+import { installedEngine } from '../controller/adapters/render-helm.js';
 import { clusterSecretSource } from '../controller/adapters/secrets.js';
 import { GitSourcePort } from '../controller/adapters/source.js';
 import { Controller } from '../controller/controller.js';
@@ -187,7 +188,13 @@ export async function runController(
     lsRemoteTimeoutMs: Math.min(config.limits.gitTimeout, 30_000),
   });
   const source = new GitSourcePort(git);
+  // Loaded on the first chart render only; missing, it fails the Helm apps alone.
+  const helmEngine = installedEngine({
+    explicit: env.TRUEUP_HELM_ENGINE,
+    timeoutMs: config.limits.renderTimeout,
+  });
   const render = new TreeRenderPort({
+    helmEngine: () => helmEngine.get(),
     limits: {
       maxTotalBytes: config.limits.maxTreeBytes,
       maxYamlAliases: config.limits.renderMaxAliasNodes,
@@ -274,6 +281,7 @@ export async function runController(
       log.info({}, 'stopping');
       await stopWork();
       await server?.close();
+      await helmEngine.close();
       client.close();
       resolveDone();
     })();

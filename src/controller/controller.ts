@@ -77,6 +77,8 @@ export interface ControllerOptions {
 
 const QUEUE = 'applications';
 
+const noCapabilities = () => Promise.reject(new Error('the cluster client has no discovery of capabilities'));
+
 function appKey(obj: KubeObject): string {
   return `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
 }
@@ -146,6 +148,9 @@ export class Controller {
       ...(o.progressInterval ? { progressInterval: o.progressInterval } : {}),
       trackedObjects: (ns, name) => [...(this.tracked.get(`${ns}/${name}`)?.values() ?? [])],
       watchKinds: (kinds) => this.watchKinds(kinds),
+      ...(o.client.capabilities
+        ? { capabilities: () => this.client.capabilities?.() ?? noCapabilities() }
+        : {}),
       log: this.log,
       observe: (app, status, info) => this.observe(app, status, info),
     });

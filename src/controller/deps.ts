@@ -1,5 +1,6 @@
 /** What the reconciler is built from: its ports, clock, caches and observers. */
 import type { Application, ApplicationStatus } from '../api/application.js';
+import type { ServerCapabilities } from '../kube/capabilities.js';
 import type { Clock } from '../runtime/clock.js';
 import type { AppWriter, HealthPort, ObjectId, RenderPort, SourcePort, SyncPort } from './ports.js';
 import type { RenderCache } from './render-cache.js';
@@ -32,6 +33,8 @@ export interface ReconcilerDeps {
    * listed (so objects applied by an earlier, interrupted sync are known before planning).
    */
   watchKinds?: (kinds: readonly { apiVersion: string; kind: string }[]) => Promise<void>;
+  /** The destination cluster's version and API versions (Helm's .Capabilities), cached by the caller. */
+  capabilities?: () => Promise<ServerCapabilities>;
   log?: Logger;
   /** Told the outcome of every pass (metrics). */
   observe?: (app: Application, status: ApplicationStatus, info: PassInfo) => void;

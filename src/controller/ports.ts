@@ -11,6 +11,7 @@ import type {
   KustomizeOverrides,
 } from '../api/application.js';
 import type { KubeObject } from '../api/object.js';
+import type { ClusterCapabilities } from '../helm/app-source.js';
 import type { FileTree } from '../render/file-tree.js';
 import type { Inventory, ObjectId } from '../sync/identity.js';
 import type { ChangeSet, SyncPlan } from '../sync/types.js';
@@ -33,13 +34,29 @@ export interface SourcePort {
   invalidate?(repoURL: string): void;
 }
 
+/**
+ * What a chart render needs of its Application: spec.source.helm, and the defaults of the
+ * release name (the app's name) and namespace (the destination's), and the destination's
+ * Capabilities (an Error when discovery failed: only a chart render fails on it).
+ */
+export interface ChartContext {
+  helm?: ApplicationSource['helm'];
+  appName: string;
+  destinationNamespace: string;
+  capabilities?: ClusterCapabilities | Error;
+}
+
 export interface RenderPort {
-  /** `directory` is spec.source.directory (how a plain directory is read). */
+  /**
+   * `directory` is spec.source.directory (how a plain directory is read); `chart` is needed
+   * when the path holds a Helm chart (without it, a chart path is refused).
+   */
   render(
     tree: FileTree,
     path: string,
     overrides: KustomizeOverrides | undefined,
     directory?: ApplicationSource['directory'],
+    chart?: ChartContext,
   ): Promise<KubeObject[]>;
 }
 

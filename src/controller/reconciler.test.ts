@@ -368,8 +368,65 @@ test('spec.source.directory reaches the render and is part of its cache key', as
     path: 'apps/web',
     overrides: undefined,
     directory: { recurse: true, include: '*.yaml' },
+    chart: { appName: 'web', destinationNamespace: 'web' },
   });
   const key = (directory: unknown) =>
     renderKey(source.repoURL, 'c1', source.path, undefined, directory as typeof source.directory);
   assert.notEqual(key({ recurse: true }), key(undefined));
+});
+
+test('the chart context reaches the render: helm fields, app name, destination namespace, Capabilities', async () => {
+  const source = {
+    repoURL: 'https://git.example/org/config.git',
+    targetRevision: 'main',
+    path: 'apps/web',
+    helm: { valueFiles: ['values-prod.yaml'] },
+  };
+  let asked = 0;
+  const caps = { kubeVersion: 'v1.32.0', apiVersions: ['v1'] };
+  const h = harness(application({ ...auto(), source }), {
+    capabilities: async () => {
+      asked++;
+      return caps;
+    },
+  });
+  h.git.commit('main', 'c1', [cm('one')]);
+  await h.run();
+  assert.deepEqual(h.git.lastRender?.chart, {
+    helm: { valueFiles: ['values-prod.yaml'] },
+    appName: 'web',
+    destinationNamespace: 'web',
+    capabilities: caps,
+  });
+  assert.equal(asked, 1);
+});
+
+test('a discovery failure reaches the render as an Error (a chart fails on it, other apps do not)', async () => {
+  const h = harness(application(auto()), {
+    capabilities: () => Promise.reject(new Error('API server down')),
+  });
+  h.git.commit('main', 'c1', [cm('one')]);
+  await h.run();
+  const chart = h.git.lastRender?.chart as { capabilities?: unknown } | undefined;
+  assert.ok(chart?.capabilities instanceof Error);
+  assert.equal(h.condition('Ready')?.status, 'True');
+});
+
+test('discovery is not asked when the app overrides kubeVersion and apiVersions', async () => {
+  const source = {
+    repoURL: 'https://git.example/org/config.git',
+    targetRevision: 'main',
+    path: 'apps/web',
+    helm: { kubeVersion: 'v1.30.0', apiVersions: ['v1'] },
+  };
+  let asked = 0;
+  const h = harness(application({ ...auto(), source }), {
+    capabilities: async () => {
+      asked++;
+      return { kubeVersion: 'v1.32.0', apiVersions: [] };
+    },
+  });
+  h.git.commit('main', 'c1', [cm('one')]);
+  await h.run();
+  assert.equal(asked, 0);
 });

@@ -24,7 +24,7 @@ import { planVerdict, selectObjects } from '../sync/index.js';
 import { collectImages, inventoryOf, lastSyncedRevision, uniqueKinds, validateSpec } from './app-facts.js';
 import { type Logger, type PassInfo, type ReconcilerDeps, silentLogger } from './deps.js';
 import { failed, type PassOutcome, toWorkResult } from './outcome.js';
-import type { ObjectId, SyncPort, SyncTarget } from './ports.js';
+import type { ChartContext, ObjectId, SyncPort, SyncTarget } from './ports.js';
 import { renderKey } from './render-cache.js';
 import { recordResources } from './resources.js';
 import { conditionsOf, mergeConditions, readyVerdict, statusChanged, type Verdict } from './status.js';
@@ -74,6 +74,27 @@ export class Reconciler {
   /** Forget an app that no longer exists. */
   forget(key: string): void {
     this.recall.delete(key);
+  }
+
+  /**
+   * What a chart render takes from the app (used only when the path holds a chart). Discovery
+   * failing is kept as an Error for the chart render to report: other apps do not need it.
+   */
+  private async chartContext(app: Application, spec: ApplicationSpec): Promise<ChartContext> {
+    const helm = spec.source.helm;
+    let capabilities: ChartContext['capabilities'];
+    // Not asked when the app overrides both (a cluster that cannot answer then does not matter).
+    if (this.d.capabilities && (helm?.kubeVersion === undefined || helm.apiVersions === undefined)) {
+      capabilities = await this.d
+        .capabilities()
+        .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    }
+    return {
+      ...(spec.source.helm ? { helm: spec.source.helm } : {}),
+      appName: app.metadata.name,
+      destinationNamespace: spec.destination.namespace ?? '',
+      ...(capabilities === undefined ? {} : { capabilities }),
+    };
   }
 
   async reconcile(cached: Application): Promise<WorkResult> {
@@ -144,6 +165,7 @@ export class Reconciler {
     // Render.
     let desired: readonly KubeObject[];
     try {
+      const chart = await this.chartContext(app, spec);
       desired = await this.d.renderCache.get(
         renderKey(
           spec.source.repoURL,
@@ -151,6 +173,7 @@ export class Reconciler {
           spec.source.path,
           spec.source.kustomize,
           spec.source.directory,
+          chart,
         ),
         async () =>
           this.d.render.render(
@@ -158,6 +181,7 @@ export class Reconciler {
             spec.source.path,
             spec.source.kustomize,
             spec.source.directory,
+            chart,
           ),
       );
     } catch (err) {

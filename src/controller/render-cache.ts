@@ -1,10 +1,11 @@
 /**
- * Rendered objects by (repo, revision, path, overrides): rendering is pure, so one render per
+ * Rendered objects by (repo, revision, path, overrides, and a chart's inputs): rendering is pure, so one render per
  * key serves every reconcile and every app with the same input. Bounded LRU; a pending render
  * is shared (single-flight); failures are not cached.
  */
 import type { ApplicationSource, KustomizeOverrides } from '../api/application.js';
 import type { KubeObject } from '../api/object.js';
+import type { ChartContext } from './ports.js';
 
 export function renderKey(
   repoURL: string,
@@ -12,8 +13,13 @@ export function renderKey(
   path: string,
   overrides: KustomizeOverrides | undefined,
   directory?: ApplicationSource['directory'],
+  chart?: ChartContext,
 ): string {
-  return JSON.stringify([repoURL, revision, path, overrides ?? null, directory ?? null]);
+  // Every input of a chart render: the helm fields, the release name and namespace defaults,
+  // and the Capabilities (a failed discovery is never cached: the render fails).
+  const caps = chart?.capabilities instanceof Error ? 'unknown' : (chart?.capabilities ?? null);
+  const helm = chart ? [chart.helm ?? null, chart.appName, chart.destinationNamespace, caps] : null;
+  return JSON.stringify([repoURL, revision, path, overrides ?? null, directory ?? null, helm]);
 }
 
 export class RenderCache {

@@ -1,8 +1,8 @@
 /**
  * Argo CD `Application` (argoproj.io/v1alpha1) → trueup Application: trueup's spec uses Argo
  * CD's field names, so most of it is carried as is; what trueup cannot honour is dropped with a
- * warning, and what would change the meaning of the app (Helm, plugins, several sources, another
- * cluster, SSH) refuses the conversion of that app.
+ * warning, and what would change the meaning of the app (charts from Helm repositories, plugins,
+ * several sources, another cluster, SSH) refuses the conversion of that app.
  */
 import {
   Annotation,
@@ -12,6 +12,7 @@ import {
   IN_CLUSTER_SERVER,
   RESOURCES_FINALIZER,
 } from '../api/application.js';
+import { CHART_REPOSITORY_MESSAGE } from '../api/helm-source.js';
 import { appSyncOptionProblem } from '../api/sync-options.js';
 import { type ConvertOptions, httpRepoURL, isMap, type JsonMap, type Notes, Refusal, str } from './common.js';
 
@@ -71,9 +72,7 @@ function metadataOf(meta: JsonMap, options: ConvertOptions, notes: Notes): Appli
 }
 
 function sourceOf(src: JsonMap, notes: Notes): JsonMap {
-  if (isMap(src.helm) || str(src.chart)) {
-    throw new Refusal('spec.source.helm / chart: Helm sources are not supported by trueup yet');
-  }
+  if (src.chart !== undefined) throw new Refusal(`spec.source.chart: ${CHART_REPOSITORY_MESSAGE}`);
   if (isMap(src.plugin)) throw new Refusal('spec.source.plugin: config management plugins are not supported');
   const out: JsonMap = { repoURL: httpRepoURL(src.repoURL, 'spec.source.repoURL') };
   if (str(src.targetRevision)) out.targetRevision = src.targetRevision;
@@ -102,10 +101,59 @@ function sourceOf(src: JsonMap, notes: Notes): JsonMap {
     );
     out.directory = d;
   }
+  if (isMap(src.helm)) out.helm = helmOf(src.helm, notes);
   notes.warnUnhandled(
     src,
-    ['repoURL', 'targetRevision', 'path', 'kustomize', 'directory'],
+    ['repoURL', 'targetRevision', 'path', 'kustomize', 'directory', 'helm'],
     'spec.source',
+    'not supported by trueup: dropped',
+  );
+  return out;
+}
+
+const HELM_CARRIED = [
+  'valueFiles',
+  'ignoreMissingValueFiles',
+  'values',
+  'valuesObject',
+  'parameters',
+  'fileParameters',
+  'releaseName',
+  'namespace',
+  'skipCrds',
+  'kubeVersion',
+  'apiVersions',
+] as const;
+
+/** spec.source.helm: the fields trueup has carried as they are; the rest refused or noted. */
+function helmOf(helm: JsonMap, notes: Notes): JsonMap {
+  if (helm.passCredentials !== undefined)
+    throw new Refusal(`spec.source.helm.passCredentials: ${CHART_REPOSITORY_MESSAGE}`);
+  if (helm.version !== undefined && helm.version !== 'v3')
+    throw new Refusal(`spec.source.helm.version ${String(helm.version)}: trueup renders with Helm 3 only`);
+  for (const f of Array.isArray(helm.valueFiles) ? helm.valueFiles : []) {
+    if (typeof f === 'string' && f.startsWith('$'))
+      throw new Refusal(
+        `spec.source.helm.valueFiles ${f}: a $ref to another source needs spec.sources, not supported yet`,
+      );
+    if (typeof f === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(f))
+      throw new Refusal(
+        `spec.source.helm.valueFiles ${f}: remote values files are not supported; commit the file`,
+      );
+  }
+  const out: JsonMap = {};
+  for (const key of HELM_CARRIED) if (helm[key] !== undefined) out[key] = helm[key];
+  if (helm.skipTests !== undefined)
+    notes.warn('spec.source.helm.skipTests', 'dropped: trueup never applies Helm test hooks');
+  if (helm.skipSchemaValidation !== undefined)
+    notes.warn(
+      'spec.source.helm.skipSchemaValidation',
+      "not supported by trueup: dropped (values are checked against the chart's values.schema.json)",
+    );
+  notes.warnUnhandled(
+    helm,
+    [...HELM_CARRIED, 'passCredentials', 'version', 'skipTests', 'skipSchemaValidation'],
+    'spec.source.helm',
     'not supported by trueup: dropped',
   );
   return out;

@@ -144,11 +144,21 @@ test("Argo CD: what would change the app's meaning refuses that app only", () =>
   const src = { repoURL: 'https://git.example/c.git', path: 'p' };
   const cases: [string, ReturnType<typeof argo>, RegExp][] = [
     ['sources', argo({ sources: [src, src] }), /several sources/],
-    ['helm', argo({ source: { ...src, helm: { valueFiles: ['v.yaml'] } } }), /Helm/],
     [
       'chart',
       argo({ source: { repoURL: 'https://charts.example', chart: 'nginx', targetRevision: '1.0.0' } }),
-      /Helm/,
+      /spec\.source\.chart: charts from Helm repositories are not supported yet: vendor the chart into Git/,
+    ],
+    [
+      'passCredentials',
+      argo({ source: { ...src, helm: { passCredentials: true } } }),
+      /passCredentials: charts from Helm repositories/,
+    ],
+    ['helm v2', argo({ source: { ...src, helm: { version: 'v2' } } }), /Helm 3 only/],
+    [
+      '$values',
+      argo({ source: { ...src, helm: { valueFiles: ['$values/prod.yaml'] } } }),
+      /needs spec\.sources/,
     ],
     ['plugin', argo({ source: { ...src, plugin: { name: 'cmp' } } }), /plugins/],
     ['cluster', argo({ destination: { server: 'https://prod.example:6443' } }), /own cluster only/],
@@ -290,4 +300,32 @@ test('two inputs that would make the same Application: the second is refused', (
   const r = run(argo({}), argo({}, { namespace: 'elsewhere' }));
   assert.equal(r.applications.length, 1);
   assert.match(r.refusals[0]?.message ?? '', /a second Application named trueup-system\/web/);
+});
+
+test('Argo CD: a Helm source in Git is carried, field for field', () => {
+  const helm = {
+    valueFiles: ['values-prod.yaml'],
+    ignoreMissingValueFiles: true,
+    values: 'a: 1\n',
+    valuesObject: { b: 2 },
+    parameters: [{ name: 'image.tag', value: 'v2', forceString: true }],
+    fileParameters: [{ name: 'cert', path: 'cert.pem' }],
+    releaseName: 'web',
+    namespace: 'web',
+    skipCrds: true,
+    kubeVersion: '1.30.0',
+    apiVersions: ['monitoring.coreos.com/v1'],
+  };
+  const src = { repoURL: 'https://git.example/c.git', path: 'charts/web' };
+  const r = run(
+    argo({
+      source: { ...src, helm: { ...helm, version: 'v3', skipTests: true, skipSchemaValidation: true } },
+    }),
+  );
+  assert.deepEqual(r.refusals, []);
+  assert.deepEqual(r.applications[0]?.spec.source.helm, helm);
+  assert.deepEqual(
+    r.warnings.map((w) => w.field),
+    ['spec.source.helm.skipTests', 'spec.source.helm.skipSchemaValidation'],
+  );
 });

@@ -1,6 +1,6 @@
 /**
  * One chart render: read the chart and its values from a FileTree (confined, within budgets),
- * then ask the engine. This is the function the CLI calls and the controller will call.
+ * then ask the engine. This is the function the CLI and the controller call.
  */
 import type { FileTree } from '../render/file-tree.js';
 import { chartKind, readBounded, readChartDir, treePath } from './chart-files.js';

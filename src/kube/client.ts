@@ -4,6 +4,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { describeRef, groupOf, type JsonObject, type KubeObject, versionOf } from '../api/object.js';
+import { apiVersionsOf, kubeVersionOf, type ServerCapabilities } from './capabilities.js';
 import { RequestCounter, Verb } from './counter.js';
 import {
   apiError,
@@ -54,7 +55,12 @@ export interface ClientOptions {
   /** Extra attempts for a request that failed transiently (429, 5xx, network); creates are never re-sent. Default 3. */
   retries?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** The clock of the capabilities cache (default Date.now). */
+  now?: () => number;
 }
+
+/** How long discovered capabilities are reused when nothing invalidates them. */
+const CAPABILITIES_TTL_MS = 5 * 60_000;
 
 /** The query every write carries: our field manager, dry-run, and strict field validation unless told otherwise. */
 function writeQuery(opts: { fieldManager: string; dryRun?: boolean; validate?: boolean }) {
@@ -184,11 +190,33 @@ export function clusterClientOver(transport: Transport, options: ClientOptions =
     return body as unknown as KubeObject;
   }
 
+  const now = options.now ?? Date.now;
+  let capabilities: { at: number; value: Promise<ServerCapabilities> } | undefined;
+  async function discoverCapabilities(): Promise<ServerCapabilities> {
+    const get = (path: string) => call(Verb.Discovery, { method: 'GET', path, subject: `discovery ${path}` });
+    const [version, core, groups] = await Promise.all([get('/version'), get('/api'), get('/apis')]);
+    const kubeVersion = kubeVersionOf(version);
+    if (!kubeVersion)
+      throw apiError('discovery /version', 500, { message: 'the server did not say its version' });
+    return { kubeVersion, apiVersions: apiVersionsOf(core, groups) };
+  }
+
   const client: ClosableClusterClient = {
     counter,
     mapping,
     invalidateDiscovery() {
       discovery.clear();
+      capabilities = undefined;
+    },
+    capabilities() {
+      const t = now();
+      if (capabilities && t - capabilities.at < CAPABILITIES_TTL_MS) return capabilities.value;
+      const entry = { at: t, value: discoverCapabilities() };
+      capabilities = entry;
+      entry.value.catch(() => {
+        if (capabilities === entry) capabilities = undefined;
+      });
+      return entry.value;
     },
     async get(a) {
       const { path } = await objectPath(a);

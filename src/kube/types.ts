@@ -4,7 +4,10 @@
  * @kubernetes/client-node's KubeConfig.
  */
 import type { JsonObject, KubeObject } from '../api/object.js';
+import type { ServerCapabilities } from './capabilities.js';
 import type { RequestCounter } from './counter.js';
+
+export type { ServerCapabilities };
 
 /** What discovery says about one kind (a RESTMapping). */
 export interface ResourceMapping {
@@ -83,6 +86,11 @@ export interface ClusterClient {
   mapping(apiVersion: string, kind: string): Promise<ResourceMapping>;
   /** Forget cached discovery (after installing CRDs). */
   invalidateDiscovery(): void;
+  /**
+   * The server's version and served group versions (Helm's `.Capabilities`), cached until
+   * discovery is invalidated or a few minutes pass. Optional: test doubles may leave it out.
+   */
+  capabilities?(): Promise<ServerCapabilities>;
   /** The live object, or undefined when it does not exist. */
   get(address: ObjectAddress): Promise<KubeObject | undefined>;
   list(apiVersion: string, kind: string, options?: ListOptions): Promise<ListResult>;

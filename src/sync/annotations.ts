@@ -38,9 +38,11 @@ export function readAnnotation(
   return theirs === undefined ? undefined : { key: alias, value: theirs };
 }
 
-/** Whether the object is a hook (by either annotation). */
+/** Whether the object is a hook (by ours, Argo CD's or Helm's annotation; Helm's crd-install is not). */
 export function isHookObject(obj: Pick<KubeObject, 'metadata'>): boolean {
-  return readAnnotation(obj, ObjectAnnotation.Hook) !== undefined;
+  if (readAnnotation(obj, ObjectAnnotation.Hook) !== undefined) return true;
+  const helm = obj.metadata.annotations?.['helm.sh/hook'];
+  return helm?.split(',').some((e) => e.trim() !== '' && e.trim() !== 'crd-install') ?? false;
 }
 
 /** The comma-separated entries of `compare-options` (e.g. `IgnoreExtraneous`). */

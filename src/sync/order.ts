@@ -7,6 +7,7 @@
 import { TrueupError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import { ObjectAnnotation, readAnnotation } from './annotations.js';
+import { helmDeletePolicies, helmHookPhase, helmHookWeight } from './helm-hooks.js';
 
 const KIND_ORDER = [
   'Namespace',
@@ -87,7 +88,8 @@ export type HookDeletePolicy = (typeof HookDeletePolicy)[keyof typeof HookDelete
 /** The hook type named by the annotation, or undefined for an ordinary object. */
 export function hookOf(obj: KubeObject, where: string): HookType | undefined {
   const found = readAnnotation(obj, ObjectAnnotation.Hook);
-  if (found === undefined) return undefined;
+  // Helm's hook annotation counts only when neither ours nor Argo CD's is there (as Argo CD).
+  if (found === undefined) return helmHookPhase(obj, where);
   const text = found.value;
   const first = text.split(',')[0]?.trim() ?? '';
   if (!Object.hasOwn(HookType, first)) {
@@ -99,11 +101,13 @@ export function hookOf(obj: KubeObject, where: string): HookType | undefined {
   return first as HookType;
 }
 
+/** Ours (or Argo CD's) and Helm's policies together, as Argo CD; BeforeHookCreation when none. */
 export function hookDeletePolicies(obj: KubeObject, where: string): HookDeletePolicy[] {
   const found = readAnnotation(obj, ObjectAnnotation.HookDeletePolicy);
   const text = found?.value;
-  if (!found || !text) return [HookDeletePolicy.BeforeHookCreation];
-  return text.split(',').map((p) => {
+  const helm = helmDeletePolicies(obj, where);
+  if (!found || !text) return helm.length ? [...new Set(helm)] : [HookDeletePolicy.BeforeHookCreation];
+  const ours = text.split(',').map((p) => {
     const v = p.trim();
     if (!Object.hasOwn(HookDeletePolicy, v)) {
       throw new TrueupError(
@@ -113,12 +117,15 @@ export function hookDeletePolicies(obj: KubeObject, where: string): HookDeletePo
     }
     return v as HookDeletePolicy;
   });
+  return [...new Set([...ours, ...helm])];
 }
 
 export function waveOf(obj: KubeObject, where: string): number {
   const found = readAnnotation(obj, ObjectAnnotation.SyncWave);
   const text = found?.value;
-  if (!found || text === undefined || text.trim() === '') return 0;
+  // Without a sync-wave, Helm's hook weight is the wave (as Argo CD).
+  if (!found) return helmHookWeight(obj, where) ?? 0;
+  if (text === undefined || text.trim() === '') return 0;
   const n = Number(text.trim());
   if (!Number.isInteger(n))
     throw new TrueupError('SyncWaveInvalid', `${where}: ${found.key} "${text}" is not an integer`);

@@ -13,6 +13,7 @@ import * as k8s from '@kubernetes/client-node';
 import type { Application } from '../../src/api/application.js';
 import type { KubeObject } from '../../src/api/object.js';
 import { TreeRenderPort } from '../../src/controller/adapters/render.js';
+import { installedEngine } from '../../src/controller/adapters/render-helm.js';
 import { GitSourcePort } from '../../src/controller/adapters/source.js';
 import { Controller, type ControllerOptions } from '../../src/controller/controller.js';
 import { installApplicationCrd } from '../../src/controller/install-crd.js';
@@ -55,6 +56,8 @@ export async function e2eEnv(prefix: string): Promise<Env> {
   // One file-level hook stops every controller (after() inside a test would fire when that test ends).
   const controllers: Controller[] = [];
   after(() => Promise.all(controllers.map((c) => c.stop())));
+  const helmEngine = installedEngine();
+  after(() => helmEngine.close());
   const env: Env = {
     client,
     kubeConfig: cluster.kubeConfig,
@@ -70,7 +73,8 @@ export async function e2eEnv(prefix: string): Promise<Env> {
         client: options.client ?? client,
         config: { concurrency: 4, requeueInterval: 180_000, namespaces: [appNs] },
         source,
-        render: new TreeRenderPort(),
+        // The built Helm engine when there is one (never built here): Helm apps fail without it.
+        render: new TreeRenderPort({ helmEngine: () => helmEngine.get() }),
         progressInterval: 1000,
         ...(process.env.TRUEUP_E2E_LOG ? { log: stderrLogger } : {}),
         healthTimeoutMs: 60_000,

@@ -1,7 +1,8 @@
 /**
  * examples/ is a Git-ready repository in the seeds' layout: every kustomization renders with
  * trueup exactly as with `kubectl kustomize`, the overlays differ as documented, and every
- * Application in it is a valid trueup.dev/v1alpha1 spec pointing at a path that exists.
+ * Application in it is a valid trueup.dev/v1alpha1 spec pointing at a path that exists (the
+ * Helm one at a chart with its value files).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -94,5 +95,17 @@ describe('examples/', () => {
         `${spec.source.path} is missing`,
       );
     }
+  });
+
+  it('holds a Helm Application whose chart and value files exist (examples/helm)', async () => {
+    const [app] = yaml.loadAll(
+      await readFile(join(EXAMPLES, 'helm', 'web-chart-prod.yaml'), 'utf8'),
+    ) as KubeObject[];
+    assert.equal(app?.apiVersion, APP_API_VERSION);
+    const spec = ApplicationSpecSchema.parse(app?.spec);
+    assert.ok((await stat(join(EXAMPLES, spec.source.path, 'Chart.yaml'))).isFile());
+    assert.deepEqual(spec.source.helm?.valueFiles, ['values-prod.yaml']);
+    for (const f of spec.source.helm?.valueFiles ?? [])
+      assert.ok((await stat(join(EXAMPLES, spec.source.path, f))).isFile(), f);
   });
 });

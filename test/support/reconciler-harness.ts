@@ -22,7 +22,7 @@ import type {
   SyncPort,
   SyncTarget,
 } from '../../src/controller/ports.js';
-import { Reconciler } from '../../src/controller/reconciler.js';
+import { Reconciler, type ReconcilerDeps } from '../../src/controller/reconciler.js';
 import { RenderCache } from '../../src/controller/render-cache.js';
 import type { FileTree } from '../../src/render/file-tree.js';
 import { DEFAULT_SYNC_OPTIONS, idKey, idOf, nextInventory } from '../../src/sync/index.js';
@@ -73,16 +73,17 @@ export class FakeGit implements SourcePort, RenderPort {
   }
 
   /** What the last render was asked: path, Kustomize overrides, directory options. */
-  lastRender?: { path: string; overrides: unknown; directory: unknown };
+  lastRender?: { path: string; overrides: unknown; directory: unknown; chart?: unknown };
 
   async render(
     tree: FileTree,
     path: string,
     overrides?: unknown,
     directory?: unknown,
+    chart?: unknown,
   ): Promise<KubeObject[]> {
     this.renders++;
-    this.lastRender = { path, overrides, directory };
+    this.lastRender = { path, overrides, directory, ...(chart === undefined ? {} : { chart }) };
     const found = this.commits.get(tree.description);
     if (found instanceof Error) throw found;
     return structuredClone(found ?? []);
@@ -284,7 +285,7 @@ export function application(
   };
 }
 
-export function harness(app: Application) {
+export function harness(app: Application, deps: Pick<ReconcilerDeps, 'capabilities'> = {}) {
   const clock = new FakeClock(0);
   const git = new FakeGit();
   const cluster = new FakeCluster();
@@ -299,6 +300,7 @@ export function harness(app: Application) {
       clock,
       renderCache: new RenderCache(16),
       requeueInterval: 180_000,
+      ...deps,
     });
   const reconciler = make();
   return {

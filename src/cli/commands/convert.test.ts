@@ -93,7 +93,9 @@ test('a refused object or an unreadable file: the rest is printed, the error nam
   const err = c.err.join('');
   assert.match(
     err,
-    new RegExp(`error: ${helm}: Application chart: not converted: spec.source.helm / chart: Helm`),
+    new RegExp(
+      `error: ${helm}: Application chart: not converted: spec.source.chart: charts from Helm repositories are not supported yet`,
+    ),
   );
   assert.match(err, /error: .*missing\.yaml: cannot read \(ENOENT\)/);
 });

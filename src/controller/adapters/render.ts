@@ -7,11 +7,15 @@
  */
 import { dump } from 'js-yaml';
 import type { ApplicationSource, KustomizeOverrides } from '../../api/application.js';
-import { TrueupError } from '../../api/errors.js';
+import { RetryClass, TrueupError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
+import type { HelmRenderer } from '../../helm/engine.js';
+import { HelmErrorCode, helmError } from '../../helm/errors.js';
+import { BUILD_HINT } from '../../helm/locate.js';
 import type { FileStat, FileTree } from '../../render/file-tree.js';
 import { type RenderOptions, renderTree } from '../../render/index.js';
-import type { RenderPort } from '../ports.js';
+import type { ChartContext, RenderPort } from '../ports.js';
+import { HelmChartRenderer } from './render-helm.js';
 
 export const OVERLAY_DIR = '.trueup-overrides';
 
@@ -101,12 +105,23 @@ function hasOverrides(o: KustomizeOverrides | undefined): o is KustomizeOverride
   return Object.values(o).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0));
 }
 
+export interface TreeRenderPortOptions extends RenderOptions {
+  /** The Helm engine, for paths holding a chart; absent: a chart path says how to install it. */
+  helmEngine?: () => Promise<HelmRenderer>;
+}
+
+const engineNotConfigured = (): Promise<HelmRenderer> =>
+  Promise.reject(helmError(HelmErrorCode.EngineMissing, `the Helm engine is not installed: ${BUILD_HINT}`));
+
 export class TreeRenderPort implements RenderPort {
   private readonly options: RenderOptions;
+  private readonly helm: HelmChartRenderer;
 
   /** An Application's path may be a plain directory of manifests (Argo CD's directory source). */
-  constructor(options: RenderOptions = {}) {
-    this.options = { plainDirectories: true, ...options };
+  constructor(options: TreeRenderPortOptions = {}) {
+    const { helmEngine, ...render } = options;
+    this.options = { plainDirectories: true, ...render };
+    this.helm = new HelmChartRenderer(helmEngine ?? engineNotConfigured);
   }
 
   async render(
@@ -115,11 +130,18 @@ export class TreeRenderPort implements RenderPort {
     overrides: KustomizeOverrides | undefined,
     /** spec.source.directory; absent reads the top of a plain directory only (Argo CD's default). */
     directory?: ApplicationSource['directory'],
+    chart?: ChartContext,
   ): Promise<KubeObject[]> {
     const dir = path.replace(/^\.\/?/, '').replace(/\/$/, '');
     const k = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
     let found = false;
     for (const name of k) if ((await tree.stat(dir ? `${dir}/${name}` : name))?.kind === 'file') found = true;
+    const helm = chart?.helm;
+    // As Argo CD: helm set means a chart; else a kustomization wins, then Chart.yaml, then a plain directory.
+    const isChart =
+      helm !== undefined ||
+      (!found && !directory && !hasOverrides(overrides) && (await holdsChart(tree, dir)));
+    if (isChart) return this.renderChart(tree, dir, chart);
     if (directory && found) {
       throw new TrueupError(
         'RenderDirectoryHasKustomization',
@@ -136,4 +158,36 @@ export class TreeRenderPort implements RenderPort {
     }
     return renderTree(new OverlayTree(tree, overlayKustomization(dir, overrides)), OVERLAY_DIR, this.options);
   }
+
+  private async renderChart(
+    tree: FileTree,
+    dir: string,
+    chart: ChartContext | undefined,
+  ): Promise<KubeObject[]> {
+    if (!(await holdsChart(tree, dir)))
+      throw new TrueupError(
+        'RenderNotAChart',
+        `${tree.description}: ${dir || '.'}: spec.source.helm is set, but this path holds no Chart.yaml (helm needs a chart directory)`,
+      );
+    if (!chart)
+      throw new TrueupError(
+        'RenderChartNeedsApp',
+        `${tree.description}: ${dir || '.'}: a Helm chart renders only for an Application (release name and namespace)`,
+      );
+    if (chart.capabilities instanceof Error)
+      throw new TrueupError(
+        'RenderCapabilitiesUnknown',
+        `${tree.description}: ${dir || '.'}: the destination cluster's version and API versions (for .Capabilities): ${chart.capabilities.message}`,
+        { retry: RetryClass.Transient, cause: chart.capabilities },
+      );
+    return this.helm.render(tree, dir, chart.helm, {
+      appName: chart.appName,
+      destinationNamespace: chart.destinationNamespace,
+      capabilities: chart.capabilities,
+    });
+  }
+}
+
+async function holdsChart(tree: FileTree, dir: string): Promise<boolean> {
+  return (await tree.stat(dir ? `${dir}/Chart.yaml` : 'Chart.yaml'))?.kind === 'file';
 }
