@@ -64,4 +64,13 @@ awk '
 for f in "$bad"/*; do
   if "$BIN/sops" decrypt "$f" >/dev/null 2>&1; then echo "sops decrypted $f, which must fail" >&2; exit 1; fi
 done
+
+
+# The render fixture's expectation: kubectl kustomize over the decrypted twin of the tree.
+twin="$(mktemp -d)"
+mkdir "$twin/enc"
+cp "$F/kustomization.yaml" "$twin/"
+cp "$X"/* "$twin/enc/"
+kubectl kustomize "$twin" >"$F/kustomize.expected.yaml"
+rm -rf "$twin"
 echo "fixtures written to $F" >&2

@@ -2,3 +2,4 @@
 export { AgeIdentities } from './age.js';
 export { SecretsErrorCode } from './errors.js';
 export { decryptSopsFile } from './sops/decrypt.js';
+export { DecryptingTree } from './tree.js';
