@@ -41,6 +41,8 @@ printf 'creation_rules:\n  - age: %s\n    encrypted_regex: ^(data|stringData)$\n
 "$BIN/sops" --config "$rules" encrypt "$P/maconly.yaml" >"$E/maconly.yaml"
 "$BIN/sops" decrypt "$E/maconly.yaml" >"$X/maconly.yaml"
 enc suffix.yaml suffix.yaml --encrypted-suffix _enc
+sed "s/canary-regex-aa10/canary-rotated-5c5c/" "$P/regex.yaml" >"$P/regex-rotated.yaml"
+enc regex-rotated.yaml regex-rotated.yaml --encrypted-regex '^(data|stringData)$'
 enc patch.yaml patch.yaml --encrypted-regex '^(data|stringData)$'
 "$BIN/sops" encrypt --age "$A,$B" "$P/secret.yaml" >"$E/two-recipients.yaml"
 SOPS_AGE_KEY_FILE="$K/b.agekey" "$BIN/sops" decrypt "$E/two-recipients.yaml" >"$X/two-recipients.yaml"

@@ -194,6 +194,17 @@ export const IgnoreDifferenceSchema = z.object({
   managedFieldsManagers: z.array(z.string()).optional(),
 });
 
+export const DecryptionSchema = z
+  .object({
+    provider: z
+      .enum(['sops'])
+      .describe('Only sops: files carrying SOPS metadata are decrypted with age keys.'),
+    secretRef: z
+      .object({ name: z.string().min(1).describe("Secret in the Application's namespace.") })
+      .describe('The Secret whose `*.agekey` entries hold age identities (as Flux reads them).'),
+  })
+  .describe('Decrypt SOPS-encrypted files (age keys only) in memory before rendering.');
+
 export const ApplicationSpecSchema = z.object({
   source: SourceSchema,
   destination: DestinationSchema,
@@ -202,6 +213,7 @@ export const ApplicationSpecSchema = z.object({
     .describe("Argo CD's project: only 'default' (trueup has no AppProjects)."),
   syncPolicy: SyncPolicySchema.optional(),
   ignoreDifferences: z.array(IgnoreDifferenceSchema).optional(),
+  decryption: DecryptionSchema.optional(),
   revisionHistoryLimit: z
     .int()
     .min(0)
@@ -379,6 +391,7 @@ export type SyncPolicy = z.infer<typeof SyncPolicySchema>;
 export type RetryPolicy = z.infer<typeof RetrySchema>;
 export type IgnoreDifference = z.infer<typeof IgnoreDifferenceSchema>;
 export type ApplicationSpec = z.infer<typeof ApplicationSpecSchema>;
+export type Decryption = z.infer<typeof DecryptionSchema>;
 export type Condition = z.infer<typeof ConditionSchema>;
 export type ResourceStatus = z.infer<typeof ResourceStatusSchema>;
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;

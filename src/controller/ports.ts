@@ -12,6 +12,7 @@ import type {
 } from '../api/application.js';
 import type { KubeObject } from '../api/object.js';
 import type { FileTree } from '../render/file-tree.js';
+import type { AgeIdentities } from '../secrets/age.js';
 import type { Inventory, ObjectId } from '../sync/identity.js';
 import type { ChangeSet, SyncPlan } from '../sync/types.js';
 
@@ -41,6 +42,15 @@ export interface RenderPort {
     overrides: KustomizeOverrides | undefined,
     directory?: ApplicationSource['directory'],
   ): Promise<KubeObject[]>;
+}
+
+/**
+ * The age identities of an Application's `spec.decryption.secretRef`: the `*.agekey` entries of
+ * that Secret in the Application's namespace. Throws a TrueupError naming the Secret (never a
+ * key) when it is missing or holds no identity.
+ */
+export interface DecryptionKeysPort {
+  ageIdentities(namespace: string, secretName: string): Promise<AgeIdentities>;
 }
 
 /** The Application a sync acts for. */

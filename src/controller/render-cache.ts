@@ -12,8 +12,10 @@ export function renderKey(
   path: string,
   overrides: KustomizeOverrides | undefined,
   directory?: ApplicationSource['directory'],
+  /** Digest of the age identities the render decrypts with ('' for none): never the keys. */
+  keysDigest = '',
 ): string {
-  return JSON.stringify([repoURL, revision, path, overrides ?? null, directory ?? null]);
+  return JSON.stringify([repoURL, revision, path, overrides ?? null, directory ?? null, keysDigest]);
 }
 
 export class RenderCache {
