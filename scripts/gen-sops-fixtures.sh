@@ -47,6 +47,11 @@ enc patch.yaml patch.yaml --encrypted-regex '^(data|stringData)$'
 "$BIN/sops" encrypt --age "$A,$B" "$P/secret.yaml" >"$E/two-recipients.yaml"
 SOPS_AGE_KEY_FILE="$K/b.agekey" "$BIN/sops" decrypt "$E/two-recipients.yaml" >"$X/two-recipients.yaml"
 
+# Valid for sops, not supported by trueup (yet): integer-like keys beside others lose their
+# order in a JS object, so the MAC cannot be recomputed; the test expects SOPS_UNSUPPORTED.
+mkdir -p "$F/unsupported"
+"$BIN/sops" encrypt --age "$A" "$P/numeric-keys.yaml" >"$F/unsupported/numeric-keys.yaml"
+
 # Broken files, derived with plain text edits (sops refuses each of them too).
 bad="$F/bad"
 mkdir -p "$bad"

@@ -130,6 +130,12 @@ describe('decryptSopsFile failures name the file and quote nothing', () => {
     ['tampered-mac.yaml', bad('tampered-mac.yaml'), A, SecretsErrorCode.MacMismatch],
     ['garbage-enc.yaml', bad('garbage-enc.yaml'), A, SecretsErrorCode.Malformed],
     ['pgp-only.yaml', bad('pgp-only.yaml'), A, SecretsErrorCode.Unsupported],
+    [
+      'numeric-keys.yaml',
+      readFileSync(join(F, 'unsupported/numeric-keys.yaml')),
+      A,
+      SecretsErrorCode.Unsupported,
+    ],
     ['secret.yaml', readFileSync(join(F, 'enc/secret.yaml')), key('wrong'), SecretsErrorCode.NoMatchingKey],
     [
       'secret.yaml',

@@ -38,8 +38,16 @@ export function shouldBeEncrypted(path: readonly string[], r: EncryptionRules): 
   return encrypted;
 }
 
+/** Keys a JS object puts first whatever their place in the file (array-index-like). */
+const INDEX_KEY = /^(0|[1-9][0-9]{0,8})$/;
+
 export class TreeDecrypter {
   private readonly hash: Hash = createHash('sha512');
+  /**
+   * A mapping had an integer-like key next to others: the parsed object lost the file's key
+   * order, so the MAC (over values in file order) cannot be recomputed. Reported as unsupported.
+   */
+  lostKeyOrder = false;
 
   constructor(
     private readonly key: Uint8Array,
@@ -83,6 +91,8 @@ export class TreeDecrypter {
     if (Array.isArray(value)) return value.map((v) => this.walk(v, path));
     if (value !== null && typeof value === 'object') {
       const out: { [k: string]: JsonValue } = {};
+      const keys = Object.keys(value);
+      if (keys.length > 1 && keys.some((k) => INDEX_KEY.test(k))) this.lostKeyOrder = true;
       for (const [k, v] of Object.entries(value)) out[k] = this.walk(v, [...path, k]);
       return out;
     }
