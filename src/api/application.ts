@@ -4,6 +4,7 @@
  * them. Field names follow Argo CD's Application so existing manifests only change apiVersion.
  */
 import { z } from 'zod';
+import { DecryptionSchema } from './decryption.js';
 import { CHART_REPOSITORY_MESSAGE, HelmSourceSchema, MULTIPLE_SOURCES_MESSAGE } from './helm-source.js';
 import {
   appSyncOptionProblem,
@@ -222,6 +223,7 @@ export const ApplicationSpecSchema = z
       .describe("Argo CD's project: only 'default' (trueup has no AppProjects)."),
     syncPolicy: SyncPolicySchema.optional(),
     ignoreDifferences: z.array(IgnoreDifferenceSchema).optional(),
+    decryption: DecryptionSchema.optional(),
     revisionHistoryLimit: z
       .int()
       .min(0)
@@ -397,6 +399,7 @@ export type SyncPolicy = z.infer<typeof SyncPolicySchema>;
 export type RetryPolicy = z.infer<typeof RetrySchema>;
 export type IgnoreDifference = z.infer<typeof IgnoreDifferenceSchema>;
 export type ApplicationSpec = z.infer<typeof ApplicationSpecSchema>;
+export type Decryption = z.infer<typeof DecryptionSchema>;
 export type Condition = z.infer<typeof ConditionSchema>;
 export type ResourceStatus = z.infer<typeof ResourceStatusSchema>;
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;

@@ -5,6 +5,11 @@ import { TrueupError } from '../api/errors.js';
 import { DiskTree, defaultRoot } from '../render/disk-tree.js';
 import { type RenderOptions, renderTree } from '../render/index.js';
 import { emitYamlDocuments } from '../render/yaml/emit.js';
+import { AgeIdentities } from '../secrets/age.js';
+import { DecryptingTree } from '../secrets/tree.js';
+
+// Bundled with render-local (npm run build), so `render` loads the key reader from the same script.
+export { cliAgeIdentities } from './sops-keys.js';
 
 async function real(path: string, what: string): Promise<string> {
   try {
@@ -14,13 +19,25 @@ async function real(path: string, what: string): Promise<string> {
   }
 }
 
-/** Renders local directory `dir`, confined to `root` (default: the enclosing Git checkout, else /). */
-export async function renderLocal(dir: string, root?: string, options?: RenderOptions): Promise<string> {
+/**
+ * Renders local directory `dir`, confined to `root` (default: the enclosing Git checkout, else /).
+ * SOPS-encrypted files are decrypted with `keys` as they are read (without keys they fail).
+ */
+export async function renderLocal(
+  dir: string,
+  root?: string,
+  options?: RenderOptions,
+  keys: AgeIdentities = AgeIdentities.none,
+): Promise<string> {
   const target = await real(dir, 'directory');
   const top = root ? await real(root, 'root directory') : await defaultRoot(target);
   const rel = relative(top, target);
   if (rel === '..' || rel.startsWith(`..${sep}`) || resolve(top, rel) !== target)
     throw new TrueupError('RENDER_OUTSIDE_ROOT', `${dir}: not inside the render root ${top}`);
-  const objects = await renderTree(new DiskTree(top), rel.split(sep).join('/'), options);
+  const objects = await renderTree(
+    new DecryptingTree(new DiskTree(top), keys),
+    rel.split(sep).join('/'),
+    options,
+  );
   return emitYamlDocuments(objects);
 }

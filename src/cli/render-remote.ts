@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { TreeRenderPort } from '../controller/adapters/render.js';
 import type { DirectoryOptions, RenderOptions } from '../render/index.js';
 import { emitYamlDocuments } from '../render/yaml/emit.js';
+import { AgeIdentities } from '../secrets/age.js';
+import { DecryptingTree } from '../secrets/tree.js';
 import {
   createNodeHttpClient,
   GitSource,
@@ -56,9 +58,15 @@ export async function renderRemote(
   req: RemoteRenderRequest,
   env: NodeJS.ProcessEnv = process.env,
   options?: RenderOptions,
+  keys: AgeIdentities = AgeIdentities.none,
 ): Promise<string> {
   const source = new GitSource(remoteRenderSettings(env, req.repo));
   const { tree } = await source.open({ repoURL: req.repo, targetRevision: req.revision ?? 'HEAD' });
-  const objects = await new TreeRenderPort(options).render(tree, req.path ?? '.', undefined, req.directory);
+  const objects = await new TreeRenderPort(options).render(
+    new DecryptingTree(tree, keys),
+    req.path ?? '.',
+    undefined,
+    req.directory,
+  );
   return emitYamlDocuments(objects);
 }

@@ -8,13 +8,16 @@ import { diffText } from '../diff/text.js';
 import { createClusterClient } from '../kube/client.js';
 import { DiskTree, defaultRoot } from '../render/disk-tree.js';
 import { renderTree } from '../render/index.js';
+import type { AgeIdentities } from '../secrets/age.js';
+import { DecryptingTree } from '../secrets/tree.js';
 import { sync } from '../sync/engine.js';
 import { ConfigMapInventory } from '../sync/inventory.js';
 import type { SyncResult } from '../sync/types.js';
 import type { ClusterCommandOptions } from './commands/sync.js';
 import { type CliIO, ExitCode } from './io.js';
+import { cliAgeIdentities } from './sops-keys.js';
 
-async function renderDir(dir: string, root?: string): Promise<KubeObject[]> {
+async function renderDir(dir: string, root: string | undefined, keys: AgeIdentities): Promise<KubeObject[]> {
   const top = root ? resolve(root) : await defaultRoot(dir);
   let target: string;
   try {
@@ -26,7 +29,9 @@ async function renderDir(dir: string, root?: string): Promise<KubeObject[]> {
   if (rel.startsWith('..'))
     throw new TrueupError('RENDER_OUTSIDE_ROOT', `${dir}: not inside the render root ${top}`);
   // diff and sync act as the controller on a directory source: a plain directory is fine
-  return renderTree(new DiskTree(top), rel.split(sep).join('/'), { plainDirectories: true });
+  return renderTree(new DecryptingTree(new DiskTree(top), keys), rel.split(sep).join('/'), {
+    plainDirectories: true,
+  });
 }
 
 function kubeConfigFor(opts: ClusterCommandOptions): KubeConfig {
@@ -48,7 +53,7 @@ function kubeConfigFor(opts: ClusterCommandOptions): KubeConfig {
 
 async function run(dir: string, opts: ClusterCommandOptions, dryRun: boolean): Promise<SyncResult> {
   // A failed render throws here: nothing is applied and nothing is pruned.
-  const objects = await renderDir(dir, opts.root);
+  const objects = await renderDir(dir, opts.root, await cliAgeIdentities(opts.sopsAgeKeyFile, process.env));
   const client = await createClusterClient(kubeConfigFor(opts));
   try {
     const app = { namespace: opts.namespace, name: opts.app ?? basename(resolve(dir)) };

@@ -22,6 +22,7 @@ import { Informer, type InformerEvent, objectKey } from '../runtime/informer.js'
 import { WorkQueue } from '../runtime/queue.js';
 import { isHookObject } from '../sync/annotations.js';
 import { cachedClient } from './adapters/cached-client.js';
+import { secretDecryptionKeys } from './adapters/decryption-keys.js';
 import { healthPort } from './adapters/health.js';
 import { EngineSyncPort } from './adapters/sync.js';
 import { KubeAppWriter } from './adapters/writer.js';
@@ -144,6 +145,9 @@ export class Controller {
       writer: o.writer ?? new KubeAppWriter(o.client),
       clock: this.clock,
       renderCache: new RenderCache(o.config.limits?.renderCacheEntries ?? 256),
+      decryption: secretDecryptionKeys((namespace, name) =>
+        o.client.get({ apiVersion: 'v1', kind: 'Secret', namespace, name }),
+      ),
       requeueInterval: o.config.requeueInterval,
       ...(o.progressInterval ? { progressInterval: o.progressInterval } : {}),
       trackedObjects: (ns, name) => [...(this.tracked.get(`${ns}/${name}`)?.values() ?? [])],

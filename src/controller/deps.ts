@@ -2,7 +2,15 @@
 import type { Application, ApplicationStatus } from '../api/application.js';
 import type { ServerCapabilities } from '../kube/capabilities.js';
 import type { Clock } from '../runtime/clock.js';
-import type { AppWriter, HealthPort, ObjectId, RenderPort, SourcePort, SyncPort } from './ports.js';
+import type {
+  AppWriter,
+  DecryptionKeysPort,
+  HealthPort,
+  ObjectId,
+  RenderPort,
+  SourcePort,
+  SyncPort,
+} from './ports.js';
 import type { RenderCache } from './render-cache.js';
 
 export interface Logger {
@@ -22,6 +30,8 @@ export interface ReconcilerDeps {
   writer: AppWriter;
   clock: Clock;
   renderCache: RenderCache;
+  /** Reads spec.decryption's keys; without it an Application with spec.decryption fails to render. */
+  decryption?: DecryptionKeysPort;
   /** The Git poll interval: a resolved revision older than this is resolved again. */
   requeueInterval: number;
   /** Re-check interval while resources are progressing (and for `waiting` errors). */

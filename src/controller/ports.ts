@@ -13,6 +13,7 @@ import type {
 import type { KubeObject } from '../api/object.js';
 import type { ClusterCapabilities } from '../helm/app-source.js';
 import type { FileTree } from '../render/file-tree.js';
+import type { AgeIdentities } from '../secrets/age.js';
 import type { Inventory, ObjectId } from '../sync/identity.js';
 import type { ChangeSet, SyncPlan } from '../sync/types.js';
 
@@ -58,6 +59,15 @@ export interface RenderPort {
     directory?: ApplicationSource['directory'],
     chart?: ChartContext,
   ): Promise<KubeObject[]>;
+}
+
+/**
+ * The age identities of an Application's `spec.decryption.secretRef`: the `*.agekey` entries of
+ * that Secret in the Application's namespace. Throws a TrueupError naming the Secret (never a
+ * key) when it is missing or holds no identity.
+ */
+export interface DecryptionKeysPort {
+  ageIdentities(namespace: string, secretName: string): Promise<AgeIdentities>;
 }
 
 /** The Application a sync acts for. */

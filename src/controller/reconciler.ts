@@ -20,8 +20,10 @@ import {
 import { errorMessage } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import type { WorkResult } from '../runtime/queue.js';
+import { DecryptingTree } from '../secrets/tree.js';
 import { planVerdict, selectObjects } from '../sync/index.js';
 import { collectImages, inventoryOf, lastSyncedRevision, uniqueKinds, validateSpec } from './app-facts.js';
+import { decryptionKeysOf } from './decryption.js';
 import { type Logger, type PassInfo, type ReconcilerDeps, silentLogger } from './deps.js';
 import { failed, type PassOutcome, toWorkResult } from './outcome.js';
 import type { ChartContext, ObjectId, SyncPort, SyncTarget } from './ports.js';
@@ -166,6 +168,10 @@ export class Reconciler {
     let desired: readonly KubeObject[];
     try {
       const chart = await this.chartContext(app, spec);
+      // SOPS files are decrypted as the renderer reads them; without spec.decryption an
+      // encrypted file fails the render. The cache keys on the key set's digest, so an app
+      // without the keys never gets another app's decrypted render.
+      const keys = await decryptionKeysOf(this.d.decryption, app, spec);
       desired = await this.d.renderCache.get(
         renderKey(
           spec.source.repoURL,
@@ -174,10 +180,11 @@ export class Reconciler {
           spec.source.kustomize,
           spec.source.directory,
           chart,
+          keys.size ? keys.digest() : '',
         ),
         async () =>
           this.d.render.render(
-            await this.d.source.tree(spec.source.repoURL, revision),
+            new DecryptingTree(await this.d.source.tree(spec.source.repoURL, revision), keys),
             spec.source.path,
             spec.source.kustomize,
             spec.source.directory,

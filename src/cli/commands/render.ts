@@ -18,6 +18,7 @@ type RenderOpts = {
   maxBytes?: string;
   maxAliasNodes?: string;
   timeout?: string;
+  sopsAgeKeyFile?: string;
 };
 
 function count(text: string, flag: string): number {
@@ -42,6 +43,7 @@ function kustomizeFlagsGiven(o: RenderOpts): string[] {
   if (o.maxBytes !== undefined) given.push('--max-bytes');
   if (o.maxAliasNodes !== undefined) given.push('--max-alias-nodes');
   if (o.timeout !== undefined) given.push('--timeout');
+  if (o.sopsAgeKeyFile !== undefined) given.push('--sops-age-key-file');
   return given;
 }
 
@@ -95,6 +97,10 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
     .option('--max-bytes <n>', 'budget: bytes read over the whole render (default 1 GiB)')
     .option('--max-alias-nodes <n>', 'budget: nodes YAML aliases may expand to in one file (default 1000000)')
     .option('--timeout <duration>', 'budget: time of the whole render (default 5m)')
+    .option(
+      '--sops-age-key-file <file>',
+      'age identities to decrypt SOPS-encrypted files with (default: $SOPS_AGE_KEY_FILE, and $SOPS_AGE_KEY)',
+    )
     .action(async (dir: string | undefined, opts: RenderOpts & HelmFlags) => {
       // A chart (Chart.yaml, or a .tgz) renders as `helm template` would: src/cli/render-helm.ts.
       if (wantsHelm(dir, opts)) {
@@ -115,6 +121,8 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
         throw new TrueupError('CLI_USAGE', `render: ${repoOnly.join(', ')} go with --repo`);
       if (opts.repo) {
         const { renderRemote } = await import('../render-remote.js');
+        const { cliAgeIdentities } = await import('../sops-keys.js');
+        const keys = await cliAgeIdentities(opts.sopsAgeKeyFile, process.env);
         const directory = {
           ...(opts.directoryRecurse ? { recurse: true } : {}),
           ...(opts.directoryInclude ? { include: opts.directoryInclude } : {}),
@@ -127,6 +135,7 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
             process.env,
             // the controller's code path: an Application's path may be a plain directory
             { ...options, plainDirectories: true },
+            keys,
           ),
         );
         setExit(0);
@@ -134,8 +143,9 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
       }
       if (dir === undefined) throw new TrueupError('CLI_USAGE', 'render: give a directory, or --repo URL');
       // bin/trueup runs `render` from a one-file bundle that holds render-local too (npm run build)
-      const { renderLocal } = await import('../render-local.js');
-      const text = await renderLocal(dir, opts.root, options);
+      const { renderLocal, cliAgeIdentities } = await import('../render-local.js');
+      const keys = await cliAgeIdentities(opts.sopsAgeKeyFile, process.env);
+      const text = await renderLocal(dir, opts.root, options, keys);
       io.stdout(text);
       setExit(0);
     });

@@ -13,6 +13,7 @@ export interface ClusterCommandOptions {
   syncOption?: string[];
   allowEmpty?: boolean;
   timeout?: string;
+  sopsAgeKeyFile?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -26,7 +27,11 @@ function common(cmd: Command): Command {
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context')
     .option('--prune', 'delete (diff: show) objects the app applied before that left the render')
-    .option('--sync-option <Name=value>', 'sync option, repeatable (e.g. CreateNamespace=true)', collect);
+    .option('--sync-option <Name=value>', 'sync option, repeatable (e.g. CreateNamespace=true)', collect)
+    .option(
+      '--sops-age-key-file <file>',
+      'age identities to decrypt SOPS-encrypted files with (default: $SOPS_AGE_KEY_FILE, and $SOPS_AGE_KEY)',
+    );
 }
 
 /**

@@ -1,0 +1,42 @@
+/**
+ * A FileTree whose files come out decrypted when they carry SOPS metadata, so everything the
+ * renderer reads (resources, patches, generator `envs:` and `files:`, plain directories) sees
+ * plaintext, and nothing else changes. Decryption happens on each read, in memory; nothing is
+ * kept. With no identities, an encrypted file fails the read (SOPS_NO_KEY_CONFIGURED) instead
+ * of rendering ciphertext.
+ */
+import type { FileStat, FileTree } from '../render/file-tree.js';
+import type { AgeIdentities } from './age.js';
+import { decryptSopsFile } from './sops/decrypt.js';
+
+/** Every SOPS file holds at least its encrypted MAC: a byte search skips the rest cheaply. */
+const MARKER = Buffer.from('ENC[AES256_GCM,');
+
+export class DecryptingTree implements FileTree {
+  readonly description: string;
+
+  constructor(
+    private readonly inner: FileTree,
+    private readonly keys: AgeIdentities,
+  ) {
+    this.description = inner.description;
+  }
+
+  stat(path: string): Promise<FileStat | undefined> {
+    return this.inner.stat(path);
+  }
+
+  async readFile(path: string): Promise<Uint8Array> {
+    const bytes = await this.inner.readFile(path);
+    if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(MARKER) < 0) return bytes;
+    return (await decryptSopsFile(path, bytes, this.keys)) ?? bytes;
+  }
+
+  listDir(path: string): Promise<string[]> {
+    return this.inner.listDir(path);
+  }
+
+  realPath(path: string): Promise<string> {
+    return this.inner.realPath(path);
+  }
+}
