@@ -13,6 +13,7 @@ import { type ClusterClient, PropagationPolicy } from '../kube/types.js';
 import type { VerdictCache } from './cache.js';
 import { immutableReason } from './decide.js';
 import type { Item } from './prepare.js';
+import { withoutSecretValues } from './secret-message.js';
 import { FIELD_MANAGER, type ResourceResult, ResultAction, type SyncPlan } from './types.js';
 import { type WaitContext, waitGone } from './waits.js';
 
@@ -29,7 +30,8 @@ function resultOf(item: Item, action: ResultAction, message: string): ResourceRe
   const r: ResourceResult = {
     ref: item.ref,
     action,
-    message,
+    // An API error may quote the value it refused: never a Secret's.
+    message: action === ResultAction.Failed ? withoutSecretValues(item.desired, message) : message,
     wave: item.wave,
   };
   if (item.hook) r.hook = item.hook;

@@ -9,6 +9,7 @@ import { PropagationPolicy } from '../kube/types.js';
 import type { ExecContext } from './apply.js';
 import { compareOrder, HookDeletePolicy, type HookType } from './order.js';
 import type { Item } from './prepare.js';
+import { withoutSecretValues } from './secret-message.js';
 import { FIELD_MANAGER, type ResourceResult, ResultAction } from './types.js';
 import { type WaitContext, waitGone, waitHealthy } from './waits.js';
 
@@ -59,7 +60,12 @@ async function runHook(item: Item, ctx: ExecContext, wait: WaitContext): Promise
       ? result(item, name, ResultAction.Created, `${item.hook} hook succeeded`)
       : result(item, name, ResultAction.Failed, `${item.hook} hook failed: ${outcome.message}`);
   } catch (err) {
-    return result(item, name, ResultAction.Failed, `${item.hook} hook failed: ${errorMessage(err)}`);
+    return result(
+      item,
+      name,
+      ResultAction.Failed,
+      `${item.hook} hook failed: ${withoutSecretValues(item.desired, errorMessage(err))}`,
+    );
   }
 }
 

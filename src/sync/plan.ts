@@ -24,6 +24,7 @@ import { fetchLive } from './live.js';
 import { DEFAULT_SYNC_OPTIONS, parseSyncOptions } from './options.js';
 import { type Item, Prepared, prepareItems } from './prepare.js';
 import { planPrune } from './prune.js';
+import { withoutSecretValues } from './secret-message.js';
 import {
   type AppIdentity,
   FIELD_MANAGER,
@@ -91,7 +92,9 @@ async function observe(item: Item, ctx: ReadContext): Promise<Observation> {
     if (!item.comparison.drifted) ctx.cache.record(item.key, item.hash, item.live ?? live, item.ignored);
     return { kind: 'compared', drifted: item.comparison.drifted };
   } catch (err) {
-    return { kind: 'refused', message: errorMessage(err), immutable: isImmutableFieldError(err) };
+    // A dry-run's refusal may quote the value it refused: never a Secret's.
+    const message = withoutSecretValues(item.desired, errorMessage(err));
+    return { kind: 'refused', message, immutable: isImmutableFieldError(err) };
   }
 }
 

@@ -140,3 +140,20 @@ test('PrunePropagationPolicy=orphan prunes a Deployment and leaves its ReplicaSe
   assert.ok(rs, 'the ReplicaSet was orphaned, not deleted');
   assert.equal(rs.metadata.ownerReferences, undefined, 'orphaned: its owner reference is gone');
 });
+
+test("an API error about a Secret's value never carries the value into the result", async () => {
+  const h = await harness('sync-secret-error');
+  const canary = 4242424242;
+  const secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'bad' },
+    // stringData takes strings: the API server refuses the number, quoting it.
+    stringData: { token: canary },
+  };
+  const result = await h.run([secret, configMap('ok', { a: '1' })]);
+  const failed = result.resources.find((r) => r.ref.name === 'bad');
+  assert.ok(failed && /stringData/.test(failed.message), `the failure names the field: ${failed?.message}`);
+  const everything = JSON.stringify(result);
+  assert.ok(!everything.includes(String(canary)), `the value stays out of the result: ${everything}`);
+});
