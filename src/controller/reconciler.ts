@@ -20,14 +20,12 @@ import {
 import { errorMessage } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import type { WorkResult } from '../runtime/queue.js';
-import { DecryptingTree } from '../secrets/tree.js';
 import { planVerdict, selectObjects } from '../sync/index.js';
 import { collectImages, inventoryOf, lastSyncedRevision, uniqueKinds, validateSpec } from './app-facts.js';
-import { decryptionKeysOf } from './decryption.js';
 import { type Logger, type PassInfo, type ReconcilerDeps, silentLogger } from './deps.js';
 import { failed, type PassOutcome, toWorkResult } from './outcome.js';
-import type { ChartContext, ObjectId, SyncPort, SyncTarget } from './ports.js';
-import { renderKey } from './render-cache.js';
+import type { ObjectId, SyncPort, SyncTarget } from './ports.js';
+import { renderApp } from './render-step.js';
 import { recordResources } from './resources.js';
 import { conditionsOf, mergeConditions, readyVerdict, statusChanged, type Verdict } from './status.js';
 import { decideSync, decisionVerdict, failuresOf } from './sync-decision.js';
@@ -76,27 +74,6 @@ export class Reconciler {
   /** Forget an app that no longer exists. */
   forget(key: string): void {
     this.recall.delete(key);
-  }
-
-  /**
-   * What a chart render takes from the app (used only when the path holds a chart). Discovery
-   * failing is kept as an Error for the chart render to report: other apps do not need it.
-   */
-  private async chartContext(app: Application, spec: ApplicationSpec): Promise<ChartContext> {
-    const helm = spec.source.helm;
-    let capabilities: ChartContext['capabilities'];
-    // Not asked when the app overrides both (a cluster that cannot answer then does not matter).
-    if (this.d.capabilities && (helm?.kubeVersion === undefined || helm.apiVersions === undefined)) {
-      capabilities = await this.d
-        .capabilities()
-        .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-    }
-    return {
-      ...(spec.source.helm ? { helm: spec.source.helm } : {}),
-      appName: app.metadata.name,
-      destinationNamespace: spec.destination.namespace ?? '',
-      ...(capabilities === undefined ? {} : { capabilities }),
-    };
   }
 
   async reconcile(cached: Application): Promise<WorkResult> {
@@ -167,30 +144,7 @@ export class Reconciler {
     // Render.
     let desired: readonly KubeObject[];
     try {
-      const chart = await this.chartContext(app, spec);
-      // SOPS files are decrypted as the renderer reads them; without spec.decryption an
-      // encrypted file fails the render. The cache keys on the key set's digest, so an app
-      // without the keys never gets another app's decrypted render.
-      const keys = await decryptionKeysOf(this.d.decryption, app, spec);
-      desired = await this.d.renderCache.get(
-        renderKey(
-          spec.source.repoURL,
-          revision,
-          spec.source.path,
-          spec.source.kustomize,
-          spec.source.directory,
-          chart,
-          keys.size ? keys.digest() : '',
-        ),
-        async () =>
-          this.d.render.render(
-            new DecryptingTree(await this.d.source.tree(spec.source.repoURL, revision), keys),
-            spec.source.path,
-            spec.source.kustomize,
-            spec.source.directory,
-            chart,
-          ),
-      );
+      desired = await renderApp(this.d, app, spec, revision);
     } catch (err) {
       const prev = status.sync?.syncedRevision;
       status.sync = { status: 'Unknown', revision, ...(prev ? { syncedRevision: prev } : {}) };

@@ -1,0 +1,60 @@
+/** The render step of a pass: the app's source at a revision, decrypted, as a chart or a kustomization, cached. */
+import type { Application, ApplicationSpec } from '../api/application.js';
+import type { KubeObject } from '../api/object.js';
+import { DecryptingTree } from '../secrets/tree.js';
+import { decryptionKeysOf } from './decryption.js';
+import type { ReconcilerDeps } from './deps.js';
+import type { ChartContext } from './ports.js';
+import { renderKey } from './render-cache.js';
+
+type RenderDeps = Pick<ReconcilerDeps, 'capabilities' | 'decryption' | 'render' | 'renderCache' | 'source'>;
+
+/**
+ * What a chart render takes from the app (used only when the path holds a chart). Discovery
+ * failing is kept as an Error for the chart render to report: other apps do not need it.
+ */
+export async function chartContext(
+  d: Pick<RenderDeps, 'capabilities'>,
+  app: Application,
+  spec: ApplicationSpec,
+): Promise<ChartContext> {
+  const helm = spec.source.helm;
+  let capabilities: ChartContext['capabilities'];
+  // Not asked when the app overrides both (a cluster that cannot answer then does not matter).
+  if (d.capabilities && (helm?.kubeVersion === undefined || helm.apiVersions === undefined)) {
+    capabilities = await d
+      .capabilities()
+      .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  }
+  return {
+    ...(spec.source.helm ? { helm: spec.source.helm } : {}),
+    appName: app.metadata.name,
+    destinationNamespace: spec.destination.namespace ?? '',
+    ...(capabilities === undefined ? {} : { capabilities }),
+  };
+}
+
+export async function renderApp(
+  d: RenderDeps,
+  app: Application,
+  spec: ApplicationSpec,
+  revision: string,
+): Promise<readonly KubeObject[]> {
+  const chart = await chartContext(d, app, spec);
+  // SOPS files are decrypted as the renderer reads them; without spec.decryption an encrypted
+  // file fails the render. The cache keys on the key set's digest, so an app without the keys
+  // never gets another app's decrypted render.
+  const keys = await decryptionKeysOf(d.decryption, app, spec);
+  const { repoURL, path, kustomize, directory } = spec.source;
+  return d.renderCache.get(
+    renderKey(repoURL, revision, path, kustomize, directory, chart, keys.size ? keys.digest() : ''),
+    async () =>
+      d.render.render(
+        new DecryptingTree(await d.source.tree(repoURL, revision), keys),
+        path,
+        kustomize,
+        directory,
+        chart,
+      ),
+  );
+}
