@@ -5,11 +5,8 @@ import { TrueupError } from '../api/errors.js';
 import { DiskTree, defaultRoot } from '../render/disk-tree.js';
 import { type RenderOptions, renderTree } from '../render/index.js';
 import { emitYamlDocuments } from '../render/yaml/emit.js';
-import { AgeIdentities } from '../secrets/age.js';
+import type { AgeIdentities } from '../secrets/age.js';
 import { DecryptingTree } from '../secrets/tree.js';
-
-// Bundled with render-local (npm run build), so `render` loads the key reader from the same script.
-export { cliAgeIdentities } from './sops-keys.js';
 
 async function real(path: string, what: string): Promise<string> {
   try {
@@ -27,7 +24,7 @@ export async function renderLocal(
   dir: string,
   root?: string,
   options?: RenderOptions,
-  keys: AgeIdentities = AgeIdentities.none,
+  keys?: AgeIdentities,
 ): Promise<string> {
   const target = await real(dir, 'directory');
   const top = root ? await real(root, 'root directory') : await defaultRoot(target);

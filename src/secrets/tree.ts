@@ -3,11 +3,11 @@
  * renderer reads (resources, patches, generator `envs:` and `files:`, plain directories) sees
  * plaintext, and nothing else changes. Decryption happens on each read, in memory; nothing is
  * kept. With no identities, an encrypted file fails the read (SOPS_NO_KEY_CONFIGURED) instead
- * of rendering ciphertext.
+ * of rendering ciphertext. The SOPS code (and age's crypto) loads on the first encrypted file:
+ * a render without one (most of them) does not pay for it.
  */
 import type { FileStat, FileTree } from '../render/file-tree.js';
 import type { AgeIdentities } from './age.js';
-import { decryptSopsFile } from './sops/decrypt.js';
 
 /** Every SOPS file holds at least its encrypted MAC: a byte search skips the rest cheaply. */
 const MARKER = Buffer.from('ENC[AES256_GCM,');
@@ -17,7 +17,8 @@ export class DecryptingTree implements FileTree {
 
   constructor(
     private readonly inner: FileTree,
-    private readonly keys: AgeIdentities,
+    /** None: an encrypted file fails, naming it. */
+    private readonly keys?: AgeIdentities,
   ) {
     this.description = inner.description;
   }
@@ -29,7 +30,11 @@ export class DecryptingTree implements FileTree {
   async readFile(path: string): Promise<Uint8Array> {
     const bytes = await this.inner.readFile(path);
     if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(MARKER) < 0) return bytes;
-    return (await decryptSopsFile(path, bytes, this.keys)) ?? bytes;
+    const [{ decryptSopsFile }, keys] = await Promise.all([
+      import('./sops/decrypt.js'),
+      this.keys ?? import('./age.js').then((m) => m.AgeIdentities.none),
+    ]);
+    return (await decryptSopsFile(path, bytes, keys)) ?? bytes;
   }
 
   listDir(path: string): Promise<string[]> {

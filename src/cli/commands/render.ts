@@ -21,6 +21,11 @@ type RenderOpts = {
   sopsAgeKeyFile?: string;
 };
 
+/** Whether the user named age keys (the flag, or the variables the sops CLI reads). */
+function sopsKeysNamed(flag: string | undefined, env: NodeJS.ProcessEnv): boolean {
+  return flag !== undefined || Boolean(env.SOPS_AGE_KEY_FILE) || Boolean(env.SOPS_AGE_KEY);
+}
+
 function count(text: string, flag: string): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < 0)
@@ -143,8 +148,11 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
       }
       if (dir === undefined) throw new TrueupError('CLI_USAGE', 'render: give a directory, or --repo URL');
       // bin/trueup runs `render` from a one-file bundle that holds render-local too (npm run build)
-      const { renderLocal, cliAgeIdentities } = await import('../render-local.js');
-      const keys = await cliAgeIdentities(opts.sopsAgeKeyFile, process.env);
+      const { renderLocal } = await import('../render-local.js');
+      // The key reader (and age's crypto) loads only when keys are named: most renders have none.
+      const keys = sopsKeysNamed(opts.sopsAgeKeyFile, process.env)
+        ? await (await import('../sops-keys.js')).cliAgeIdentities(opts.sopsAgeKeyFile, process.env)
+        : undefined;
       const text = await renderLocal(dir, opts.root, options, keys);
       io.stdout(text);
       setExit(0);
