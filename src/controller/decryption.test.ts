@@ -40,6 +40,7 @@ function world() {
     tree: async (_repo, rev) => new MemoryTree(commits[rev] as Record<string, string>),
   };
   const secrets = new Map<string, KubeObject>();
+  let secretReads = 0;
   const cluster = new FakeCluster();
   const cache = new RenderCache(16);
   const clock = new FakeClock(0);
@@ -56,7 +57,10 @@ function world() {
       clock,
       renderCache: cache,
       requeueInterval: 180_000,
-      decryption: secretDecryptionKeys(async (ns, name) => secrets.get(`${ns}/${name}`)),
+      decryption: secretDecryptionKeys(async (ns, name) => {
+        secretReads++;
+        return secrets.get(`${ns}/${name}`);
+      }),
     });
     await r.reconcile(writer.app);
     return writer;
@@ -70,7 +74,15 @@ function world() {
     });
   const secret = (name: string) =>
     [...cluster.objects.values()].find((o) => o.kind === 'Secret' && o.metadata.name?.startsWith(name));
-  return { cluster, run, setKey, secret, push: (rev: string) => (head = rev), clock };
+  return {
+    cluster,
+    run,
+    setKey,
+    secret,
+    push: (rev: string) => (head = rev),
+    clock,
+    secretReads: () => secretReads,
+  };
 }
 
 const decrypting = (name = 'web') =>
@@ -97,6 +109,18 @@ describe('spec.decryption in the reconciler', () => {
     const second = await w.run(decrypting());
     assert.equal(password(w.secret('regex')), 'canary-rotated-5c5c');
     assert.doesNotMatch(reported(second), CANARY);
+  });
+
+  it('reads the key Secret only when a render runs: a pass with the render cached makes no request', async () => {
+    const w = world();
+    w.setKey({ 'identity.agekey': agekey('a') });
+    await w.run(decrypting());
+    assert.equal(w.secretReads(), 1);
+    await w.run(decrypting());
+    assert.equal(w.secretReads(), 1, 'same revision: the cached render, no Secret read');
+    w.push('c2');
+    await w.run(decrypting());
+    assert.equal(w.secretReads(), 2, 'a new revision renders, reading the keys again');
   });
 
   it('a wrong key fails the render naming the file, and keeps what was applied', async () => {

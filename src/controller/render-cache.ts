@@ -14,14 +14,22 @@ export function renderKey(
   overrides: KustomizeOverrides | undefined,
   directory?: ApplicationSource['directory'],
   chart?: ChartContext,
-  /** Digest of the age identities the render decrypts with ('' for none): never the keys. */
-  keysDigest = '',
+  /** The Secret (namespace/name) spec.decryption reads its age keys from; '' for none. */
+  decryptionSecret = '',
 ): string {
   // Every input of a chart render: the helm fields, the release name and namespace defaults,
   // and the Capabilities (a failed discovery is never cached: the render fails).
   const caps = chart?.capabilities instanceof Error ? 'unknown' : (chart?.capabilities ?? null);
   const helm = chart ? [chart.helm ?? null, chart.appName, chart.destinationNamespace, caps] : null;
-  return JSON.stringify([repoURL, revision, path, overrides ?? null, directory ?? null, helm, keysDigest]);
+  return JSON.stringify([
+    repoURL,
+    revision,
+    path,
+    overrides ?? null,
+    directory ?? null,
+    helm,
+    decryptionSecret,
+  ]);
 }
 
 export class RenderCache {

@@ -41,20 +41,18 @@ export async function renderApp(
   revision: string,
 ): Promise<readonly KubeObject[]> {
   const chart = await chartContext(d, app, spec);
-  // SOPS files are decrypted as the renderer reads them; without spec.decryption an encrypted
-  // file fails the render. The cache keys on the key set's digest, so an app without the keys
-  // never gets another app's decrypted render.
-  const keys = await decryptionKeysOf(d.decryption, app, spec);
   const { repoURL, path, kustomize, directory } = spec.source;
+  // SOPS files are decrypted as the renderer reads them; without spec.decryption an encrypted
+  // file fails the render. The cache is keyed by the Secret the keys come from (never the keys),
+  // so an app without it never gets another app's decrypted render, and the Secret is read only
+  // when a render runs: a pass whose render is cached makes no request for it.
+  const secretRef = spec.decryption ? `${app.metadata.namespace}/${spec.decryption.secretRef.name}` : '';
   return d.renderCache.get(
-    renderKey(repoURL, revision, path, kustomize, directory, chart, keys.size ? keys.digest() : ''),
-    async () =>
-      d.render.render(
-        new DecryptingTree(await d.source.tree(repoURL, revision), keys),
-        path,
-        kustomize,
-        directory,
-        chart,
-      ),
+    renderKey(repoURL, revision, path, kustomize, directory, chart, secretRef),
+    async () => {
+      const keys = await decryptionKeysOf(d.decryption, app, spec);
+      const tree = new DecryptingTree(await d.source.tree(repoURL, revision), keys);
+      return d.render.render(tree, path, kustomize, directory, chart);
+    },
   );
 }

@@ -1,9 +1,8 @@
 /**
  * age identities (X25519 `AGE-SECRET-KEY-1…`, as in an age key file or a `*.agekey` Secret
  * entry) and opening a SOPS data key with them. The identities live in a private field so a
- * logger that serialises the object sees nothing; `digest` identifies the set for cache keys.
+ * logger that serialises the object sees nothing.
  */
-import { createHash } from 'node:crypto';
 import { armor, Decrypter } from 'age-encryption';
 import { SecretsErrorCode, secretsError } from './errors.js';
 import type { AgeStanza } from './sops/metadata.js';
@@ -57,13 +56,6 @@ export class AgeIdentities {
 
   get size(): number {
     return this.#keys.length;
-  }
-
-  /** SHA-256 over the sorted identities: equal sets, equal digests; reveals nothing of the keys. */
-  digest(): string {
-    const h = createHash('sha256');
-    for (const k of [...this.#keys].sort()) h.update(`${k}\n`);
-    return h.digest('hex');
   }
 
   /** The 32-byte data key from the first stanza one of the identities opens; undefined if none does. */

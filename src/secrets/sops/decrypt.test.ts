@@ -180,11 +180,9 @@ describe('age identities', () => {
     );
     assert.throws(() => AgeIdentities.parse('\n# only comments\n', 'e.agekey'), /e\.agekey: no age identity/);
   });
-  it('serialises to a count, and digests the set independent of order', () => {
+  it('serialises to a count, never the keys', () => {
     const ab = A.concat(key('b'));
     assert.equal(JSON.stringify({ ab }), '{"ab":"[2 age identities]"}');
-    assert.equal(ab.digest(), key('b').concat(A).digest());
-    assert.notEqual(ab.digest(), A.digest());
   });
 });
 
