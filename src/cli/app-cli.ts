@@ -15,10 +15,13 @@ import {
 } from '../api/application.js';
 import { TrueupError } from '../api/errors.js';
 import { describeRef } from '../api/object.js';
+import { secretDecryptionKeys } from '../controller/adapters/decryption-keys.js';
 import { TreeRenderPort } from '../controller/adapters/render.js';
 import { installedEngine } from '../controller/adapters/render-helm.js';
 import { GitSourcePort } from '../controller/adapters/source.js';
 import { EngineSyncPort } from '../controller/adapters/sync.js';
+import { RenderCache } from '../controller/render-cache.js';
+import { renderApp } from '../controller/render-step.js';
 import { objectDiffText } from '../diff/text.js';
 import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';
 import { createClusterClient } from '../kube/index.js';
@@ -174,19 +177,22 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
       force: true,
     });
     const helmEngine = installedEngine({ explicit: process.env.TRUEUP_HELM_ENGINE });
-    let objects: Awaited<ReturnType<TreeRenderPort['render']>>;
+    let objects: Awaited<ReturnType<typeof renderApp>>;
     try {
-      objects = await new TreeRenderPort({ helmEngine: () => helmEngine.get() }).render(
-        await source.tree(spec.source.repoURL, rev.revision),
-        spec.source.path,
-        spec.source.kustomize,
-        spec.source.directory,
+      // The controller's own render step: the same chart context, spec.decryption's keys, tree.
+      objects = await renderApp(
         {
-          ...(spec.source.helm ? { helm: spec.source.helm } : {}),
-          appName: name,
-          destinationNamespace: spec.destination.namespace ?? '',
-          ...(client.capabilities ? { capabilities: await client.capabilities() } : {}),
+          source,
+          render: new TreeRenderPort({ helmEngine: () => helmEngine.get() }),
+          renderCache: new RenderCache(1),
+          decryption: secretDecryptionKeys((ns, secret) =>
+            client.get({ apiVersion: 'v1', kind: 'Secret', namespace: ns, name: secret }),
+          ),
+          ...(client.capabilities ? { capabilities: client.capabilities.bind(client) } : {}),
         },
+        app,
+        spec,
+        rev.revision,
       );
     } finally {
       await helmEngine.close();

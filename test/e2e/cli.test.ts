@@ -5,16 +5,23 @@
  * stops the controller cleanly.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { testNamespace } from '../support/cluster.js';
-import { appManifest, condition, configMap, e2eEnv, spawnController, waitFor, yaml } from './support.js';
+import {
+  appManifest,
+  condition,
+  configMap,
+  e2eEnv,
+  spawnController,
+  trueupCli,
+  waitFor,
+  yaml,
+} from './support.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const entry = join(import.meta.dirname, 'cli-entry.ts');
 const env = await e2eEnv('cli');
 const dest = await testNamespace('cli-dest');
 const repo = await env.git.createRepo('cli');
@@ -24,15 +31,7 @@ const cache = await mkdtemp(join(tmpdir(), 'trueup-cli-cache-'));
 after(() => rm(cache, { recursive: true, force: true }));
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', entry, ...args, '--kubeconfig', env.kubeconfigPath, '-n', env.appNs],
-      { cwd: root, env: { ...process.env, TRUEUP_CACHE_DIR: cache } },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+  return trueupCli(env.kubeconfigPath, env.appNs, args, { TRUEUP_CACHE_DIR: cache });
 }
 
 let controller: ChildProcess | undefined;

@@ -10,13 +10,11 @@
  * (`bash helm/build.sh`; `npm test` builds it when this file runs).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import type { KubeObject } from '../../src/api/object.js';
 import { locateEngine } from '../../src/helm/locate.js';
 import { testNamespace } from '../support/cluster.js';
-import { appManifest, condition, e2eEnv, waitFor, yaml } from './support.js';
+import { appManifest, condition, e2eEnv, trueupCli, waitFor, yaml } from './support.js';
 
 const engineMissing = await locateEngine().then(
   () => undefined,
@@ -24,19 +22,6 @@ const engineMissing = await locateEngine().then(
 );
 const skip = engineMissing ?? false;
 const env = await e2eEnv('helm');
-
-const entry = join(import.meta.dirname, 'cli-entry.ts');
-function cli(kubeconfig: string, namespace: string, args: string[]) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', entry, ...args, '--kubeconfig', kubeconfig, '-n', namespace],
-      { cwd: join(import.meta.dirname, '..', '..') },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 const chart = {
   'apps/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
@@ -159,7 +144,7 @@ test('a chart in Git with valueFiles syncs, rolls on a values change, and runs i
   });
 
   // `trueup app diff` renders the chart as the controller does (release, namespace, Capabilities): no difference.
-  const diff = await cli(env.kubeconfigPath, env.appNs, ['app', 'diff', 'web-prod']);
+  const diff = await trueupCli(env.kubeconfigPath, env.appNs, ['app', 'diff', 'web-prod']);
   assert.equal(diff.code, 0, diff.stderr + diff.stdout);
 
   // A values file that is not there is refused with its name (not skipped).

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { KubeObject } from '../../src/api/object.js';
 import { testNamespace } from '../support/cluster.js';
-import { appManifest, condition, e2eEnv, waitFor, yaml } from './support.js';
+import { appManifest, condition, e2eEnv, trueupCli, waitFor, yaml } from './support.js';
 
 const F = join(import.meta.dirname, '../fixtures/sops');
 const enc = (f: string) => readFileSync(join(F, 'enc', f), 'utf8');
@@ -99,6 +99,10 @@ test('the encrypted Secret and the generated one sync decrypted', async () => {
   const data = generated?.data as Record<string, string> | undefined;
   assert.equal(Buffer.from(data?.DB_PASSWORD ?? '', 'base64').toString(), 'canary-env-55e0');
   assert.doesNotMatch(await everythingReported(), CANARY);
+  // `trueup app diff` renders as the controller does, keys from spec.decryption included: no difference.
+  const diff = await trueupCli(env.kubeconfigPath, appNs, ['app', 'diff', 'sops']);
+  assert.equal(diff.code, 0, diff.stderr + diff.stdout);
+  assert.doesNotMatch(diff.stdout + diff.stderr, CANARY);
 });
 
 test('a rotated value in Git updates the Secret', async () => {

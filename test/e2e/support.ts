@@ -3,7 +3,7 @@
  * running in-process with the real source, renderer, sync engine and health, watching only the
  * test's own Application namespace.
  */
-import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, type StdioOptions, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -107,6 +107,25 @@ export function condition(app: Application | undefined, type: string) {
 }
 
 export const yaml = (o: unknown) => JSON.stringify(o, null, 2);
+
+/** Runs the trueup CLI (from source) against the test cluster, as a user would; never rejects. */
+export function trueupCli(
+  kubeconfig: string,
+  namespace: string,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const entry = join(import.meta.dirname, 'cli-entry.ts');
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', entry, ...args, '--kubeconfig', kubeconfig, '-n', namespace],
+      { cwd: join(import.meta.dirname, '..', '..'), env: { ...process.env, ...extraEnv } },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
 
 export { appManifest, configMap } from '../support/fixtures.js';
 
