@@ -1,7 +1,8 @@
 /**
  * spec.decryption's Secret: every `*.agekey` entry (Flux's convention, so Secrets move over
  * unchanged) of the named Secret in the Application's namespace is a set of age identities.
- * Read on each render and never kept: rotating the Secret takes effect on the next reconcile.
+ * Read each time the app renders (never on a pass whose render is cached) and never kept:
+ * changed keys take effect at the next render (a new revision, a changed spec, a hard refresh).
  */
 import { RetryClass, TrueupError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
