@@ -28,7 +28,7 @@ import { TreeRenderPort } from '../src/controller/adapters/render.js';
 import { installedEngine } from '../src/controller/adapters/render-helm.js';
 import { GitSourcePort } from '../src/controller/adapters/source.js';
 import { Controller } from '../src/controller/controller.js';
-import { installApplicationCrd } from '../src/controller/install-crd.js';
+import { installCrds } from '../src/controller/install-crd.js';
 import { locateEngine } from '../src/helm/locate.js';
 import { clusterClientOver } from '../src/kube/index.js';
 import { createTransport } from '../src/kube/transport.js';
@@ -213,7 +213,7 @@ async function main(): Promise<void> {
   kc.loadFromFile(cp.kubeconfigPath);
   const client = clusterClientOver(instrumentKubeTransport(await createTransport(kc), metrics));
   cleanups.push(async () => client.close());
-  await installApplicationCrd(client);
+  await installCrds(client);
   await kubectl('create', 'namespace', APP_NS);
   const cacheDir = await mkdtemp(join(tmpdir(), 'trueup-demo-cache-'));
   cleanups.push(() => rm(cacheDir, { recursive: true, force: true }));

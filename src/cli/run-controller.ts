@@ -13,7 +13,7 @@ import { installedEngine } from '../controller/adapters/render-helm.js';
 import { clusterSecretSource } from '../controller/adapters/secrets.js';
 import { GitSourcePort } from '../controller/adapters/source.js';
 import { Controller } from '../controller/controller.js';
-import { installApplicationCrd } from '../controller/install-crd.js';
+import { installCrds } from '../controller/install-crd.js';
 import { clusterClientOver } from '../kube/index.js';
 import { createTransport } from '../kube/transport.js';
 import { instrumentGitHttp, instrumentKubeTransport } from '../metrics/instrument.js';
@@ -174,8 +174,8 @@ export async function runController(
   const owner = shard(shardIndex, config.shards);
   const appClient = config.shards > 1 ? shardedClient(client, owner) : client;
   if (config.installCrd) {
-    await installApplicationCrd(client);
-    log.info({}, 'Application CRD installed');
+    await installCrds(client);
+    log.info({}, 'CRDs installed');
   }
   const git = new GitSource({
     cacheDir: config.cacheDir,

@@ -57,7 +57,7 @@ export interface ControllerConfig {
   /** Path to a kubeconfig; empty = in-cluster or the default loading rules. */
   kubeconfig: string;
   logLevel: string;
-  /** Install or update the Application CRD at start. */
+  /** Install or update trueup's CRDs (crds/) at start. */
   installCrd: boolean;
   /** Shards the Applications are split into (consistent hash of namespace/name); 1 = unsharded. */
   shards: number;

@@ -15,7 +15,7 @@ import {
 } from '../../src/api/application.js';
 import type { KubeObject } from '../../src/api/object.js';
 import { appSyncOptionProblem } from '../../src/api/sync-options.js';
-import { installApplicationCrd } from '../../src/controller/install-crd.js';
+import { installCrds } from '../../src/controller/install-crd.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import type { ClusterClient } from '../../src/kube/types.js';
 import { testCluster, testNamespace } from '../support/cluster.js';
@@ -25,7 +25,7 @@ import { kubectl } from '../support/kubectl.js';
 const cluster = await testCluster();
 const kubeconfigPath = cluster.kubeconfigPath;
 const client: ClusterClient = await createClusterClient(cluster.kubeConfig);
-await installApplicationCrd(client);
+await installCrds(client);
 const ns = await testNamespace('crd');
 
 const app = (name: string, spec: Record<string, unknown>): KubeObject => ({
