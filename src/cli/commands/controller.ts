@@ -30,7 +30,7 @@ export const registerController: RegisterCommand = (program: Command, io, setExi
       '--stall-timeout <duration>',
       '/healthz fails when queued work waits this long with no worker progress (default 15m)',
     )
-    .option('--install-crd', 'install or update trueup's CRDs (crds/) at start')
+    .option('--install-crd', 'install or update the trueup CRDs (crds/) at start')
     .option('--shards <n>', 'split Applications into n shards by consistent hash (default 1)')
     .option('--shard <i>', "this replica's shard (default: from POD_NAME's StatefulSet ordinal)")
     .option('--log-level <level>', 'debug, info, warn, error (default info)')
