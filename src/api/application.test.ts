@@ -40,7 +40,7 @@ test('bad specs are refused with the field named', () => {
 test('the controller refuses what the CRD refuses, with the same message', () => {
   const base = { source: { repoURL: 'https://git.example/c.git' }, destination: {} };
   const cases: [string, Record<string, unknown>, RegExp][] = [
-    ['project', { ...base, project: 'team-a' }, /no AppProjects/],
+    ['project', { ...base, project: 'Team A' }, /must be the name of an AppProject/],
     ['server', { ...base, destination: { server: 'https://x:6443' } }, /only the in-cluster destination/],
     ['name', { ...base, destination: { name: 'prod' } }, /only the in-cluster destination/],
     ['dotdot', { ...base, source: { ...base.source, path: 'a/../..' } }, /inside the repository/],

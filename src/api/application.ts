@@ -50,8 +50,6 @@ const syncOptionsList = z
   )
   .max(SYNC_OPTIONS_MAX_ITEMS);
 
-export const NO_PROJECTS_MESSAGE =
-  "trueup has no AppProjects: spec.project must be 'default' (no restrictions) or left out";
 export const IN_CLUSTER_ONLY_MESSAGE = `only the in-cluster destination is supported: server ${IN_CLUSTER_SERVER} or name in-cluster`;
 export const HTTP_ONLY_MESSAGE = 'only http(s) Git URLs are supported (no SSH)';
 export const PATH_INSIDE_MESSAGE = 'must stay inside the repository (no .. segments)';
@@ -218,9 +216,14 @@ export const ApplicationSpecSchema = z
       .optional()
       .describe(`Refused: ${MULTIPLE_SOURCES_MESSAGE}.`),
     destination: DestinationSchema,
-    project: ruled(z.string(), "self == 'default'", NO_PROJECTS_MESSAGE, (v) => v === 'default')
+    project: z
+      .string()
+      .max(253)
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be the name of an AppProject')
       .optional()
-      .describe("Argo CD's project: only 'default' (trueup has no AppProjects)."),
+      .describe(
+        "The AppProject (in the controller's namespace) whose rules bound this app; default: 'default'.",
+      ),
     syncPolicy: SyncPolicySchema.optional(),
     ignoreDifferences: z.array(IgnoreDifferenceSchema).optional(),
     decryption: DecryptionSchema.optional(),

@@ -5,6 +5,7 @@
  * committed file is stale.
  */
 import { dump } from 'js-yaml';
+import { appProjectCrd } from './app-project.js';
 import { applicationCrd } from './crd.js';
 
 export interface CrdFile {
@@ -17,6 +18,7 @@ export interface CrdFile {
 
 export const CRD_FILES: readonly CrdFile[] = [
   { file: 'application.yaml', source: 'src/api/application.ts', crd: applicationCrd },
+  { file: 'appproject.yaml', source: 'src/api/app-project.ts', crd: appProjectCrd },
 ];
 
 /** The exact text of crds/<file>. */

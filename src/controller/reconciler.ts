@@ -23,11 +23,13 @@ import type { WorkResult } from '../runtime/queue.js';
 import { planVerdict, selectObjects } from '../sync/index.js';
 import { collectImages, inventoryOf, lastSyncedRevision, uniqueKinds, validateSpec } from './app-facts.js';
 import { type Logger, type PassInfo, type ReconcilerDeps, silentLogger } from './deps.js';
-import { failed, type PassOutcome, toWorkResult } from './outcome.js';
+import { type PassOutcome, toWorkResult } from './outcome.js';
 import type { ObjectId, SyncPort, SyncTarget } from './ports.js';
+import { appRefusals, lookupProject, planRefusals, WINDOW_RECHECK_MS, windowHold } from './project-step.js';
 import { renderApp } from './render-step.js';
 import { recordResources } from './resources.js';
 import { conditionsOf, mergeConditions, readyVerdict, statusChanged, type Verdict } from './status.js';
+import { Stop, stalledOrRetrying } from './stop.js';
 import { decideSync, decisionVerdict, failuresOf } from './sync-decision.js';
 import { runSync } from './sync-step.js';
 
@@ -42,20 +44,6 @@ interface Recall {
   /** The status this controller last wrote (the informer's copy may lag behind it). */
   lastStatus?: ApplicationStatus;
 }
-
-/** How a pass ends: the Ready/Reconciling/Stalled verdict and what the queue does next. */
-class Stop {
-  constructor(
-    readonly verdict: Verdict,
-    readonly outcome: PassOutcome,
-  ) {}
-}
-
-const stalledOrRetrying = (reason: string, message: string, err: unknown): Stop => {
-  const outcome = failed(err);
-  const terminal = outcome.kind === 'failed' && outcome.retry === 'terminal';
-  return new Stop({ ready: false, reconciling: !terminal, stalled: terminal, reason, message }, outcome);
-};
 
 export class Reconciler {
   private readonly recall = new Map<string, Recall>();
@@ -130,6 +118,7 @@ export class Reconciler {
     const { namespace, name } = app.metadata;
     const key = `${namespace}/${name}`;
     const spec = this.validate(app);
+    const project = await this.admit(app, spec, status);
     const now = () => new Date(this.d.clock.now()).toISOString();
     const generation = app.metadata.generation;
 
@@ -170,6 +159,8 @@ export class Reconciler {
       const message = `plan of ${key}: ${errorMessage(err)}`;
       throw stalledOrRetrying('SyncError', message, err);
     }
+    const refusedObjects = planRefusals(project, plan, spec);
+    if (refusedObjects.length > 0) throw await this.refuse(app, status, refusedObjects);
     const verdictOfPlan = planVerdict(plan);
     this.log.debug(
       {
@@ -205,7 +196,22 @@ export class Reconciler {
     let outcome: PassOutcome = { kind: 'done' };
     let sync: Awaited<ReturnType<typeof runSync>> | undefined;
     const dryRun = app.operation?.sync?.dryRun ?? false;
-    if (decision.kind === 'sync') {
+    const windowHeld =
+      decision.kind === 'sync'
+        ? windowHold(project, app, spec, decision.reason === 'requested', this.d.clock.now())
+        : undefined;
+    if (windowHeld) {
+      if (!status.conditions?.some((c) => c.type === 'Ready' && c.message === windowHeld))
+        await this.emit(app, 'Normal', 'SyncWindowClosed', windowHeld, status);
+      verdict = {
+        ready: false,
+        reconciling: false,
+        stalled: false,
+        reason: 'SyncWindowClosed',
+        message: windowHeld,
+      };
+      outcome = { kind: 'waiting', afterMs: WINDOW_RECHECK_MS };
+    } else if (decision.kind === 'sync') {
       if (pruneConfirmed) info.usedApproval = true;
       sync = await runSync(this.d.sync, {
         // A requested sync of a selection executes that part of this same plan.
@@ -267,6 +273,25 @@ export class Reconciler {
         outcome = { kind: 'waiting', afterMs: this.d.progressInterval ?? 10_000 };
     }
     return new Stop(verdict, outcome);
+  }
+
+  /** The app's project permits it (namespace, repository, destination), or the pass stops here. */
+  private async admit(app: Application, spec: ApplicationSpec, status: ApplicationStatus) {
+    const found = lookupProject(this.d.projects, spec);
+    if ('problem' in found) throw await this.refuse(app, status, [found.problem]);
+    const refused = appRefusals(found, app, spec, this.d.projects?.namespace ?? '');
+    if (refused.length > 0) throw await this.refuse(app, status, refused);
+    return found;
+  }
+
+  /** Nothing is applied or pruned: a Warning event and a stalled verdict naming each refusal. */
+  private async refuse(app: Application, status: ApplicationStatus, refusals: string[]): Promise<Stop> {
+    const message = refusals.length === 1 ? (refusals[0] as string) : refusals.join('; ');
+    await this.emit(app, 'Warning', 'ProjectViolation', message, status);
+    return new Stop(
+      { ready: false, reconciling: false, stalled: true, reason: 'ProjectViolation', message },
+      { kind: 'idle' },
+    );
   }
 
   private validate(app: Application): ApplicationSpec {

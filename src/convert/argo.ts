@@ -237,12 +237,8 @@ export function convertArgoApplication(obj: JsonMap, options: ConvertOptions, no
     destination: destinationOf(isMap(spec.destination) ? spec.destination : {}, notes),
   };
   const project = str(spec.project);
-  if (project && project !== 'default') {
-    notes.warn(
-      'spec.project',
-      `${project}: trueup has no AppProjects (no source, destination or kind restrictions): dropped`,
-    );
-  }
+  // The AppProject itself is converted on its own (same field names); the app keeps naming it.
+  if (project && project !== 'default') outSpec.project = project;
   const policy = isMap(spec.syncPolicy) ? syncPolicyOf(spec.syncPolicy, notes) : undefined;
   if (policy) outSpec.syncPolicy = policy;
   if (Array.isArray(spec.ignoreDifferences)) outSpec.ignoreDifferences = spec.ignoreDifferences;

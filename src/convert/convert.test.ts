@@ -71,7 +71,6 @@ test("Argo CD: the spec is carried as is, apiVersion, namespace and finalizer be
 test('Argo CD: each field that cannot be carried over is dropped with a warning naming it', () => {
   const src = { repoURL: 'https://git.example/c.git', path: 'p' };
   const cases: [string, ReturnType<typeof argo>, string, RegExp][] = [
-    ['project', argo({ project: 'team-a' }), 'spec.project', /no AppProjects/],
     ['info', argo({ info: [{ name: 'a', value: 'b' }] }), 'spec.info', /dropped/],
     [
       'ssa',
