@@ -137,7 +137,7 @@ test('Argo CD: each field that cannot be carried over is dropped with a warning 
   const disabled = run(argo({ syncPolicy: { automated: { enabled: false } } }));
   assert.equal(disabled.applications[0]?.spec.syncPolicy, undefined);
   const dir = run(argo({ source: { ...src, directory: { recurse: true, include: '*.yaml', jsonnet: {} } } }));
-  assert.deepEqual(dir.applications[0]?.spec.source.directory, { recurse: true, include: '*.yaml' });
+  assert.deepEqual(dir.applications[0]?.spec.source?.directory, { recurse: true, include: '*.yaml' });
 });
 
 test("Argo CD: what would change the app's meaning refuses that app only", () => {
@@ -203,7 +203,7 @@ test("Flux: the ref becomes targetRevision (commit, name, semver, tag, branch, i
   ];
   for (const [ref, expected] of cases) {
     const r = run(gitRepo(ref ? { ref } : {}), ks({}));
-    assert.equal(r.applications[0]?.spec.source.targetRevision, expected, JSON.stringify(ref));
+    assert.equal(r.applications[0]?.spec.source?.targetRevision, expected, JSON.stringify(ref));
   }
 });
 
@@ -323,7 +323,7 @@ test('Argo CD: a Helm source in Git is carried, field for field', () => {
     }),
   );
   assert.deepEqual(r.refusals, []);
-  assert.deepEqual(r.applications[0]?.spec.source.helm, helm);
+  assert.deepEqual(r.applications[0]?.spec.source?.helm, helm);
   assert.deepEqual(
     r.warnings.map((w) => w.field),
     ['spec.source.helm.skipTests', 'spec.source.helm.skipSchemaValidation'],

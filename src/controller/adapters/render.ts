@@ -184,6 +184,8 @@ export class TreeRenderPort implements RenderPort {
       appName: chart.appName,
       destinationNamespace: chart.destinationNamespace,
       capabilities: chart.capabilities,
+      refs: chart.refs,
+      field: chart.field,
     });
   }
 }
