@@ -18,6 +18,8 @@ export const PATH_OR_REF_MESSAGE =
   'a source of spec.sources needs a path (rendered) or a ref (read by valueFiles as $REF/...), or both';
 export const UNIQUE_REFS_MESSAGE = 'each ref of spec.sources names one source (refs must be unique)';
 export const SOURCES_MAX_ITEMS = 20;
+const URL_MAX_LENGTH = 2048;
+const PATH_MAX_LENGTH = 1024;
 
 type Rule = { rule: string; message: string };
 
@@ -27,12 +29,16 @@ export function sourcesEntrySchema(single: typeof SourceSchema) {
   return z
     .object({
       ...single.shape,
+      // Bounded so the CEL rules of up to SOURCES_MAX_ITEMS entries stay within the API server's cost budget.
+      repoURL: single.shape.repoURL.max(URL_MAX_LENGTH),
       path: single.shape.path
         .unwrap()
+        .max(PATH_MAX_LENGTH)
         .optional()
         .describe('Directory inside the repository to render; without it the source is only a ref.'),
       ref: z
         .string()
+        .max(63)
         .regex(new RegExp(REF_NAME_PATTERN), REF_NAME_MESSAGE)
         .optional()
         .describe('Names this source so Helm valueFiles of the other sources read it as `$REF/path`.'),
