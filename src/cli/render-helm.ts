@@ -8,10 +8,12 @@ import { relative, resolve, sep } from 'node:path';
 import { TrueupError } from '../api/errors.js';
 import { HelmEngine } from '../helm/engine.js';
 import { HelmErrorCode, helmError } from '../helm/errors.js';
+import { kustomizeChartInflator } from '../helm/kustomize-charts.js';
 import { locateEngine } from '../helm/locate.js';
 import { renderChart } from '../helm/render-chart.js';
 import { helmTemplateText } from '../helm/template-text.js';
 import { DiskTree, defaultRoot } from '../render/disk-tree.js';
+import type { HelmChartInflator } from '../render/index.js';
 import type { CliIO } from './io.js';
 import type { HelmFlags } from './render-helm-flags.js';
 
@@ -74,4 +76,26 @@ export async function renderHelm(
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * The engine for Kustomize's `helmCharts:` in `trueup render DIR`: loaded on the first chart a
+ * kustomization inflates (never for one without), closed by `close()`.
+ */
+export function cliChartInflator(
+  env: HelmEnvironment = { engine: process.env.TRUEUP_HELM_ENGINE, cacheDir: process.env.TRUEUP_CACHE_DIR },
+): { inflator: HelmChartInflator; close(): Promise<void> } {
+  let engine: Promise<HelmEngine> | undefined;
+  const load = async () =>
+    HelmEngine.load(await locateEngine({ explicit: env.engine, cacheDir: env.cacheDir }));
+  return {
+    inflator: kustomizeChartInflator(() => {
+      engine ??= load();
+      return engine;
+    }),
+    async close() {
+      const e = await engine?.catch(() => undefined);
+      await e?.close();
+    },
+  };
 }
