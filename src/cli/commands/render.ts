@@ -137,11 +137,12 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
         const withDirectory = Object.keys(directory).length > 0 ? { directory } : {};
         io.stdout(
           await renderRemote(
-            { repo: opts.repo, revision: opts.revision, path: opts.path, ...withDirectory },
+            { repo: opts.repo, revision: opts.revision, path: opts.path, ...withDirectory, helm: opts },
             process.env,
             // the controller's code path: an Application's path may be a plain directory
             { ...options, plainDirectories: true },
             keys,
+            io,
           ),
         );
         setExit(0);
