@@ -80,8 +80,12 @@ function table(rows: string[][]): string {
   return `${rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('   ')).join('\n')}\n`;
 }
 
+/** A commit SHA cut to 7 characters; with spec.sources, each of the comma-joined revisions. */
 const short = (rev: string | undefined) =>
-  rev && /^[0-9a-f]{40}$/.test(rev) ? rev.slice(0, 7) : (rev ?? '');
+  (rev ?? '')
+    .split(',')
+    .map((r) => (/^[0-9a-f]{40}$/.test(r) ? r.slice(0, 7) : r))
+    .join(',');
 
 export async function appList(o: AppCliOptions, io: CliIO): Promise<number> {
   const { client, namespace } = await connect(o);
