@@ -16,6 +16,7 @@ import {
 } from '../api/application.js';
 import { errorMessage } from '../api/errors.js';
 import { groupOf, type KubeObject, refKey, versionOf } from '../api/object.js';
+import { sourcesOf } from '../api/sources.js';
 import { appKeyOfTrackingId, parseTrackingId } from '../api/tracking.js';
 import type { ControllerConfig } from '../config/config.js';
 import type { ClusterClient, ObjectAddress } from '../kube/types.js';
@@ -255,7 +256,7 @@ export class Controller {
     for (const app of this.apps()) {
       if (!match(app)) continue;
       const key = `${app.metadata.namespace}/${app.metadata.name}`;
-      repos.add(app.spec.source.repoURL);
+      for (const s of sourcesOf(app.spec)) repos.add(s.repoURL);
       keys.push(key);
     }
     for (const repo of repos) this.o.source.invalidate?.(repo);
@@ -411,7 +412,7 @@ export class Controller {
         namespace,
         name,
         ...(app.spec.project ? { project: app.spec.project } : {}),
-        repoURL: app.spec.source?.repoURL ?? '',
+        repoURL: sourcesOf(app.spec)[0]?.repoURL ?? '',
         destServer: app.spec.destination?.server ?? '',
         destNamespace: app.spec.destination?.namespace ?? '',
         syncStatus: status.sync?.status ?? 'Unknown',

@@ -46,6 +46,10 @@ export interface ChartContext {
   appName: string;
   destinationNamespace: string;
   capabilities?: ClusterCapabilities | Error;
+  /** With spec.sources: the tree of each source that has a `ref` (valueFiles `$REF/...`). */
+  refs?: ReadonlyMap<string, FileTree>;
+  /** The field the helm options come from, for messages (default `spec.source.helm`). */
+  field?: string;
 }
 
 export interface RenderPort {
