@@ -168,3 +168,20 @@ test('a window whose schedule does not parse holds syncs and says why', async ()
     /sync window deny every night for 1h \(UTC\): .*syncs are held until the project's window is fixed/,
   );
 });
+
+test('every repository of a multi-source app must be permitted', async () => {
+  const sources = [
+    { repoURL: REPO, targetRevision: 'main', path: 'apps/web' },
+    { repoURL: 'https://git.example/org/values.git', targetRevision: 'main', ref: 'values' },
+  ];
+  const { source: _single, ...spec } = application({ ...auto, project: 'p' }).spec;
+  const app = application({ ...spec, sources } as never);
+  delete (app.spec as { source?: unknown }).source;
+  const h = harness(app, { projects: projects({ p: open }) });
+  await h.run();
+  assert.equal(h.cluster.applies.length, 0);
+  assert.match(
+    h.condition('Ready')?.message ?? '',
+    /^project p: source repository https:\/\/git\.example\/org\/values\.git is not permitted \(sourceRepos\)$/,
+  );
+});

@@ -7,6 +7,7 @@
 import { type AppProjectSpec, DEFAULT_PROJECT, DEFAULT_PROJECT_SPEC } from '../api/app-project.js';
 import { type Application, type ApplicationSpec, IN_CLUSTER_SERVER } from '../api/application.js';
 import { errorMessage } from '../api/errors.js';
+import { sourcesOf } from '../api/sources.js';
 import { checkDestination, checkObjects, checkSourceNamespace, checkSourceRepos } from '../project/policy.js';
 import { syncWindowVerdict } from '../project/sync-windows.js';
 import type { SyncPlan } from '../sync/index.js';
@@ -45,7 +46,11 @@ export function appRefusals(
   const cluster = clusterOf(spec);
   return [
     ...checkSourceNamespace(project.name, project.spec, app.metadata.namespace ?? '', controllerNamespace),
-    ...checkSourceRepos(project.name, project.spec, [spec.source.repoURL]),
+    ...checkSourceRepos(
+      project.name,
+      project.spec,
+      sourcesOf(spec).map((s) => s.repoURL),
+    ),
     ...checkDestination(project.name, project.spec, {
       ...cluster,
       namespace: spec.destination.namespace ?? '',
