@@ -13,9 +13,6 @@ export const PROJECT_KIND = 'AppProject';
 export const PROJECT_PLURAL = 'appprojects';
 export const DEFAULT_PROJECT = 'default';
 
-export const IMPERSONATION_MESSAGE =
-  "destinationServiceAccounts (impersonation) is not supported yet: leave it out; apps apply with the controller's rights";
-
 const globs = z.array(z.string().min(1));
 
 /** A kind by group (`''` is the core group) and kind, each a glob (`*`). */
@@ -31,6 +28,20 @@ export const ProjectDestinationSchema = z.object({
     .string()
     .optional()
     .describe("Namespace glob; a leading '!' makes the entry a deny entry ('!kube-system')."),
+});
+
+export const DestinationServiceAccountSchema = z.object({
+  server: z.string().min(1).describe("API server URL glob ('*' any)."),
+  namespace: z.string().min(1).describe("Destination namespace glob ('*' any)."),
+  defaultServiceAccount: z
+    .string()
+    .regex(
+      /^([a-z0-9]([-a-z0-9]*[a-z0-9])?:)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
+      'must be NAME or NAMESPACE:NAME',
+    )
+    .describe(
+      'The ServiceAccount (NAME in the destination namespace, or NAMESPACE:NAME) applies are made as.',
+    ),
 });
 
 export const SyncWindowSchema = z.object({
@@ -73,11 +84,11 @@ export const AppProjectSpecSchema = z.object({
     .describe("Namespaces (globs) whose Applications may use this project besides the controller's."),
   syncWindows: z.array(SyncWindowSchema).optional(),
   destinationServiceAccounts: z
-    .array(z.record(z.string(), z.unknown()).meta({ 'x-kubernetes-preserve-unknown-fields': true }))
-    .refine((list) => list.length === 0, IMPERSONATION_MESSAGE)
-    .meta({ 'x-kubernetes-validations': [{ rule: 'size(self) == 0', message: IMPERSONATION_MESSAGE }] })
+    .array(DestinationServiceAccountSchema)
     .optional()
-    .describe(`Refused: ${IMPERSONATION_MESSAGE}.`),
+    .describe(
+      'The ServiceAccount each destination is synced as (impersonation): the first entry whose server and namespace globs match.',
+    ),
 });
 
 export const AppProjectSchema = z.object({
@@ -91,6 +102,7 @@ export type AppProjectSpec = z.infer<typeof AppProjectSpecSchema>;
 export type AppProject = z.infer<typeof AppProjectSchema>;
 export type SyncWindow = z.infer<typeof SyncWindowSchema>;
 export type GroupKind = z.infer<typeof GroupKindSchema>;
+export type DestinationServiceAccount = z.infer<typeof DestinationServiceAccountSchema>;
 
 /** The spec of the `default` project trueup creates when it is missing: everything allowed. */
 export const DEFAULT_PROJECT_SPEC: AppProjectSpec = {

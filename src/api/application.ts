@@ -223,6 +223,14 @@ export const ApplicationSpecSchema = z
         "The AppProject (in the controller's namespace) whose rules bound this app; default: 'default'.",
       ),
     syncPolicy: SyncPolicySchema.optional(),
+    serviceAccountName: z
+      .string()
+      .max(253)
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be the name of a ServiceAccount')
+      .optional()
+      .describe(
+        "Sync as this ServiceAccount of the Application's namespace (impersonation, Flux's field); a project's destinationServiceAccounts take precedence.",
+      ),
     ignoreDifferences: z.array(IgnoreDifferenceSchema).optional(),
     decryption: DecryptionSchema.optional(),
     revisionHistoryLimit: z

@@ -130,10 +130,23 @@ export class Controller {
     this.log = o.log ?? silentLogger;
     this.client = o.client;
     const cached = cachedClient(o.client, (a) => this.lookup(a));
+    // Apps that sync as a ServiceAccount: writes as it, reads still from our informers.
+    const asUser = new Map<string, ClusterClient>();
+    const impersonate = o.client.impersonate?.bind(o.client);
+    const clientAs = impersonate
+      ? (user: string) => {
+          const known = asUser.get(user);
+          if (known) return known;
+          const c = cachedClient(impersonate(user), (a) => this.lookup(a));
+          asUser.set(user, c);
+          return c;
+        }
+      : undefined;
     this.syncPort =
       o.sync ??
       new EngineSyncPort({
         client: cached,
+        ...(clientAs ? { clientAs } : {}),
         live: (ref) =>
           this.lookup({
             apiVersion: ref.group ? `${ref.group}/${ref.version}` : ref.version,

@@ -85,6 +85,8 @@ export interface SyncTarget {
   ignoreDifferences: readonly IgnoreDifference[];
   /** Objects applied by earlier syncs (status.resources plus tracked live objects). */
   inventory: Inventory;
+  /** Every apply, dry run and prune is made as this user (`system:serviceaccount:NS:NAME`). */
+  serviceAccount?: string;
 }
 
 /**

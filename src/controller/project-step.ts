@@ -8,6 +8,7 @@ import { type AppProjectSpec, DEFAULT_PROJECT, DEFAULT_PROJECT_SPEC } from '../a
 import { type Application, type ApplicationSpec, IN_CLUSTER_SERVER } from '../api/application.js';
 import { errorMessage } from '../api/errors.js';
 import { sourcesOf } from '../api/sources.js';
+import { type Identity, syncIdentity } from '../project/impersonation.js';
 import { checkDestination, checkObjects, checkSourceNamespace, checkSourceRepos } from '../project/policy.js';
 import { syncWindowVerdict } from '../project/sync-windows.js';
 import type { SyncPlan } from '../sync/index.js';
@@ -56,6 +57,18 @@ export function appRefusals(
       namespace: spec.destination.namespace ?? '',
     }),
   ].map((v) => v.message);
+}
+
+/** Who the app syncs as (project destinationServiceAccounts, else spec.serviceAccountName). */
+export function appIdentity(project: ProjectLookup, app: Application, spec: ApplicationSpec): Identity {
+  // A project that is missing refuses the app before anything is synced; a deletion proceeds
+  // as the app's own ServiceAccount, if it names one.
+  const known = 'spec' in project ? project : { name: project.name, spec: {} };
+  return syncIdentity(
+    known,
+    { namespace: app.metadata.namespace ?? '', serviceAccountName: spec.serviceAccountName },
+    { server: clusterOf(spec).server, namespace: spec.destination.namespace ?? '' },
+  );
 }
 
 /** Messages of what the project refuses among the objects the plan would apply (hooks too). */

@@ -26,7 +26,14 @@ import { collectImages, inventoryOf, lastSyncedRevision, uniqueKinds, validateSp
 import { type Logger, type PassInfo, type ReconcilerDeps, silentLogger } from './deps.js';
 import { type PassOutcome, toWorkResult } from './outcome.js';
 import type { ObjectId, SyncPort, SyncTarget } from './ports.js';
-import { appRefusals, lookupProject, planRefusals, WINDOW_RECHECK_MS, windowHold } from './project-step.js';
+import {
+  appIdentity,
+  appRefusals,
+  lookupProject,
+  planRefusals,
+  WINDOW_RECHECK_MS,
+  windowHold,
+} from './project-step.js';
 import { renderApp } from './render-step.js';
 import { recordResources } from './resources.js';
 import {
@@ -298,7 +305,11 @@ export class Reconciler {
   private async admit(app: Application, spec: ApplicationSpec, status: ApplicationStatus) {
     const found = lookupProject(this.d.projects, spec);
     if ('problem' in found) throw await this.refuse(app, status, [found.problem]);
-    const refused = appRefusals(found, app, spec, this.d.projects?.namespace ?? '');
+    const identity = appIdentity(found, app, spec);
+    const refused = [
+      ...appRefusals(found, app, spec, this.d.projects?.namespace ?? ''),
+      ...('problem' in identity ? [identity.problem] : []),
+    ];
     if (refused.length > 0) throw await this.refuse(app, status, refused);
     return found;
   }
@@ -379,6 +390,8 @@ export class Reconciler {
       inventory,
     };
     if (spec?.destination.namespace) t.destinationNamespace = spec.destination.namespace;
+    const identity = spec ? appIdentity(lookupProject(this.d.projects, spec), app, spec) : {};
+    if ('user' in identity && identity.user) t.serviceAccount = identity.user;
     return t;
   }
 

@@ -1,6 +1,5 @@
 /**
- * AppProjects against the real control plane and Git server: kubectl refuses what trueup cannot
- * honour yet; a project bounds repositories, destinations and kinds (a violating app applies
+ * AppProjects against the real control plane and Git server: a project bounds repositories, destinations and kinds (a violating app applies
  * nothing and says which rule refused what; a permitted one syncs); an app whose project appears
  * later syncs then (the project informer re-queues it); a deny window holds automated syncs.
  */
@@ -33,6 +32,14 @@ await repo.commit({
   'wide/role.yaml': clusterRole,
   'later/kustomization.yaml': kustomization(['cm.yaml']),
   'later/cm.yaml': configMap('proj-later', { v: '1' }),
+  'imp/kustomization.yaml': kustomization(['cm.yaml']),
+  'imp/cm.yaml': configMap('proj-imp', { v: '1' }),
+  'impwide/kustomization.yaml': kustomization(['cm.yaml', 'role.yaml']),
+  'impwide/cm.yaml': configMap('proj-impwide', { v: '1' }),
+  'impwide/role.yaml': clusterRole.replace('proj-e2e-reader', 'proj-e2e-impwide'),
+  'projwide/kustomization.yaml': kustomization(['cm.yaml', 'role.yaml']),
+  'projwide/cm.yaml': configMap('proj-projwide', { v: '1' }),
+  'projwide/role.yaml': clusterRole.replace('proj-e2e-reader', 'proj-e2e-projwide'),
   'held/kustomization.yaml': kustomization(['cm.yaml']),
   'held/cm.yaml': configMap('proj-held', { v: '1' }),
 });
@@ -66,19 +73,44 @@ await apply(withProject(appManifest('ok', appNs, repoURL, 'ok', dest), 'team-a')
 await apply(withProject(appManifest('wide', appNs, repoURL, 'wide', dest), 'team-a'));
 await apply(withProject(appManifest('later', appNs, repoURL, 'later', dest), 'team-later'));
 await apply(withProject(appManifest('held', appNs, repoURL, 'held', dest), 'held'));
+// The ServiceAccount `deployer` (in the apps' namespace, as Flux's serviceAccountName) may manage
+// ConfigMaps in the destination and nothing else.
+await env.kubectl(['create', 'serviceaccount', 'deployer', '-n', appNs]);
+await env.kubectl([
+  'create',
+  'role',
+  'cm-deployer',
+  '-n',
+  dest,
+  '--verb=get,list,watch,create,update,patch,delete',
+  '--resource=configmaps',
+]);
+await env.kubectl([
+  'create',
+  'rolebinding',
+  'cm-deployer',
+  '-n',
+  dest,
+  '--role=cm-deployer',
+  `--serviceaccount=${appNs}:deployer`,
+]);
+const asDeployer = (o: KubeObject) => {
+  (o.spec as { serviceAccountName?: string }).serviceAccountName = 'deployer';
+  return o;
+};
+await apply(asDeployer(appManifest('imp', appNs, repoURL, 'imp', dest)));
+await apply(asDeployer(appManifest('impwide', appNs, repoURL, 'impwide', dest)));
+await apply(
+  project('by-sa', {
+    ...teamA,
+    clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+    destinationServiceAccounts: [
+      { server: '*', namespace: dest, defaultServiceAccount: `${appNs}:deployer` },
+    ],
+  }),
+);
+await apply(withProject(appManifest('projwide', appNs, repoURL, 'projwide', dest), 'by-sa'));
 await env.controller({ projectNamespace: projNs });
-
-test('kubectl refuses destinationServiceAccounts (impersonation is not there yet) with the reason', async () => {
-  await assert.rejects(
-    apply(
-      project('imp', {
-        ...teamA,
-        destinationServiceAccounts: [{ server: '*', namespace: '*', defaultServiceAccount: 'x' }],
-      }),
-    ),
-    /destinationServiceAccounts \(impersonation\) is not supported yet/,
-  );
-});
 
 test('a permitted app syncs', async () => {
   await waitFor('ok synced', async () => (await env.app('ok'))?.status?.sync?.status === 'Synced');
@@ -127,4 +159,35 @@ test('an open deny window holds the automated sync and says so; the diff still s
   );
   assert.equal(app.status?.sync?.status, 'OutOfSync');
   assert.equal(await env.get('v1', 'ConfigMap', dest, 'proj-held'), undefined);
+});
+
+test('an app syncing as a ServiceAccount gets what its RBAC allows', async () => {
+  await waitFor('imp synced', async () => (await env.app('imp'))?.status?.sync?.status === 'Synced');
+  assert.ok(await env.get('v1', 'ConfigMap', dest, 'proj-imp'));
+});
+
+test("an app syncing as a ServiceAccount fails on what its RBAC forbids, with the API server's Forbidden", async () => {
+  const app = await waitFor('impwide refused by RBAC', async () => {
+    const a = await env.app('impwide');
+    return /forbidden/i.test(JSON.stringify(a?.status ?? {})) && a;
+  });
+  const text = JSON.stringify(app.status);
+  assert.match(text, new RegExp(`system:serviceaccount:${appNs}:deployer`));
+  assert.match(text, /clusterroles/);
+  assert.equal(
+    await env.get('rbac.authorization.k8s.io/v1', 'ClusterRole', '', 'proj-e2e-impwide'),
+    undefined,
+  );
+});
+
+test("a project's destinationServiceAccounts make its apps sync as that ServiceAccount", async () => {
+  const app = await waitFor('projwide refused by RBAC', async () => {
+    const a = await env.app('projwide');
+    return /forbidden/i.test(JSON.stringify(a?.status ?? {})) && a;
+  });
+  assert.match(JSON.stringify(app.status), new RegExp(`system:serviceaccount:${appNs}:deployer`));
+  assert.equal(
+    await env.get('rbac.authorization.k8s.io/v1', 'ClusterRole', '', 'proj-e2e-projwide'),
+    undefined,
+  );
 });
