@@ -177,10 +177,10 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
       force: true,
     });
     const helmEngine = installedEngine({ explicit: process.env.TRUEUP_HELM_ENGINE });
-    let objects: Awaited<ReturnType<typeof renderApp>>;
+    let objects: Awaited<ReturnType<typeof renderApp>>['objects'];
     try {
       // The controller's own render step: the same chart context, spec.decryption's keys, tree.
-      objects = await renderApp(
+      ({ objects } = await renderApp(
         {
           source,
           render: new TreeRenderPort({ helmEngine: () => helmEngine.get() }),
@@ -193,7 +193,7 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
         app,
         spec,
         rev.revision,
-      );
+      ));
     } finally {
       await helmEngine.close();
     }

@@ -1,5 +1,6 @@
 /** Pure facts about an Application the reconciler reads: its valid spec, inventory, last synced revision, images. */
 import {
+  Annotation,
   type Application,
   type ApplicationSpec,
   ApplicationSpecSchema,
@@ -32,6 +33,12 @@ export function validateSpec(app: Application): SpecCheck {
     return {
       ok: false,
       message: `${where}: spec.source.repoURL ${spec.source.repoURL}: only http(s) Git URLs are supported (no SSH)`,
+    };
+  const deny = app.metadata.annotations?.[Annotation.DenyPlainSecrets];
+  if (deny !== undefined && deny !== 'true' && deny !== 'false')
+    return {
+      ok: false,
+      message: `${where}: annotation ${Annotation.DenyPlainSecrets}: "${deny}" is neither "true" nor "false"`,
     };
   if (spec.source.path.split('/').includes('..'))
     return {

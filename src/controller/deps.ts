@@ -32,6 +32,8 @@ export interface ReconcilerDeps {
   renderCache: RenderCache;
   /** Reads spec.decryption's keys; without it an Application with spec.decryption fails to render. */
   decryption?: DecryptionKeysPort;
+  /** --deny-plain-secrets: a Secret from Git holding cleartext data fails the sync (else a warning). */
+  denyPlainSecrets?: boolean;
   /** The Git poll interval: a resolved revision older than this is resolved again. */
   requeueInterval: number;
   /** Re-check interval while resources are progressing (and for `waiting` errors). */

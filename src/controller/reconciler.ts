@@ -1,7 +1,8 @@
 /**
  * One Application, one pass, as ordered steps:
- *   deletion (finalizer) → validate → resolve revision → render (cached) → plan (once) →
- *   decide whether to sync → execute that same plan → resources, health → status (only if changed)
+ *   deletion (finalizer) → validate → resolve revision → render (cached) → plain-Secret guard →
+ *   plan (once) → decide whether to sync → execute that same plan → resources, health → status
+ *   (only if changed)
  * Each step talks to a port (ports.ts), so the logic is tested with tables and no cluster.
  * Decisions that must survive a restart (retry count, failed revision, the requested operation
  * already run) are read from and written to the Application's status; the only per-process
@@ -24,6 +25,7 @@ import { planVerdict, selectObjects } from '../sync/index.js';
 import { collectImages, inventoryOf, lastSyncedRevision, uniqueKinds, validateSpec } from './app-facts.js';
 import { type Logger, type PassInfo, type ReconcilerDeps, silentLogger } from './deps.js';
 import { failed, type PassOutcome, toWorkResult } from './outcome.js';
+import { guardPlainSecrets } from './plain-secret-guard.js';
 import type { ObjectId, SyncPort, SyncTarget } from './ports.js';
 import { renderApp } from './render-step.js';
 import { recordResources } from './resources.js';
@@ -142,9 +144,9 @@ export class Reconciler {
     const { revision, display } = await this.resolve(key, spec, opRevision, refresh !== undefined, app);
 
     // Render.
-    let desired: readonly KubeObject[];
+    let rendered: Awaited<ReturnType<typeof renderApp>>;
     try {
-      desired = await renderApp(this.d, app, spec, revision);
+      rendered = await renderApp(this.d, app, spec, revision);
     } catch (err) {
       const prev = status.sync?.syncedRevision;
       status.sync = { status: 'Unknown', revision, ...(prev ? { syncedRevision: prev } : {}) };
@@ -152,6 +154,17 @@ export class Reconciler {
       await this.emit(app, 'Warning', 'RenderFailed', message, status);
       throw stalledOrRetrying('RenderFailed', message, err);
     }
+    const desired = rendered.objects;
+    const guard = guardPlainSecrets(
+      app,
+      status,
+      rendered.plainSecrets,
+      this.d.denyPlainSecrets,
+      revision,
+      now(),
+    );
+    if (guard.announce) await this.emit(app, 'Warning', 'PlainSecret', guard.message, status);
+    if (guard.deny) throw stalledOrRetrying(guard.deny.code, guard.message, guard.deny);
     const inventory = inventoryOf(app, this.d.trackedObjects);
     await this.d.watchKinds?.(uniqueKinds(desired, inventory));
 

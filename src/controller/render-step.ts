@@ -1,11 +1,12 @@
 /** The render step of a pass: the app's source at a revision, decrypted, as a chart or a kustomization, cached. */
 import type { Application, ApplicationSpec } from '../api/application.js';
 import type { KubeObject } from '../api/object.js';
+import { findPlainSecrets } from '../secrets/plain-secrets.js';
 import { DecryptingTree } from '../secrets/tree.js';
 import { decryptionKeysOf } from './decryption.js';
 import type { ReconcilerDeps } from './deps.js';
 import type { ChartContext } from './ports.js';
-import { renderKey } from './render-cache.js';
+import { type RenderedApp, renderKey } from './render-cache.js';
 
 type RenderDeps = Pick<ReconcilerDeps, 'capabilities' | 'decryption' | 'render' | 'renderCache' | 'source'>;
 
@@ -39,7 +40,7 @@ export async function renderApp(
   app: Application,
   spec: ApplicationSpec,
   revision: string,
-): Promise<readonly KubeObject[]> {
+): Promise<RenderedApp> {
   const chart = await chartContext(d, app, spec);
   const { repoURL, path, kustomize, directory } = spec.source;
   // SOPS files are decrypted as the renderer reads them; without spec.decryption an encrypted
@@ -52,7 +53,12 @@ export async function renderApp(
     async () => {
       const keys = await decryptionKeysOf(d.decryption, app, spec);
       const tree = new DecryptingTree(await d.source.tree(repoURL, revision), keys);
-      return d.render.render(tree, path, kustomize, directory, chart);
+      const origins = new Map<KubeObject, string>();
+      const objects = await d.render.render(tree, path, kustomize, directory, chart, origins);
+      // Which Secrets hold data that was in cleartext in Git: decided here, while the tree still
+      // knows what it decrypted (only digests; the cached result keeps key names and files).
+      const plainSecrets = findPlainSecrets(objects, tree.encrypted, (o) => origins.get(o));
+      return { objects, plainSecrets };
     },
   );
 }

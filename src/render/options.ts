@@ -1,3 +1,4 @@
+import type { KubeObject } from '../api/object.js';
 import type { DirectoryOptions } from './plain-dir.js';
 
 /**
@@ -39,6 +40,12 @@ export interface RenderOptions {
   plainDirectories?: boolean;
   /** The clock the time budget is measured with (milliseconds); default Date.now. */
   now?: () => number;
+  /**
+   * Filled with where each returned object came from (tree-relative): its file, or
+   * `secretGenerator in DIR/kustomization.yaml` for a generated one. For messages (the
+   * plain-Secret guard names the file); nothing else in the output changes.
+   */
+  origins?: Map<KubeObject, string>;
 }
 
 export function resolveLimits(options?: RenderOptions): RenderLimits {
