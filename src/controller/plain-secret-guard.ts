@@ -9,12 +9,14 @@
 import {
   Annotation,
   type Application,
+  type ApplicationSpec,
   type ApplicationStatus,
   type Condition,
   ConditionType,
 } from '../api/application.js';
 import { RetryClass, TrueupError } from '../api/errors.js';
 import { describePlainSecrets, type PlainSecret } from '../secrets/plain-secrets.js';
+import type { ReconcilerDeps } from './deps.js';
 import { mergeConditions } from './status.js';
 
 export type PlainSecretVerdict =
@@ -74,13 +76,17 @@ export interface GuardResult {
  */
 export function guardPlainSecrets(
   app: Application,
+  spec: ApplicationSpec,
   status: ApplicationStatus,
   found: readonly PlainSecret[],
-  controllerDenies: boolean | undefined,
+  d: Pick<ReconcilerDeps, 'denyPlainSecrets' | 'clock'>,
   revision: string,
-  now: string,
 ): GuardResult {
-  const v = plainSecretVerdict(found, app, controllerDenies === true);
+  const now = new Date(d.clock.now()).toISOString();
+  // Named where they are applied: a Secret without a namespace goes to the destination's.
+  const dest = spec.destination.namespace ?? '';
+  const named = found.map((s) => (s.namespace ? s : { ...s, namespace: dest }));
+  const v = plainSecretVerdict(named, app, d.denyPlainSecrets === true);
   const before = status.conditions?.find((c) => c.type === ConditionType.PlainSecret)?.message;
   status.conditions = withPlainSecretCondition(status.conditions, v, app.metadata.generation, now);
   if (v.kind === 'none') return { message: '', announce: false };

@@ -155,14 +155,7 @@ export class Reconciler {
       throw stalledOrRetrying('RenderFailed', message, err);
     }
     const desired = rendered.objects;
-    const guard = guardPlainSecrets(
-      app,
-      status,
-      rendered.plainSecrets,
-      this.d.denyPlainSecrets,
-      revision,
-      now(),
-    );
+    const guard = guardPlainSecrets(app, spec, status, rendered.plainSecrets, this.d, revision);
     if (guard.announce) await this.emit(app, 'Warning', 'PlainSecret', guard.message, status);
     if (guard.deny) throw stalledOrRetrying(guard.deny.code, guard.message, guard.deny);
     const inventory = inventoryOf(app, this.d.trackedObjects);
