@@ -102,6 +102,15 @@ describe('findPlainSecrets: which rendered Secrets hold data that was in clearte
       [],
     ],
     [
+      'a secretGenerator embedding encrypted YAML and dotenv files whole',
+      {
+        'kustomization.yaml': 'secretGenerator:\n  - name: g\n    files: [s.yaml, app.env]\n',
+        's.yaml': enc('secret.yaml'),
+        'app.env': enc('app.env'),
+      },
+      [],
+    ],
+    [
       'a secretGenerator with one plain file beside encrypted ones',
       {
         'kustomization.yaml': 'secretGenerator:\n  - name: g\n    envs: [app.env]\n    files: [cert.pem]\n',
