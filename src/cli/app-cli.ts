@@ -26,6 +26,7 @@ import { objectDiffText } from '../diff/text.js';
 import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';
 import { createClusterClient } from '../kube/index.js';
 import type { ClusterClient } from '../kube/types.js';
+import { describePlainSecrets, inNamespace } from '../secrets/plain-secrets.js';
 import { GitSource } from '../source/index.js';
 import { isListed, PlanAction, requiresPruning } from '../sync/index.js';
 import type { CliIO } from './io.js';
@@ -177,10 +178,10 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
       force: true,
     });
     const helmEngine = installedEngine({ explicit: process.env.TRUEUP_HELM_ENGINE });
-    let objects: Awaited<ReturnType<typeof renderApp>>['objects'];
+    let rendered: Awaited<ReturnType<typeof renderApp>>;
     try {
       // The controller's own render step: the same chart context, spec.decryption's keys, tree.
-      ({ objects } = await renderApp(
+      rendered = await renderApp(
         {
           source,
           render: new TreeRenderPort({ helmEngine: () => helmEngine.get() }),
@@ -193,10 +194,11 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
         app,
         spec,
         rev.revision,
-      ));
+      );
     } finally {
       await helmEngine.close();
     }
+    const { objects, plainSecrets } = rendered;
     const inventory = (app.status?.resources ?? []).map((r) => ({
       group: r.group ?? '',
       version: r.version ?? 'v1',
@@ -222,6 +224,11 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
     io.stderr(
       `${namespace}/${name} at ${rev.display ?? rev.revision}: ${differs.length} of ${listed.length} object(s) differ\n`,
     );
+    // What the controller's plain-Secret guard reports (it refuses the sync when denied).
+    if (plainSecrets.length)
+      io.stderr(
+        `warning: Secret(s) holding cleartext from Git: ${describePlainSecrets(inNamespace(plainSecrets, spec.destination.namespace))}\n`,
+      );
     for (const p of differs) {
       if (requiresPruning(p))
         io.stdout(

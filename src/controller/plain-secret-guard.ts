@@ -15,7 +15,7 @@ import {
   ConditionType,
 } from '../api/application.js';
 import { RetryClass, TrueupError } from '../api/errors.js';
-import { describePlainSecrets, type PlainSecret } from '../secrets/plain-secrets.js';
+import { describePlainSecrets, inNamespace, type PlainSecret } from '../secrets/plain-secrets.js';
 import type { ReconcilerDeps } from './deps.js';
 import { mergeConditions } from './status.js';
 
@@ -83,10 +83,11 @@ export function guardPlainSecrets(
   revision: string,
 ): GuardResult {
   const now = new Date(d.clock.now()).toISOString();
-  // Named where they are applied: a Secret without a namespace goes to the destination's.
-  const dest = spec.destination.namespace ?? '';
-  const named = found.map((s) => (s.namespace ? s : { ...s, namespace: dest }));
-  const v = plainSecretVerdict(named, app, d.denyPlainSecrets === true);
+  const v = plainSecretVerdict(
+    inNamespace(found, spec.destination.namespace),
+    app,
+    d.denyPlainSecrets === true,
+  );
   const before = status.conditions?.find((c) => c.type === ConditionType.PlainSecret)?.message;
   status.conditions = withPlainSecretCondition(status.conditions, v, app.metadata.generation, now);
   if (v.kind === 'none') return { message: '', announce: false };

@@ -79,6 +79,11 @@ export function findPlainSecrets(
   return out;
 }
 
+/** Named where they are applied: a Secret without a namespace goes to the destination's. */
+export function inNamespace(list: readonly PlainSecret[], namespace: string | undefined): PlainSecret[] {
+  return list.map((s) => (s.namespace || !namespace ? s : { ...s, namespace }));
+}
+
 /** `Secret web/db (from apps/web/secret.yaml; keys password, token)`, at most `max` of them. */
 export function describePlainSecrets(list: readonly PlainSecret[], max = 5): string {
   const one = (s: PlainSecret) => {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { KubeObject } from '../../src/api/object.js';
 import { testNamespace } from '../support/cluster.js';
-import { appManifest, condition, configMap, e2eEnv, waitFor, yaml } from './support.js';
+import { appManifest, condition, configMap, e2eEnv, trueupCli, waitFor, yaml } from './support.js';
 
 const F = join(import.meta.dirname, '../fixtures/sops');
 const encrypted = readFileSync(join(F, 'enc', 'regex.yaml'), 'utf8'); // Secret `regex`, data encrypted
@@ -108,6 +108,16 @@ test('warn: both Secrets sync; one Warning event and the PlainSecret condition n
   assert.equal(warnings[0]?.type, 'Warning');
   assert.match(warnings[0]?.message ?? '', /warn\/api-token\.yaml/);
   assert.doesNotMatch(JSON.stringify([await env.app('warn'), await eventsOf('warn')]), CANARY);
+  // `trueup app diff` renders as the controller does and says the same on stderr
+  const diff = await trueupCli(env.kubeconfigPath, appNs, ['app', 'diff', 'warn']);
+  assert.equal(diff.code, 0, diff.stderr + diff.stdout);
+  assert.match(
+    diff.stderr,
+    new RegExp(
+      `warning: Secret\\(s\\) holding cleartext from Git: Secret ${warnDest}/api-token \\(from warn/api-token\\.yaml; key token\\)`,
+    ),
+  );
+  assert.doesNotMatch(diff.stdout + diff.stderr, CANARY);
 });
 
 test('deny: a commit adding a cleartext Secret applies nothing and prunes nothing; status names the Secret and file', async () => {
