@@ -22,7 +22,8 @@ export class EncryptedValues {
     if (typeof value === 'object') return;
     const text = String(value);
     if (text === '') return;
-    this.digests.add(digest(utf8.encode(text)));
+    // A string's text is its raw bytes; a number or boolean reads back as its own text (True → true).
+    if (typeof value !== 'string') this.digests.add(digest(utf8.encode(text)));
     // A dotenv value keeps its newlines escaped in the decrypted file, and a generator reads it so.
     if (text.includes('\n')) this.digests.add(digest(utf8.encode(text.replaceAll('\n', '\\n'))));
   }
