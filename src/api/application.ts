@@ -272,7 +272,13 @@ export const OperationPhase = {
 } as const;
 export type OperationPhase = (typeof OperationPhase)[keyof typeof OperationPhase];
 
-export const ConditionType = { Ready: 'Ready', Reconciling: 'Reconciling', Stalled: 'Stalled' } as const;
+export const ConditionType = {
+  Ready: 'Ready',
+  Reconciling: 'Reconciling',
+  Stalled: 'Stalled',
+  /** True while Secrets rendered from Git hold cleartext data (absent otherwise). */
+  PlainSecret: 'PlainSecret',
+} as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
 const syncCode = z.enum(['Synced', 'OutOfSync', 'Unknown']);
@@ -453,6 +459,11 @@ export const Annotation = {
   CompareOptions: 'trueup.dev/compare-options',
   /** On an Application: confirms the pruning of its Prune=confirm objects (removed after the next sync). */
   DeletionApproved: 'trueup.dev/deletion-approved',
+  /**
+   * On an Application, `"true"` or `"false"`: a Secret from Git holding cleartext data fails the
+   * sync instead of warning. `"false"` cannot relax the controller's --deny-plain-secrets.
+   */
+  DenyPlainSecrets: 'trueup.dev/deny-plain-secrets',
 } as const;
 
 /** Argo CD's annotation of the same meaning, honoured too. */

@@ -28,6 +28,7 @@ import { objectDiffText } from '../diff/text.js';
 import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';
 import { createClusterClient } from '../kube/index.js';
 import type { ClusterClient } from '../kube/types.js';
+import { describePlainSecrets, inNamespace } from '../secrets/plain-secrets.js';
 import { GitSource } from '../source/index.js';
 import { isListed, PlanAction, requiresPruning } from '../sync/index.js';
 import type { CliIO } from './io.js';
@@ -189,10 +190,10 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
     }
     const rev = await resolveSources(source, spec, [o.revision], true);
     const helmEngine = installedEngine({ explicit: process.env.TRUEUP_HELM_ENGINE });
-    let objects: Awaited<ReturnType<typeof renderApp>>;
+    let rendered: Awaited<ReturnType<typeof renderApp>>;
     try {
       // The controller's own render step: the same chart context, spec.decryption's keys, tree.
-      objects = await renderApp(
+      rendered = await renderApp(
         {
           source,
           render: new TreeRenderPort({ helmEngine: () => helmEngine.get() }),
@@ -209,6 +210,7 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
     } finally {
       await helmEngine.close();
     }
+    const { objects, plainSecrets } = rendered;
     const inventory = (app.status?.resources ?? []).map((r) => ({
       group: r.group ?? '',
       version: r.version ?? 'v1',
@@ -234,6 +236,11 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
     io.stderr(
       `${namespace}/${name} at ${rev.display ?? rev.revision}: ${differs.length} of ${listed.length} object(s) differ\n`,
     );
+    // What the controller's plain-Secret guard reports (it refuses the sync when denied).
+    if (plainSecrets.length)
+      io.stderr(
+        `warning: Secret(s) holding cleartext from Git: ${describePlainSecrets(inNamespace(plainSecrets, spec.destination.namespace))}\n`,
+      );
     for (const p of differs) {
       if (requiresPruning(p))
         io.stdout(

@@ -1,5 +1,6 @@
 /** Pure facts about an Application the reconciler reads: its valid spec, inventory, last synced revision, images. */
 import {
+  Annotation,
   type Application,
   type ApplicationSpec,
   ApplicationSpecSchema,
@@ -41,6 +42,12 @@ export function validateSpec(app: Application): SpecCheck {
         message: `${where}: ${s.field}.path ${s.path}: must stay inside the repository`,
       };
   }
+  const deny = app.metadata.annotations?.[Annotation.DenyPlainSecrets];
+  if (deny !== undefined && deny !== 'true' && deny !== 'false')
+    return {
+      ok: false,
+      message: `${where}: annotation ${Annotation.DenyPlainSecrets}: "${deny}" is neither "true" nor "false"`,
+    };
   return { ok: true, spec };
 }
 

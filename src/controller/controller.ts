@@ -63,7 +63,7 @@ export interface ControllerMetrics {
 export interface ControllerOptions {
   client: ClusterClient;
   config: Pick<ControllerConfig, 'concurrency' | 'requeueInterval' | 'namespaces'> &
-    Partial<Pick<ControllerConfig, 'limits'>>;
+    Partial<Pick<ControllerConfig, 'limits' | 'denyPlainSecrets'>>;
   source: SourcePort;
   render: RenderPort;
   /** Defaults: the sync engine, src/health, and a writer over `client`. */
@@ -179,6 +179,7 @@ export class Controller {
         o.client.get({ apiVersion: 'v1', kind: 'Secret', namespace, name }),
       ),
       requeueInterval: o.config.requeueInterval,
+      denyPlainSecrets: o.config.denyPlainSecrets === true,
       ...(o.progressInterval ? { progressInterval: o.progressInterval } : {}),
       trackedObjects: (ns, name) => [...(this.tracked.get(`${ns}/${name}`)?.values() ?? [])],
       watchKinds: (kinds) => this.watchKinds(kinds),

@@ -35,6 +35,8 @@ export interface ReconcilerDeps {
   decryption?: DecryptionKeysPort;
   /** AppProjects; without it only the `default` project exists (permitting everything). */
   projects?: ProjectPort;
+  /** --deny-plain-secrets: a Secret from Git holding cleartext data fails the sync (else a warning). */
+  denyPlainSecrets?: boolean;
   /** The Git poll interval: a resolved revision older than this is resolved again. */
   requeueInterval: number;
   /** Re-check interval while resources are progressing (and for `waiting` errors). */

@@ -55,7 +55,9 @@ export interface ChartContext {
 export interface RenderPort {
   /**
    * `directory` is spec.source.directory (how a plain directory is read); `chart` is needed
-   * when the path holds a Helm chart (without it, a chart path is refused).
+   * when the path holds a Helm chart (without it, a chart path is refused). `origins`, when
+   * given, is filled with where each returned object came from (a file, a generator and its
+   * kustomization, a chart template), for messages.
    */
   render(
     tree: FileTree,
@@ -63,6 +65,7 @@ export interface RenderPort {
     overrides: KustomizeOverrides | undefined,
     directory?: ApplicationSource['directory'],
     chart?: ChartContext,
+    origins?: Map<KubeObject, string>,
   ): Promise<KubeObject[]>;
 }
 

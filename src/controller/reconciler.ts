@@ -1,7 +1,8 @@
 /**
  * One Application, one pass, as ordered steps:
- *   deletion (finalizer) → validate → resolve revision → render (cached) → plan (once) →
- *   decide whether to sync → execute that same plan → resources, health → status (only if changed)
+ *   deletion (finalizer) → validate → resolve revision → render (cached) → plain-Secret guard →
+ *   plan (once) → decide whether to sync → execute that same plan → resources, health → status
+ *   (only if changed)
  * Each step talks to a port (ports.ts), so the logic is tested with tables and no cluster.
  * Decisions that must survive a restart (retry count, failed revision, the requested operation
  * already run) are read from and written to the Application's status; the only per-process
@@ -25,6 +26,7 @@ import { planVerdict, selectObjects } from '../sync/index.js';
 import { collectImages, inventoryOf, lastSyncedRevision, uniqueKinds, validateSpec } from './app-facts.js';
 import { type Logger, type PassInfo, type ReconcilerDeps, silentLogger } from './deps.js';
 import { type PassOutcome, toWorkResult } from './outcome.js';
+import { guardPlainSecrets } from './plain-secret-guard.js';
 import type { ObjectId, SyncPort, SyncTarget } from './ports.js';
 import {
   appIdentity,
@@ -150,9 +152,9 @@ export class Reconciler {
     const paths = pathsOf(spec);
 
     // Render.
-    let desired: readonly KubeObject[];
+    let rendered: Awaited<ReturnType<typeof renderApp>>;
     try {
-      desired = await renderApp(this.d, app, spec, revisions ?? revision);
+      rendered = await renderApp(this.d, app, spec, revisions ?? revision);
     } catch (err) {
       const prev = status.sync?.syncedRevision;
       status.sync = {
@@ -165,6 +167,10 @@ export class Reconciler {
       await this.emit(app, 'Warning', 'RenderFailed', message, status);
       throw stalledOrRetrying('RenderFailed', message, err);
     }
+    const desired = rendered.objects;
+    const guard = guardPlainSecrets(app, spec, status, rendered.plainSecrets, this.d, revision);
+    if (guard.announce) await this.emit(app, 'Warning', 'PlainSecret', guard.message, status);
+    if (guard.deny) throw stalledOrRetrying(guard.deny.code, guard.message, guard.deny);
     const inventory = inventoryOf(app, this.d.trackedObjects);
     await this.d.watchKinds?.(uniqueKinds(desired, inventory));
 

@@ -8,11 +8,13 @@ import type { Application, ApplicationSpec, HelmSource } from '../api/applicatio
 import { TrueupError } from '../api/errors.js';
 import { type KubeObject, refKey } from '../api/object.js';
 import type { FileTree } from '../render/file-tree.js';
+import type { EncryptedValues } from '../secrets/encrypted-values.js';
+import { findPlainSecrets } from '../secrets/plain-secrets.js';
 import { DecryptingTree } from '../secrets/tree.js';
 import { decryptionKeysOf } from './decryption.js';
 import type { ReconcilerDeps } from './deps.js';
 import type { ChartContext } from './ports.js';
-import { renderKey } from './render-cache.js';
+import { type RenderedApp, renderKey } from './render-cache.js';
 
 type RenderDeps = Pick<ReconcilerDeps, 'capabilities' | 'decryption' | 'render' | 'renderCache' | 'source'>;
 
@@ -51,7 +53,7 @@ export async function renderApp(
   app: Application,
   spec: ApplicationSpec,
   revisions: string | readonly string[],
-): Promise<readonly KubeObject[]> {
+): Promise<RenderedApp> {
   const revs = typeof revisions === 'string' ? [revisions] : revisions;
   // SOPS files are decrypted as the renderer reads them; without spec.decryption an encrypted
   // file fails the render. The cache is keyed by the Secret the keys come from (never the keys),
@@ -67,7 +69,12 @@ export async function renderApp(
       async () => {
         const keys = await decryptionKeysOf(d.decryption, app, spec);
         const tree = new DecryptingTree(await d.source.tree(repoURL, revision), keys);
-        return d.render.render(tree, path, kustomize, directory, chart);
+        const origins = new Map<KubeObject, string>();
+        const objects = await d.render.render(tree, path, kustomize, directory, chart, origins);
+        // Which Secrets hold data that was in cleartext in Git: decided here, while the tree still
+        // knows what it decrypted (only digests; the cached result keeps key names and files).
+        const plainSecrets = findPlainSecrets(objects, tree.encrypted, (o) => origins.get(o));
+        return { objects, plainSecrets };
       },
     );
   }
@@ -80,7 +87,7 @@ async function renderSources(
   spec: ApplicationSpec,
   revs: readonly string[],
   secretRef: string,
-): Promise<readonly KubeObject[]> {
+): Promise<RenderedApp> {
   const sources = (spec.sources ?? []).map((s, i) => ({
     ...s,
     field: `spec.sources[${i}]`,
@@ -105,7 +112,7 @@ async function renderSources(
   return d.renderCache.get(key, async () => {
     const keys = await decryptionKeysOf(d.decryption, app, spec);
     // Each repository's tree once per revision, shared by the sources and refs that name it.
-    const trees = new Map<string, Promise<FileTree>>();
+    const trees = new Map<string, Promise<DecryptingTree>>();
     const treeOf = (repoURL: string, revision: string) => {
       const k = `${repoURL}#${revision}`;
       let t = trees.get(k);
@@ -115,6 +122,7 @@ async function renderSources(
       }
       return t;
     };
+    const origins = new Map<KubeObject, string>();
     const refTrees = new Map<string, FileTree>();
     for (const s of sources)
       if (s.ref !== undefined) refTrees.set(s.ref, await treeOf(s.repoURL, s.revision));
@@ -123,8 +131,17 @@ async function renderSources(
     for (const [i, s] of rendered.entries()) {
       const chart = { ...contexts[i], refs: refTrees } as ChartContext;
       const tree = await treeOf(s.repoURL, s.revision);
-      const objects = await d.render.render(tree, s.path ?? '.', s.kustomize, s.directory, chart);
       const label = `${s.field} (${s.repoURL} ${s.path})`;
+      const sourceOrigins = new Map<KubeObject, string>();
+      const objects = await d.render.render(
+        tree,
+        s.path ?? '.',
+        s.kustomize,
+        s.directory,
+        chart,
+        sourceOrigins,
+      );
+      for (const [o, file] of sourceOrigins) origins.set(o, `${s.field}: ${file}`);
       for (const o of objects) {
         const id = objectKey(o);
         const other = seen.get(id);
@@ -137,7 +154,15 @@ async function renderSources(
         out.push(o);
       }
     }
-    return out;
+    // A value encrypted in any of the trees (a chart's $values file lives in another one).
+    const all = await Promise.all(trees.values());
+    const encrypted = {
+      has: (bytes: Uint8Array) => all.some((t) => t.encrypted.has(bytes)),
+      get size() {
+        return all.reduce((n, t) => n + t.encrypted.size, 0);
+      },
+    } as EncryptedValues;
+    return { objects: out, plainSecrets: findPlainSecrets(out, encrypted, (o) => origins.get(o)) };
   });
 }
 

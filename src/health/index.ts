@@ -14,6 +14,7 @@ import {
   pvcHealth,
   serviceHealth,
 } from './others.js';
+import { externalSecretHealth, sealedSecretHealth } from './secrets.js';
 import { type Health, HealthStatus, isWorse } from './types.js';
 import {
   cronJobHealth,
@@ -46,6 +47,8 @@ const CHECKS: Record<string, Check> = {
   'apiextensions.k8s.io/CustomResourceDefinition': crdHealth,
   '/Namespace': namespaceHealth,
   'trueup.dev/Application': applicationHealth,
+  'bitnami.com/SealedSecret': sealedSecretHealth,
+  'external-secrets.io/ExternalSecret': externalSecretHealth,
 };
 
 /** The health of one live object; `undefined` (not there) is Missing. */

@@ -34,6 +34,21 @@ function addHashSuffixes(list: readonly Resource[]): void {
   }
 }
 
+/** Kustomize's generator kinds as a kustomization names their fields. */
+const GENERATOR_FIELD: Record<string, string> = {
+  SecretGenerator: 'secretGenerator',
+  ConfigMapGenerator: 'configMapGenerator',
+};
+
+function recordOrigins(list: readonly Resource[], into: Map<KubeObject, string> | undefined): void {
+  if (!into) return;
+  for (const r of list) {
+    const o = r.origin;
+    if (!o) continue;
+    into.set(r.obj, 'path' in o ? o.path : `${GENERATOR_FIELD[o.kind] ?? o.kind} in ${o.configuredIn}`);
+  }
+}
+
 function isLocalConfig(r: Resource): boolean {
   return r.obj.metadata.annotations?.['config.kubernetes.io/local-config'] === 'true';
 }
@@ -68,6 +83,7 @@ export async function renderTree(
     const list = await loadPlainDirectory(loader, dir, [], options?.directory);
     const m = new ResMap(limits.maxResources);
     m.appendAll(list, show(dir));
+    recordOrigins(m.list, options?.origins);
     return m.list.map((r) => r.obj);
   }
   const ctx: BuildContext = { loader, stack: [dir], state: { smp: {} }, helm: options?.helmCharts };
@@ -80,5 +96,6 @@ export async function renderTree(
   const kept = list.filter((r) => !isLocalConfig(r));
   addBuildMetadata(kept, k.buildMetadata, dir);
   const sorted = sortResources(kept, parseSortOptions(k.sortOptions, k.file));
+  recordOrigins(sorted, options?.origins);
   return sorted.map((r) => r.obj);
 }

@@ -62,6 +62,8 @@ export function installedEngine(options: LocateOptions & { timeoutMs?: number } 
 export function chartObjects(
   result: Awaited<ReturnType<HelmRenderer['render']>>,
   label: string,
+  /** Filled with each object's template (`chart ${label}: templates/x.yaml`, as Helm's `# Source:`). */
+  origins?: Map<KubeObject, string>,
 ): KubeObject[] {
   const out: KubeObject[] = [];
   for (const doc of [...result.crds, ...result.manifests, ...result.hooks]) {
@@ -72,6 +74,7 @@ export function chartObjects(
           `${label}: ${doc.source}: a document is not an object`,
         );
       out.push(value as unknown as KubeObject);
+      origins?.set(value as unknown as KubeObject, `${label}: ${doc.source}`);
     }
   }
   return out;
@@ -85,6 +88,7 @@ export class HelmChartRenderer {
     chartPath: string,
     helm: HelmSource | undefined,
     ctx: HelmAppContext,
+    origins?: Map<KubeObject, string>,
   ): Promise<KubeObject[]> {
     const options = await chartOptionsFor(tree, chartPath, helm, ctx);
     let engine: HelmRenderer;
@@ -99,6 +103,6 @@ export class HelmChartRenderer {
       );
     }
     const result = await renderChart(engine, tree, chartPath, options);
-    return chartObjects(result, `chart ${chartPath || '.'}`);
+    return chartObjects(result, `chart ${chartPath || '.'}`, origins);
   }
 }
