@@ -5,6 +5,7 @@
  * committed file is stale.
  */
 import { dump } from 'js-yaml';
+import { applicationSetCrd } from './application-set-crd.js';
 import { applicationCrd } from './crd.js';
 
 export interface CrdFile {
@@ -17,6 +18,7 @@ export interface CrdFile {
 
 export const CRD_FILES: readonly CrdFile[] = [
   { file: 'application.yaml', source: 'src/api/application.ts', crd: applicationCrd },
+  { file: 'applicationset.yaml', source: 'src/api/application-set.ts', crd: applicationSetCrd },
 ];
 
 /** The exact text of crds/<file>. */
