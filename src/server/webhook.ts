@@ -118,9 +118,18 @@ export function normalizeURL(url: string): string {
 
 /** Whether a push concerns the app: same repository, and its targetRevision follows the pushed ref. */
 export function pushMatches(push: PushEvent, app: Application): boolean {
-  const mine = normalizeURL(app.spec.source.repoURL);
+  return pushMatchesSource(push, app.spec.source.repoURL, app.spec.source.targetRevision ?? 'HEAD');
+}
+
+/**
+ * Whether a push concerns a repository read at `revision` (branch, tag, range or commit): same
+ * repository, and the revision follows the pushed ref. An empty revision follows every ref.
+ */
+export function pushMatchesSource(push: PushEvent, repoURL: string, revision: string): boolean {
+  const mine = normalizeURL(repoURL);
   if (!push.repoURLs.some((u) => normalizeURL(u) === mine)) return false;
-  const rev = app.spec.source.targetRevision ?? 'HEAD';
+  if (revision === '') return true;
+  const rev = revision;
   if (push.tag !== undefined) {
     // Tags move semver ranges and tag targets; a branch-tracking app is untouched.
     return rev !== 'HEAD' && rev !== push.defaultBranch && !/^[0-9a-f]{40}$/.test(rev);
@@ -137,6 +146,8 @@ export interface WebhookDeps {
   insecure?: boolean;
   /** Refreshes the apps the predicate selects; returns their keys. */
   refresh: (match: (app: Application) => boolean) => string[];
+  /** Re-evaluates the ApplicationSets that read the pushed repository; returns their keys. */
+  refreshSets?: (push: PushEvent) => string[];
 }
 
 /** Why a request is refused when no secret is configured (names the settings, never a value). */
@@ -165,6 +176,7 @@ export function createWebhookHandler(deps: WebhookDeps): (req: WebhookRequest) =
     const push = parsePush(who.provider, who.event, payload);
     if (!push) return { status: 200, body: { ignored: who.event } };
     const refreshed = deps.refresh((app) => pushMatches(push, app));
-    return { status: 200, body: { refreshed } };
+    if (!deps.refreshSets) return { status: 200, body: { refreshed } };
+    return { status: 200, body: { refreshed, applicationSets: deps.refreshSets(push) } };
   };
 }
