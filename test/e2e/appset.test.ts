@@ -132,7 +132,8 @@ test('apps/*/overlays/production: one app per service, each syncs; status lists 
   });
   await waitFor('two apps', async () => (await names('services')).join() === 'api-prod,web-prod');
   const [api] = await appsOf('services');
-  const owner = (api?.metadata as { ownerReferences?: { kind: string; name: string }[] }).ownerReferences;
+  const owner = (api as unknown as { metadata: { ownerReferences?: { kind: string; name: string }[] } })
+    .metadata.ownerReferences;
   assert.deepEqual(
     owner?.map((o) => `${o.kind}/${o.name}`),
     ['ApplicationSet/services'],
