@@ -82,7 +82,6 @@ export class AppSetReconciler {
     const label = `ApplicationSet ${key}`;
     const renderer = this.renderer(spec, label);
     let desired: Application[];
-    let transient: unknown;
     try {
       const generated = await generate(spec, {
         repos: this.d.repos,
@@ -97,10 +96,13 @@ export class AppSetReconciler {
         return this.requeue(spec);
       }
     } catch (err) {
-      const message = `${label}: ${errorMessage(err)}`;
-      await this.writeStatus(set, { kind: 'error', stage: 'parameters', message }, mine());
-      if (isTrueupError(err) && err.retry !== 'terminal') transient = err;
-      if (transient) throw transient;
+      await this.writeStatus(
+        set,
+        { kind: 'error', stage: 'parameters', message: `${label}: ${errorMessage(err)}` },
+        mine(),
+      );
+      // Git unreachable and the like: back off and retry; a bad generator waits for a change.
+      if (isTrueupError(err) && err.retry !== 'terminal') throw err;
       return this.requeue(spec);
     }
     // A same-named Application the set does not own is never taken over.
