@@ -20,8 +20,14 @@ export const APPSET_SHORT_NAMES = ['tappset'] as const;
 /** The label every generated Application carries: the name of its ApplicationSet. */
 export const APPSET_LABEL = 'trueup.dev/application-set';
 
-export const PULL_REQUEST_MESSAGE =
-  'the pullRequest generator is not supported yet (preview environments are planned): remove it';
+export const PULL_REQUEST_PROVIDER_MESSAGE =
+  'the pullRequest generator supports github and gitea (GitHub-compatible) only';
+export const PULL_REQUEST_ONE_MESSAGE = 'a pullRequest generator sets exactly one of github or gitea';
+export const PULL_REQUEST_FILTERS_MESSAGE =
+  'pullRequest.filters is not supported: filter with labels or a selector on the params';
+export const GITHUB_APP_MESSAGE = 'GitHub App credentials (appSecretName) are not supported: use tokenRef';
+export const GITEA_INSECURE_MESSAGE =
+  'gitea.insecure (skipping TLS verification) is not supported: trust the server instead';
 export const SCM_PROVIDER_MESSAGE =
   'the scmProvider generator is not supported: list the repositories instead';
 export const CLUSTER_DECISION_MESSAGE = 'the clusterDecisionResource generator is not supported';
@@ -35,7 +41,7 @@ export const APPLY_NESTED_SELECTORS_MESSAGE =
   'applyNestedSelectors is not supported: selectors of nested generators always apply in trueup';
 export const TEMPLATE_PATCH_GO_MESSAGE = 'templatePatch needs goTemplate: true';
 export const ONE_GENERATOR_MESSAGE =
-  'a generator entry sets exactly one of list, git, clusters, matrix, merge (and optionally selector)';
+  'a generator entry sets exactly one of list, git, clusters, pullRequest, matrix, merge (and optionally selector)';
 export const GIT_KIND_MESSAGE = 'a git generator sets exactly one of directories or files';
 export const MATRIX_TWO_MESSAGE = 'a matrix combines exactly two generators';
 export const MERGE_KEYS_MESSAGE = 'merge needs at least one mergeKey and at least two generators';
@@ -155,16 +161,106 @@ export const ClustersGeneratorSchema = z
   })
   .superRefine(refuse({ template: PER_GENERATOR_TEMPLATE }));
 
+const SecretKeyRefSchema = z.object({
+  secretName: z.string().min(1).describe("A Secret in the set's namespace."),
+  key: z.string().min(1),
+});
+
+const PullRequestRepoSchema = z.object({
+  owner: z.string().min(1),
+  repo: z.string().min(1),
+  tokenRef: SecretKeyRefSchema.optional().describe('The API token (without it, anonymous requests).'),
+  labels: z
+    .array(z.string())
+    .max(32)
+    .optional()
+    .describe('Only pull requests carrying every one of these labels.'),
+});
+
+const ProviderUrl = z
+  .string()
+  .min(1)
+  .max(2048)
+  .meta({
+    'x-kubernetes-validations': [
+      {
+        rule: "self.startsWith('https://') || self.startsWith('http://')",
+        message: 'api must be an http(s) URL',
+      },
+    ],
+  })
+  .refine((v) => /^https?:\/\//.test(v), 'api must be an http(s) URL');
+
+const GithubPullRequestSchema = PullRequestRepoSchema.extend({
+  api: ProviderUrl.optional().describe(
+    'API base URL (default https://api.github.com; GitHub Enterprise: https://host/api/v3).',
+  ),
+  appSecretName: z.string().optional().describe(`Refused: ${GITHUB_APP_MESSAGE}.`),
+})
+  .meta({ 'x-kubernetes-validations': [{ rule: '!has(self.appSecretName)', message: GITHUB_APP_MESSAGE }] })
+  .superRefine((v, ctx) => {
+    if (v.appSecretName !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['appSecretName'], message: GITHUB_APP_MESSAGE });
+  });
+
+const GiteaPullRequestSchema = PullRequestRepoSchema.extend({
+  api: ProviderUrl.describe('The Gitea server, e.g. https://gitea.example.com.'),
+  insecure: z.boolean().optional().describe(`Refused: ${GITEA_INSECURE_MESSAGE}.`),
+})
+  .meta({
+    'x-kubernetes-validations': [
+      { rule: '!has(self.insecure) || !self.insecure', message: GITEA_INSECURE_MESSAGE },
+    ],
+  })
+  .superRefine((v, ctx) => {
+    if (v.insecure) ctx.addIssue({ code: 'custom', path: ['insecure'], message: GITEA_INSECURE_MESSAGE });
+  });
+
+const refusedProviders = {
+  gitlab: PULL_REQUEST_PROVIDER_MESSAGE,
+  bitbucketServer: PULL_REQUEST_PROVIDER_MESSAGE,
+  bitbucket: PULL_REQUEST_PROVIDER_MESSAGE,
+  azuredevops: PULL_REQUEST_PROVIDER_MESSAGE,
+  filters: PULL_REQUEST_FILTERS_MESSAGE,
+  template: PER_GENERATOR_TEMPLATE,
+};
+
+export const PullRequestGeneratorSchema = z
+  .object({
+    github: GithubPullRequestSchema.optional(),
+    gitea: GiteaPullRequestSchema.optional(),
+    requeueAfterSeconds: z
+      .int()
+      .min(1)
+      .optional()
+      .describe('How often the open pull requests are listed (default 1800, as Argo CD).'),
+    gitlab: opaque.optional().describe(`Refused: ${PULL_REQUEST_PROVIDER_MESSAGE}.`),
+    bitbucketServer: opaque.optional().describe(`Refused: ${PULL_REQUEST_PROVIDER_MESSAGE}.`),
+    bitbucket: opaque.optional().describe(`Refused: ${PULL_REQUEST_PROVIDER_MESSAGE}.`),
+    azuredevops: opaque.optional().describe(`Refused: ${PULL_REQUEST_PROVIDER_MESSAGE}.`),
+    filters: z.array(opaque).max(16).optional().describe(`Refused: ${PULL_REQUEST_FILTERS_MESSAGE}.`),
+    template: opaque.optional(),
+  })
+  .meta({
+    'x-kubernetes-validations': [
+      ...refusals(refusedProviders),
+      {
+        rule: '(has(self.github) ? 1 : 0) + (has(self.gitea) ? 1 : 0) == 1',
+        message: PULL_REQUEST_ONE_MESSAGE,
+      },
+    ],
+  })
+  .superRefine(refuse(refusedProviders))
+  .superRefine(exactlyOne(['github', 'gitea'], PULL_REQUEST_ONE_MESSAGE));
+
 /** What every generator entry may refuse (Argo CD generators trueup does not have). */
 const refusedGenerators = {
-  pullRequest: PULL_REQUEST_MESSAGE,
   scmProvider: SCM_PROVIDER_MESSAGE,
   clusterDecisionResource: CLUSTER_DECISION_MESSAGE,
   plugin: PLUGIN_MESSAGE,
 };
 
 const refusedGeneratorFields = {
-  pullRequest: opaque.optional().describe(`Refused: ${PULL_REQUEST_MESSAGE}.`),
   scmProvider: opaque.optional().describe(`Refused: ${SCM_PROVIDER_MESSAGE}.`),
   clusterDecisionResource: opaque.optional().describe(`Refused: ${CLUSTER_DECISION_MESSAGE}.`),
   plugin: opaque.optional().describe(`Refused: ${PLUGIN_MESSAGE}.`),
@@ -179,6 +275,7 @@ export const LeafGeneratorSchema = z
     list: ListGeneratorSchema.optional(),
     git: GitGeneratorSchema.optional(),
     clusters: ClustersGeneratorSchema.optional(),
+    pullRequest: PullRequestGeneratorSchema.optional(),
     selector: LabelSelectorSchema.optional().describe(
       'Keeps the parameter sets whose flattened params match.',
     ),
@@ -189,11 +286,11 @@ export const LeafGeneratorSchema = z
   .meta({
     'x-kubernetes-validations': [
       ...refusals({ ...refusedGenerators, matrix: NESTED_MESSAGE, merge: NESTED_MESSAGE }),
-      { rule: oneOfRule(['list', 'git', 'clusters']), message: ONE_GENERATOR_MESSAGE },
+      { rule: oneOfRule(['list', 'git', 'clusters', 'pullRequest']), message: ONE_GENERATOR_MESSAGE },
     ],
   })
   .superRefine(refuse({ ...refusedGenerators, matrix: NESTED_MESSAGE, merge: NESTED_MESSAGE }))
-  .superRefine(exactlyOne(['list', 'git', 'clusters'], ONE_GENERATOR_MESSAGE));
+  .superRefine(exactlyOne(['list', 'git', 'clusters', 'pullRequest'], ONE_GENERATOR_MESSAGE));
 
 export const MatrixGeneratorSchema = z
   .object({
@@ -222,6 +319,7 @@ export const GeneratorSchema = z
     list: ListGeneratorSchema.optional(),
     git: GitGeneratorSchema.optional(),
     clusters: ClustersGeneratorSchema.optional(),
+    pullRequest: PullRequestGeneratorSchema.optional(),
     matrix: MatrixGeneratorSchema.optional(),
     merge: MergeGeneratorSchema.optional(),
     selector: LabelSelectorSchema.optional().describe(
@@ -232,13 +330,18 @@ export const GeneratorSchema = z
   .meta({
     'x-kubernetes-validations': [
       ...refusals(refusedGenerators),
-      { rule: oneOfRule(['list', 'git', 'clusters', 'matrix', 'merge']), message: ONE_GENERATOR_MESSAGE },
+      {
+        rule: oneOfRule(['list', 'git', 'clusters', 'pullRequest', 'matrix', 'merge']),
+        message: ONE_GENERATOR_MESSAGE,
+      },
       { rule: '!has(self.matrix) || !has(self.matrix.template)', message: PER_GENERATOR_TEMPLATE },
       { rule: '!has(self.merge) || !has(self.merge.template)', message: PER_GENERATOR_TEMPLATE },
     ],
   })
   .superRefine(refuse(refusedGenerators))
-  .superRefine(exactlyOne(['list', 'git', 'clusters', 'matrix', 'merge'], ONE_GENERATOR_MESSAGE));
+  .superRefine(
+    exactlyOne(['list', 'git', 'clusters', 'pullRequest', 'matrix', 'merge'], ONE_GENERATOR_MESSAGE),
+  );
 
 /**
  * The Application template: metadata trueup sets on each generated Application and its spec
@@ -372,6 +475,7 @@ export type LabelSelector = z.infer<typeof LabelSelectorSchema>;
 export type ListGenerator = z.infer<typeof ListGeneratorSchema>;
 export type GitGenerator = z.infer<typeof GitGeneratorSchema>;
 export type ClustersGenerator = z.infer<typeof ClustersGeneratorSchema>;
+export type PullRequestGenerator = z.infer<typeof PullRequestGeneratorSchema>;
 export type LeafGenerator = z.infer<typeof LeafGeneratorSchema>;
 export type Generator = z.infer<typeof GeneratorSchema>;
 export type ApplicationTemplate = z.infer<typeof ApplicationTemplateSchema>;

@@ -16,6 +16,7 @@ import type { ClusterClient } from '../kube/types.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
 import { Informer, type InformerEvent } from '../runtime/informer.js';
 import { WorkQueue } from '../runtime/queue.js';
+import { type Fetch, HttpPullRequests } from './pull-requests.js';
 import { AppSetReconciler } from './reconciler.js';
 import { SourceRepoReader } from './repo-reader.js';
 
@@ -31,6 +32,16 @@ export interface AppSetControllerOptions {
   clock?: Clock;
   random?: () => number;
   log?: Logger;
+  /** HTTP for the pullRequest generator's provider APIs (default: global fetch). */
+  fetch?: Fetch;
+}
+
+/** A key of a Secret, decoded; undefined when the Secret or the key is missing. */
+async function secretValue(client: ClusterClient, namespace: string, name: string, key: string) {
+  const secret = await client.get({ apiVersion: 'v1', kind: 'Secret', namespace, name });
+  const data = (secret?.data ?? {}) as Record<string, string>;
+  const value = data[key];
+  return value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8');
 }
 
 const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
@@ -53,6 +64,10 @@ export class AppSetController {
       client: o.client,
       repos: new SourceRepoReader(o.source),
       goEngine: o.goEngine,
+      pullRequests: new HttpPullRequests({
+        fetch: o.fetch ?? ((url, init) => fetch(url, init)),
+        secretValue: (ns, name, key) => secretValue(o.client, ns, name, key),
+      }),
       clock,
       appsIn: (ns) => this.appsIn(ns),
       log: this.log,

@@ -9,6 +9,8 @@ export const AppSetErrorCode = {
   GeneratorFailed: 'AppSetGeneratorFailed',
   TemplateFailed: 'AppSetTemplateFailed',
   SpecInvalid: 'AppSetSpecInvalid',
+  /** A pull request provider's API could not be reached or failed (5xx, 429). */
+  ProviderUnavailable: 'AppSetProviderUnavailable',
 } as const;
 export type AppSetErrorCode = (typeof AppSetErrorCode)[keyof typeof AppSetErrorCode];
 
@@ -16,6 +18,7 @@ export const retryOf: Record<AppSetErrorCode, RetryClass> = {
   AppSetGeneratorFailed: 'terminal',
   AppSetTemplateFailed: 'terminal',
   AppSetSpecInvalid: 'terminal',
+  AppSetProviderUnavailable: 'transient',
 };
 
 export class AppSetError extends TrueupError {

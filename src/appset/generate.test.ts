@@ -448,8 +448,45 @@ test('merge: git × list on a prefixed path, and a cluster override', async () =
   );
 });
 
-test('the schema refuses the pullRequest generator with its message', () => {
-  const r = GeneratorSchema.safeParse({ pullRequest: { github: { owner: 'o', repo: 'r' } } });
+test('the schema refuses pull request providers other than github and gitea with its message', () => {
+  const r = GeneratorSchema.safeParse({ pullRequest: { gitlab: { project: 'x' } } });
   assert.equal(r.success, false);
-  assert.match(JSON.stringify(r.error?.issues), /pullRequest generator is not supported/);
+  assert.match(JSON.stringify(r.error?.issues), /supports github and gitea/);
+});
+
+test('pullRequest: the lister reads in the set namespace; params combine in a matrix', async () => {
+  const asked: string[] = [];
+  const pullRequests = {
+    async list(namespace: string, gen: { gitea?: { repo: string } }) {
+      asked.push(`${namespace}:${gen.gitea?.repo}`);
+      return [
+        {
+          number: 7,
+          title: 't',
+          branch: 'feat/x',
+          targetBranch: 'main',
+          headSha: 'abcdef0123456789',
+          labels: [],
+          author: 'a',
+        },
+      ];
+    },
+  };
+  const g = GeneratorSchema.parse({
+    matrix: {
+      generators: [
+        { pullRequest: { gitea: { owner: 'o', repo: 'app', api: 'https://gitea.example' } } },
+        { list: { elements: [{ env: 'preview-{{number}}' }] } },
+      ],
+    },
+  });
+  const { params: got } = await generate(
+    { generators: [g] },
+    { ...deps(), pullRequests: pullRequests as never, namespace: 'apps' },
+  );
+  assert.deepEqual(
+    got.map((p) => [p.number, p.branch_slug, p.head_short_sha, p.env]),
+    [['7', 'feat-x', 'abcdef01', 'preview-7']],
+  );
+  assert.deepEqual(asked, ['apps:app']);
 });

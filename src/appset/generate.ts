@@ -16,7 +16,9 @@ import { clustersParams } from './generators/clusters.js';
 import { combinePair, mergeParams } from './generators/combine.js';
 import { gitDirectoryParams, gitFileParams, gitFilesSelected } from './generators/git.js';
 import { listParams } from './generators/list.js';
+import { pullRequestParams } from './generators/pull-request.js';
 import type { Params } from './params.js';
+import type { PullRequestLister } from './pull-requests.js';
 import { selectParams } from './selector.js';
 import { renderEach, type StringRenderer, TemplateError } from './template-engine.js';
 
@@ -39,6 +41,10 @@ export interface GenerateDeps {
   repos: RepoReader;
   renderer: StringRenderer;
   goTemplate: boolean;
+  /** The pullRequest generator's provider APIs (token Secrets read in `namespace`). */
+  pullRequests?: PullRequestLister;
+  /** The set's namespace. */
+  namespace?: string;
 }
 
 export interface Generated {
@@ -47,7 +53,7 @@ export interface Generated {
   repos: Map<string, string>;
 }
 
-type Leaf = Pick<LeafGenerator, 'list' | 'git' | 'clusters' | 'selector'>;
+type Leaf = Pick<LeafGenerator, 'list' | 'git' | 'clusters' | 'pullRequest' | 'selector'>;
 
 class Run {
   readonly repos = new Map<string, string>();
@@ -108,7 +114,12 @@ class Run {
     if (g.list) params = listParams(g.list, this.d.goTemplate);
     else if (g.git) params = await this.git(g.git);
     else if (g.clusters) params = await this.clusters(g.clusters);
-    else throw new GeneratorError('unknown', 'no generator set');
+    else if (g.pullRequest) {
+      if (!this.d.pullRequests)
+        throw new GeneratorError('pullRequest', 'no pull request provider access here');
+      const pulls = await this.d.pullRequests.list(this.d.namespace ?? '', g.pullRequest);
+      params = pullRequestParams(pulls, this.d.goTemplate);
+    } else throw new GeneratorError('unknown', 'no generator set');
     return selectParams(params, g.selector);
   }
 

@@ -24,6 +24,7 @@ import type { WorkResult } from '../runtime/queue.js';
 import { generate, type RepoReader } from './generate.js';
 import { goTemplateRenderer } from './go-renderer.js';
 import { planApps, withPolicy } from './plan.js';
+import type { PullRequestLister } from './pull-requests.js';
 import { renderApplications } from './render.js';
 import { nextStatus, type PassOutcome } from './status.js';
 import { fasttemplateRenderer, type StringRenderer } from './template-engine.js';
@@ -33,6 +34,8 @@ export const APPSET_FIELD_MANAGER = 'trueup-applicationset';
 export interface AppSetReconcilerDeps {
   client: ClusterClient;
   repos: RepoReader;
+  /** The pullRequest generator's provider APIs. */
+  pullRequests?: PullRequestLister;
   /** The Helm engine, loaded on the first goTemplate set. */
   goEngine: () => Promise<GoTemplateEngine>;
   clock: Clock;
@@ -87,6 +90,8 @@ export class AppSetReconciler {
         repos: this.d.repos,
         renderer,
         goTemplate: spec.goTemplate === true,
+        namespace,
+        ...(this.d.pullRequests ? { pullRequests: this.d.pullRequests } : {}),
       });
       this.d.onRepos?.(key, generated.repos);
       try {
@@ -148,13 +153,17 @@ export class AppSetReconciler {
   }
 
   private requeue(spec: ApplicationSetSpec): WorkResult {
-    const seconds = spec.generators
+    const leaves = spec.generators.flatMap((g) => [
+      g,
+      ...(g.matrix?.generators ?? []),
+      ...(g.merge?.generators ?? []),
+    ]);
+    const seconds = leaves
       .flatMap((g) => [
-        g.git,
-        ...(g.matrix?.generators ?? []).map((c) => c.git),
-        ...(g.merge?.generators ?? []).map((c) => c.git),
+        g.git?.requeueAfterSeconds,
+        // Argo CD lists pull requests every 30 minutes unless told otherwise.
+        g.pullRequest ? (g.pullRequest.requeueAfterSeconds ?? 1800) : undefined,
       ])
-      .map((git) => git?.requeueAfterSeconds)
       .filter((s): s is number => s !== undefined);
     return seconds.length ? { requeueAfter: Math.min(...seconds) * 1000 } : {};
   }

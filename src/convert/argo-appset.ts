@@ -2,7 +2,7 @@
  * Argo CD `ApplicationSet` (argoproj.io/v1alpha1) → trueup ApplicationSet: the field names are
  * Argo's, so the spec is carried as it is; the template's Argo CD finalizer becomes trueup's,
  * its `project` other than default and its Argo-only annotations are dropped with a warning, and
- * what trueup refuses (pullRequest and other generators, strategy, preservedFields…) refuses the
+ * what trueup refuses (scmProvider and other generators, strategy, preservedFields…) refuses the
  * conversion of that set with the schema's message.
  */
 import { APP_API_VERSION, RESOURCES_FINALIZER } from '../api/application.js';

@@ -417,8 +417,8 @@ test('Argo CD ApplicationSet: carried as is; finalizer, namespace, project and A
 });
 
 test('Argo CD ApplicationSet: what trueup does not implement refuses the set with the schema message', () => {
-  const pr = run(argoSet({ generators: [{ pullRequest: { github: { owner: 'o', repo: 'r' } } }] }));
-  assert.match(pr.refusals[0]?.message ?? '', /pullRequest generator is not supported/);
+  const pr = run(argoSet({ generators: [{ pullRequest: { gitlab: { project: 'o/r' } } }] }));
+  assert.match(pr.refusals[0]?.message ?? '', /pullRequest generator supports github and gitea/);
   const strategy = run(argoSet({ strategy: { type: 'RollingSync' } }));
   assert.match(strategy.refusals[0]?.message ?? '', /strategy \(progressive syncs\) is not supported/);
   assert.deepEqual(strategy.applicationSets, []);

@@ -11,7 +11,8 @@ import {
   GIT_KIND_MESSAGE,
   NESTED_MESSAGE,
   ONE_GENERATOR_MESSAGE,
-  PULL_REQUEST_MESSAGE,
+  PULL_REQUEST_ONE_MESSAGE,
+  PULL_REQUEST_PROVIDER_MESSAGE,
   STRATEGY_MESSAGE,
   TEMPLATE_PATCH_GO_MESSAGE,
 } from '../../src/api/application-set.js';
@@ -63,6 +64,18 @@ test('a set with a matrix, a selector and templated strings is stored', async ()
           selector: { matchLabels: { env: 'prod' } },
         },
         { clusters: {} },
+        {
+          pullRequest: {
+            gitea: {
+              owner: 'org',
+              repo: 'app',
+              api: 'https://gitea.example',
+              tokenRef: { secretName: 's', key: 'token' },
+              labels: ['preview'],
+            },
+            requeueAfterSeconds: 60,
+          },
+        },
       ],
       syncPolicy: { applicationsSync: 'create-only', preserveResourcesOnDeletion: true },
     }),
@@ -73,7 +86,25 @@ test('a set with a matrix, a selector and templated strings is stored', async ()
 });
 
 const refused: [string, Record<string, unknown>, string][] = [
-  ['pull-request', { generators: [{ pullRequest: { gitea: {} } }] }, PULL_REQUEST_MESSAGE],
+  [
+    'pull-request-gitlab',
+    { generators: [{ pullRequest: { gitlab: { project: 'x' } } }] },
+    PULL_REQUEST_PROVIDER_MESSAGE,
+  ],
+  [
+    'pull-request-two',
+    {
+      generators: [
+        {
+          pullRequest: {
+            github: { owner: 'o', repo: 'r' },
+            gitea: { owner: 'o', repo: 'r', api: 'https://gitea.example' },
+          },
+        },
+      ],
+    },
+    PULL_REQUEST_ONE_MESSAGE,
+  ],
   ['two-kinds', { generators: [{ git, list: { elements: [] } }] }, ONE_GENERATOR_MESSAGE],
   ['git-both', { generators: [{ git: { ...git, files: [{ path: 'x.json' }] } }] }, GIT_KIND_MESSAGE],
   [

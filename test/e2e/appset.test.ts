@@ -9,6 +9,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -292,4 +294,51 @@ test('preserveResourcesOnDeletion: deleting the set deletes its apps but not the
   await env.kubectl(['delete', 'applicationset', '-n', appNs, 'preserve']);
   await waitFor('keep-web garbage collected', async () => (await env.app('keep-web')) === undefined);
   assert.ok(await cm('web-config'), 'the ConfigMap stays');
+});
+
+test('pullRequest (Gitea API): an open pull request gets its app at its head; closing it removes app and objects', async () => {
+  const head = await repo.commit({ 'apps/billing/base/extra.txt': 'pr head' }, 'pr head');
+  let open = [
+    {
+      number: 7,
+      title: 'Billing preview',
+      head: { ref: 'feature/billing', sha: head },
+      base: { ref: 'main' },
+      labels: [{ name: 'preview' }],
+      user: { login: 'alice' },
+    },
+  ];
+  // A stand-in for Gitea's pull request API (the real-Gitea e2e is separate).
+  const gitea = createServer((req, res) => {
+    const ok = req.url?.startsWith('/api/v1/repos/org/monorepo/pulls?state=open');
+    res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(ok && req.url?.includes('page=1') ? JSON.stringify(open) : '[]');
+  });
+  await new Promise<void>((r) => gitea.listen(0, '127.0.0.1', r));
+  after(() => gitea.close());
+  const api = `http://127.0.0.1:${(gitea.address() as AddressInfo).port}`;
+  await applySet('previews', {
+    generators: [
+      {
+        pullRequest: {
+          gitea: { owner: 'org', repo: 'monorepo', api, labels: ['preview'] },
+          requeueAfterSeconds: 1,
+        },
+      },
+    ],
+    template: {
+      metadata: { name: 'preview-{{number}}', finalizers: ['trueup.dev/resources-finalizer'] },
+      spec: {
+        source: { repoURL, targetRevision: '{{head_sha}}', path: 'apps/billing/base' },
+        destination: { namespace: dest },
+        syncPolicy: { automated: { prune: true } },
+      },
+    },
+  });
+  await synced('preview-7');
+  assert.equal((await env.app('preview-7'))?.spec.source.targetRevision, head);
+  assert.ok(await cm('billing-config'));
+  open = [];
+  await waitFor('preview-7 deleted', async () => (await env.app('preview-7')) === undefined);
+  await waitFor('its objects pruned', async () => (await cm('billing-config')) === undefined);
 });
