@@ -172,6 +172,28 @@ export class AppSetController {
     return keys;
   }
 
+  /** Re-evaluates at once every set with a pullRequest generator on `owner/repo` (a pull request webhook). */
+  refreshPullRequests(owner: string, repo: string): string[] {
+    const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+    const keys: string[] = [];
+    for (const set of this.sets()) {
+      const prs = (set.spec?.generators ?? []).flatMap((g) => [
+        g.pullRequest,
+        ...(g.matrix?.generators ?? []).map((c) => c.pullRequest),
+        ...(g.merge?.generators ?? []).map((c) => c.pullRequest),
+      ]);
+      const hit = prs.some((p) => {
+        const r = p?.github ?? p?.gitea;
+        return r !== undefined && same(r.owner, owner) && same(r.repo, repo);
+      });
+      if (!hit) continue;
+      const key = keyOf(set as unknown as KubeObject);
+      keys.push(key);
+      this.queue.add(key);
+    }
+    return keys;
+  }
+
   private findSet(key: string): ApplicationSet | undefined {
     for (const i of this.setInformers) {
       for (const s of i.store.values()) if (keyOf(s) === key) return s as unknown as ApplicationSet;

@@ -253,6 +253,7 @@ export async function runController(
             refresh: (match) => controller?.refreshRepo(match) ?? [],
             refreshSets: (push) =>
               appsets?.refreshRepos((repoURL, revision) => pushMatchesSource(push, repoURL, revision)) ?? [],
+            refreshPullRequests: (pr) => appsets?.refreshPullRequests(pr.owner, pr.repo) ?? [],
           }),
           onError: (err) => log.warn({ err: String(err) }, 'http server error'),
         },

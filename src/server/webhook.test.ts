@@ -193,3 +193,33 @@ test('a push also re-evaluates the ApplicationSets reading that repository (list
     body: { refreshed: [], applicationSets: ['ns/services', 'ns/read'] },
   });
 });
+
+test('a GitHub or Gitea pull_request event re-evaluates the sets listing that repository', async () => {
+  const asked: string[] = [];
+  const h = createWebhookHandler({
+    secret: SECRET,
+    refresh: () => [],
+    refreshPullRequests: (pr) => {
+      asked.push(`${pr.owner}/${pr.repo}`);
+      return ['ns/previews'];
+    },
+  });
+  const body = Buffer.from(
+    JSON.stringify({
+      action: 'synchronize',
+      number: 7,
+      repository: { name: 'app', owner: { login: 'org' } },
+    }),
+  );
+  const res = await h({
+    headers: { 'x-github-event': 'pull_request', 'x-hub-signature-256': sign(body) },
+    body,
+  });
+  assert.deepEqual(res, { status: 200, body: { applicationSets: ['ns/previews'] } });
+  const gitea = Buffer.from(
+    JSON.stringify({ action: 'closed', repository: { name: 'app', full_name: 'org/app' } }),
+  );
+  const sig = createHmac('sha256', SECRET).update(gitea).digest('hex');
+  await h({ headers: { 'x-gitea-event': 'pull_request', 'x-gitea-signature': sig }, body: gitea });
+  assert.deepEqual(asked, ['org/app', 'org/app']);
+});

@@ -102,6 +102,26 @@ export function parsePush(provider: Provider, event: string, payload: unknown): 
   return out;
 }
 
+/** The repository of a GitHub or Gitea `pull_request` event (opened, synchronized, closed…). */
+export interface PullRequestEvent {
+  owner: string;
+  repo: string;
+}
+
+export function parsePullRequestEvent(
+  provider: Provider,
+  event: string,
+  payload: unknown,
+): PullRequestEvent | undefined {
+  if (provider === 'gitlab' || event !== 'pull_request' || typeof payload !== 'object' || payload === null)
+    return undefined;
+  const repo = ((payload as Record<string, unknown>).repository ?? {}) as Record<string, unknown>;
+  const owner =
+    str(((repo.owner ?? {}) as Record<string, unknown>).login) ?? str(repo.full_name)?.split('/')[0];
+  const name = str(repo.name);
+  return owner && name ? { owner, repo: name } : undefined;
+}
+
 /** `https://Host/org/repo.git/` and `https://user@host/org/repo` compare equal. */
 export function normalizeURL(url: string): string {
   try {
@@ -148,6 +168,8 @@ export interface WebhookDeps {
   refresh: (match: (app: Application) => boolean) => string[];
   /** Re-evaluates the ApplicationSets that read the pushed repository; returns their keys. */
   refreshSets?: (push: PushEvent) => string[];
+  /** Re-evaluates the ApplicationSets listing that repository's pull requests; returns their keys. */
+  refreshPullRequests?: (event: PullRequestEvent) => string[];
 }
 
 /** Why a request is refused when no secret is configured (names the settings, never a value). */
@@ -173,6 +195,9 @@ export function createWebhookHandler(deps: WebhookDeps): (req: WebhookRequest) =
     } catch {
       return { status: 400, body: { error: `${who.provider} webhook: body is not JSON` } };
     }
+    const pr = parsePullRequestEvent(who.provider, who.event, payload);
+    if (pr && deps.refreshPullRequests)
+      return { status: 200, body: { applicationSets: deps.refreshPullRequests(pr) } };
     const push = parsePush(who.provider, who.event, payload);
     if (!push) return { status: 200, body: { ignored: who.event } };
     const refreshed = deps.refresh((app) => pushMatches(push, app));

@@ -72,6 +72,7 @@ const webhook = createWebhookHandler({
   secret: 'hook',
   refresh: () => [],
   refreshSets: (push) => sets.refreshRepos((url, rev) => pushMatchesSource(push, url, rev)),
+  refreshPullRequests: (pr) => sets.refreshPullRequests(pr.owner, pr.repo),
 });
 async function push(): Promise<string[]> {
   const body = Buffer.from(JSON.stringify({ ref: 'refs/heads/main', repository: { clone_url: repoURL } }));
@@ -339,6 +340,17 @@ test('pullRequest (Gitea API): an open pull request gets its app at its head; cl
   assert.equal((await env.app('preview-7'))?.spec.source.targetRevision, head);
   assert.ok(await cm('billing-config'));
   open = [];
+  // Gitea's pull_request webhook (closed): the set lists the pull requests again at once.
+  const body = Buffer.from(
+    JSON.stringify({
+      action: 'closed',
+      number: 7,
+      repository: { name: 'monorepo', owner: { login: 'org' } },
+    }),
+  );
+  const sig = createHmac('sha256', 'hook').update(body).digest('hex');
+  const res = await webhook({ headers: { 'x-gitea-event': 'pull_request', 'x-gitea-signature': sig }, body });
+  assert.deepEqual(res.body, { applicationSets: [`${appNs}/previews`] });
   await waitFor('preview-7 deleted', async () => (await env.app('preview-7')) === undefined);
   await waitFor('its objects pruned', async () => (await cm('billing-config')) === undefined);
 });
