@@ -42,7 +42,7 @@ test('a live spec with server defaults, extra labels and other finalizers is up 
   });
   live.spec = {
     ...live.spec,
-    source: { ...live.spec.source, targetRevision: 'HEAD' },
+    source: { repoURL: 'https://git.example/r.git', path: 'a', targetRevision: 'HEAD' },
     destination: { server: 'https://kubernetes.default.svc' },
   };
   assert.equal(upToDate(app('a'), live), true);

@@ -92,7 +92,7 @@ test('templatePatch is merged over each Application (maps merge, lists replace, 
   });
   const [a] = await renderApplications(patched, [web], fasttemplateRenderer);
   assert.deepEqual(a?.spec.syncPolicy, { automated: { prune: true }, syncOptions: ['CreateNamespace=true'] });
-  assert.equal(a?.spec.source.path, 'apps/web');
+  assert.equal(a?.spec.source?.path, 'apps/web');
   assert.equal(a?.metadata.finalizers, undefined);
   assert.deepEqual(mergePatch({ a: [1, 2], b: { c: 1 } }, { a: [3], b: { d: 2 } }), {
     a: [3],

@@ -1,7 +1,8 @@
 /**
  * Argo CD `ApplicationSet` (argoproj.io/v1alpha1) → trueup ApplicationSet: the field names are
- * Argo's, so the spec is carried as it is; the template's Argo CD finalizer becomes trueup's,
- * its `project` other than default and its Argo-only annotations are dropped with a warning, and
+ * Argo's, so the spec is carried as it is (the template's `project` too: trueup has AppProjects);
+ * the template's Argo CD finalizer becomes trueup's, its namespace and Argo-only annotations are
+ * dropped with a warning, and
  * what trueup refuses (scmProvider and other generators, strategy, preservedFields…) refuses the
  * conversion of that set with the schema's message.
  */
@@ -43,11 +44,6 @@ function templateOf(template: JsonMap, notes: Notes): JsonMap {
     meta.annotations = kept;
   }
   const spec: JsonMap = isMap(template.spec) ? { ...template.spec } : {};
-  const project = str(spec.project);
-  if (project !== undefined && project !== 'default') {
-    notes.warn('spec.template.spec.project', `${project}: trueup has no AppProjects: dropped`);
-    delete spec.project;
-  }
   if (isMap(spec.destination) && spec.destination.name === 'in-cluster') {
     const { name: _name, ...rest } = spec.destination;
     spec.destination = rest;

@@ -11,6 +11,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Application } from '../api/application.js';
+import { sourcesOf } from '../api/sources.js';
 
 export type Provider = 'github' | 'gitea' | 'gitlab';
 
@@ -136,9 +137,12 @@ export function normalizeURL(url: string): string {
   }
 }
 
-/** Whether a push concerns the app: same repository, and its targetRevision follows the pushed ref. */
+/**
+ * Whether a push concerns the app: one of its sources (spec.source, or any of spec.sources, refs
+ * included) is on the pushed repository and its targetRevision follows the pushed ref.
+ */
 export function pushMatches(push: PushEvent, app: Application): boolean {
-  return pushMatchesSource(push, app.spec.source.repoURL, app.spec.source.targetRevision ?? 'HEAD');
+  return sourcesOf(app.spec).some((s) => pushMatchesSource(push, s.repoURL, s.targetRevision ?? 'HEAD'));
 }
 
 /**

@@ -62,7 +62,7 @@ describe('goTemplate in the Helm engine', () => {
       got.map((a) => [
         a.metadata.name,
         a.metadata.labels?.segment,
-        a.spec.source.path,
+        a.spec.source?.path,
         a.spec.destination.namespace,
       ]),
       [

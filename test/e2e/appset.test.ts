@@ -209,7 +209,7 @@ test('a matrix of the git generator × a list of environments', async () => {
     async () => (await names('matrix')).join() === 'm-web-production,m-web-staging',
   );
   const staging = await env.app('m-web-staging');
-  assert.equal(staging?.spec.source.path, 'apps/web/overlays/staging');
+  assert.equal(staging?.spec.source?.path, 'apps/web/overlays/staging');
   await waitFor(
     'm-web-staging compared',
     async () => (await env.app('m-web-staging'))?.status?.sync?.status === 'OutOfSync',
@@ -337,7 +337,7 @@ test('pullRequest (Gitea API): an open pull request gets its app at its head; cl
     },
   });
   await synced('preview-7');
-  assert.equal((await env.app('preview-7'))?.spec.source.targetRevision, head);
+  assert.equal((await env.app('preview-7'))?.spec.source?.targetRevision, head);
   assert.ok(await cm('billing-config'));
   open = [];
   // Gitea's pull_request webhook (closed): the set lists the pull requests again at once.
