@@ -7,6 +7,7 @@ import { conditionsHealth } from './generic.js';
 import {
   apiServiceHealth,
   applicationHealth,
+  applicationSetHealth,
   crdHealth,
   hpaHealth,
   ingressHealth,
@@ -46,6 +47,7 @@ const CHECKS: Record<string, Check> = {
   'apiextensions.k8s.io/CustomResourceDefinition': crdHealth,
   '/Namespace': namespaceHealth,
   'trueup.dev/Application': applicationHealth,
+  'trueup.dev/ApplicationSet': applicationSetHealth,
 };
 
 /** The health of one live object; `undefined` (not there) is Missing. */
