@@ -103,7 +103,7 @@ export function toStructural(node: Schema, path = ''): Schema {
  * `node` without CEL rules: status is written by the controller (a copy of the operation it
  * ran), and a rule there could only make a status write fail, never help a user.
  */
-function withoutValidations(node: unknown): unknown {
+export function withoutValidations(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutValidations);
   if (!isObject(node)) return node;
   const out: Schema = {};

@@ -6,6 +6,7 @@
  */
 import { dump } from 'js-yaml';
 import { appProjectCrd } from './app-project.js';
+import { applicationSetCrd } from './application-set-crd.js';
 import { applicationCrd } from './crd.js';
 
 export interface CrdFile {
@@ -18,6 +19,7 @@ export interface CrdFile {
 
 export const CRD_FILES: readonly CrdFile[] = [
   { file: 'application.yaml', source: 'src/api/application.ts', crd: applicationCrd },
+  { file: 'applicationset.yaml', source: 'src/api/application-set.ts', crd: applicationSetCrd },
   { file: 'appproject.yaml', source: 'src/api/app-project.ts', crd: appProjectCrd },
 ];
 

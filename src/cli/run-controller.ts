@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { PROJECT_KIND } from '../api/app-project.js';
 import { APP_API_VERSION } from '../api/application.js';
 import { errorMessage, TrueupError } from '../api/errors.js';
+import { AppSetController } from '../appset/controller.js';
 import { type ControllerConfig, type Env, loadConfig, type RawFlags } from '../config/config.js';
 import { TreeRenderPort } from '../controller/adapters/render.js';
 import { installedEngine } from '../controller/adapters/render-helm.js';
@@ -30,7 +31,7 @@ import { shard, shardedClient, shardFromPodName, shardLeaseName } from '../runti
 import { type Liveness, liveness } from '../server/liveness.js';
 import { type Readiness, readiness } from '../server/readiness.js';
 import { startServer } from '../server/server.js';
-import { createWebhookHandler } from '../server/webhook.js';
+import { createWebhookHandler, pushMatchesSource } from '../server/webhook.js';
 import { GitSource, nodeHttpClient } from '../source/index.js';
 import { version } from '../version.js';
 
@@ -210,6 +211,7 @@ export async function runController(
   // did not apply crds/) runs with the `default` project only, and says so.
   const projectNamespace = await projectsNamespace(client, config.leaderElection.leaseNamespace, log);
   let controller: Controller | undefined;
+  let appsets: AppSetController | undefined;
   /** Starts reconciling; returns how to stop (and forget this replica's app series). */
   const work = async () => {
     const c = new Controller({
@@ -223,10 +225,26 @@ export async function runController(
       ...(projectNamespace ? { projectNamespace } : {}),
     });
     controller = c;
-    await c.start();
+    // ApplicationSets: one controller for all shards (shard 0's), sharing the Git source.
+    const sets =
+      shardIndex === 0
+        ? new AppSetController({
+            client,
+            source,
+            goEngine: () => helmEngine.get(),
+            namespaces: config.namespaces,
+            concurrency: Math.max(1, Math.min(config.concurrency, 4)),
+            requeueInterval: config.requeueInterval,
+            clock: systemClock,
+            log,
+          })
+        : undefined;
+    appsets = sets;
+    await Promise.all([c.start(), sets?.start()]);
     return async () => {
       if (controller === c) controller = undefined;
-      await c.stop();
+      if (appsets === sets) appsets = undefined;
+      await Promise.all([c.stop(), sets?.stop()]);
       metrics.clearApps();
     };
   };
@@ -250,6 +268,9 @@ export async function runController(
             secret: config.webhookSecret,
             insecure: config.webhookInsecure,
             refresh: (match) => controller?.refreshRepo(match) ?? [],
+            refreshSets: (push) =>
+              appsets?.refreshRepos((repoURL, revision) => pushMatchesSource(push, repoURL, revision)) ?? [],
+            refreshPullRequests: (pr) => appsets?.refreshPullRequests(pr.owner, pr.repo) ?? [],
           }),
           onError: (err) => log.warn({ err: String(err) }, 'http server error'),
         },

@@ -333,6 +333,100 @@ test('Argo CD: a Helm source in Git is carried, field for field', () => {
   );
 });
 
+const argoSet = (spec: Record<string, unknown>) => ({
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'ApplicationSet',
+  metadata: { name: 'services', namespace: 'argocd' },
+  spec: {
+    goTemplate: true,
+    goTemplateOptions: ['missingkey=error'],
+    generators: [
+      {
+        git: {
+          repoURL: 'https://git.example/org/config.git',
+          revision: 'HEAD',
+          directories: [{ path: 'apps/*' }],
+        },
+      },
+    ],
+    template: {
+      metadata: {
+        name: '{{.path.basename}}',
+        namespace: 'argocd',
+        finalizers: ['resources-finalizer.argocd.argoproj.io'],
+        annotations: { 'argocd.argoproj.io/manifest-generate-paths': '.', owner: 'me' },
+      },
+      spec: {
+        project: 'platform',
+        source: {
+          repoURL: 'https://git.example/org/config.git',
+          targetRevision: 'HEAD',
+          path: '{{.path.path}}',
+        },
+        destination: { name: 'in-cluster', namespace: '{{.path.basename}}' },
+      },
+    },
+    ...spec,
+  },
+});
+
+test('Argo CD ApplicationSet: carried as is; finalizer, namespace, project and Argo annotations handled', () => {
+  const r = run(argoSet({ syncPolicy: { preserveResourcesOnDeletion: true } }));
+  assert.deepEqual(r.refusals, []);
+  assert.deepEqual(
+    r.warnings.map((w) => w.field),
+    [
+      'spec.template.metadata.namespace',
+      'spec.template.metadata.annotations.argocd.argoproj.io/manifest-generate-paths',
+    ],
+  );
+  assert.deepEqual(r.applicationSets, [
+    {
+      apiVersion: 'trueup.dev/v1alpha1',
+      kind: 'ApplicationSet',
+      metadata: { name: 'services', namespace: 'trueup-system' },
+      spec: {
+        goTemplate: true,
+        goTemplateOptions: ['missingkey=error'],
+        generators: [
+          {
+            git: {
+              repoURL: 'https://git.example/org/config.git',
+              revision: 'HEAD',
+              directories: [{ path: 'apps/*' }],
+            },
+          },
+        ],
+        template: {
+          metadata: {
+            name: '{{.path.basename}}',
+            finalizers: ['trueup.dev/resources-finalizer'],
+            annotations: { owner: 'me' },
+          },
+          spec: {
+            project: 'platform',
+            source: {
+              repoURL: 'https://git.example/org/config.git',
+              targetRevision: 'HEAD',
+              path: '{{.path.path}}',
+            },
+            destination: { namespace: '{{.path.basename}}' },
+          },
+        },
+        syncPolicy: { preserveResourcesOnDeletion: true },
+      },
+    },
+  ]);
+});
+
+test('Argo CD ApplicationSet: what trueup does not implement refuses the set with the schema message', () => {
+  const pr = run(argoSet({ generators: [{ pullRequest: { gitlab: { project: 'o/r' } } }] }));
+  assert.match(pr.refusals[0]?.message ?? '', /pullRequest generator supports github and gitea/);
+  const strategy = run(argoSet({ strategy: { type: 'RollingSync' } }));
+  assert.match(strategy.refusals[0]?.message ?? '', /strategy \(progressive syncs\) is not supported/);
+  assert.deepEqual(strategy.applicationSets, []);
+});
+
 test('Argo CD: a multi-source app is carried with its refs and $ref value files; a source beside sources is dropped', () => {
   const sources = [
     {

@@ -7,6 +7,7 @@ import { conditionsHealth } from './generic.js';
 import {
   apiServiceHealth,
   applicationHealth,
+  applicationSetHealth,
   crdHealth,
   hpaHealth,
   ingressHealth,
@@ -49,6 +50,7 @@ const CHECKS: Record<string, Check> = {
   'trueup.dev/Application': applicationHealth,
   'bitnami.com/SealedSecret': sealedSecretHealth,
   'external-secrets.io/ExternalSecret': externalSecretHealth,
+  'trueup.dev/ApplicationSet': applicationSetHealth,
 };
 
 /** The health of one live object; `undefined` (not there) is Missing. */

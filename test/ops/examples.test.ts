@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import yaml from 'js-yaml';
 import { APP_API_VERSION, ApplicationSpecSchema } from '../../src/api/application.js';
+import { ApplicationSetSchema } from '../../src/api/application-set.js';
 import type { KubeObject } from '../../src/api/object.js';
 import { DiskTree } from '../../src/render/disk-tree.js';
 import { renderTree } from '../../src/render/index.js';
@@ -107,5 +108,13 @@ describe('examples/', () => {
     assert.deepEqual(source.helm?.valueFiles, ['values-prod.yaml']);
     for (const f of source.helm?.valueFiles ?? [])
       assert.ok((await stat(join(EXAMPLES, source.path, f))).isFile(), f);
+  });
+
+  it('holds a valid ApplicationSet over directories that exist (examples/appset)', async () => {
+    const [set] = yaml.loadAll(await readFile(join(EXAMPLES, 'appset', 'team-config.yaml'), 'utf8'));
+    const parsed = ApplicationSetSchema.parse(set);
+    assert.deepEqual(parsed.spec.generators[0]?.git?.directories, [{ path: 'apps/team-config/*' }]);
+    for (const team of ['payments', 'search'])
+      assert.ok((await stat(join(EXAMPLES, 'apps', 'team-config', team))).isDirectory(), team);
   });
 });
