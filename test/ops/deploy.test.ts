@@ -42,7 +42,13 @@ async function render(dir: string): Promise<KubeObject[]> {
 
 describe('deploy/ on the control plane', () => {
   it('renders with trueup to the same objects as kubectl kustomize (base, overlays, guard)', async () => {
-    for (const dir of ['deploy', 'deploy/overlays/namespaced', 'deploy/overlays/sharded', 'deploy/guard']) {
+    for (const dir of [
+      'deploy',
+      'deploy/overlays/namespaced',
+      'deploy/overlays/sharded',
+      'deploy/guard',
+      'deploy/overlays/impersonating',
+    ]) {
       const ours = (await render(dir)).map(idOf).sort();
       const theirs = (await kubectlKustomize(dir)).map(idOf).sort();
       assert.deepEqual(ours, theirs, dir);
@@ -245,6 +251,38 @@ describe('deploy/ on the control plane', () => {
     const result = await sync(
       {
         app: { namespace: 'trueup-system', name: 'trueup-install-namespaced' },
+        destinationNamespace: 'trueup-system',
+        objects,
+        dryRun: true,
+      },
+      { client, inventory: new MemoryInventory(), healthTimeoutMs: 60_000 },
+    );
+    const failures = result.resources.filter((r) => r.action === ResultAction.Failed);
+    assert.deepEqual(
+      failures.map((f) => `${f.ref.kind} ${f.ref.name}: ${f.message}`),
+      [],
+    );
+  });
+
+  it('accepts the impersonating overlay (server-side dry run): the controller itself writes only trueup.dev kinds and events', async () => {
+    const objects = await render('deploy/overlays/impersonating');
+    const role = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'trueup-controller') as
+      | (KubeObject & { rules: { apiGroups?: string[]; resources?: string[]; verbs: string[] }[] })
+      | undefined;
+    const writes = (role?.rules ?? []).filter((r) =>
+      r.verbs.some((v) => !['get', 'list', 'watch'].includes(v)),
+    );
+    assert.deepEqual(writes.map((r) => `${r.apiGroups?.join(',')}/${r.resources?.join(',')}`).sort(), [
+      '/events',
+      '/serviceaccounts',
+      'authentication.k8s.io/tokenreviews',
+      'authorization.k8s.io/subjectaccessreviews',
+      'events.k8s.io/events',
+      'trueup.dev/*',
+    ]);
+    const result = await sync(
+      {
+        app: { namespace: 'trueup-system', name: 'trueup-install-impersonating' },
         destinationNamespace: 'trueup-system',
         objects,
         dryRun: true,
