@@ -40,6 +40,24 @@ async function render(dir: string): Promise<KubeObject[]> {
   return renderTree(new DiskTree(ROOT), dir);
 }
 
+/** The API server accepts every object (server-side dry run through the sync engine). */
+async function assertDryRunAccepted(objects: KubeObject[], name: string): Promise<void> {
+  const result = await sync(
+    {
+      app: { namespace: 'trueup-system', name: name },
+      destinationNamespace: 'trueup-system',
+      objects,
+      dryRun: true,
+    },
+    { client, inventory: new MemoryInventory(), healthTimeoutMs: 60_000 },
+  );
+  const failures = result.resources.filter((r) => r.action === ResultAction.Failed);
+  assert.deepEqual(
+    failures.map((f) => `${f.ref.kind} ${f.ref.name}: ${f.message}`),
+    [],
+  );
+}
+
 describe('deploy/ on the control plane', () => {
   it('renders with trueup to the same objects as kubectl kustomize (base, overlays, guard)', async () => {
     for (const dir of [
@@ -248,20 +266,7 @@ describe('deploy/ on the control plane', () => {
   it('accepts the least-privilege overlay (server-side dry run)', async () => {
     const objects = await render('deploy/overlays/namespaced');
     assert.ok(!objects.some((o) => o.kind === 'ClusterRoleBinding'), 'the overlay still binds a ClusterRole');
-    const result = await sync(
-      {
-        app: { namespace: 'trueup-system', name: 'trueup-install-namespaced' },
-        destinationNamespace: 'trueup-system',
-        objects,
-        dryRun: true,
-      },
-      { client, inventory: new MemoryInventory(), healthTimeoutMs: 60_000 },
-    );
-    const failures = result.resources.filter((r) => r.action === ResultAction.Failed);
-    assert.deepEqual(
-      failures.map((f) => `${f.ref.kind} ${f.ref.name}: ${f.message}`),
-      [],
-    );
+    await assertDryRunAccepted(objects, 'trueup-install-namespaced');
   });
 
   it('accepts the impersonating overlay (server-side dry run): the controller itself writes only trueup.dev kinds and events', async () => {
@@ -280,19 +285,6 @@ describe('deploy/ on the control plane', () => {
       'events.k8s.io/events',
       'trueup.dev/*',
     ]);
-    const result = await sync(
-      {
-        app: { namespace: 'trueup-system', name: 'trueup-install-impersonating' },
-        destinationNamespace: 'trueup-system',
-        objects,
-        dryRun: true,
-      },
-      { client, inventory: new MemoryInventory(), healthTimeoutMs: 60_000 },
-    );
-    const failures = result.resources.filter((r) => r.action === ResultAction.Failed);
-    assert.deepEqual(
-      failures.map((f) => `${f.ref.kind} ${f.ref.name}: ${f.message}`),
-      [],
-    );
+    await assertDryRunAccepted(objects, 'trueup-install-impersonating');
   });
 });
