@@ -7,9 +7,10 @@
  * Usage: tsx scripts/test.ts [--unit] [FILTER...]   (FILTER: substrings of test file paths)
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startControlPlane } from '../test/control-plane/control-plane.js';
+import { giteaDir } from '../test/gitea/gitea.js';
 import { SHARED_CONTROL_PLANE_ENV } from '../test/support/cluster.js';
 import { buildHelmTools } from '../test/support/helm.js';
 
@@ -55,6 +56,11 @@ const env: NodeJS.ProcessEnv = { ...process.env };
 if (files.some((f) => f.startsWith(join('test', 'helm')) || f === join('test', 'e2e', 'helm-app.test.ts'))) {
   process.stderr.write('building (or finding) the Helm engine and the reference helm\n');
   await buildHelmTools((line) => process.stderr.write(`${line}\n`));
+}
+// Gitea (test/gitea, built from its Go module once per machine) for the files that start one.
+if (integration.some((f) => readFileSync(join(root, f), 'utf8').includes('/gitea/gitea.js'))) {
+  process.stderr.write('building (or finding) the Gitea test server\n');
+  await giteaDir((line) => process.stderr.write(`${line}\n`));
 }
 let stop: (() => Promise<void>) | undefined;
 if (integration.length > 0) {

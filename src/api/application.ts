@@ -464,6 +464,11 @@ export const Annotation = {
    * sync instead of warning. `"false"` cannot relax the controller's --deny-plain-secrets.
    */
   DenyPlainSecrets: 'trueup.dev/deny-plain-secrets',
+  /**
+   * On a Namespace trueup created (CreateNamespace=true): `<app-ns>/<app-name>` of the app it was
+   * created for; DeleteNamespace=true deletes only a namespace carrying its own app's mark.
+   */
+  NamespaceCreatedFor: 'trueup.dev/namespace-created-for',
 } as const;
 
 /** Argo CD's annotation of the same meaning, honoured too. */

@@ -31,6 +31,13 @@ export const SYNC_OPTIONS: readonly SyncOptionSpec[] = [
     effect: 'creates spec.destination.namespace when it is missing',
   },
   {
+    name: 'DeleteNamespace',
+    values: BOOL,
+    scope: SyncOptionScope.App,
+    effect:
+      'when the app is deleted with the resources finalizer, also deletes the destination namespace if trueup created it for this app (CreateNamespace=true) and no other app has objects in it',
+  },
+  {
     name: 'Prune',
     values: BOOL,
     scope: SyncOptionScope.Both,

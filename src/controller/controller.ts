@@ -182,6 +182,10 @@ export class Controller {
       denyPlainSecrets: o.config.denyPlainSecrets === true,
       ...(o.progressInterval ? { progressInterval: o.progressInterval } : {}),
       trackedObjects: (ns, name) => [...(this.tracked.get(`${ns}/${name}`)?.values() ?? [])],
+      appsWithObjectsIn: (namespace) =>
+        [...this.tracked].flatMap(([key, objects]) =>
+          [...objects.values()].some((o) => o.namespace === namespace) ? [key] : [],
+        ),
       watchKinds: (kinds) => this.watchKinds(kinds),
       ...(o.client.capabilities
         ? { capabilities: () => this.client.capabilities?.() ?? noCapabilities() }

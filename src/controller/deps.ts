@@ -43,6 +43,8 @@ export interface ReconcilerDeps {
   progressInterval?: number;
   /** Live objects whose tracking id names the app (from the informers). */
   trackedObjects?: (appNamespace: string, appName: string) => ObjectId[];
+  /** The keys (`ns/name`) of the apps with tracked live objects in `namespace` (from the informers). */
+  appsWithObjectsIn?: (namespace: string) => string[];
   /**
    * Told which kinds an app manages, so they are watched; resolves once their caches have
    * listed (so objects applied by an earlier, interrupted sync are known before planning).

@@ -16,6 +16,7 @@ import type { ClusterCapabilities } from '../helm/app-source.js';
 import type { FileTree } from '../render/file-tree.js';
 import type { AgeIdentities } from '../secrets/age.js';
 import type { Inventory, ObjectId } from '../sync/identity.js';
+import type { NamespaceCleanup } from '../sync/namespace.js';
 import type { ChangeSet, SyncPlan } from '../sync/types.js';
 
 export type { Inventory, ObjectId };
@@ -119,6 +120,15 @@ export interface SyncPort {
     target: SyncTarget,
     opts?: { confirmed: boolean },
   ): Promise<{ remaining: number; unconfirmed: number }>;
+  /**
+   * With `DeleteNamespace=true` in the target's sync options: deletes the destination namespace
+   * when trueup created it for this app and none of `otherApps` (apps with objects in it) remain;
+   * undefined when the option is off. Called once the app's objects are deleted.
+   */
+  deleteCreatedNamespace?(
+    target: SyncTarget,
+    otherApps: readonly string[],
+  ): Promise<NamespaceCleanup | undefined>;
   /** The live object as last seen (the informers' cache), for health after a sync. */
   live(id: ObjectId): KubeObject | undefined;
 }

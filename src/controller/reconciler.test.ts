@@ -430,3 +430,51 @@ test('discovery is not asked when the app overrides kubeVersion and apiVersions'
   await h.run();
   assert.equal(asked, 0);
 });
+
+test('DeleteNamespace: after the objects, the namespace created for the app is deleted unless another app holds objects in it', async () => {
+  const cases: [string, string[], string[], string | undefined][] = [
+    ['alone', ['trueup-system/web'], [], 'Normal NamespaceDeleted: deleted namespace web'],
+    [
+      'shared',
+      ['trueup-system/web', 'trueup-system/db'],
+      ['trueup-system/db'],
+      'Warning NamespaceKept: namespace web kept: it still holds objects of trueup-system/db',
+    ],
+  ];
+  for (const [name, appsIn, others, event] of cases) {
+    const app = application({
+      ...auto(),
+      syncPolicy: {
+        automated: { prune: true },
+        syncOptions: ['CreateNamespace=true', 'DeleteNamespace=true'],
+      },
+    });
+    const h = harness(app, { appsWithObjectsIn: (ns) => (ns === 'web' ? appsIn : []) });
+    h.cluster.namespaces.set('web', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'web', annotations: { 'trueup.dev/namespace-created-for': 'trueup-system/web' } },
+    });
+    h.git.commit('main', 'c1', [cm('one')]);
+    await h.run();
+    h.writer.app.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
+    h.writer.app.metadata.finalizers = ['trueup.dev/resources-finalizer'];
+    await h.run();
+    assert.deepEqual(h.cluster.deletes, ['/ConfigMap/web/one'], name);
+    assert.deepEqual(h.cluster.namespaceCleanups, [{ namespace: 'web', otherApps: others }], name);
+    assert.equal(h.cluster.namespaces.has('web'), others.length > 0, name);
+    assert.ok(h.writer.events.includes(event as string), `${name}: ${h.writer.events.join('; ')}`);
+    assert.deepEqual(h.writer.app.metadata.finalizers, [], name);
+  }
+});
+
+test('without DeleteNamespace the namespace is never touched at deletion', async () => {
+  const h = harness(application({ ...auto(), syncPolicy: { syncOptions: ['CreateNamespace=true'] } }));
+  h.cluster.namespaces.set('web', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } });
+  h.writer.app.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
+  h.writer.app.metadata.finalizers = ['trueup.dev/resources-finalizer'];
+  await h.run();
+  assert.deepEqual(h.cluster.namespaceCleanups, []);
+  assert.ok(h.cluster.namespaces.has('web'));
+  assert.ok(!h.writer.events.some((e) => e.includes('Namespace')));
+});

@@ -22,7 +22,7 @@ import { errorMessage } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import { sourcesOf } from '../api/sources.js';
 import type { WorkResult } from '../runtime/queue.js';
-import { planVerdict, selectObjects } from '../sync/index.js';
+import { NamespaceCleanupOutcome, planVerdict, selectObjects } from '../sync/index.js';
 import { collectImages, inventoryOf, lastSyncedRevision, uniqueKinds, validateSpec } from './app-facts.js';
 import { type Logger, type PassInfo, type ReconcilerDeps, silentLogger } from './deps.js';
 import { type PassOutcome, toWorkResult } from './outcome.js';
@@ -456,6 +456,19 @@ export class Reconciler {
       return { requeueAfter: null };
     }
     await this.emit(app, 'Normal', 'ResourcesDeleted', `deleted the resources of ${namespace}/${name}`, {});
+    const key = `${namespace}/${name}`;
+    const others = (this.d.appsWithObjectsIn?.(target.destinationNamespace ?? '') ?? []).filter(
+      (k) => k !== key,
+    );
+    const cleanup = await this.d.sync.deleteCreatedNamespace?.(target, others);
+    if (cleanup)
+      await this.emit(
+        app,
+        cleanup.outcome === NamespaceCleanupOutcome.Deleted ? 'Normal' : 'Warning',
+        cleanup.outcome === NamespaceCleanupOutcome.Deleted ? 'NamespaceDeleted' : 'NamespaceKept',
+        cleanup.message,
+        {},
+      );
     await this.d.writer.patchApp(namespace, name, { removeFinalizer: true });
     this.recall.delete(`${namespace}/${name}`);
     return { requeueAfter: null };

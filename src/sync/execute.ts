@@ -6,21 +6,19 @@
  * a blocking skip writes nothing at all. Never throws: failures are results.
  */
 import { errorMessage } from '../api/errors.js';
-import type { KubeObject } from '../api/object.js';
-import type { ObjectAddress } from '../kube/types.js';
 import { applyItem, type ExecContext } from './apply.js';
 import { VerdictCache } from './cache.js';
 import { isListed, nextInventory, planVerdict } from './decide.js';
 import { runHooks } from './hooks.js';
 import { idKey } from './identity.js';
 import { mapLimit } from './limit.js';
+import { ensureNamespace } from './namespace.js';
 import { compareOrder, HookType, isPrerequisite, kindRank } from './order.js';
 import type { Item } from './prepare.js';
 import { executePrune } from './prune.js';
 import {
   type ChangeSet,
   type ExecuteDeps,
-  FIELD_MANAGER,
   PlanAction,
   type PlannedObject,
   type ResourceResult,
@@ -191,15 +189,7 @@ async function run(plan: SyncPlan, deps: ExecuteDeps): Promise<ChangeSet> {
 
   if (plan.options.createNamespace && plan.destinationNamespace) {
     try {
-      const nsAddr: ObjectAddress = { apiVersion: 'v1', kind: 'Namespace', name: plan.destinationNamespace };
-      if (!(await client.get(nsAddr))) {
-        const ns: KubeObject = {
-          apiVersion: 'v1',
-          kind: 'Namespace',
-          metadata: { name: plan.destinationNamespace },
-        };
-        await client.apply(ns, { fieldManager: FIELD_MANAGER, force: true });
-      }
+      await ensureNamespace(client, plan.destinationNamespace, plan.app);
     } catch (err) {
       return fail(`namespace ${plan.destinationNamespace}: ${errorMessage(err)}`);
     }

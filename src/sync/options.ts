@@ -10,6 +10,8 @@ import { ObjectAnnotation, readAnnotation } from './annotations.js';
 
 export interface SyncOptions {
   createNamespace: boolean;
+  /** The namespace created for the app (CreateNamespace) is deleted with the app. */
+  deleteNamespace: boolean;
   /** False with `Prune=false`: never prune this object. */
   prune: boolean;
   /** `Prune=confirm`: pruned only once the app's deletion-approved annotation confirms it. */
@@ -35,6 +37,7 @@ export interface SyncOptions {
 
 export const DEFAULT_SYNC_OPTIONS: Readonly<SyncOptions> = Object.freeze({
   createNamespace: false,
+  deleteNamespace: false,
   prune: true,
   pruneConfirm: false,
   delete: true,
@@ -53,6 +56,7 @@ export const DEFAULT_SYNC_OPTIONS: Readonly<SyncOptions> = Object.freeze({
 
 const BOOLEAN_OPTIONS: Record<string, keyof SyncOptions> = {
   CreateNamespace: 'createNamespace',
+  DeleteNamespace: 'deleteNamespace',
   Prune: 'prune',
   Delete: 'delete',
   RespectIgnoreDifferences: 'respectIgnoreDifferences',

@@ -25,7 +25,15 @@ import type {
 import { Reconciler, type ReconcilerDeps } from '../../src/controller/reconciler.js';
 import { RenderCache } from '../../src/controller/render-cache.js';
 import type { FileTree } from '../../src/render/file-tree.js';
-import { DEFAULT_SYNC_OPTIONS, idKey, idOf, nextInventory } from '../../src/sync/index.js';
+import {
+  DEFAULT_SYNC_OPTIONS,
+  idKey,
+  idOf,
+  type NamespaceCleanup,
+  namespaceCleanupVerdict,
+  nextInventory,
+  parseSyncOptions,
+} from '../../src/sync/index.js';
 import type { Item } from '../../src/sync/prepare.js';
 import type { ChangeSet, PlannedObject, ResourceResult, SyncPlan } from '../../src/sync/types.js';
 import { FakeClock } from './fake-clock.js';
@@ -215,6 +223,24 @@ export class FakeCluster implements SyncPort, HealthPort {
     return { remaining: 0, unconfirmed: 0 };
   }
 
+  /** Live namespaces (by name), for DeleteNamespace; the ones deleted are removed from it. */
+  namespaces = new Map<string, KubeObject>();
+  namespaceCleanups: { namespace: string; otherApps: readonly string[] }[] = [];
+
+  async deleteCreatedNamespace(
+    target: SyncTarget,
+    otherApps: readonly string[],
+  ): Promise<NamespaceCleanup | undefined> {
+    const options = parseSyncOptions(target.syncOptions, DEFAULT_SYNC_OPTIONS, 'test');
+    const name = target.destinationNamespace;
+    if (!options.deleteNamespace || !name) return undefined;
+    this.namespaceCleanups.push({ namespace: name, otherApps });
+    const app = { namespace: target.appNamespace, name: target.appName };
+    const verdict = namespaceCleanupVerdict(name, this.namespaces.get(name), app, otherApps);
+    if (verdict.delete) this.namespaces.delete(name);
+    return { outcome: verdict.outcome, message: verdict.message };
+  }
+
   live(id: ObjectId): KubeObject | undefined {
     return this.objects.get(idKey(id));
   }
@@ -287,7 +313,7 @@ export function application(
 
 export function harness(
   app: Application,
-  deps: Pick<ReconcilerDeps, 'capabilities' | 'projects' | 'denyPlainSecrets'> = {},
+  deps: Pick<ReconcilerDeps, 'capabilities' | 'projects' | 'denyPlainSecrets' | 'appsWithObjectsIn'> = {},
 ) {
   const clock = new FakeClock(0);
   const git = new FakeGit();

@@ -10,9 +10,13 @@ import type { KubeObject } from '../../api/object.js';
 import type { IgnoreRule } from '../../diff/ignore.js';
 import type { ClusterClient } from '../../kube/types.js';
 import {
+  DEFAULT_SYNC_OPTIONS,
+  deleteCreatedNamespace,
   execute,
+  type NamespaceCleanup,
   type ObjectId,
   PlanAction,
+  parseSyncOptions,
   plan,
   ResultAction,
   SkipCause,
@@ -117,6 +121,20 @@ export class EngineSyncPort implements SyncPort {
       (p) => p.action === PlanAction.Skip && p.cause === SkipCause.DeleteConfirm,
     ).length;
     return { remaining: res.resources.filter((r) => r.action === ResultAction.Failed).length, unconfirmed };
+  }
+
+  async deleteCreatedNamespace(
+    target: SyncTarget,
+    otherApps: readonly string[],
+  ): Promise<NamespaceCleanup | undefined> {
+    const options = parseSyncOptions(target.syncOptions, DEFAULT_SYNC_OPTIONS, 'spec.syncPolicy.syncOptions');
+    if (!options.deleteNamespace || !target.destinationNamespace) return undefined;
+    return deleteCreatedNamespace(
+      this.clientFor(target),
+      target.destinationNamespace,
+      { namespace: target.appNamespace, name: target.appName },
+      otherApps,
+    );
   }
 
   live(id: ObjectId): KubeObject | undefined {
