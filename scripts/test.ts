@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startControlPlane } from '../test/control-plane/control-plane.js';
+import { buildRegistry } from '../test/registry/registry.js';
 import { SHARED_CONTROL_PLANE_ENV } from '../test/support/cluster.js';
 import { buildHelmTools } from '../test/support/helm.js';
 
@@ -55,6 +56,13 @@ const env: NodeJS.ProcessEnv = { ...process.env };
 if (files.some((f) => f.startsWith(join('test', 'helm')) || f === join('test', 'e2e', 'helm-app.test.ts'))) {
   process.stderr.write('building (or finding) the Helm engine and the reference helm\n');
   await buildHelmTools((line) => process.stderr.write(`${line}\n`));
+}
+// The OCI registry (distribution) for the tests that pull charts from a registry.
+if (
+  files.some((f) => f.startsWith(join('test', 'registry')) || f.includes('oci') || f.includes('helm-repo'))
+) {
+  process.stderr.write('building (or finding) the distribution registry\n');
+  await buildRegistry((line) => process.stderr.write(`${line}\n`));
 }
 let stop: (() => Promise<void>) | undefined;
 if (integration.length > 0) {
