@@ -28,7 +28,8 @@ export function validateSpec(app: Application): SpecCheck {
       ok: false,
       message: `${where}: spec.destination: only the in-cluster destination (${IN_CLUSTER_SERVER}) is supported`,
     };
-  if (!/^https?:\/\//.test(spec.source.repoURL))
+  // A chart's repoURL (Helm repository, OCI registry) is checked by the chart source, naming it.
+  if (spec.source.chart === undefined && !/^https?:\/\//.test(spec.source.repoURL))
     return {
       ok: false,
       message: `${where}: spec.source.repoURL ${spec.source.repoURL}: only http(s) Git URLs are supported (no SSH)`,

@@ -12,7 +12,6 @@ import {
   IN_CLUSTER_SERVER,
   RESOURCES_FINALIZER,
 } from '../api/application.js';
-import { CHART_REPOSITORY_MESSAGE } from '../api/helm-source.js';
 import { appSyncOptionProblem } from '../api/sync-options.js';
 import { type ConvertOptions, httpRepoURL, isMap, type JsonMap, type Notes, Refusal, str } from './common.js';
 
@@ -72,11 +71,16 @@ function metadataOf(meta: JsonMap, options: ConvertOptions, notes: Notes): Appli
 }
 
 function sourceOf(src: JsonMap, notes: Notes): JsonMap {
-  if (src.chart !== undefined) throw new Refusal(`spec.source.chart: ${CHART_REPOSITORY_MESSAGE}`);
   if (isMap(src.plugin)) throw new Refusal('spec.source.plugin: config management plugins are not supported');
-  const out: JsonMap = { repoURL: httpRepoURL(src.repoURL, 'spec.source.repoURL') };
+  const chart = str(src.chart);
+  // A chart's repoURL is a Helm repository or an OCI registry (oci://, or host/path): carried as is.
+  const out: JsonMap = chart
+    ? { repoURL: chartRepoURL(src.repoURL), chart }
+    : { repoURL: httpRepoURL(src.repoURL, 'spec.source.repoURL') };
   if (str(src.targetRevision)) out.targetRevision = src.targetRevision;
-  if (str(src.path) !== undefined) out.path = src.path;
+  if (chart && str(src.path) && src.path !== '.')
+    notes.warn('spec.source.path', 'Argo CD ignores path for a chart from a repository: dropped');
+  else if (str(src.path) !== undefined && !chart) out.path = src.path;
   if (isMap(src.kustomize)) {
     const k: JsonMap = {};
     for (const key of KUSTOMIZE_CARRIED) if (src.kustomize[key] !== undefined) k[key] = src.kustomize[key];
@@ -104,7 +108,7 @@ function sourceOf(src: JsonMap, notes: Notes): JsonMap {
   if (isMap(src.helm)) out.helm = helmOf(src.helm, notes);
   notes.warnUnhandled(
     src,
-    ['repoURL', 'targetRevision', 'path', 'kustomize', 'directory', 'helm'],
+    ['repoURL', 'targetRevision', 'path', 'kustomize', 'directory', 'helm', 'chart'],
     'spec.source',
     'not supported by trueup: dropped',
   );
@@ -112,6 +116,7 @@ function sourceOf(src: JsonMap, notes: Notes): JsonMap {
 }
 
 const HELM_CARRIED = [
+  'passCredentials',
   'valueFiles',
   'ignoreMissingValueFiles',
   'values',
@@ -126,9 +131,12 @@ const HELM_CARRIED = [
 ] as const;
 
 /** spec.source.helm: the fields trueup has carried as they are; the rest refused or noted. */
+function chartRepoURL(url: unknown): string {
+  if (typeof url !== 'string' || url === '') throw new Refusal('spec.source.repoURL is missing');
+  return url;
+}
+
 function helmOf(helm: JsonMap, notes: Notes): JsonMap {
-  if (helm.passCredentials !== undefined)
-    throw new Refusal(`spec.source.helm.passCredentials: ${CHART_REPOSITORY_MESSAGE}`);
   if (helm.version !== undefined && helm.version !== 'v3')
     throw new Refusal(`spec.source.helm.version ${String(helm.version)}: trueup renders with Helm 3 only`);
   for (const f of Array.isArray(helm.valueFiles) ? helm.valueFiles : []) {
@@ -152,7 +160,7 @@ function helmOf(helm: JsonMap, notes: Notes): JsonMap {
     );
   notes.warnUnhandled(
     helm,
-    [...HELM_CARRIED, 'passCredentials', 'version', 'skipTests', 'skipSchemaValidation'],
+    [...HELM_CARRIED, 'version', 'skipTests', 'skipSchemaValidation'],
     'spec.source.helm',
     'not supported by trueup: dropped',
   );

@@ -144,16 +144,6 @@ test("Argo CD: what would change the app's meaning refuses that app only", () =>
   const src = { repoURL: 'https://git.example/c.git', path: 'p' };
   const cases: [string, ReturnType<typeof argo>, RegExp][] = [
     ['sources', argo({ sources: [src, src] }), /several sources/],
-    [
-      'chart',
-      argo({ source: { repoURL: 'https://charts.example', chart: 'nginx', targetRevision: '1.0.0' } }),
-      /spec\.source\.chart: charts from Helm repositories are not supported yet: vendor the chart into Git/,
-    ],
-    [
-      'passCredentials',
-      argo({ source: { ...src, helm: { passCredentials: true } } }),
-      /passCredentials: charts from Helm repositories/,
-    ],
     ['helm v2', argo({ source: { ...src, helm: { version: 'v2' } } }), /Helm 3 only/],
     [
       '$values',
@@ -328,4 +318,38 @@ test('Argo CD: a Helm source in Git is carried, field for field', () => {
     r.warnings.map((w) => w.field),
     ['spec.source.helm.skipTests', 'spec.source.helm.skipSchemaValidation'],
   );
+});
+
+test('Argo CD: a chart from a Helm repository or an OCI registry is carried; path (ignored by Argo CD) dropped with a note', () => {
+  const table: [Record<string, unknown>, Record<string, unknown>, string[]][] = [
+    [
+      {
+        repoURL: 'https://charts.example/stable',
+        chart: 'nginx',
+        targetRevision: '1.2.*',
+        helm: { passCredentials: true },
+      },
+      {
+        repoURL: 'https://charts.example/stable',
+        chart: 'nginx',
+        targetRevision: '1.2.*',
+        helm: { passCredentials: true },
+      },
+      [],
+    ],
+    [
+      { repoURL: 'registry-1.docker.io/bitnamicharts', chart: 'nginx', targetRevision: '15.0.0', path: 'x' },
+      { repoURL: 'registry-1.docker.io/bitnamicharts', chart: 'nginx', targetRevision: '15.0.0' },
+      ['spec.source.path'],
+    ],
+  ];
+  for (const [source, want, warned] of table) {
+    const r = run(argo({ source }));
+    assert.deepEqual(r.refusals, []);
+    assert.deepEqual(r.applications[0]?.spec.source, want);
+    assert.deepEqual(
+      r.warnings.map((w) => w.field),
+      warned,
+    );
+  }
 });
