@@ -15,11 +15,14 @@ import {
 } from '../api/application.js';
 import { TrueupError } from '../api/errors.js';
 import { describeRef } from '../api/object.js';
+import { ChartSource } from '../chart-source/chart-source.js';
+import { SourceRouter } from '../controller/adapters/chart-source.js';
 import { secretDecryptionKeys } from '../controller/adapters/decryption-keys.js';
 import { TreeRenderPort } from '../controller/adapters/render.js';
 import { installedEngine } from '../controller/adapters/render-helm.js';
 import { GitSourcePort } from '../controller/adapters/source.js';
 import { EngineSyncPort } from '../controller/adapters/sync.js';
+import { chartRefOf } from '../controller/app-facts.js';
 import { RenderCache } from '../controller/render-cache.js';
 import { renderApp } from '../controller/render-step.js';
 import { objectDiffText } from '../diff/text.js';
@@ -170,11 +173,15 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
   try {
     const app = await getApp(client, namespace, name);
     const spec = ApplicationSpecSchema.parse(app.spec);
-    const source = new GitSourcePort(
-      new GitSource({ cacheDir: o.cacheDir ?? join(tmpdir(), 'trueup-cli-git') }),
+    // Git, or a chart from a Helm repository / OCI registry (anonymous here, as Git is).
+    const source = new SourceRouter(
+      new GitSourcePort(new GitSource({ cacheDir: o.cacheDir ?? join(tmpdir(), 'trueup-cli-git') })),
+      new ChartSource(),
     );
+    const chart = chartRefOf(spec);
     const rev = await source.resolve(spec.source.repoURL, o.revision ?? spec.source.targetRevision, {
       force: true,
+      ...(chart ? { chart } : {}),
     });
     const helmEngine = installedEngine({ explicit: process.env.TRUEUP_HELM_ENGINE });
     let objects: Awaited<ReturnType<typeof renderApp>>;

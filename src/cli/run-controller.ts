@@ -7,7 +7,9 @@ import { hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { TrueupError } from '../api/errors.js';
+import { ChartSource } from '../chart-source/chart-source.js';
 import { type ControllerConfig, type Env, loadConfig, type RawFlags } from '../config/config.js';
+import { SourceRouter } from '../controller/adapters/chart-source.js';
 import { TreeRenderPort } from '../controller/adapters/render.js';
 import { installedEngine } from '../controller/adapters/render-helm.js';
 import { clusterSecretSource } from '../controller/adapters/secrets.js';
@@ -26,6 +28,7 @@ import { type Liveness, liveness } from '../server/liveness.js';
 import { type Readiness, readiness } from '../server/readiness.js';
 import { startServer } from '../server/server.js';
 import { createWebhookHandler } from '../server/webhook.js';
+import { cachedSecretSource } from '../source/credentials.js';
 import { GitSource, nodeHttpClient } from '../source/index.js';
 import { version } from '../version.js';
 
@@ -177,17 +180,21 @@ export async function runController(
     await installApplicationCrd(client);
     log.info({}, 'Application CRD installed');
   }
+  // Repository credentials: labelled Secrets in the controller's own namespace, as Argo CD's.
+  const repoSecrets = clusterSecretSource(client, config.leaderElection.leaseNamespace);
   const git = new GitSource({
     cacheDir: config.cacheDir,
-    // Repository credentials: labelled Secrets in the controller's own namespace, as Argo CD's.
-    secrets: clusterSecretSource(client, config.leaderElection.leaseNamespace),
+    secrets: repoSecrets,
     http: instrumentGitHttp(nodeHttpClient, metrics),
     logger: log,
     maxRepoBytes: config.limits.maxRepoBytes,
     fetchTimeoutMs: config.limits.gitTimeout,
     lsRemoteTimeoutMs: Math.min(config.limits.gitTimeout, 30_000),
   });
-  const source = new GitSourcePort(git);
+  // Charts from Helm repositories and OCI registries (spec.source.chart), in memory by digest.
+  // One list of repository Secrets per 10 s for charts too (a poll of many apps, one list).
+  const charts = new ChartSource({ secrets: cachedSecretSource(repoSecrets, 10_000, Date.now) });
+  const source = new SourceRouter(new GitSourcePort(git), charts);
   // Loaded on the first chart render only; missing, it fails the Helm apps alone.
   const helmEngine = installedEngine({
     explicit: env.TRUEUP_HELM_ENGINE,

@@ -9,6 +9,7 @@ import {
 import type { KubeObject } from '../api/object.js';
 import { refKey } from '../api/object.js';
 import { apiVersionOf, type ObjectId } from '../sync/identity.js';
+import type { ChartRef } from './ports.js';
 
 export type SpecCheck = { ok: true; spec: ApplicationSpec } | { ok: false; message: string };
 
@@ -40,6 +41,14 @@ export function validateSpec(app: Application): SpecCheck {
       message: `${where}: spec.source.path ${spec.source.path}: must stay inside the repository`,
     };
   return { ok: true, spec };
+}
+
+/** spec.source.chart as the source port takes it (undefined for a Git source). */
+export function chartRefOf(spec: ApplicationSpec): ChartRef | undefined {
+  const name = spec.source.chart;
+  if (name === undefined) return undefined;
+  const pass = spec.source.helm?.passCredentials;
+  return { name, ...(pass === undefined ? {} : { passCredentials: pass }) };
 }
 
 /**

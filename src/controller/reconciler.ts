@@ -21,7 +21,14 @@ import { errorMessage } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import type { WorkResult } from '../runtime/queue.js';
 import { planVerdict, selectObjects } from '../sync/index.js';
-import { collectImages, inventoryOf, lastSyncedRevision, uniqueKinds, validateSpec } from './app-facts.js';
+import {
+  chartRefOf,
+  collectImages,
+  inventoryOf,
+  lastSyncedRevision,
+  uniqueKinds,
+  validateSpec,
+} from './app-facts.js';
 import { type Logger, type PassInfo, type ReconcilerDeps, silentLogger } from './deps.js';
 import { failed, type PassOutcome, toWorkResult } from './outcome.js';
 import type { ObjectId, SyncPort, SyncTarget } from './ports.js';
@@ -148,7 +155,8 @@ export class Reconciler {
     } catch (err) {
       const prev = status.sync?.syncedRevision;
       status.sync = { status: 'Unknown', revision, ...(prev ? { syncedRevision: prev } : {}) };
-      const message = `render of ${spec.source.path} at ${display}: ${errorMessage(err)}`;
+      const what = spec.source.chart ? `chart ${spec.source.chart}` : spec.source.path;
+      const message = `render of ${what} at ${display}: ${errorMessage(err)}`;
       await this.emit(app, 'Warning', 'RenderFailed', message, status);
       throw stalledOrRetrying('RenderFailed', message, err);
     }
@@ -288,7 +296,8 @@ export class Reconciler {
     app: Application,
   ): Promise<{ revision: string; display: string }> {
     const ref = opRevision ?? spec.source.targetRevision;
-    const sourceKey = `${spec.source.repoURL}#${ref}`;
+    const chart = chartRefOf(spec);
+    const sourceKey = `${spec.source.repoURL}#${ref}#${chart?.name ?? ''}#${chart?.passCredentials ?? ''}`;
     const mem = this.recall.get(key);
     const fresh =
       mem &&
@@ -296,7 +305,7 @@ export class Reconciler {
       this.d.clock.now() - mem.resolvedAt < this.d.requeueInterval * 0.9;
     if (fresh && !force) return { revision: mem.revision, display: mem.display };
     try {
-      const r = await this.d.source.resolve(spec.source.repoURL, ref, { force });
+      const r = await this.d.source.resolve(spec.source.repoURL, ref, { force, ...(chart ? { chart } : {}) });
       const display = r.display ?? r.revision;
       this.recall.set(key, {
         ...this.recall.get(key),
@@ -307,7 +316,9 @@ export class Reconciler {
       });
       return { revision: r.revision, display };
     } catch (err) {
-      const message = `${spec.source.repoURL} ${ref}: ${errorMessage(err)}`;
+      const message = chart
+        ? errorMessage(err) // names the chart and repository already
+        : `${spec.source.repoURL} ${ref}: ${errorMessage(err)}`;
       await this.emit(app, 'Warning', 'RevisionUnresolved', message, app.status ?? {});
       throw stalledOrRetrying('RevisionUnresolved', message, err);
     }

@@ -2,6 +2,7 @@
 import type { Application, ApplicationSpec } from '../api/application.js';
 import type { KubeObject } from '../api/object.js';
 import { DecryptingTree } from '../secrets/tree.js';
+import { chartRefOf } from './app-facts.js';
 import { decryptionKeysOf } from './decryption.js';
 import type { ReconcilerDeps } from './deps.js';
 import type { ChartContext } from './ports.js';
@@ -27,7 +28,8 @@ export async function chartContext(
       .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
   }
   return {
-    ...(spec.source.helm ? { helm: spec.source.helm } : {}),
+    // A chart from a repository is a chart whatever files it holds (as helm set is for a path).
+    ...(spec.source.helm || spec.source.chart ? { helm: spec.source.helm ?? {} } : {}),
     appName: app.metadata.name,
     destinationNamespace: spec.destination.namespace ?? '',
     ...(capabilities === undefined ? {} : { capabilities }),
@@ -42,16 +44,26 @@ export async function renderApp(
 ): Promise<readonly KubeObject[]> {
   const chart = await chartContext(d, app, spec);
   const { repoURL, path, kustomize, directory } = spec.source;
+  const chartRef = chartRefOf(spec);
   // SOPS files are decrypted as the renderer reads them; without spec.decryption an encrypted
   // file fails the render. The cache is keyed by the Secret the keys come from (never the keys),
   // so an app without it never gets another app's decrypted render, and the Secret is read only
   // when a render runs: a pass whose render is cached makes no request for it.
   const secretRef = spec.decryption ? `${app.metadata.namespace}/${spec.decryption.secretRef.name}` : '';
   return d.renderCache.get(
-    renderKey(repoURL, revision, path, kustomize, directory, chart, secretRef),
+    // A chart's version names a different tree per chart name: the name is part of the key.
+    renderKey(
+      chartRef ? `${repoURL}#chart=${chartRef.name}` : repoURL,
+      revision,
+      path,
+      kustomize,
+      directory,
+      chart,
+      secretRef,
+    ),
     async () => {
       const keys = await decryptionKeysOf(d.decryption, app, spec);
-      const tree = new DecryptingTree(await d.source.tree(repoURL, revision), keys);
+      const tree = new DecryptingTree(await d.source.tree(repoURL, revision, chartRef), keys);
       return d.render.render(tree, path, kustomize, directory, chart);
     },
   );
