@@ -53,7 +53,8 @@ if (files.length === 0) {
 }
 const env: NodeJS.ProcessEnv = { ...process.env };
 // The Helm engine and the reference helm: built here, with progress, the first time on a machine.
-if (files.some((f) => f.startsWith(join('test', 'helm')) || f === join('test', 'e2e', 'helm-app.test.ts'))) {
+const helmE2e = [join('test', 'e2e', 'helm-app.test.ts'), join('test', 'e2e', 'helm-repo.test.ts')];
+if (files.some((f) => f.startsWith(join('test', 'helm')) || helmE2e.includes(f))) {
   process.stderr.write('building (or finding) the Helm engine and the reference helm\n');
   await buildHelmTools((line) => process.stderr.write(`${line}\n`));
 }
