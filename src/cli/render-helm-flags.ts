@@ -72,7 +72,7 @@ export function wantsHelm(dir: string | undefined, flags: HelmFlags & { repo?: s
     if (given.length)
       throw new TrueupError(
         'CLI_USAGE',
-        `render: ${given.join(', ')} need a local chart directory (not yet with --repo)`,
+        `render: ${given.join(', ')} need a chart: a local chart directory, or --repo with --chart`,
       );
     return false;
   }
