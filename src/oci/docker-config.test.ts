@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isTrueupError } from '../api/errors.js';
-import { dockerConfigFromSecret, parseDockerConfig, registryKey } from './docker-config.js';
+import { credentialsFor, dockerConfigFromSecret, parseDockerConfig, registryKey } from './docker-config.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -30,6 +30,13 @@ test('docker config: auth, username/password, identity tokens, legacy map, host 
     [['q.example', { username: 'a', password: 'b' }]],
   );
   assert.equal(registryKey('registry-1.docker.io'), 'docker.io');
+  const config = parseDockerConfig(text, 'x');
+  assert.deepEqual(credentialsFor(config, 'registry-1.docker.io'), {
+    username: 'hub',
+    password: 'p:with:colons',
+  });
+  assert.deepEqual(credentialsFor(config, 'Registry.Example:5000'), { username: 'u', password: 'p' });
+  assert.equal(credentialsFor(config, 'registry.example'), undefined, 'the port is part of the host');
 });
 
 test('docker config errors name the Secret, never a credential', () => {

@@ -79,3 +79,11 @@ export function dockerConfigFromSecret(secret: {
     );
   return parseDockerConfig(Buffer.from(raw, 'base64').toString('utf8'), where);
 }
+
+/** The credentials a docker config holds for a registry host (`registry-1.docker.io` is `docker.io`). */
+export function credentialsFor(
+  config: ReadonlyMap<string, RegistryCredentials>,
+  registry: string,
+): RegistryCredentials | undefined {
+  return config.get(registryKey(registry));
+}
