@@ -208,7 +208,7 @@ test('a chart from a Helm repository (basic auth): version constraints, a bump r
   assert.ok(!JSON.stringify((await env.app('web-http'))?.status).includes('chart-pass'));
 });
 
-test('a chart from an OCI registry (token auth, Argo CD host/path with enableOCI): a semver range over tags, a bump re-renders', {
+test('a chart from an OCI registry (token auth, Argo CD host/path with enableOCI): a semver range over tags, a bump re-renders, a newer push is followed', {
   skip,
 }, async () => {
   const registry = await startRegistry({ users: { alice: 'oci-pass' } });
@@ -247,6 +247,20 @@ test('a chart from an OCI registry (token auth, Argo CD host/path with enableOCI
   await setSource(app, { repoURL: `oci://${registry.host}/charts`, chart: 'web', targetRevision: '^1.0.0' });
   await waitFor('web-oci at 1.1.0', async () => (await infoOf(dest, 'web-oci'))?.chartVersion === '1.1.0');
 
+  // A newer version pushed: the range follows it on the next refresh (targetRevision unchanged).
+  const v120 = await packageChart('1.2.0');
+  await registry.pushChart('charts/web', '1.2.0', v120.chartYaml, v120.tgz);
+  await env.kubectl([
+    'annotate',
+    '--overwrite',
+    '-n',
+    env.appNs,
+    'tapp/web-oci',
+    'trueup.dev/refresh=normal',
+  ]);
+  await waitFor('web-oci at 1.2.0', async () => (await infoOf(dest, 'web-oci'))?.chartVersion === '1.2.0');
+  assert.equal((await env.app('web-oci'))?.spec.source.targetRevision, '^1.0.0');
+
   // A version the registry does not have: named, nothing pruned.
   await setSource(app, { repoURL: `oci://${registry.host}/charts`, chart: 'web', targetRevision: '2.0.0' });
   const missing = await stalledWith('web-oci', /2\.0\.0/);
@@ -254,5 +268,5 @@ test('a chart from an OCI registry (token auth, Argo CD host/path with enableOCI
     missing,
     /chart web from oci:\/\/.*manifest 2\.0\.0 of oci:\/\/.*\/charts\/web: 404 not found/,
   );
-  assert.equal((await infoOf(dest, 'web-oci'))?.chartVersion, '1.1.0');
+  assert.equal((await infoOf(dest, 'web-oci'))?.chartVersion, '1.2.0');
 });
