@@ -356,7 +356,7 @@ export class ChartSource {
       credentials: located.credentials,
       maxBytes: this.limits.maxArchiveBytes,
       timeoutMs: this.timeoutMs,
-      what: `${label} archive`,
+      what: `${label} archive ${redactUrl(located.url)}`,
     });
   }
 }

@@ -61,7 +61,8 @@ export async function getBounded(url: string, o: GetOptions): Promise<Uint8Array
     }
     if (res.status < 200 || res.status >= 300) {
       await res.body?.cancel().catch(() => {});
-      const at = `${o.what}: ${redactUrl(current)}`;
+      // `what` names the URL asked for; a redirect's target is added.
+      const at = current === url ? o.what : `${o.what} (redirected to ${redactUrl(current)})`;
       if (res.status === 401)
         throw chartError(
           ChartErrorCode.AuthFailed,

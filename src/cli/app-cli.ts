@@ -20,6 +20,7 @@ import { SourceRouter } from '../controller/adapters/chart-source.js';
 import { secretDecryptionKeys } from '../controller/adapters/decryption-keys.js';
 import { TreeRenderPort } from '../controller/adapters/render.js';
 import { installedEngine } from '../controller/adapters/render-helm.js';
+import { clusterSecretSource } from '../controller/adapters/secrets.js';
 import { GitSourcePort } from '../controller/adapters/source.js';
 import { EngineSyncPort } from '../controller/adapters/sync.js';
 import { chartRefOf } from '../controller/app-facts.js';
@@ -173,10 +174,11 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
   try {
     const app = await getApp(client, namespace, name);
     const spec = ApplicationSpecSchema.parse(app.spec);
-    // Git, or a chart from a Helm repository / OCI registry (anonymous here, as Git is).
+    // Git (anonymous here), or a chart from a Helm repository / OCI registry with the repository
+    // Secrets of the app's namespace (where trueup's own apps and Secrets live, as Argo CD's).
     const source = new SourceRouter(
       new GitSourcePort(new GitSource({ cacheDir: o.cacheDir ?? join(tmpdir(), 'trueup-cli-git') })),
-      new ChartSource(),
+      new ChartSource({ secrets: clusterSecretSource(client, namespace) }),
     );
     const chart = chartRefOf(spec);
     const rev = await source.resolve(spec.source.repoURL, o.revision ?? spec.source.targetRevision, {

@@ -29,7 +29,7 @@ import { freePort } from '../control-plane/processes.js';
 import { startRegistry } from '../registry/registry.js';
 import { testNamespace } from '../support/cluster.js';
 import { referenceHelm } from '../support/helm.js';
-import { condition, e2eEnv, waitFor, yaml } from './support.js';
+import { condition, e2eEnv, trueupCli, waitFor, yaml } from './support.js';
 
 const engineMissing = await locateEngine().then(
   () => undefined,
@@ -185,6 +185,10 @@ test('a chart from a Helm repository (basic auth): version constraints, a bump r
     'status at 1.1.0',
     async () => (await env.app('web-http'))?.status?.sync?.syncedRevision === '1.1.0',
   );
+  // `trueup app diff` resolves and renders the chart as the controller does (the repository
+  // Secret read from the app's namespace): no difference.
+  const diff = await trueupCli(env.kubeconfigPath, env.appNs, ['app', 'diff', 'web-http']);
+  assert.equal(diff.code, 0, diff.stderr + diff.stdout);
 
   // 1.2.0's archive is not the one the index names: refused, nothing pruned.
   await setSource(app, { ...app.spec.source, targetRevision: '1.2.0' });
