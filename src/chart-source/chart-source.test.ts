@@ -165,6 +165,15 @@ test('repository Secrets: exact url, then the longest repo-creds prefix; enableO
     secretName: 'trueup-system/oci',
   });
   assert.deepEqual(chartRepoAccess('oci://registry.example/charts', undefined), { kind: 'oci' });
+  const plain = secret('plain', SecretType.Repository, {
+    url: 'oci://r.internal/c',
+    insecureOCIForceHttp: 'true',
+  });
+  assert.deepEqual(chartRepoAccess('oci://r.internal/c', plain), {
+    kind: 'oci',
+    secretName: 'trueup-system/plain',
+    plainHttp: true,
+  });
   assert.equal(chartRepoAccess('https://charts.example/stable', secrets[0]).kind, 'http');
   assert.throws(
     () => chartRepoAccess('registry.example/charts', undefined),

@@ -93,7 +93,13 @@ export interface ResolvedChart {
 /** Where one version's archive is. */
 type Located =
   | { kind: 'http'; url: string; digest?: string; credentials?: RegistryCredentials | undefined }
-  | { kind: 'oci'; repo: OciRepository; digest: string; credentials?: RegistryCredentials | undefined };
+  | {
+      kind: 'oci';
+      repo: OciRepository;
+      digest: string;
+      credentials?: RegistryCredentials | undefined;
+      plainHttp?: boolean;
+    };
 
 interface Timed<T> {
   at: number;
@@ -247,6 +253,7 @@ export class ChartSource {
   ): Promise<Located & { version: string }> {
     const repo = childRepository(parseOciRepository(req.repoURL), req.chart);
     const credentials = access.credentials;
+    const call = { credentials, ...(access.plainHttp ? { plainHttp: true } : {}) };
     const key = `${chartRepoKey(req.repoURL)}\n${req.chart}\n${req.targetRevision}`;
     const hit = this.ociResolutions.get(key);
     if (hit && !force && this.now() - hit.at < this.ttl) return hit.value;
@@ -255,7 +262,7 @@ export class ChartSource {
       // A version or a plain tag is one manifest request; a constraint needs the tag list. Helm
       // writes `+` (build metadata) as `_` in tags.
       if (!exact && isConstraint(version)) {
-        const tags = await this.oci.tags(repo, { credentials });
+        const tags = await this.oci.tags(repo, call);
         version = resolveVersion(
           version,
           tags.map((t) => t.replace(/_/g, '+')),
@@ -263,7 +270,7 @@ export class ChartSource {
         );
       }
       const tag = version.replace(/\+/g, '_');
-      const manifest = await this.oci.manifest(repo, tag, [OCI_MANIFEST], { credentials });
+      const manifest = await this.oci.manifest(repo, tag, [OCI_MANIFEST], call);
       const m = manifest.json as {
         config?: { mediaType?: unknown };
         layers?: { mediaType?: unknown; digest?: unknown }[];
@@ -285,6 +292,7 @@ export class ChartSource {
         digest: layer.digest,
         version,
         ...(credentials ? { credentials } : {}),
+        ...(access.plainHttp ? { plainHttp: true } : {}),
       };
     })();
     const entry = { at: this.now(), value };
@@ -349,6 +357,7 @@ export class ChartSource {
     if (located.kind === 'oci')
       return this.oci.blob(located.repo, located.digest, {
         credentials: located.credentials,
+        ...(located.plainHttp ? { plainHttp: true } : {}),
         maxBytes: this.limits.maxArchiveBytes,
       });
     return getBounded(located.url, {

@@ -50,6 +50,8 @@ export interface ChartRepoAccess {
   credentials?: RegistryCredentials;
   /** The Secret the credentials came from, for messages. */
   secretName?: string;
+  /** OCI over plain HTTP: the Secret's `insecureOCIForceHttp: "true"` (Argo CD's field). */
+  plainHttp?: boolean;
 }
 
 /** How to reach a chart repository: its kind from the URL (or enableOCI) and its credentials. */
@@ -57,15 +59,19 @@ export function chartRepoAccess(repoURL: string, secret: SecretLike | undefined)
   const username = secret ? secretField(secret, 'username') : undefined;
   const password = secret ? secretField(secret, 'password') : undefined;
   const credentials = username !== undefined && password !== undefined ? { username, password } : undefined;
+  const forceHttp = secret
+    ? secretField(secret, 'insecureOCIForceHttp')?.trim().toLowerCase() === 'true'
+    : false;
   const extra = {
     ...(credentials ? { credentials } : {}),
     ...(secret ? { secretName: `${secret.metadata.namespace ?? ''}/${secret.metadata.name ?? ''}` } : {}),
   };
   const text = repoURL.trim();
   if (/^https?:\/\//i.test(text)) return { kind: 'http', ...extra };
-  if (/^oci:\/\//i.test(text)) return { kind: 'oci', ...extra };
+  const oci = { kind: 'oci' as const, ...extra, ...(forceHttp ? { plainHttp: true } : {}) };
+  if (/^oci:\/\//i.test(text)) return oci;
   if (!text.includes('://') && secret && secretField(secret, 'enableOCI')?.trim().toLowerCase() === 'true')
-    return { kind: 'oci', ...extra };
+    return oci;
   throw chartError(
     ChartErrorCode.InvalidRepoUrl,
     `chart repository ${redactUrl(text)}: not an http(s):// Helm repository or an oci:// registry (an OCI registry written as host/path needs a repository Secret with that url and enableOCI: "true")`,

@@ -65,6 +65,8 @@ export interface OciClientOptions {
 
 export interface CallOptions {
   credentials?: RegistryCredentials | undefined;
+  /** Speak plain HTTP to this registry (Argo CD's insecureOCIForceHttp), whatever the client's default. */
+  plainHttp?: boolean;
 }
 
 export interface Manifest {
@@ -121,8 +123,8 @@ export class OciClient {
   }
 
   /** `http(s)://host/v2/<repository>/<suffix>`. */
-  url(repo: OciRepository, suffix: string): string {
-    const scheme = this.plainHttp(repo.registry) ? 'http' : 'https';
+  url(repo: OciRepository, suffix: string, plainHttp?: boolean): string {
+    const scheme = (plainHttp ?? this.plainHttp(repo.registry)) ? 'http' : 'https';
     return `${scheme}://${apiHost(repo.registry)}/v2/${repo.repository}/${suffix}`;
   }
 
@@ -139,9 +141,15 @@ export class OciClient {
         `${describeRepository(repo)}: ${reference} is neither a tag nor a sha256 digest`,
       );
     const what = `manifest ${reference} of ${describeRepository(repo)}`;
-    const res = await this.get(repo, this.url(repo, `manifests/${reference}`), options.credentials, what, {
-      accept: accept.join(', '),
-    });
+    const res = await this.get(
+      repo,
+      this.url(repo, `manifests/${reference}`, options.plainHttp),
+      options.credentials,
+      what,
+      {
+        accept: accept.join(', '),
+      },
+    );
     const bytes = await readBounded(res, this.limits.maxManifestBytes, what);
     const digest = sha256Digest(bytes);
     const announced = res.headers.get('docker-content-digest');
@@ -179,7 +187,12 @@ export class OciClient {
         `${describeRepository(repo)}: blob ${digest} is not a sha256 digest`,
       );
     const what = `blob ${digest} of ${describeRepository(repo)}`;
-    const res = await this.get(repo, this.url(repo, `blobs/${digest}`), options.credentials, what);
+    const res = await this.get(
+      repo,
+      this.url(repo, `blobs/${digest}`, options.plainHttp),
+      options.credentials,
+      what,
+    );
     const bytes = await readBounded(res, options.maxBytes ?? this.limits.maxBlobBytes, what);
     const got = sha256Digest(bytes);
     if (got !== digest)
@@ -190,7 +203,7 @@ export class OciClient {
   /** Every tag of a repository, following `Link` pages, within maxTags. */
   async tags(repo: OciRepository, options: CallOptions & { pageSize?: number } = {}): Promise<string[]> {
     const what = `tags of ${describeRepository(repo)}`;
-    const first = new URL(this.url(repo, 'tags/list'));
+    const first = new URL(this.url(repo, 'tags/list', options.plainHttp));
     if (options.pageSize) first.searchParams.set('n', String(options.pageSize));
     const out: string[] = [];
     let next: string | undefined = first.toString();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isTrueupError } from '../api/errors.js';
+import { OciClient } from './client.js';
 import { apiHost, childRepository, isLoopbackRegistry, isTag, parseOciRepository } from './reference.js';
 
 test('OCI repository references: Helm and Argo CD spellings', () => {
@@ -44,4 +45,17 @@ test('a chart is a repository under its repoURL; tags, loopback, Docker Hub', ()
   assert.equal(isLoopbackRegistry('127.example.com'), false);
   assert.equal(apiHost('docker.io'), 'registry-1.docker.io');
   assert.equal(apiHost('ghcr.io'), 'ghcr.io');
+});
+
+test('the API URL: https, plain HTTP for loopback, or when a call asks for it', () => {
+  const client = new OciClient();
+  const table: [string, boolean | undefined, string][] = [
+    ['ghcr.io', undefined, 'https://ghcr.io/v2/a/b/tags/list'],
+    ['docker.io', undefined, 'https://registry-1.docker.io/v2/a/b/tags/list'],
+    ['127.0.0.1:5000', undefined, 'http://127.0.0.1:5000/v2/a/b/tags/list'],
+    ['r.internal:5000', true, 'http://r.internal:5000/v2/a/b/tags/list'],
+    ['127.0.0.1:5000', false, 'https://127.0.0.1:5000/v2/a/b/tags/list'],
+  ];
+  for (const [registry, plain, want] of table)
+    assert.equal(client.url({ registry, repository: 'a/b' }, 'tags/list', plain), want, registry);
 });
