@@ -22,6 +22,7 @@ import type { RegistryCredentials } from './docker-config.js';
 import { OciError, OciErrorCode, ociError, statusError } from './errors.js';
 import {
   apiHost,
+  apiRepository,
   describeRepository,
   isDigest,
   isLoopbackRegistry,
@@ -125,7 +126,7 @@ export class OciClient {
   /** `http(s)://host/v2/<repository>/<suffix>`. */
   url(repo: OciRepository, suffix: string, plainHttp?: boolean): string {
     const scheme = (plainHttp ?? this.plainHttp(repo.registry)) ? 'http' : 'https';
-    return `${scheme}://${apiHost(repo.registry)}/v2/${repo.repository}/${suffix}`;
+    return `${scheme}://${apiHost(repo.registry)}/v2/${apiRepository(repo)}/${suffix}`;
   }
 
   /** A manifest by tag or digest; `accept` lists the media types wanted (first preferred). */
@@ -244,7 +245,7 @@ export class OciClient {
     what: string,
     headers: Record<string, string> = {},
   ): Promise<Response> {
-    const scope = pullScope(repo.repository);
+    const scope = pullScope(apiRepository(repo));
     const key = `${repo.registry}\n${scope}\n${credentialsId(credentials)}`;
     let auth = this.cachedAuth(key);
     for (let attempt = 0; ; attempt++) {

@@ -52,10 +52,20 @@ test('the API URL: https, plain HTTP for loopback, or when a call asks for it', 
   const table: [string, boolean | undefined, string][] = [
     ['ghcr.io', undefined, 'https://ghcr.io/v2/a/b/tags/list'],
     ['docker.io', undefined, 'https://registry-1.docker.io/v2/a/b/tags/list'],
+    ['registry-1.docker.io', undefined, 'https://registry-1.docker.io/v2/a/b/tags/list'],
     ['127.0.0.1:5000', undefined, 'http://127.0.0.1:5000/v2/a/b/tags/list'],
     ['r.internal:5000', true, 'http://r.internal:5000/v2/a/b/tags/list'],
     ['127.0.0.1:5000', false, 'https://127.0.0.1:5000/v2/a/b/tags/list'],
   ];
   for (const [registry, plain, want] of table)
     assert.equal(client.url({ registry, repository: 'a/b' }, 'tags/list', plain), want, registry);
+  // Docker Hub's official images live under library/.
+  assert.equal(
+    client.url({ registry: 'docker.io', repository: 'nginx' }, 'tags/list'),
+    'https://registry-1.docker.io/v2/library/nginx/tags/list',
+  );
+  assert.equal(
+    client.url({ registry: 'ghcr.io', repository: 'nginx' }, 'tags/list'),
+    'https://ghcr.io/v2/nginx/tags/list',
+  );
 });

@@ -67,6 +67,13 @@ export function isLoopbackRegistry(registry: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(host);
 }
 
+/** Docker Hub's official images: `docker.io/nginx` is `library/nginx` on the API. */
+export function apiRepository(r: OciRepository): string {
+  const hub =
+    r.registry === 'docker.io' || r.registry === 'index.docker.io' || r.registry === 'registry-1.docker.io';
+  return hub && !r.repository.includes('/') ? `library/${r.repository}` : r.repository;
+}
+
 /** Docker Hub's API host: `docker.io` names it, `registry-1.docker.io` serves it. */
 export function apiHost(registry: string): string {
   return registry === 'docker.io' || registry === 'index.docker.io' ? 'registry-1.docker.io' : registry;
