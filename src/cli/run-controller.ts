@@ -18,7 +18,7 @@ import { Controller } from '../controller/controller.js';
 import { installApplicationCrd } from '../controller/install-crd.js';
 import { clusterClientOver } from '../kube/index.js';
 import { createTransport } from '../kube/transport.js';
-import { instrumentGitHttp, instrumentKubeTransport } from '../metrics/instrument.js';
+import { instrumentChartFetch, instrumentGitHttp, instrumentKubeTransport } from '../metrics/instrument.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { systemClock } from '../runtime/clock.js';
 import type { Heartbeat } from '../runtime/informer.js';
@@ -193,7 +193,10 @@ export async function runController(
   });
   // Charts from Helm repositories and OCI registries (spec.source.chart), in memory by digest.
   // One list of repository Secrets per 10 s for charts too (a poll of many apps, one list).
-  const charts = new ChartSource({ secrets: cachedSecretSource(repoSecrets, 10_000, Date.now) });
+  const charts = new ChartSource({
+    secrets: cachedSecretSource(repoSecrets, 10_000, Date.now),
+    fetch: instrumentChartFetch((input, init) => fetch(input, init), metrics),
+  });
   const source = new SourceRouter(new GitSourcePort(git), charts);
   // Loaded on the first chart render only; missing, it fails the Helm apps alone.
   const helmEngine = installedEngine({
