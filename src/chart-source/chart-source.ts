@@ -202,7 +202,7 @@ export class ChartSource {
       : resolveVersion(
           req.targetRevision,
           versions.map((v) => v.version),
-          'version',
+          'index.yaml',
         );
     const entry = versions.find((v) => v.version === version) as IndexEntry | undefined;
     if (!entry)
@@ -228,6 +228,8 @@ export class ChartSource {
     const key = `${chartRepoKey(repoURL)}\n${credentials ? sha256Digest(Buffer.from(`${credentials.username}\0${credentials.password}`)) : '-'}`;
     const hit = this.indexes.get(key);
     if (hit && !force && this.now() - hit.at < this.ttl) return hit.value;
+    // Parsed indexes can be large: stale ones (of repositories no app reads any more) go.
+    for (const [k, e] of this.indexes) if (this.now() - e.at >= this.ttl) this.indexes.delete(k);
     this.counters.indexFetches++;
     const what = `index.yaml of ${redactUrl(repoURL)}`;
     const value = getBounded(indexUrl(repoURL), {
