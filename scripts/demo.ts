@@ -6,8 +6,9 @@
  *    modules the first time, with progress shown);
  * 2. serves examples/ as a Git repository over HTTP on 127.0.0.1;
  * 3. runs the trueup controller in this process, with /metrics, /healthz, /readyz, /webhook;
- * 4. applies examples/bootstrap.yaml (the app of apps) and shows a live table of the
- *    Applications until all are Synced and Healthy;
+ * 4. applies examples/bootstrap.yaml (the app of apps) and examples/appset/team-config.yaml
+ *    (an ApplicationSet: one app per directory) and shows a live table of the Applications
+ *    until all are Synced and Healthy;
  * 5. scales a Deployment with kubectl and shows trueup reverting it;
  * 6. prints the metrics URL and kubectl lines to try, and runs until Ctrl-C.
  *
@@ -24,11 +25,12 @@ import { promisify } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Application } from '../src/api/application.js';
 import { errorMessage } from '../src/api/errors.js';
+import { AppSetController } from '../src/appset/controller.js';
 import { TreeRenderPort } from '../src/controller/adapters/render.js';
 import { installedEngine } from '../src/controller/adapters/render-helm.js';
 import { GitSourcePort } from '../src/controller/adapters/source.js';
 import { Controller } from '../src/controller/controller.js';
-import { installApplicationCrd } from '../src/controller/install-crd.js';
+import { installCrds } from '../src/controller/install-crd.js';
 import { locateEngine } from '../src/helm/locate.js';
 import { clusterClientOver } from '../src/kube/index.js';
 import { createTransport } from '../src/kube/transport.js';
@@ -36,7 +38,7 @@ import { instrumentGitHttp, instrumentKubeTransport } from '../src/metrics/instr
 import { createMetrics } from '../src/metrics/metrics.js';
 import { readiness } from '../src/server/readiness.js';
 import { type RunningServer, startServer } from '../src/server/server.js';
-import { createWebhookHandler } from '../src/server/webhook.js';
+import { createWebhookHandler, pushMatchesSource } from '../src/server/webhook.js';
 import { nodeHttpClient } from '../src/source/http.js';
 import { GitSource } from '../src/source/index.js';
 import { version } from '../src/version.js';
@@ -112,7 +114,7 @@ function table(apps: Application[]): string[] {
       a.status?.sync?.status ?? '',
       a.status?.health?.status ?? '',
       shortRev(a.status?.sync?.revision),
-      a.spec.source.path,
+      a.spec.source?.path ?? (a.spec.sources ?? []).map((s) => s.path ?? '').join(','),
     ])
     .sort((x, y) => (x[0] ?? '').localeCompare(y[0] ?? ''));
   const head = ['NAME', 'SYNC', 'HEALTH', 'REVISION', 'PATH'];
@@ -213,7 +215,7 @@ async function main(): Promise<void> {
   kc.loadFromFile(cp.kubeconfigPath);
   const client = clusterClientOver(instrumentKubeTransport(await createTransport(kc), metrics));
   cleanups.push(async () => client.close());
-  await installApplicationCrd(client);
+  await installCrds(client);
   await kubectl('create', 'namespace', APP_NS);
   const cacheDir = await mkdtemp(join(tmpdir(), 'trueup-demo-cache-'));
   cleanups.push(() => rm(cacheDir, { recursive: true, force: true }));
@@ -225,13 +227,23 @@ async function main(): Promise<void> {
     () => true,
     () => false,
   );
+  const sourcePort = new GitSourcePort(source);
   const controller = new Controller({
     client,
     config: { concurrency: 4, requeueInterval: 180_000, namespaces: [APP_NS] },
-    source: new GitSourcePort(source),
+    source: sourcePort,
     render: new TreeRenderPort({ helmEngine: () => helmEngine.get() }),
     metrics,
     progressInterval: 1000,
+  });
+  // ApplicationSets, sharing the Git source with the Applications (as `trueup controller`).
+  const appsets = new AppSetController({
+    client,
+    source: sourcePort,
+    goEngine: () => helmEngine.get(),
+    namespaces: [APP_NS],
+    concurrency: 2,
+    requeueInterval: 180_000,
   });
   let server: RunningServer | undefined;
   const webhookSecret = randomBytes(16).toString('hex');
@@ -243,6 +255,7 @@ async function main(): Promise<void> {
       webhook: createWebhookHandler({
         secret: webhookSecret,
         refresh: (match) => controller.refreshRepo(match),
+        refreshSets: (push) => appsets.refreshRepos((url, rev) => pushMatchesSource(push, url, rev)),
       }),
     },
     { host: '127.0.0.1', port },
@@ -250,6 +263,8 @@ async function main(): Promise<void> {
   cleanups.push(() => server?.close() ?? Promise.resolve());
   await controller.start();
   cleanups.push(() => controller.stop());
+  await appsets.start();
+  cleanups.push(() => appsets.stop());
   out(dim(`  watching Applications in ${APP_NS}; metrics at ${server.url}/metrics`));
 
   step('Applying the app of apps: kubectl apply -f examples/bootstrap.yaml');
@@ -260,6 +275,14 @@ async function main(): Promise<void> {
   const applied = await kubectlStdin(cp.kubeconfigPath, bootstrap);
   out(dim(`  ${applied.trim()}`));
   const expected = ['root', 'web-api-dev', 'web-api-prod'];
+  step('Applying an ApplicationSet: kubectl apply -f examples/appset/team-config.yaml');
+  const teamConfig = (await readFile(join(EXAMPLES, 'appset', 'team-config.yaml'), 'utf8')).replaceAll(
+    PLACEHOLDER_REPO,
+    repoURL,
+  );
+  out(dim(`  ${(await kubectlStdin(cp.kubeconfigPath, teamConfig)).trim()}`));
+  out(dim('  one Application per directory under apps/team-config/ (adding a team is adding a directory)'));
+  expected.push('team-config-payments', 'team-config-search');
   if (helmBuilt) {
     step('Applying a Helm chart from Git: kubectl apply -f examples/helm/web-chart-prod.yaml');
     const chartApp = (await readFile(join(EXAMPLES, 'helm', 'web-chart-prod.yaml'), 'utf8')).replaceAll(

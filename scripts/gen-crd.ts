@@ -1,23 +1,31 @@
 /**
- * Writes crds/application.yaml from the zod schema in src/api/application.ts.
- * Usage: tsx scripts/gen-crd.ts [--check]   (--check: exit 1 if the committed file is stale)
+ * Writes crds/*.yaml (every entry of src/api/crds.ts, from its zod schema) and
+ * crds/kustomization.yaml.
+ * Usage: tsx scripts/gen-crd.ts [--check]   (--check: exit 1 if a committed file is stale)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applicationCrdYaml } from '../src/api/crd.js';
+import { CRD_FILES, crdFileText, crdsKustomizationText } from '../src/api/crds.js';
 
-const target = join(import.meta.dirname, '..', 'crds', 'application.yaml');
-const text = applicationCrdYaml();
-if (process.argv.includes('--check')) {
+const dir = join(import.meta.dirname, '..', 'crds');
+const files = [
+  ...CRD_FILES.map((e) => ({ target: join(dir, e.file), text: crdFileText(e) })),
+  { target: join(dir, 'kustomization.yaml'), text: crdsKustomizationText() },
+];
+const check = process.argv.includes('--check');
+let stale = 0;
+for (const { target, text } of files) {
   let current = '';
   try {
     current = readFileSync(target, 'utf8');
   } catch {}
-  if (current !== text) {
+  if (current === text) continue;
+  if (check) {
     process.stderr.write(`${target} is stale: run npx tsx scripts/gen-crd.ts\n`);
-    process.exit(1);
+    stale++;
+  } else {
+    writeFileSync(target, text);
+    process.stdout.write(`wrote ${target}\n`);
   }
-} else {
-  writeFileSync(target, text);
-  process.stdout.write(`wrote ${target}\n`);
 }
+if (stale > 0) process.exit(1);

@@ -19,7 +19,7 @@ import type { KubeObject } from '../../src/api/object.js';
 import { TreeRenderPort } from '../../src/controller/adapters/render.js';
 import { GitSourcePort } from '../../src/controller/adapters/source.js';
 import { Controller, type ControllerMetrics } from '../../src/controller/controller.js';
-import { installApplicationCrd } from '../../src/controller/install-crd.js';
+import { installCrds } from '../../src/controller/install-crd.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import type { ClusterClient } from '../../src/kube/types.js';
 import { systemClock } from '../../src/runtime/clock.js';
@@ -301,7 +301,7 @@ async function parent(): Promise<void> {
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(cp.kubeconfigPath);
     const admin = await createClusterClient(kc);
-    await installApplicationCrd(admin);
+    await installCrds(admin);
     admin.close();
     const repo = await git.createRepo('bench');
     await repo.commit({

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { DecryptionSchema } from './decryption.js';
-import { HelmSourceSchema, MULTIPLE_SOURCES_MESSAGE, PASS_CREDENTIALS_MESSAGE } from './helm-source.js';
+import { HelmSourceSchema, PASS_CREDENTIALS_MESSAGE } from './helm-source.js';
+import { SOURCE_OR_SOURCES_MESSAGE, sourcesSchema } from './sources.js';
 import {
   appSyncOptionProblem,
   SYNC_OPTION_MAX_LENGTH,
@@ -50,8 +51,6 @@ const syncOptionsList = z
   )
   .max(SYNC_OPTIONS_MAX_ITEMS);
 
-export const NO_PROJECTS_MESSAGE =
-  "trueup has no AppProjects: spec.project must be 'default' (no restrictions) or left out";
 export const IN_CLUSTER_ONLY_MESSAGE = `only the in-cluster destination is supported: server ${IN_CLUSTER_SERVER} or name in-cluster`;
 export const HTTP_ONLY_MESSAGE = 'only http(s) Git URLs are supported (no SSH)';
 export const CHART_REPO_URL_MESSAGE =
@@ -248,16 +247,26 @@ export const IgnoreDifferenceSchema = z.object({
 
 export const ApplicationSpecSchema = z
   .object({
-    source: SourceSchema,
-    sources: z
-      .array(z.record(z.string(), z.unknown()).meta({ 'x-kubernetes-preserve-unknown-fields': true }))
-      .optional()
-      .describe(`Refused: ${MULTIPLE_SOURCES_MESSAGE}.`),
+    source: SourceSchema.optional(),
+    sources: sourcesSchema(SourceSchema).optional(),
     destination: DestinationSchema,
-    project: ruled(z.string(), "self == 'default'", NO_PROJECTS_MESSAGE, (v) => v === 'default')
+    project: z
+      .string()
+      .max(253)
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be the name of an AppProject')
       .optional()
-      .describe("Argo CD's project: only 'default' (trueup has no AppProjects)."),
+      .describe(
+        "The AppProject (in the controller's namespace) whose rules bound this app; default: 'default'.",
+      ),
     syncPolicy: SyncPolicySchema.optional(),
+    serviceAccountName: z
+      .string()
+      .max(253)
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be the name of a ServiceAccount')
+      .optional()
+      .describe(
+        "Sync as this ServiceAccount of the Application's namespace (impersonation, Flux's field); a project's destinationServiceAccounts take precedence.",
+      ),
     ignoreDifferences: z.array(IgnoreDifferenceSchema).optional(),
     decryption: DecryptionSchema.optional(),
     revisionHistoryLimit: z
@@ -267,10 +276,14 @@ export const ApplicationSpecSchema = z
       .optional()
       .describe('Entries kept in status.history, default 10.'),
   })
-  .meta({ 'x-kubernetes-validations': [{ rule: '!has(self.sources)', message: MULTIPLE_SOURCES_MESSAGE }] })
+  .meta({
+    'x-kubernetes-validations': [
+      { rule: 'has(self.source) != has(self.sources)', message: SOURCE_OR_SOURCES_MESSAGE },
+    ],
+  })
   .superRefine((s, ctx) => {
-    if (s.sources !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['sources'], message: MULTIPLE_SOURCES_MESSAGE });
+    if ((s.source === undefined) === (s.sources === undefined))
+      ctx.addIssue({ code: 'custom', message: SOURCE_OR_SOURCES_MESSAGE });
   });
 
 export const SyncStatusCode = { Synced: 'Synced', OutOfSync: 'OutOfSync', Unknown: 'Unknown' } as const;
@@ -295,7 +308,13 @@ export const OperationPhase = {
 } as const;
 export type OperationPhase = (typeof OperationPhase)[keyof typeof OperationPhase];
 
-export const ConditionType = { Ready: 'Ready', Reconciling: 'Reconciling', Stalled: 'Stalled' } as const;
+export const ConditionType = {
+  Ready: 'Ready',
+  Reconciling: 'Reconciling',
+  Stalled: 'Stalled',
+  /** True while Secrets rendered from Git hold cleartext data (absent otherwise). */
+  PlainSecret: 'PlainSecret',
+} as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
 const syncCode = z.enum(['Synced', 'OutOfSync', 'Unknown']);
@@ -331,6 +350,14 @@ export const HistoryEntrySchema = z.object({
   revision: z.string(),
   deployedAt: time,
   source: z.object({ repoURL: z.string(), targetRevision: z.string(), path: z.string() }).optional(),
+  revisions: z
+    .array(z.string())
+    .optional()
+    .describe('With spec.sources: the revision of each source, in order.'),
+  sources: z
+    .array(z.object({ repoURL: z.string(), targetRevision: z.string(), path: z.string().optional() }))
+    .optional()
+    .describe('With spec.sources: the sources deployed.'),
 });
 
 /** An object named by group, kind, namespace and name (Argo CD's resource reference). */
@@ -343,6 +370,10 @@ const ResourceRefSchema = z.object({
 
 export const SyncOperationSchema = z.object({
   revision: z.string().optional(),
+  revisions: z
+    .array(z.string())
+    .optional()
+    .describe("With spec.sources: the revision to sync for each source, in order (Argo CD's field)."),
   prune: z.boolean().optional(),
   dryRun: z.boolean().optional(),
   syncOptions: syncOptionsList.optional(),
@@ -378,6 +409,7 @@ export const OperationStateSchema = z.object({
   syncResult: z
     .object({
       revision: z.string().optional(),
+      revisions: z.array(z.string()).optional().describe('With spec.sources: the revision of each source.'),
       resources: z
         .array(ResourceRefSchema.extend({ status: z.string().optional(), message: z.string().optional() }))
         .optional(),
@@ -391,7 +423,11 @@ export const ApplicationStatusSchema = z.object({
   sync: z
     .object({
       status: syncCode,
-      revision: z.string().optional(),
+      revision: z
+        .string()
+        .optional()
+        .describe("The revision compared (with spec.sources: each source's revision, joined by commas)."),
+      revisions: z.array(z.string()).optional().describe('With spec.sources: the revision of each source.'),
       syncedRevision: z
         .string()
         .optional()
@@ -430,6 +466,8 @@ export const ApplicationSchema = z.object({
 export type KustomizeOverrides = z.infer<typeof KustomizeOverridesSchema>;
 export type { HelmParameter, HelmSource } from './helm-source.js';
 export type ApplicationSource = z.infer<typeof SourceSchema>;
+/** An entry of spec.sources (spec.source's fields, path optional, plus ref and name). */
+export type ApplicationSourcesEntry = NonNullable<ApplicationSpec['sources']>[number];
 export type ApplicationDestination = z.infer<typeof DestinationSchema>;
 export type SyncPolicy = z.infer<typeof SyncPolicySchema>;
 export type RetryPolicy = z.infer<typeof RetrySchema>;
@@ -457,6 +495,11 @@ export const Annotation = {
   CompareOptions: 'trueup.dev/compare-options',
   /** On an Application: confirms the pruning of its Prune=confirm objects (removed after the next sync). */
   DeletionApproved: 'trueup.dev/deletion-approved',
+  /**
+   * On an Application, `"true"` or `"false"`: a Secret from Git holding cleartext data fails the
+   * sync instead of warning. `"false"` cannot relax the controller's --deny-plain-secrets.
+   */
+  DenyPlainSecrets: 'trueup.dev/deny-plain-secrets',
 } as const;
 
 /** Argo CD's annotation of the same meaning, honoured too. */

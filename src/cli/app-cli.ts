@@ -15,6 +15,7 @@ import {
 } from '../api/application.js';
 import { TrueupError } from '../api/errors.js';
 import { describeRef } from '../api/object.js';
+import { sourcesOf } from '../api/sources.js';
 import { ChartSource } from '../chart-source/chart-source.js';
 import { SourceRouter } from '../controller/adapters/chart-source.js';
 import { secretDecryptionKeys } from '../controller/adapters/decryption-keys.js';
@@ -23,13 +24,14 @@ import { installedEngine } from '../controller/adapters/render-helm.js';
 import { clusterSecretSource } from '../controller/adapters/secrets.js';
 import { GitSourcePort } from '../controller/adapters/source.js';
 import { EngineSyncPort } from '../controller/adapters/sync.js';
-import { chartRefOf } from '../controller/app-facts.js';
 import { RenderCache } from '../controller/render-cache.js';
 import { renderApp } from '../controller/render-step.js';
+import { resolveSources } from '../controller/sources.js';
 import { objectDiffText } from '../diff/text.js';
 import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';
 import { createClusterClient } from '../kube/index.js';
 import type { ClusterClient } from '../kube/types.js';
+import { describePlainSecrets, inNamespace } from '../secrets/plain-secrets.js';
 import { GitSource } from '../source/index.js';
 import { isListed, PlanAction, requiresPruning } from '../sync/index.js';
 import type { CliIO } from './io.js';
@@ -82,8 +84,12 @@ function table(rows: string[][]): string {
   return `${rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('   ')).join('\n')}\n`;
 }
 
+/** A commit SHA cut to 7 characters; with spec.sources, each of the comma-joined revisions. */
 const short = (rev: string | undefined) =>
-  rev && /^[0-9a-f]{40}$/.test(rev) ? rev.slice(0, 7) : (rev ?? '');
+  (rev ?? '')
+    .split(',')
+    .map((r) => (/^[0-9a-f]{40}$/.test(r) ? r.slice(0, 7) : r))
+    .join(',');
 
 export async function appList(o: AppCliOptions, io: CliIO): Promise<number> {
   const { client, namespace } = await connect(o);
@@ -126,10 +132,12 @@ export async function appGet(name: string, o: AppCliOptions, io: CliIO): Promise
       return 0;
     }
     const s = app.status ?? {};
-    const src = app.spec.source;
     const lines = [
       `Name:        ${namespace}/${name}`,
-      `Source:      ${src.repoURL} ${src.targetRevision ?? 'HEAD'} ${src.path ?? '.'}`,
+      ...sourcesOf(app.spec).map((src, i) => {
+        const ref = 'ref' in src ? src.ref : undefined;
+        return `${i === 0 ? 'Source:     ' : '            '} ${src.repoURL} ${src.targetRevision ?? 'HEAD'} ${src.chart !== undefined ? `chart ${src.chart}` : (src.path ?? (ref ? '' : '.'))}${ref ? ` (ref ${ref})` : ''}`;
+      }),
       `Destination: ${app.spec.destination.server ?? 'in-cluster'} namespace ${app.spec.destination.namespace ?? '(from manifests)'}`,
       `Sync policy: ${app.spec.syncPolicy?.automated ? `automated (prune=${app.spec.syncPolicy.automated.prune ?? false}, selfHeal=${app.spec.syncPolicy.automated.selfHeal ?? false})` : 'manual'}`,
       `Sync:        ${s.sync?.status ?? 'Unknown'} to ${s.sync?.revision ?? '-'}`,
@@ -180,16 +188,18 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
       new GitSourcePort(new GitSource({ cacheDir: o.cacheDir ?? join(tmpdir(), 'trueup-cli-git') })),
       new ChartSource({ secrets: clusterSecretSource(client, namespace) }),
     );
-    const chart = chartRefOf(spec);
-    const rev = await source.resolve(spec.source.repoURL, o.revision ?? spec.source.targetRevision, {
-      force: true,
-      ...(chart ? { chart } : {}),
-    });
+    if (o.revision !== undefined && spec.sources !== undefined) {
+      io.stderr(
+        `error: ${namespace}/${name} has spec.sources: --revision names one revision, leave it out\n`,
+      );
+      return 2;
+    }
+    const rev = await resolveSources(source, spec, [o.revision], true);
     const helmEngine = installedEngine({ explicit: process.env.TRUEUP_HELM_ENGINE });
-    let objects: Awaited<ReturnType<typeof renderApp>>;
+    let rendered: Awaited<ReturnType<typeof renderApp>>;
     try {
       // The controller's own render step: the same chart context, spec.decryption's keys, tree.
-      objects = await renderApp(
+      rendered = await renderApp(
         {
           source,
           render: new TreeRenderPort({ helmEngine: () => helmEngine.get() }),
@@ -201,11 +211,12 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
         },
         app,
         spec,
-        rev.revision,
+        rev.revisions ?? rev.revision,
       );
     } finally {
       await helmEngine.close();
     }
+    const { objects, plainSecrets } = rendered;
     const inventory = (app.status?.resources ?? []).map((r) => ({
       group: r.group ?? '',
       version: r.version ?? 'v1',
@@ -231,6 +242,11 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
     io.stderr(
       `${namespace}/${name} at ${rev.display ?? rev.revision}: ${differs.length} of ${listed.length} object(s) differ\n`,
     );
+    // What the controller's plain-Secret guard reports (it refuses the sync when denied).
+    if (plainSecrets.length)
+      io.stderr(
+        `warning: Secret(s) holding cleartext from Git: ${describePlainSecrets(inNamespace(plainSecrets, spec.destination.namespace))}\n`,
+      );
     for (const p of differs) {
       if (requiresPruning(p))
         io.stdout(

@@ -43,8 +43,10 @@ export async function convertFiles(
   const result = convertDocuments(docs, { namespace: opts.namespace });
   for (const w of result.warnings) io.stderr(`warning: ${w.where}: ${w.field}: ${w.message}\n`);
   for (const r of result.refusals) io.stderr(`error: ${r.where}: not converted: ${r.message}\n`);
-  if (result.applications.length > 0) {
-    io.stdout(emitYamlDocuments(result.applications as unknown as KubeObject[]));
+  if (result.applications.length > 0 || result.applicationSets.length > 0) {
+    io.stdout(
+      emitYamlDocuments([...result.applications, ...result.applicationSets] as unknown as KubeObject[]),
+    );
   }
   return failed || result.refusals.length > 0 ? ExitCode.Failure : ExitCode.Ok;
 }

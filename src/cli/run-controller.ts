@@ -6,7 +6,10 @@
 import { hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { TrueupError } from '../api/errors.js';
+import { PROJECT_KIND } from '../api/app-project.js';
+import { APP_API_VERSION } from '../api/application.js';
+import { errorMessage, TrueupError } from '../api/errors.js';
+import { AppSetController } from '../appset/controller.js';
 import { ChartSource } from '../chart-source/chart-source.js';
 import { type ControllerConfig, type Env, loadConfig, type RawFlags } from '../config/config.js';
 import { SourceRouter } from '../controller/adapters/chart-source.js';
@@ -15,9 +18,12 @@ import { installedEngine } from '../controller/adapters/render-helm.js';
 import { clusterSecretSource } from '../controller/adapters/secrets.js';
 import { GitSourcePort } from '../controller/adapters/source.js';
 import { Controller } from '../controller/controller.js';
-import { installApplicationCrd } from '../controller/install-crd.js';
+import { installCrds } from '../controller/install-crd.js';
+import { ensureDefaultProject } from '../controller/projects.js';
+import type { Logger } from '../controller/reconciler.js';
 import { clusterClientOver } from '../kube/index.js';
 import { createTransport } from '../kube/transport.js';
+import type { ClusterClient } from '../kube/types.js';
 import { instrumentChartFetch, instrumentGitHttp, instrumentKubeTransport } from '../metrics/instrument.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { systemClock } from '../runtime/clock.js';
@@ -27,7 +33,7 @@ import { shard, shardedClient, shardFromPodName, shardLeaseName } from '../runti
 import { type Liveness, liveness } from '../server/liveness.js';
 import { type Readiness, readiness } from '../server/readiness.js';
 import { startServer } from '../server/server.js';
-import { createWebhookHandler } from '../server/webhook.js';
+import { createWebhookHandler, pushMatchesSource } from '../server/webhook.js';
 import { cachedSecretSource } from '../source/credentials.js';
 import { GitSource, nodeHttpClient } from '../source/index.js';
 import { version } from '../version.js';
@@ -177,8 +183,8 @@ export async function runController(
   const owner = shard(shardIndex, config.shards);
   const appClient = config.shards > 1 ? shardedClient(client, owner) : client;
   if (config.installCrd) {
-    await installApplicationCrd(client);
-    log.info({}, 'Application CRD installed');
+    await installCrds(client);
+    log.info({}, 'CRDs installed');
   }
   // Repository credentials: labelled Secrets in the controller's own namespace, as Argo CD's.
   const repoSecrets = clusterSecretSource(client, config.leaderElection.leaseNamespace);
@@ -211,15 +217,44 @@ export async function runController(
       timeoutMs: config.limits.renderTimeout,
     },
   });
+  // AppProjects live in the controller's namespace; a cluster without their CRD (an upgrade that
+  // did not apply crds/) runs with the `default` project only, and says so.
+  const projectNamespace = await projectsNamespace(client, config.leaderElection.leaseNamespace, log);
   let controller: Controller | undefined;
+  let appsets: AppSetController | undefined;
   /** Starts reconciling; returns how to stop (and forget this replica's app series). */
   const work = async () => {
-    const c = new Controller({ client: appClient, config, source, render, log, metrics, clock: systemClock });
+    const c = new Controller({
+      client: appClient,
+      config,
+      source,
+      render,
+      log,
+      metrics,
+      clock: systemClock,
+      ...(projectNamespace ? { projectNamespace } : {}),
+    });
     controller = c;
-    await c.start();
+    // ApplicationSets: one controller for all shards (shard 0's), sharing the Git source.
+    const sets =
+      shardIndex === 0
+        ? new AppSetController({
+            client,
+            source,
+            goEngine: () => helmEngine.get(),
+            namespaces: config.namespaces,
+            concurrency: Math.max(1, Math.min(config.concurrency, 4)),
+            requeueInterval: config.requeueInterval,
+            clock: systemClock,
+            log,
+          })
+        : undefined;
+    appsets = sets;
+    await Promise.all([c.start(), sets?.start()]);
     return async () => {
       if (controller === c) controller = undefined;
-      await c.stop();
+      if (appsets === sets) appsets = undefined;
+      await Promise.all([c.stop(), sets?.stop()]);
       metrics.clearApps();
     };
   };
@@ -243,6 +278,9 @@ export async function runController(
             secret: config.webhookSecret,
             insecure: config.webhookInsecure,
             refresh: (match) => controller?.refreshRepo(match) ?? [],
+            refreshSets: (push) =>
+              appsets?.refreshRepos((repoURL, revision) => pushMatchesSource(push, repoURL, revision)) ?? [],
+            refreshPullRequests: (pr) => appsets?.refreshPullRequests(pr.owner, pr.repo) ?? [],
           }),
           onError: (err) => log.warn({ err: String(err) }, 'http server error'),
         },
@@ -301,4 +339,28 @@ export async function runController(
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void stop());
   }
   return { done, stop, ...(server ? { url: server.url } : {}) };
+}
+
+/** The namespace AppProjects are read from (creating `default` there), or undefined without their CRD. */
+async function projectsNamespace(
+  client: ClusterClient,
+  namespace: string,
+  log: Logger,
+): Promise<string | undefined> {
+  try {
+    await client.mapping(APP_API_VERSION, PROJECT_KIND);
+  } catch (err) {
+    log.warn(
+      { err: errorMessage(err) },
+      'the AppProject CRD is not installed (apply crds/ or run with --install-crd): every app uses the default project, without restrictions; spec.project other than default is refused',
+    );
+    return undefined;
+  }
+  try {
+    if (await ensureDefaultProject(client, namespace)) log.info({ namespace }, 'AppProject default created');
+  } catch (err) {
+    // Not fatal: a missing `default` project permits everything anyway.
+    log.warn({ namespace, err: errorMessage(err) }, 'AppProject default could not be created');
+  }
+  return namespace;
 }

@@ -60,6 +60,13 @@ test('webhook: refused without a secret by default; --webhook-insecure opts in; 
   assert.throws(() => loadConfig({}, { TRUEUP_WEBHOOK_INSECURE: 'perhaps' }), /webhookInsecure/);
 });
 
+test('deny plain secrets: off by default; the flag or TRUEUP_DENY_PLAIN_SECRETS turns it on; a non-boolean is refused', () => {
+  assert.equal(loadConfig({}).denyPlainSecrets, false);
+  assert.equal(loadConfig({ denyPlainSecrets: true }).denyPlainSecrets, true);
+  assert.equal(loadConfig({}, { TRUEUP_DENY_PLAIN_SECRETS: 'true' }).denyPlainSecrets, true);
+  assert.throws(() => loadConfig({}, { TRUEUP_DENY_PLAIN_SECRETS: 'maybe' }), /denyPlainSecrets: "maybe"/);
+});
+
 test('liveness stall timeout: 15 minutes by default, at least a minute', () => {
   assert.equal(loadConfig({}).stallTimeout, 900_000);
   assert.equal(loadConfig({}, { TRUEUP_STALL_TIMEOUT: '5m' }).stallTimeout, 300_000);

@@ -53,11 +53,13 @@ export interface ControllerConfig {
    * waits for its waves' health).
    */
   stallTimeout: number;
+  /** A Secret from Git holding cleartext data fails the sync (nothing applied or pruned) instead of warning. */
+  denyPlainSecrets: boolean;
   limits: LimitsConfig;
   /** Path to a kubeconfig; empty = in-cluster or the default loading rules. */
   kubeconfig: string;
   logLevel: string;
-  /** Install or update the Application CRD at start. */
+  /** Install or update trueup's CRDs (crds/) at start. */
   installCrd: boolean;
   /** Shards the Applications are split into (consistent hash of namespace/name); 1 = unsharded. */
   shards: number;
@@ -111,6 +113,7 @@ export const ENV_NAMES = {
   webhookSecret: 'TRUEUP_WEBHOOK_SECRET',
   webhookInsecure: 'TRUEUP_WEBHOOK_INSECURE',
   stallTimeout: 'TRUEUP_STALL_TIMEOUT',
+  denyPlainSecrets: 'TRUEUP_DENY_PLAIN_SECRETS',
   maxTreeBytes: 'TRUEUP_MAX_TREE_BYTES',
   renderMaxAliasNodes: 'TRUEUP_RENDER_MAX_ALIAS_NODES',
   renderTimeout: 'TRUEUP_RENDER_TIMEOUT',
@@ -183,6 +186,7 @@ export function loadConfig(flags: RawFlags = {}, env: Env = {}): Readonly<Contro
     webhookSecret: str('webhookSecret', ''),
     webhookInsecure: boolOf('webhookInsecure', false),
     stallTimeout: durOf('stallTimeout', 900_000),
+    denyPlainSecrets: boolOf('denyPlainSecrets', false),
     limits: Object.freeze({
       maxTreeBytes: intOf('maxTreeBytes', 1 << 30, 1),
       renderMaxAliasNodes: intOf('renderMaxAliasNodes', 1_000_000, 0),

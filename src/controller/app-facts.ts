@@ -1,5 +1,6 @@
 /** Pure facts about an Application the reconciler reads: its valid spec, inventory, last synced revision, images. */
 import {
+  Annotation,
   type Application,
   type ApplicationSpec,
   ApplicationSpecSchema,
@@ -8,6 +9,7 @@ import {
 } from '../api/application.js';
 import type { KubeObject } from '../api/object.js';
 import { refKey } from '../api/object.js';
+import { sourcesOf } from '../api/sources.js';
 import { apiVersionOf, type ObjectId } from '../sync/identity.js';
 import type { ChartRef } from './ports.js';
 
@@ -29,25 +31,37 @@ export function validateSpec(app: Application): SpecCheck {
       ok: false,
       message: `${where}: spec.destination: only the in-cluster destination (${IN_CLUSTER_SERVER}) is supported`,
     };
-  // A chart's repoURL (Helm repository, OCI registry) is checked by the chart source, naming it.
-  if (spec.source.chart === undefined && !/^https?:\/\//.test(spec.source.repoURL))
+  for (const s of sourcesOf(spec)) {
+    // A chart's repoURL (Helm repository, OCI registry) is checked by the chart source, naming it.
+    if (s.chart === undefined && !/^https?:\/\//.test(s.repoURL))
+      return {
+        ok: false,
+        message: `${where}: ${s.field}.repoURL ${s.repoURL}: only http(s) Git URLs are supported (no SSH)`,
+      };
+    if (s.path?.split('/').includes('..'))
+      return {
+        ok: false,
+        message: `${where}: ${s.field}.path ${s.path}: must stay inside the repository`,
+      };
+  }
+  const deny = app.metadata.annotations?.[Annotation.DenyPlainSecrets];
+  if (deny !== undefined && deny !== 'true' && deny !== 'false')
     return {
       ok: false,
-      message: `${where}: spec.source.repoURL ${spec.source.repoURL}: only http(s) Git URLs are supported (no SSH)`,
-    };
-  if (spec.source.path.split('/').includes('..'))
-    return {
-      ok: false,
-      message: `${where}: spec.source.path ${spec.source.path}: must stay inside the repository`,
+      message: `${where}: annotation ${Annotation.DenyPlainSecrets}: "${deny}" is neither "true" nor "false"`,
     };
   return { ok: true, spec };
 }
 
-/** spec.source.chart as the source port takes it (undefined for a Git source). */
-export function chartRefOf(spec: ApplicationSpec): ChartRef | undefined {
-  const name = spec.source.chart;
+/** A source's chart (spec.source or an entry of spec.sources) as the source port takes it (undefined for Git). */
+export function chartRefOf(
+  source:
+    | { chart?: string | undefined; helm?: { passCredentials?: boolean | undefined } | undefined }
+    | undefined,
+): ChartRef | undefined {
+  const name = source?.chart;
   if (name === undefined) return undefined;
-  const pass = spec.source.helm?.passCredentials;
+  const pass = source?.helm?.passCredentials;
   return { name, ...(pass === undefined ? {} : { passCredentials: pass }) };
 }
 

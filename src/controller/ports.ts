@@ -2,6 +2,7 @@
  * The small interfaces the reconciler works against. Adapters (src/controller/adapters/) bind
  * them to src/source, src/render, src/sync and src/health; tests bind them to tables.
  */
+import type { AppProjectSpec } from '../api/app-project.js';
 import type {
   Application,
   ApplicationSource,
@@ -59,12 +60,18 @@ export interface ChartContext {
   appName: string;
   destinationNamespace: string;
   capabilities?: ClusterCapabilities | Error;
+  /** With spec.sources: the tree of each source that has a `ref` (valueFiles `$REF/...`). */
+  refs?: ReadonlyMap<string, FileTree>;
+  /** The field the helm options come from, for messages (default `spec.source.helm`). */
+  field?: string;
 }
 
 export interface RenderPort {
   /**
    * `directory` is spec.source.directory (how a plain directory is read); `chart` is needed
-   * when the path holds a Helm chart (without it, a chart path is refused).
+   * when the path holds a Helm chart (without it, a chart path is refused). `origins`, when
+   * given, is filled with where each returned object came from (a file, a generator and its
+   * kustomization, a chart template), for messages.
    */
   render(
     tree: FileTree,
@@ -72,6 +79,7 @@ export interface RenderPort {
     overrides: KustomizeOverrides | undefined,
     directory?: ApplicationSource['directory'],
     chart?: ChartContext,
+    origins?: Map<KubeObject, string>,
   ): Promise<KubeObject[]>;
 }
 
@@ -94,6 +102,8 @@ export interface SyncTarget {
   ignoreDifferences: readonly IgnoreDifference[];
   /** Objects applied by earlier syncs (status.resources plus tracked live objects). */
   inventory: Inventory;
+  /** Every apply, dry run and prune is made as this user (`system:serviceaccount:NS:NAME`). */
+  serviceAccount?: string;
 }
 
 /**
@@ -148,4 +158,12 @@ export interface AppWriter {
   /** Removes the resources finalizer (ours or Argo CD's), the `operation`, and/or annotations. */
   patchApp(namespace: string, name: string, change: AppChange): Promise<void>;
   event(app: KubeObject, type: EventType, reason: string, message: string): Promise<void>;
+}
+
+/** AppProjects, read from the controller's namespace (an informer's cache: no request per pass). */
+export interface ProjectPort {
+  /** The controller's namespace: Applications elsewhere need their project's sourceNamespaces. */
+  readonly namespace: string;
+  /** The project's spec; undefined when it does not exist. */
+  get(name: string): AppProjectSpec | undefined;
 }

@@ -1,7 +1,8 @@
 /**
  * One Application, one pass, as ordered steps:
- *   deletion (finalizer) → validate → resolve revision → render (cached) → plan (once) →
- *   decide whether to sync → execute that same plan → resources, health → status (only if changed)
+ *   deletion (finalizer) → validate → resolve revision → render (cached) → plain-Secret guard →
+ *   plan (once) → decide whether to sync → execute that same plan → resources, health → status
+ *   (only if changed)
  * Each step talks to a port (ports.ts), so the logic is tested with tables and no cluster.
  * Decisions that must survive a restart (retry count, failed revision, the requested operation
  * already run) are read from and written to the Application's status; the only per-process
@@ -19,22 +20,34 @@ import {
 } from '../api/application.js';
 import { errorMessage } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
+import { sourcesOf } from '../api/sources.js';
 import type { WorkResult } from '../runtime/queue.js';
 import { planVerdict, selectObjects } from '../sync/index.js';
-import {
-  chartRefOf,
-  collectImages,
-  inventoryOf,
-  lastSyncedRevision,
-  uniqueKinds,
-  validateSpec,
-} from './app-facts.js';
+import { collectImages, inventoryOf, lastSyncedRevision, uniqueKinds, validateSpec } from './app-facts.js';
 import { type Logger, type PassInfo, type ReconcilerDeps, silentLogger } from './deps.js';
-import { failed, type PassOutcome, toWorkResult } from './outcome.js';
+import { type PassOutcome, toWorkResult } from './outcome.js';
+import { guardPlainSecrets } from './plain-secret-guard.js';
 import type { ObjectId, SyncPort, SyncTarget } from './ports.js';
+import {
+  appIdentity,
+  appRefusals,
+  lookupProject,
+  planRefusals,
+  WINDOW_RECHECK_MS,
+  windowHold,
+} from './project-step.js';
 import { renderApp } from './render-step.js';
 import { recordResources } from './resources.js';
+import {
+  operationRevisions,
+  pathsOf,
+  type ResolvedSources,
+  resolveSources,
+  sourceRefs,
+  UnresolvedSource,
+} from './sources.js';
 import { conditionsOf, mergeConditions, readyVerdict, statusChanged, type Verdict } from './status.js';
+import { Stop, stalledOrRetrying } from './stop.js';
 import { decideSync, decisionVerdict, failuresOf } from './sync-decision.js';
 import { runSync } from './sync-step.js';
 
@@ -45,24 +58,12 @@ interface Recall {
   sourceKey: string;
   revision: string;
   display: string;
+  /** With spec.sources: each source's revision. */
+  revisions?: string[] | undefined;
   resolvedAt: number;
   /** The status this controller last wrote (the informer's copy may lag behind it). */
   lastStatus?: ApplicationStatus;
 }
-
-/** How a pass ends: the Ready/Reconciling/Stalled verdict and what the queue does next. */
-class Stop {
-  constructor(
-    readonly verdict: Verdict,
-    readonly outcome: PassOutcome,
-  ) {}
-}
-
-const stalledOrRetrying = (reason: string, message: string, err: unknown): Stop => {
-  const outcome = failed(err);
-  const terminal = outcome.kind === 'failed' && outcome.retry === 'terminal';
-  return new Stop({ ready: false, reconciling: !terminal, stalled: terminal, reason, message }, outcome);
-};
 
 export class Reconciler {
   private readonly recall = new Map<string, Recall>();
@@ -137,29 +138,39 @@ export class Reconciler {
     const { namespace, name } = app.metadata;
     const key = `${namespace}/${name}`;
     const spec = this.validate(app);
+    const project = await this.admit(app, spec, status);
     const now = () => new Date(this.d.clock.now()).toISOString();
     const generation = app.metadata.generation;
 
     // Resolve.
+    const sources = sourcesOf(spec);
     if (refresh === RefreshType.Hard) {
-      this.d.source.invalidate?.(spec.source.repoURL);
+      for (const repo of new Set(sources.map((s) => s.repoURL))) this.d.source.invalidate?.(repo);
       this.d.renderCache.clear();
     }
-    const opRevision = app.operation?.sync?.revision;
-    const { revision, display } = await this.resolve(key, spec, opRevision, refresh !== undefined, app);
+    const { revision, display, revisions } = await this.resolve(key, spec, refresh !== undefined, app);
+    const paths = pathsOf(spec);
 
     // Render.
-    let desired: readonly KubeObject[];
+    let rendered: Awaited<ReturnType<typeof renderApp>>;
     try {
-      desired = await renderApp(this.d, app, spec, revision);
+      rendered = await renderApp(this.d, app, spec, revisions ?? revision);
     } catch (err) {
       const prev = status.sync?.syncedRevision;
-      status.sync = { status: 'Unknown', revision, ...(prev ? { syncedRevision: prev } : {}) };
-      const what = spec.source.chart ? `chart ${spec.source.chart}` : spec.source.path;
-      const message = `render of ${what} at ${display}: ${errorMessage(err)}`;
+      status.sync = {
+        status: 'Unknown',
+        revision,
+        ...(revisions ? { revisions } : {}),
+        ...(prev ? { syncedRevision: prev } : {}),
+      };
+      const message = `render of ${paths} at ${display}: ${errorMessage(err)}`;
       await this.emit(app, 'Warning', 'RenderFailed', message, status);
       throw stalledOrRetrying('RenderFailed', message, err);
     }
+    const desired = rendered.objects;
+    const guard = guardPlainSecrets(app, spec, status, rendered.plainSecrets, this.d, revision);
+    if (guard.announce) await this.emit(app, 'Warning', 'PlainSecret', guard.message, status);
+    if (guard.deny) throw stalledOrRetrying(guard.deny.code, guard.message, guard.deny);
     const inventory = inventoryOf(app, this.d.trackedObjects);
     await this.d.watchKinds?.(uniqueKinds(desired, inventory));
 
@@ -178,6 +189,8 @@ export class Reconciler {
       const message = `plan of ${key}: ${errorMessage(err)}`;
       throw stalledOrRetrying('SyncError', message, err);
     }
+    const refusedObjects = planRefusals(project, plan, spec);
+    if (refusedObjects.length > 0) throw await this.refuse(app, status, refusedObjects);
     const verdictOfPlan = planVerdict(plan);
     this.log.debug(
       {
@@ -213,7 +226,22 @@ export class Reconciler {
     let outcome: PassOutcome = { kind: 'done' };
     let sync: Awaited<ReturnType<typeof runSync>> | undefined;
     const dryRun = app.operation?.sync?.dryRun ?? false;
-    if (decision.kind === 'sync') {
+    const windowHeld =
+      decision.kind === 'sync'
+        ? windowHold(project, app, spec, decision.reason === 'requested', this.d.clock.now())
+        : undefined;
+    if (windowHeld) {
+      if (!status.conditions?.some((c) => c.type === 'Ready' && c.message === windowHeld))
+        await this.emit(app, 'Normal', 'SyncWindowClosed', windowHeld, status);
+      verdict = {
+        ready: false,
+        reconciling: false,
+        stalled: false,
+        reason: 'SyncWindowClosed',
+        message: windowHeld,
+      };
+      outcome = { kind: 'waiting', afterMs: WINDOW_RECHECK_MS };
+    } else if (decision.kind === 'sync') {
       if (pruneConfirmed) info.usedApproval = true;
       sync = await runSync(this.d.sync, {
         // A requested sync of a selection executes that part of this same plan.
@@ -221,6 +249,7 @@ export class Reconciler {
         spec,
         status,
         revision,
+        revisions,
         display,
         reason: decision.reason,
         operation: app.operation,
@@ -238,7 +267,7 @@ export class Reconciler {
         info.driftCorrected = sync.change.resources.filter((r) => r.action === 'configured').length;
     } else {
       const held = decisionVerdict(decision, {
-        path: spec.source.path,
+        path: paths,
         display,
         operationMessage: status.operationState?.message,
       });
@@ -259,6 +288,7 @@ export class Reconciler {
       health: (live) => this.d.health.assess(live),
       liveNow: (id) => this.d.sync.live(id),
     });
+    if (revisions && status.sync) status.sync.revisions = revisions;
     const images = collectImages(desired);
     status.summary = images.length ? { images } : {};
 
@@ -277,6 +307,29 @@ export class Reconciler {
     return new Stop(verdict, outcome);
   }
 
+  /** The app's project permits it (namespace, repository, destination), or the pass stops here. */
+  private async admit(app: Application, spec: ApplicationSpec, status: ApplicationStatus) {
+    const found = lookupProject(this.d.projects, spec);
+    if ('problem' in found) throw await this.refuse(app, status, [found.problem]);
+    const identity = appIdentity(found, app, spec);
+    const refused = [
+      ...appRefusals(found, app, spec, this.d.projects?.namespace ?? ''),
+      ...('problem' in identity ? [identity.problem] : []),
+    ];
+    if (refused.length > 0) throw await this.refuse(app, status, refused);
+    return found;
+  }
+
+  /** Nothing is applied or pruned: a Warning event and a stalled verdict naming each refusal. */
+  private async refuse(app: Application, status: ApplicationStatus, refusals: string[]): Promise<Stop> {
+    const message = refusals.length === 1 ? (refusals[0] as string) : refusals.join('; ');
+    await this.emit(app, 'Warning', 'ProjectViolation', message, status);
+    return new Stop(
+      { ready: false, reconciling: false, stalled: true, reason: 'ProjectViolation', message },
+      { kind: 'idle' },
+    );
+  }
+
   private validate(app: Application): ApplicationSpec {
     const checked = validateSpec(app);
     if (!checked.ok) {
@@ -291,34 +344,43 @@ export class Reconciler {
   private async resolve(
     key: string,
     spec: ApplicationSpec,
-    opRevision: string | undefined,
     force: boolean,
     app: Application,
-  ): Promise<{ revision: string; display: string }> {
-    const ref = opRevision ?? spec.source.targetRevision;
-    const chart = chartRefOf(spec);
-    const sourceKey = `${spec.source.repoURL}#${ref}#${chart?.name ?? ''}#${chart?.passCredentials ?? ''}`;
+  ): Promise<ResolvedSources> {
+    let opRevisions: (string | undefined)[];
+    try {
+      opRevisions = operationRevisions(spec, app.operation?.sync, `Application ${key}`);
+    } catch (err) {
+      throw stalledOrRetrying('InvalidOperation', errorMessage(err), err);
+    }
+    const sourceKey = JSON.stringify(sourceRefs(spec, opRevisions));
     const mem = this.recall.get(key);
     const fresh =
       mem &&
       mem.sourceKey === sourceKey &&
       this.d.clock.now() - mem.resolvedAt < this.d.requeueInterval * 0.9;
-    if (fresh && !force) return { revision: mem.revision, display: mem.display };
+    if (fresh && !force)
+      return {
+        revision: mem.revision,
+        display: mem.display,
+        ...(mem.revisions ? { revisions: mem.revisions } : {}),
+      };
     try {
-      const r = await this.d.source.resolve(spec.source.repoURL, ref, { force, ...(chart ? { chart } : {}) });
-      const display = r.display ?? r.revision;
+      const r = await resolveSources(this.d.source, spec, opRevisions, force);
       this.recall.set(key, {
         ...this.recall.get(key),
         sourceKey,
         revision: r.revision,
-        display,
+        display: r.display,
+        revisions: r.revisions,
         resolvedAt: this.d.clock.now(),
       });
-      return { revision: r.revision, display };
-    } catch (err) {
-      const message = chart
-        ? errorMessage(err) // names the chart and repository already
-        : `${spec.source.repoURL} ${ref}: ${errorMessage(err)}`;
+      return r;
+    } catch (e) {
+      const err = e instanceof UnresolvedSource ? e.cause : e;
+      const where = e instanceof UnresolvedSource ? e.ref : sourceKey;
+      // A chart's error names the chart and repository already.
+      const message = where === undefined ? errorMessage(err) : `${where}: ${errorMessage(err)}`;
       await this.emit(app, 'Warning', 'RevisionUnresolved', message, app.status ?? {});
       throw stalledOrRetrying('RevisionUnresolved', message, err);
     }
@@ -335,6 +397,8 @@ export class Reconciler {
       inventory,
     };
     if (spec?.destination.namespace) t.destinationNamespace = spec.destination.namespace;
+    const identity = spec ? appIdentity(lookupProject(this.d.projects, spec), app, spec) : {};
+    if ('user' in identity && identity.user) t.serviceAccount = identity.user;
     return t;
   }
 

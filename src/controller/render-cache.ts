@@ -5,7 +5,14 @@
  */
 import type { ApplicationSource, KustomizeOverrides } from '../api/application.js';
 import type { KubeObject } from '../api/object.js';
+import type { PlainSecret } from '../secrets/plain-secrets.js';
 import type { ChartContext } from './ports.js';
+
+/** A render's result: the objects, and the Secrets among them holding cleartext from Git. */
+export interface RenderedApp {
+  objects: readonly KubeObject[];
+  plainSecrets: readonly PlainSecret[];
+}
 
 export function renderKey(
   repoURL: string,
@@ -33,13 +40,13 @@ export function renderKey(
 }
 
 export class RenderCache {
-  private readonly entries = new Map<string, Promise<readonly KubeObject[]>>();
+  private readonly entries = new Map<string, Promise<RenderedApp>>();
   hits = 0;
   misses = 0;
 
   constructor(private readonly capacity: number) {}
 
-  get(key: string, render: () => Promise<readonly KubeObject[]>): Promise<readonly KubeObject[]> {
+  get(key: string, render: () => Promise<RenderedApp>): Promise<RenderedApp> {
     const found = this.entries.get(key);
     if (found) {
       this.hits++;

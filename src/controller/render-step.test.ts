@@ -35,7 +35,7 @@ test('chart sources: the chart reaches the source port, the render cache keeps c
     },
   };
   const d = { source, render, renderCache: new RenderCache(8) };
-  const appOf = (chart: string, helm?: ApplicationSpec['source']['helm']) =>
+  const appOf = (chart: string, helm?: NonNullable<ApplicationSpec['source']>['helm']) =>
     application({
       source: {
         repoURL: 'oci://registry.example/charts',
@@ -48,7 +48,7 @@ test('chart sources: the chart reaches the source port, the render cache keeps c
   const names: string[] = [];
   for (const app of [appOf('web'), appOf('db'), appOf('web'), appOf('db', { passCredentials: true })]) {
     const spec = app.spec as ApplicationSpec;
-    const objects = await renderApp(d, app, spec, '1.0.0');
+    const { objects } = await renderApp(d, app, spec, '1.0.0');
     names.push(String(objects[0]?.metadata.name));
   }
   assert.deepEqual(names, ['web', 'db', 'web', 'db']);
@@ -59,9 +59,9 @@ test('chart sources: the chart reaches the source port, the render cache keeps c
   );
   // No helm field set: still rendered as a chart (an empty helm section), with the app's defaults.
   assert.deepEqual(contexts[0], { helm: {}, appName: 'web', destinationNamespace: 'web' });
-  assert.deepEqual(chartRefOf(appOf('db', { passCredentials: false }).spec as ApplicationSpec), {
+  assert.deepEqual(chartRefOf((appOf('db', { passCredentials: false }).spec as ApplicationSpec).source), {
     name: 'db',
     passCredentials: false,
   });
-  assert.equal(chartRefOf(application().spec as ApplicationSpec), undefined);
+  assert.equal(chartRefOf((application().spec as ApplicationSpec).source), undefined);
 });

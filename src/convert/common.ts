@@ -1,5 +1,6 @@
 /** What the Argo CD and Flux converters share: their input, output and the notes they leave. */
 import type { Application } from '../api/application.js';
+import type { ApplicationSet } from '../api/application-set.js';
 
 /** One YAML document read from a file, with where it came from (for messages). */
 export interface SourceDocument {
@@ -31,6 +32,8 @@ export interface ConvertRefusal {
 
 export interface ConvertResult {
   applications: Application[];
+  /** Argo CD ApplicationSets converted. */
+  applicationSets: ApplicationSet[];
   warnings: ConvertWarning[];
   refusals: ConvertRefusal[];
 }

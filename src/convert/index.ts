@@ -6,6 +6,7 @@
  */
 import { type Application, ApplicationSchema } from '../api/application.js';
 import { ARGO_API_VERSION, convertArgoApplication } from './argo.js';
+import { convertArgoApplicationSet } from './argo-appset.js';
 import {
   type ConvertOptions,
   type ConvertResult,
@@ -37,6 +38,7 @@ const isFluxGitRepository = (o: JsonMap) =>
 const isFluxKustomization = (o: JsonMap) =>
   o.kind === 'Kustomization' && groupOf(o.apiVersion) === FLUX_KUSTOMIZE_GROUP;
 const isArgoApplication = (o: JsonMap) => o.kind === 'Application' && o.apiVersion === ARGO_API_VERSION;
+const isArgoApplicationSet = (o: JsonMap) => o.kind === 'ApplicationSet' && o.apiVersion === ARGO_API_VERSION;
 
 const nsOf = (o: JsonMap): string | undefined => (isMap(o.metadata) ? str(o.metadata.namespace) : undefined);
 const nameOf = (o: JsonMap): string | undefined => (isMap(o.metadata) ? str(o.metadata.name) : undefined);
@@ -54,7 +56,7 @@ function checked(out: unknown): Application {
 }
 
 export function convertDocuments(docs: readonly SourceDocument[], options: ConvertOptions): ConvertResult {
-  const result: ConvertResult = { applications: [], warnings: [], refusals: [] };
+  const result: ConvertResult = { applications: [], applicationSets: [], warnings: [], refusals: [] };
   const inputs: Input[] = [];
   for (const d of docs) {
     if (d.doc === null || d.doc === undefined) continue;
@@ -93,6 +95,19 @@ export function convertDocuments(docs: readonly SourceDocument[], options: Conve
     const { obj } = input;
     if (isArgoApplication(obj)) {
       attempt(input, (notes) => convertArgoApplication(obj, options, notes));
+    } else if (isArgoApplicationSet(obj)) {
+      const notes = new Notes(where(input.d, obj));
+      try {
+        const set = convertArgoApplicationSet(obj, options, notes);
+        const key = `${set.metadata.namespace}/${set.metadata.name}`;
+        if (seen.has(`set:${key}`)) throw new Refusal(`a second ApplicationSet named ${key}`);
+        seen.add(`set:${key}`);
+        result.applicationSets.push(set);
+      } catch (err) {
+        if (!(err instanceof Refusal)) throw err;
+        result.refusals.push({ where: notes.where, message: err.message });
+      }
+      result.warnings.push(...notes.warnings);
     } else if (isFluxKustomization(obj)) {
       attempt(input, (notes) => {
         const spec = isMap(obj.spec) ? obj.spec : {};
@@ -119,7 +134,7 @@ export function convertDocuments(docs: readonly SourceDocument[], options: Conve
       result.warnings.push({
         where: where(input.d, obj),
         field: 'kind',
-        message: `${String(obj.apiVersion)} ${String(obj.kind)} is neither an Argo CD Application nor a Flux GitRepository or Kustomization: skipped`,
+        message: `${String(obj.apiVersion)} ${String(obj.kind)} is neither an Argo CD Application or ApplicationSet nor a Flux GitRepository or Kustomization: skipped`,
       });
     }
   }

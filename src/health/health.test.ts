@@ -272,6 +272,33 @@ const cases: [string, KubeObject | undefined, HealthStatus, RegExp?][] = [
   ],
   ['app new', o('trueup.dev/v1alpha1', 'Application', {}, {}), 'Progressing'],
   [
+    'appset up to date',
+    o(
+      'trueup.dev/v1alpha1',
+      'ApplicationSet',
+      {},
+      { conditions: [cond('ErrorOccurred', 'False'), cond('ResourcesUpToDate', 'True')] },
+    ),
+    'Healthy',
+  ],
+  [
+    'appset error',
+    o(
+      'trueup.dev/v1alpha1',
+      'ApplicationSet',
+      {},
+      {
+        conditions: [
+          cond('ErrorOccurred', 'True', 'RenderTemplateParamsError', 'both generate web'),
+          cond('ResourcesUpToDate', 'False'),
+        ],
+      },
+    ),
+    'Degraded',
+    /both generate web/,
+  ],
+  ['appset new', o('trueup.dev/v1alpha1', 'ApplicationSet', {}, {}), 'Progressing'],
+  [
     'being deleted',
     { ...dep({}, {}), metadata: { name: 'x', deletionTimestamp: '2026-01-01T00:00:00Z' } },
     'Progressing',

@@ -7,6 +7,7 @@ import { conditionsHealth } from './generic.js';
 import {
   apiServiceHealth,
   applicationHealth,
+  applicationSetHealth,
   crdHealth,
   hpaHealth,
   ingressHealth,
@@ -14,6 +15,7 @@ import {
   pvcHealth,
   serviceHealth,
 } from './others.js';
+import { externalSecretHealth, sealedSecretHealth } from './secrets.js';
 import { type Health, HealthStatus, isWorse } from './types.js';
 import {
   cronJobHealth,
@@ -46,6 +48,9 @@ const CHECKS: Record<string, Check> = {
   'apiextensions.k8s.io/CustomResourceDefinition': crdHealth,
   '/Namespace': namespaceHealth,
   'trueup.dev/Application': applicationHealth,
+  'bitnami.com/SealedSecret': sealedSecretHealth,
+  'external-secrets.io/ExternalSecret': externalSecretHealth,
+  'trueup.dev/ApplicationSet': applicationSetHealth,
 };
 
 /** The health of one live object; `undefined` (not there) is Missing. */

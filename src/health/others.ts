@@ -1,6 +1,16 @@
 /** Health of the other built-in kinds: PVC, Service, Ingress, HPA, APIService, CRD, Namespace, Application. */
 import type { KubeObject } from '../api/object.js';
-import { arr, condition, conditions, describe, obj, spec, status, str } from './fields.js';
+import {
+  arr,
+  condition,
+  conditions,
+  describe,
+  obj,
+  spec,
+  status,
+  str,
+  unobservedGeneration,
+} from './fields.js';
 import { degraded, type Health, HealthStatus, healthy, progressing } from './types.js';
 
 export function pvcHealth(o: KubeObject): Health {
@@ -71,4 +81,20 @@ export function applicationHealth(o: KubeObject): Health {
   const message = str(h.message);
   if (HEALTH_VALUES.has(s)) return { status: s as HealthStatus, message };
   return { status: HealthStatus.Unknown, message: `unknown health ${s}` };
+}
+
+/**
+ * A child ApplicationSet (an app of apps that ships sets), as Argo CD's built-in check for its
+ * ApplicationSet: ErrorOccurred or ResourcesUpToDate False is Degraded, ResourcesUpToDate True
+ * is Healthy, anything else (not evaluated yet, or an older generation) is Progressing.
+ */
+export function applicationSetHealth(o: KubeObject): Health {
+  if (unobservedGeneration(o))
+    return progressing('waiting for the ApplicationSet controller to observe the change');
+  const error = condition(o, 'ErrorOccurred');
+  if (error?.status === 'True') return degraded(error.message || 'ErrorOccurred');
+  const upToDate = condition(o, 'ResourcesUpToDate');
+  if (upToDate?.status === 'False') return degraded(upToDate.message || 'resources not up to date');
+  if (upToDate?.status === 'True') return healthy(upToDate.message);
+  return progressing('waiting for the status to be reported');
 }

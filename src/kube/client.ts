@@ -14,7 +14,7 @@ import {
   kindUnknownError,
   networkError,
 } from './errors.js';
-import { createTransport, type RequestSpec, type Transport } from './transport.js';
+import { createTransport, impersonatingTransport, type RequestSpec, type Transport } from './transport.js';
 import type { ClusterClient, ObjectAddress, ResourceMapping, WatchEventType, WatchOptions } from './types.js';
 
 interface ApiResource {
@@ -354,10 +354,20 @@ export function clusterClientOver(transport: Transport, options: ClientOptions =
       });
       return asObject(body, describeAddress(a));
     },
+    impersonate(user) {
+      let as = impersonated.get(user);
+      if (!as) {
+        // Discovery is its own per identity (what a user may see is its own), cached like ours.
+        as = clusterClientOver(impersonatingTransport(transport, user), options);
+        impersonated.set(user, as);
+      }
+      return as;
+    },
     close() {
       transport.close();
     },
   };
+  const impersonated = new Map<string, ClusterClient>();
   return client;
 }
 

@@ -24,6 +24,8 @@ export interface RequestSpec {
   contentType?: string;
   /** What the request is about, for error messages. */
   subject: string;
+  /** Extra headers (impersonation); a list value sends the header once per item. */
+  headers?: Record<string, string | string[]>;
 }
 
 export interface Transport {
@@ -67,21 +69,21 @@ export async function createTransport(kc: KubeConfig, maxSockets = 32): Promise<
   const agent = isHttps ? new https.Agent(agentOptions) : new http.Agent({ keepAlive: true, maxSockets });
   const streamAgent = isHttps ? new https.Agent({ ...agentOptions, keepAlive: false }) : new http.Agent();
 
-  async function headersFor(spec: RequestSpec): Promise<Record<string, string>> {
+  async function headersFor(spec: RequestSpec): Promise<http.OutgoingHttpHeaders> {
     let auth = staticHeaders;
     if (refreshHeaders) {
       const opts: https.RequestOptions = {};
       await kc.applyToHTTPSOptions(opts);
       auth = { ...(opts.headers as Record<string, string> | undefined) };
     }
-    const headers: Record<string, string> = { ...auth, Accept: 'application/json' };
+    const headers: http.OutgoingHttpHeaders = { ...auth, ...spec.headers, Accept: 'application/json' };
     if (spec.body !== undefined) headers['Content-Type'] = spec.contentType ?? 'application/json';
     return headers;
   }
 
   function open(
     spec: RequestSpec,
-    headers: Record<string, string>,
+    headers: http.OutgoingHttpHeaders,
     useAgent: http.Agent,
     signal?: AbortSignal,
     idleTimeoutMs?: number,
@@ -174,5 +176,23 @@ export async function createTransport(kc: KubeConfig, maxSockets = 32): Promise<
       agent.destroy();
       streamAgent.destroy();
     },
+  };
+}
+
+/**
+ * The same connection, with every request made as `user` (Kubernetes impersonation: the API
+ * server authorises and audits it as that user; a ServiceAccount user gets its groups). The
+ * caller's own identity needs the `impersonate` verb on it.
+ */
+export function impersonatingTransport(transport: Transport, user: string): Transport {
+  const withUser = (spec: RequestSpec): RequestSpec => ({
+    ...spec,
+    headers: { ...spec.headers, 'Impersonate-User': user },
+  });
+  return {
+    send: (spec) => transport.send(withUser(spec)),
+    stream: (spec, onLine, signal) => transport.stream(withUser(spec), onLine, signal),
+    // The connection belongs to the transport it wraps.
+    close: () => {},
   };
 }

@@ -112,6 +112,11 @@ export interface ClusterClient {
   replace(object: KubeObject, options: WriteOptions): Promise<KubeObject>;
   /** Deletes; resolves false when the object was already gone. */
   delete(address: ObjectAddress, options?: DeleteOptions): Promise<boolean>;
+  /**
+   * A client whose requests are made as `user` (impersonation), sharing this one's connection.
+   * Optional: test doubles may leave it out; an app that needs it then fails with a clear error.
+   */
+  impersonate?(user: string): ClusterClient;
   /** Merge-patches the `/status` subresource. */
   patchStatus(
     address: ObjectAddress,

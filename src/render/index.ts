@@ -20,6 +20,7 @@ import { type Resource, rememberId } from './types.js';
 import { resolveVars } from './vars.js';
 
 export type { FileTree } from './file-tree.js';
+export type { HelmChartInflator, HelmInflateRequest } from './helm-charts.js';
 export type { RenderLimits, RenderOptions } from './options.js';
 export { defaultLimits } from './options.js';
 export { compileDirectoryGlob, DIRECTORY_GLOB_INVALID, type DirectoryOptions } from './plain-dir.js';
@@ -30,6 +31,21 @@ function addHashSuffixes(list: readonly Resource[]): void {
     rememberId(r);
     r.obj.metadata.name = `${r.obj.metadata.name}-${contentHash(r.obj)}`;
     r.hashSuffix = false;
+  }
+}
+
+/** Kustomize's generator kinds as a kustomization names their fields. */
+const GENERATOR_FIELD: Record<string, string> = {
+  SecretGenerator: 'secretGenerator',
+  ConfigMapGenerator: 'configMapGenerator',
+};
+
+function recordOrigins(list: readonly Resource[], into: Map<KubeObject, string> | undefined): void {
+  if (!into) return;
+  for (const r of list) {
+    const o = r.origin;
+    if (!o) continue;
+    into.set(r.obj, 'path' in o ? o.path : `${GENERATOR_FIELD[o.kind] ?? o.kind} in ${o.configuredIn}`);
   }
 }
 
@@ -67,9 +83,10 @@ export async function renderTree(
     const list = await loadPlainDirectory(loader, dir, [], options?.directory);
     const m = new ResMap(limits.maxResources);
     m.appendAll(list, show(dir));
+    recordOrigins(m.list, options?.origins);
     return m.list.map((r) => r.obj);
   }
-  const ctx: BuildContext = { loader, stack: [dir], state: { smp: {} } };
+  const ctx: BuildContext = { loader, stack: [dir], state: { smp: {} }, helm: options?.helmCharts };
   const { acc, k } = await buildDirectory(ctx, dir, show(dir));
   const list = acc.m.list;
   addHashSuffixes(list);
@@ -79,5 +96,6 @@ export async function renderTree(
   const kept = list.filter((r) => !isLocalConfig(r));
   addBuildMetadata(kept, k.buildMetadata, dir);
   const sorted = sortResources(kept, parseSortOptions(k.sortOptions, k.file));
+  recordOrigins(sorted, options?.origins);
   return sorted.map((r) => r.obj);
 }

@@ -1,3 +1,5 @@
+import type { KubeObject } from '../api/object.js';
+import type { HelmChartInflator } from './helm-charts.js';
 import type { DirectoryOptions } from './plain-dir.js';
 
 /**
@@ -39,6 +41,17 @@ export interface RenderOptions {
   plainDirectories?: boolean;
   /** The clock the time budget is measured with (milliseconds); default Date.now. */
   now?: () => number;
+  /**
+   * The Helm engine for kustomizations with `helmCharts:` (passed in: src/render never loads
+   * one, and it is asked only when such a kustomization is built). Absent: they fail.
+   */
+  helmCharts?: HelmChartInflator | undefined;
+  /**
+   * Filled with where each returned object came from (tree-relative): its file, or
+   * `secretGenerator in DIR/kustomization.yaml` for a generated one. For messages (the
+   * plain-Secret guard names the file); nothing else in the output changes.
+   */
+  origins?: Map<KubeObject, string>;
 }
 
 export function resolveLimits(options?: RenderOptions): RenderLimits {

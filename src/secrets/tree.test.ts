@@ -7,6 +7,7 @@ import { isTrueupError } from '../api/errors.js';
 import { DiskTree } from '../render/disk-tree.js';
 import { renderTree } from '../render/index.js';
 import { emitYamlDocuments } from '../render/yaml/emit.js';
+import { parseYamlDocuments } from '../render/yaml/parse.js';
 import { AgeIdentities } from './age.js';
 import { SecretsErrorCode } from './errors.js';
 import { DecryptingTree } from './tree.js';
@@ -52,6 +53,24 @@ describe('DecryptingTree under the Kustomize renderer', () => {
     assert.match(err.message, /^bad\.env: /);
     assert.ok(err.code === SecretsErrorCode.Malformed || err.code === SecretsErrorCode.MacMismatch, err.code);
   });
+  it('a generator embeds encrypted YAML and dotenv `files:` decrypted (dotenv byte-identical to sops decrypt)', async () => {
+    const tree = new MemoryTree({
+      'kustomization.yaml': 'secretGenerator:\n  - name: g\n    files: [secret.yaml, app.env]\n',
+      'secret.yaml': readFileSync(join(F, 'enc/secret.yaml'), 'utf8'),
+      'app.env': readFileSync(join(F, 'enc/app.env'), 'utf8'),
+    });
+    const [g] = await renderTree(new DecryptingTree(tree, A), '.');
+    const data = g?.data as Record<string, string>;
+    const text = (k: string) => Buffer.from(data[k] ?? '', 'base64').toString();
+    assert.equal(text('app.env'), readFileSync(join(F, 'expected/app.env'), 'utf8'));
+    // YAML is printed as kubectl kustomize prints it (not sops's layout): the same documents
+    assert.deepEqual(
+      parseYamlDocuments(text('secret.yaml'), 'secret.yaml'),
+      parseYamlDocuments(readFileSync(join(F, 'expected/secret.yaml'), 'utf8'), 'expected'),
+    );
+    assert.doesNotMatch(text('secret.yaml'), /ENC\[|sops:/);
+  });
+
   it('passes files without SOPS metadata through unchanged (same bytes)', async () => {
     const tree = new DiskTree(join(F, 'plain'));
     const wrapped = new DecryptingTree(tree, AgeIdentities.none);

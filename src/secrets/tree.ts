@@ -8,12 +8,15 @@
  */
 import type { FileStat, FileTree } from '../render/file-tree.js';
 import type { AgeIdentities } from './age.js';
+import { EncryptedValues } from './encrypted-values.js';
 
 /** Every SOPS file holds at least its encrypted MAC: a byte search skips the rest cheaply. */
 const MARKER = Buffer.from('ENC[AES256_GCM,');
 
 export class DecryptingTree implements FileTree {
   readonly description: string;
+  /** Digests of what the files read so far held encrypted (for the plain-Secret guard). */
+  readonly encrypted = new EncryptedValues();
 
   constructor(
     private readonly inner: FileTree,
@@ -34,7 +37,7 @@ export class DecryptingTree implements FileTree {
       import('./sops/decrypt.js'),
       this.keys ?? import('./age.js').then((m) => m.AgeIdentities.none),
     ]);
-    return (await decryptSopsFile(path, bytes, keys)) ?? bytes;
+    return (await decryptSopsFile(path, bytes, keys, this.encrypted)) ?? bytes;
   }
 
   listDir(path: string): Promise<string[]> {

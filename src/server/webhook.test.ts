@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
 import { application } from '../../test/support/reconciler-harness.js';
 import type { Application } from '../api/application.js';
-import { createWebhookHandler, NO_SECRET, normalizeURL, pushMatches } from './webhook.js';
+import { createWebhookHandler, NO_SECRET, normalizeURL, pushMatches, pushMatchesSource } from './webhook.js';
 
 const SECRET = 's3cret';
 const githubPush = {
@@ -170,4 +170,80 @@ test('URL normalisation and tag pushes', () => {
     pushMatches({ provider: 'github', repoURLs: ['https://git.example/org/config'], branch: 'main' }, app),
     false,
   );
+});
+
+test('a push also re-evaluates the ApplicationSets reading that repository (listed apart)', async () => {
+  const sets = [
+    { key: 'ns/services', repoURL: 'https://git.example/org/config', revision: 'HEAD' },
+    { key: 'ns/on-dev', repoURL: 'https://git.example/org/config.git', revision: 'dev' },
+    // What a set's last pass read (no revision: any pushed ref concerns it).
+    { key: 'ns/read', repoURL: 'https://git.example/org/config.git', revision: '' },
+    { key: 'ns/else', repoURL: 'https://git.example/org/else.git', revision: 'main' },
+  ];
+  const h = createWebhookHandler({
+    secret: SECRET,
+    refresh: () => [],
+    refreshSets: (push) =>
+      sets.filter((s) => pushMatchesSource(push, s.repoURL, s.revision)).map((s) => s.key),
+  });
+  const body = Buffer.from(JSON.stringify(githubPush));
+  const res = await h({ headers: { 'x-github-event': 'push', 'x-hub-signature-256': sign(body) }, body });
+  assert.deepEqual(res, {
+    status: 200,
+    body: { refreshed: [], applicationSets: ['ns/services', 'ns/read'] },
+  });
+});
+
+test('a GitHub or Gitea pull_request event re-evaluates the sets listing that repository', async () => {
+  const asked: string[] = [];
+  const h = createWebhookHandler({
+    secret: SECRET,
+    refresh: () => [],
+    refreshPullRequests: (pr) => {
+      asked.push(`${pr.owner}/${pr.repo}`);
+      return ['ns/previews'];
+    },
+  });
+  const body = Buffer.from(
+    JSON.stringify({
+      action: 'synchronize',
+      number: 7,
+      repository: { name: 'app', owner: { login: 'org' } },
+    }),
+  );
+  const res = await h({
+    headers: { 'x-github-event': 'pull_request', 'x-hub-signature-256': sign(body) },
+    body,
+  });
+  assert.deepEqual(res, { status: 200, body: { applicationSets: ['ns/previews'] } });
+  const gitea = Buffer.from(
+    JSON.stringify({ action: 'closed', repository: { name: 'app', full_name: 'org/app' } }),
+  );
+  const sig = createHmac('sha256', SECRET).update(gitea).digest('hex');
+  await h({ headers: { 'x-gitea-event': 'pull_request', 'x-gitea-signature': sig }, body: gitea });
+  assert.deepEqual(asked, ['org/app', 'org/app']);
+});
+
+test('a push matches an app with spec.sources when any source (refs included) follows the pushed repo and ref', () => {
+  const { source: _one, ...spec } = application().spec;
+  const app: Application = {
+    ...application(),
+    spec: {
+      ...spec,
+      sources: [
+        { repoURL: 'https://git.example/org/charts.git', targetRevision: 'main', path: 'charts/web' },
+        { repoURL: 'https://git.example/org/values', targetRevision: 'prod', ref: 'values' },
+      ],
+    },
+  };
+  const push = (repo: string, branch: string) =>
+    pushMatches({ provider: 'github', repoURLs: [repo], branch, defaultBranch: 'main' }, app);
+  const cases: [string, string, boolean][] = [
+    ['https://git.example/org/charts', 'main', true],
+    ['https://git.example/org/values.git', 'prod', true],
+    ['https://git.example/org/values', 'main', false],
+    ['https://git.example/org/charts', 'prod', false],
+    ['https://git.example/org/config', 'main', false],
+  ];
+  for (const [repo, branch, want] of cases) assert.equal(push(repo, branch), want, `${repo} ${branch}`);
 });

@@ -11,6 +11,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Application } from '../api/application.js';
+import { sourcesOf } from '../api/sources.js';
 
 export type Provider = 'github' | 'gitea' | 'gitlab';
 
@@ -102,6 +103,26 @@ export function parsePush(provider: Provider, event: string, payload: unknown): 
   return out;
 }
 
+/** The repository of a GitHub or Gitea `pull_request` event (opened, synchronized, closed…). */
+export interface PullRequestEvent {
+  owner: string;
+  repo: string;
+}
+
+export function parsePullRequestEvent(
+  provider: Provider,
+  event: string,
+  payload: unknown,
+): PullRequestEvent | undefined {
+  if (provider === 'gitlab' || event !== 'pull_request' || typeof payload !== 'object' || payload === null)
+    return undefined;
+  const repo = ((payload as Record<string, unknown>).repository ?? {}) as Record<string, unknown>;
+  const owner =
+    str(((repo.owner ?? {}) as Record<string, unknown>).login) ?? str(repo.full_name)?.split('/')[0];
+  const name = str(repo.name);
+  return owner && name ? { owner, repo: name } : undefined;
+}
+
 /** `https://Host/org/repo.git/` and `https://user@host/org/repo` compare equal. */
 export function normalizeURL(url: string): string {
   try {
@@ -116,11 +137,23 @@ export function normalizeURL(url: string): string {
   }
 }
 
-/** Whether a push concerns the app: same repository, and its targetRevision follows the pushed ref. */
+/**
+ * Whether a push concerns the app: one of its sources (spec.source, or any of spec.sources, refs
+ * included) is on the pushed repository and its targetRevision follows the pushed ref.
+ */
 export function pushMatches(push: PushEvent, app: Application): boolean {
-  const mine = normalizeURL(app.spec.source.repoURL);
+  return sourcesOf(app.spec).some((s) => pushMatchesSource(push, s.repoURL, s.targetRevision ?? 'HEAD'));
+}
+
+/**
+ * Whether a push concerns a repository read at `revision` (branch, tag, range or commit): same
+ * repository, and the revision follows the pushed ref. An empty revision follows every ref.
+ */
+export function pushMatchesSource(push: PushEvent, repoURL: string, revision: string): boolean {
+  const mine = normalizeURL(repoURL);
   if (!push.repoURLs.some((u) => normalizeURL(u) === mine)) return false;
-  const rev = app.spec.source.targetRevision ?? 'HEAD';
+  if (revision === '') return true;
+  const rev = revision;
   if (push.tag !== undefined) {
     // Tags move semver ranges and tag targets; a branch-tracking app is untouched.
     return rev !== 'HEAD' && rev !== push.defaultBranch && !/^[0-9a-f]{40}$/.test(rev);
@@ -137,6 +170,10 @@ export interface WebhookDeps {
   insecure?: boolean;
   /** Refreshes the apps the predicate selects; returns their keys. */
   refresh: (match: (app: Application) => boolean) => string[];
+  /** Re-evaluates the ApplicationSets that read the pushed repository; returns their keys. */
+  refreshSets?: (push: PushEvent) => string[];
+  /** Re-evaluates the ApplicationSets listing that repository's pull requests; returns their keys. */
+  refreshPullRequests?: (event: PullRequestEvent) => string[];
 }
 
 /** Why a request is refused when no secret is configured (names the settings, never a value). */
@@ -162,9 +199,13 @@ export function createWebhookHandler(deps: WebhookDeps): (req: WebhookRequest) =
     } catch {
       return { status: 400, body: { error: `${who.provider} webhook: body is not JSON` } };
     }
+    const pr = parsePullRequestEvent(who.provider, who.event, payload);
+    if (pr && deps.refreshPullRequests)
+      return { status: 200, body: { applicationSets: deps.refreshPullRequests(pr) } };
     const push = parsePush(who.provider, who.event, payload);
     if (!push) return { status: 200, body: { ignored: who.event } };
     const refreshed = deps.refresh((app) => pushMatches(push, app));
-    return { status: 200, body: { refreshed } };
+    if (!deps.refreshSets) return { status: 200, body: { refreshed } };
+    return { status: 200, body: { refreshed, applicationSets: deps.refreshSets(push) } };
   };
 }

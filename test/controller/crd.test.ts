@@ -12,12 +12,11 @@ import {
   HTTP_ONLY_MESSAGE,
   IN_CLUSTER_ONLY_MESSAGE,
   KUSTOMIZE_OR_DIRECTORY_MESSAGE,
-  NO_PROJECTS_MESSAGE,
   PATH_INSIDE_MESSAGE,
 } from '../../src/api/application.js';
 import type { KubeObject } from '../../src/api/object.js';
 import { appSyncOptionProblem } from '../../src/api/sync-options.js';
-import { installApplicationCrd } from '../../src/controller/install-crd.js';
+import { installCrds } from '../../src/controller/install-crd.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import type { ClusterClient } from '../../src/kube/types.js';
 import { testCluster, testNamespace } from '../support/cluster.js';
@@ -27,7 +26,7 @@ import { kubectl } from '../support/kubectl.js';
 const cluster = await testCluster();
 const kubeconfigPath = cluster.kubeconfigPath;
 const client: ClusterClient = await createClusterClient(cluster.kubeConfig);
-await installApplicationCrd(client);
+await installCrds(client);
 const ns = await testNamespace('crd');
 
 const app = (name: string, spec: Record<string, unknown>): KubeObject => ({
@@ -96,7 +95,8 @@ test('kubectl shows the printer columns and knows the short name and category', 
   assert.match(row ?? '', /^good\s+Synced\s+Healthy\s+abc123\s+\S+\s+synced to main@sha1:abc123$/);
   const narrow = await kubectl(kubeconfigPath, ['get', 'trueup', '-n', ns]);
   assert.doesNotMatch(narrow.stdout, /MESSAGE/);
-  assert.match(narrow.stdout, /^good\s+Synced\s+Healthy/m);
+  // The category spans Applications and ApplicationSets, so kubectl names the kind of each row.
+  assert.match(narrow.stdout, /^application\.trueup\.dev\/good\s+Synced\s+Healthy/m);
 });
 
 test('kubectl wait --for=condition=Ready works on the status conditions', async () => {
@@ -173,7 +173,6 @@ test('kubectl apply accepts every documented app-wide sync option', async () => 
 test('kubectl apply refuses the fields trueup cannot honour, naming the field and the reason', async () => {
   const src = good.source;
   const cases: [string, Record<string, unknown>, string, string][] = [
-    ['project', { ...good, project: 'team-a' }, 'spec.project', NO_PROJECTS_MESSAGE],
     [
       'server',
       { ...good, destination: { server: 'https://other.example:6443' } },

@@ -263,7 +263,7 @@ test('a chart from an OCI registry (token auth, Argo CD host/path with enableOCI
     'trueup.dev/refresh=normal',
   ]);
   await waitFor('web-oci at 1.2.0', async () => (await infoOf(dest, 'web-oci'))?.chartVersion === '1.2.0');
-  assert.equal((await env.app('web-oci'))?.spec.source.targetRevision, '^1.0.0');
+  assert.equal((await env.app('web-oci'))?.spec.source?.targetRevision, '^1.0.0');
 
   // A version the registry does not have: named, nothing pruned.
   await setSource(app, { repoURL: `oci://${registry.host}/charts`, chart: 'web', targetRevision: '2.0.0' });

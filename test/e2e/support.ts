@@ -16,7 +16,7 @@ import { TreeRenderPort } from '../../src/controller/adapters/render.js';
 import { installedEngine } from '../../src/controller/adapters/render-helm.js';
 import { GitSourcePort } from '../../src/controller/adapters/source.js';
 import { Controller, type ControllerOptions } from '../../src/controller/controller.js';
-import { installApplicationCrd } from '../../src/controller/install-crd.js';
+import { installCrds } from '../../src/controller/install-crd.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import type { ClusterClient } from '../../src/kube/types.js';
 import { GitSource } from '../../src/source/index.js';
@@ -46,7 +46,7 @@ export async function e2eEnv(prefix: string): Promise<Env> {
   const cluster = await testCluster();
   const client = await createClusterClient(cluster.kubeConfig);
   after(() => client.close());
-  await installApplicationCrd(client);
+  await installCrds(client);
   const git = await GitHttpServer.start();
   after(() => git.close());
   const appNs = await testNamespace(`${prefix}-apps`);

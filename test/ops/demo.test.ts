@@ -28,7 +28,14 @@ describe('npm run demo', () => {
     assert.equal(code, 0, output);
     // The Helm example app joins when the Helm engine is built (npm test builds it).
     const helm = !/the Helm engine is not built/.test(output);
-    const apps = ['root', 'web-api-dev', 'web-api-prod', ...(helm ? ['web-chart-prod'] : [])];
+    const apps = [
+      'root',
+      'web-api-dev',
+      'web-api-prod',
+      'team-config-payments',
+      'team-config-search',
+      ...(helm ? ['web-chart-prod'] : []),
+    ];
     const all = `all ${apps.length} Applications`;
     assert.match(output, new RegExp(`${all} Synced and Healthy in`));
     // The last table before that line: every Application Synced and Healthy, autoscalers included.

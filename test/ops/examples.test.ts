@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import yaml from 'js-yaml';
 import { APP_API_VERSION, ApplicationSpecSchema } from '../../src/api/application.js';
+import { ApplicationSetSchema } from '../../src/api/application-set.js';
 import type { KubeObject } from '../../src/api/object.js';
 import { DiskTree } from '../../src/render/disk-tree.js';
 import { renderTree } from '../../src/render/index.js';
@@ -90,10 +91,9 @@ describe('examples/', () => {
       assert.equal(app.apiVersion, APP_API_VERSION);
       assert.equal(app.kind, 'Application');
       const spec = ApplicationSpecSchema.parse(app.spec);
-      assert.ok(
-        (await stat(join(EXAMPLES, spec.source.path))).isDirectory(),
-        `${spec.source.path} is missing`,
-      );
+      for (const s of spec.sources ?? (spec.source ? [spec.source] : []))
+        if (s.path !== undefined)
+          assert.ok((await stat(join(EXAMPLES, s.path))).isDirectory(), `${s.path} is missing`);
     }
   });
 
@@ -102,10 +102,19 @@ describe('examples/', () => {
       await readFile(join(EXAMPLES, 'helm', 'web-chart-prod.yaml'), 'utf8'),
     ) as KubeObject[];
     assert.equal(app?.apiVersion, APP_API_VERSION);
-    const spec = ApplicationSpecSchema.parse(app?.spec);
-    assert.ok((await stat(join(EXAMPLES, spec.source.path, 'Chart.yaml'))).isFile());
-    assert.deepEqual(spec.source.helm?.valueFiles, ['values-prod.yaml']);
-    for (const f of spec.source.helm?.valueFiles ?? [])
-      assert.ok((await stat(join(EXAMPLES, spec.source.path, f))).isFile(), f);
+    const source = ApplicationSpecSchema.parse(app?.spec).source;
+    assert.ok(source);
+    assert.ok((await stat(join(EXAMPLES, source.path, 'Chart.yaml'))).isFile());
+    assert.deepEqual(source.helm?.valueFiles, ['values-prod.yaml']);
+    for (const f of source.helm?.valueFiles ?? [])
+      assert.ok((await stat(join(EXAMPLES, source.path, f))).isFile(), f);
+  });
+
+  it('holds a valid ApplicationSet over directories that exist (examples/appset)', async () => {
+    const [set] = yaml.loadAll(await readFile(join(EXAMPLES, 'appset', 'team-config.yaml'), 'utf8'));
+    const parsed = ApplicationSetSchema.parse(set);
+    assert.deepEqual(parsed.spec.generators[0]?.git?.directories, [{ path: 'apps/team-config/*' }]);
+    for (const team of ['payments', 'search'])
+      assert.ok((await stat(join(EXAMPLES, 'apps', 'team-config', team))).isDirectory(), team);
   });
 });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
-import { installApplicationCrd } from '../../src/controller/install-crd.js';
+import { installCrds } from '../../src/controller/install-crd.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import { shardLeaseName, shardOf } from '../../src/runtime/sharding.js';
 import { testCluster, testNamespace } from '../support/cluster.js';
@@ -37,7 +37,7 @@ const TRUEUP = join(import.meta.dirname, 'fixtures', 'trueup.ts');
 const cluster = await testCluster();
 const client = await createClusterClient(cluster.kubeConfig);
 after(() => client.close());
-await installApplicationCrd(client);
+await installCrds(client);
 const children: ChildProcess[] = [];
 after(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');

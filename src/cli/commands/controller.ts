@@ -19,7 +19,10 @@ export const registerController: RegisterCommand = (program: Command, io, setExi
       '/metrics, /healthz, /readyz, /webhook (default 127.0.0.1:8080; empty disables)',
     )
     .option('--leader-elect', 'run leader election on a Lease (for several replicas)')
-    .option('--lease-namespace <ns>', 'namespace of the leader election Lease (default trueup-system)')
+    .option(
+      '--lease-namespace <ns>',
+      "the controller's namespace: its leader election Lease, repository Secrets, AppProjects (default trueup-system)",
+    )
     .option('--cache-dir <dir>', 'Git cache directory')
     .option('--webhook-secret <secret>', 'HMAC secret for POST /webhook (prefer TRUEUP_WEBHOOK_SECRET)')
     .option(
@@ -30,7 +33,11 @@ export const registerController: RegisterCommand = (program: Command, io, setExi
       '--stall-timeout <duration>',
       '/healthz fails when queued work waits this long with no worker progress (default 15m)',
     )
-    .option('--install-crd', 'install or update the Application CRD at start')
+    .option(
+      '--deny-plain-secrets',
+      'a Secret from Git holding cleartext data (not SOPS-encrypted) fails the sync instead of warning',
+    )
+    .option('--install-crd', 'install or update the trueup CRDs (crds/) at start')
     .option('--shards <n>', 'split Applications into n shards by consistent hash (default 1)')
     .option('--shard <i>', "this replica's shard (default: from POD_NAME's StatefulSet ordinal)")
     .option('--log-level <level>', 'debug, info, warn, error (default info)')

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import type { RegisterCommand } from './index.js';
 
-/** `trueup convert FILE...`: Argo CD Applications and Flux GitRepository + Kustomization pairs to trueup Applications. */
+/** `trueup convert FILE...`: Argo CD Applications and ApplicationSets, and Flux GitRepository + Kustomization pairs to trueup Applications. */
 export const registerConvert: RegisterCommand = (program: Command, io, setExit) => {
   program
     .command('convert')
     .description(
-      'print trueup Applications equivalent to Argo CD Applications and Flux GitRepository + Kustomization pairs (warnings on stderr)',
+      'print trueup Applications (and ApplicationSets) equivalent to Argo CD Applications and ApplicationSets and Flux GitRepository + Kustomization pairs (warnings on stderr)',
     )
     .argument('<files...>', 'YAML files (several documents each)')
     .option(

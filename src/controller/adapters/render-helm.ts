@@ -18,11 +18,13 @@ import { parseYaml11Documents } from '../../render/yaml/parse.js';
 export type { HelmAppContext };
 
 /** Loads the engine once; a failed load (not installed) is tried again on the next render. */
-export function lazyEngine(load: () => Promise<HelmRenderer>): {
-  get(): Promise<HelmRenderer>;
+export function lazyEngine<E extends HelmRenderer>(
+  load: () => Promise<E>,
+): {
+  get(): Promise<E>;
   close(): Promise<void>;
 } {
-  let engine: Promise<HelmRenderer> | undefined;
+  let engine: Promise<E> | undefined;
   return {
     get() {
       if (!engine) {
@@ -43,7 +45,10 @@ export function lazyEngine(load: () => Promise<HelmRenderer>): {
   };
 }
 
-/** The engine helm/build.sh built (or TRUEUP_HELM_ENGINE), loaded on first use. */
+/**
+ * The engine helm/build.sh built (or TRUEUP_HELM_ENGINE), loaded on first use; one per process,
+ * shared by chart renders and Go templates (ApplicationSets, commit and notification messages).
+ */
 export function installedEngine(options: LocateOptions & { timeoutMs?: number } = {}) {
   return lazyEngine(async () =>
     HelmEngine.load(
@@ -57,6 +62,8 @@ export function installedEngine(options: LocateOptions & { timeoutMs?: number } 
 export function chartObjects(
   result: Awaited<ReturnType<HelmRenderer['render']>>,
   label: string,
+  /** Filled with each object's template (`chart ${label}: templates/x.yaml`, as Helm's `# Source:`). */
+  origins?: Map<KubeObject, string>,
 ): KubeObject[] {
   const out: KubeObject[] = [];
   for (const doc of [...result.crds, ...result.manifests, ...result.hooks]) {
@@ -67,6 +74,7 @@ export function chartObjects(
           `${label}: ${doc.source}: a document is not an object`,
         );
       out.push(value as unknown as KubeObject);
+      origins?.set(value as unknown as KubeObject, `${label}: ${doc.source}`);
     }
   }
   return out;
@@ -80,6 +88,7 @@ export class HelmChartRenderer {
     chartPath: string,
     helm: HelmSource | undefined,
     ctx: HelmAppContext,
+    origins?: Map<KubeObject, string>,
   ): Promise<KubeObject[]> {
     const options = await chartOptionsFor(tree, chartPath, helm, ctx);
     let engine: HelmRenderer;
@@ -94,6 +103,6 @@ export class HelmChartRenderer {
       );
     }
     const result = await renderChart(engine, tree, chartPath, options);
-    return chartObjects(result, `chart ${chartPath || '.'}`);
+    return chartObjects(result, `chart ${chartPath || '.'}`, origins);
   }
 }

@@ -4,6 +4,7 @@ import { MemoryTree } from '../../../test/support/memory-tree.js';
 import { isTrueupError, TrueupError } from '../../api/errors.js';
 import type { ChartContext } from '../ports.js';
 import { TreeRenderPort } from './render.js';
+import { chartObjects } from './render-helm.js';
 
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 const tree = new MemoryTree({
@@ -108,4 +109,32 @@ test('without an engine configured, a chart says how to install it', async () =>
     new TreeRenderPort().render(chartTree, 'chart', undefined, undefined, app),
     /chart is a Helm chart, but the Helm engine is not installed: build it with `bash helm\/build\.sh`/,
   );
+});
+
+test('origins: the file or generator of each object, with and without overrides; a chart template for a chart', async () => {
+  const t = new MemoryTree({
+    'app/kustomization.yaml': 'resources: [a.yaml]\nsecretGenerator:\n  - name: s\n    literals: [k=v]\n',
+    'app/a.yaml': cm('a'),
+  });
+  for (const overrides of [undefined, { namePrefix: 'p-' }]) {
+    const origins = new Map();
+    const objects = await new TreeRenderPort().render(t, 'app', overrides, undefined, undefined, origins);
+    assert.deepEqual(
+      objects.map((o) => origins.get(o)),
+      ['app/a.yaml', 'secretGenerator in app/kustomization.yaml'],
+      JSON.stringify(overrides),
+    );
+  }
+  const origins = new Map();
+  const objects = chartObjects(
+    {
+      crds: [],
+      manifests: [{ source: 'web/templates/secret.yaml', content: cm('x') }],
+      hooks: [],
+      warnings: [],
+    } as unknown as Parameters<typeof chartObjects>[0],
+    'chart apps/web',
+    origins,
+  );
+  assert.equal(origins.get(objects[0]), 'chart apps/web: web/templates/secret.yaml');
 });

@@ -11,6 +11,7 @@ import { RetryClass, TrueupError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import type { HelmRenderer } from '../../helm/engine.js';
 import { HelmErrorCode, helmError } from '../../helm/errors.js';
+import { kustomizeChartInflator } from '../../helm/kustomize-charts.js';
 import { BUILD_HINT } from '../../helm/locate.js';
 import type { FileStat, FileTree } from '../../render/file-tree.js';
 import { type RenderOptions, renderTree } from '../../render/index.js';
@@ -120,7 +121,12 @@ export class TreeRenderPort implements RenderPort {
   /** An Application's path may be a plain directory of manifests (Argo CD's directory source). */
   constructor(options: TreeRenderPortOptions = {}) {
     const { helmEngine, ...render } = options;
-    this.options = { plainDirectories: true, ...render };
+    // Kustomize's helmCharts: render through the same engine (loaded on first use only).
+    this.options = {
+      plainDirectories: true,
+      helmCharts: kustomizeChartInflator(helmEngine ?? engineNotConfigured),
+      ...render,
+    };
     this.helm = new HelmChartRenderer(helmEngine ?? engineNotConfigured);
   }
 
@@ -131,6 +137,7 @@ export class TreeRenderPort implements RenderPort {
     /** spec.source.directory; absent reads the top of a plain directory only (Argo CD's default). */
     directory?: ApplicationSource['directory'],
     chart?: ChartContext,
+    origins?: Map<KubeObject, string>,
   ): Promise<KubeObject[]> {
     const dir = path.replace(/^\.\/?/, '').replace(/\/$/, '');
     const k = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -141,7 +148,7 @@ export class TreeRenderPort implements RenderPort {
     const isChart =
       helm !== undefined ||
       (!found && !directory && !hasOverrides(overrides) && (await holdsChart(tree, dir)));
-    if (isChart) return this.renderChart(tree, dir, chart);
+    if (isChart) return this.renderChart(tree, dir, chart, origins);
     if (directory && found) {
       throw new TrueupError(
         'RenderDirectoryHasKustomization',
@@ -149,20 +156,28 @@ export class TreeRenderPort implements RenderPort {
       );
     }
     if (!hasOverrides(overrides))
-      return renderTree(tree, dir || '.', { ...this.options, directory: directory ?? {} });
+      return renderTree(tree, dir || '.', {
+        ...this.options,
+        directory: directory ?? {},
+        ...(origins ? { origins } : {}),
+      });
     if (!found) {
       throw new TrueupError(
         'RenderOverridesNeedKustomization',
         `${tree.description}: ${dir || '.'}: spec.source.kustomize overrides need a kustomization in that directory`,
       );
     }
-    return renderTree(new OverlayTree(tree, overlayKustomization(dir, overrides)), OVERLAY_DIR, this.options);
+    return renderTree(new OverlayTree(tree, overlayKustomization(dir, overrides)), OVERLAY_DIR, {
+      ...this.options,
+      ...(origins ? { origins } : {}),
+    });
   }
 
   private async renderChart(
     tree: FileTree,
     dir: string,
     chart: ChartContext | undefined,
+    origins: Map<KubeObject, string> | undefined,
   ): Promise<KubeObject[]> {
     if (!(await holdsChart(tree, dir)))
       throw new TrueupError(
@@ -180,11 +195,19 @@ export class TreeRenderPort implements RenderPort {
         `${tree.description}: ${dir || '.'}: the destination cluster's version and API versions (for .Capabilities): ${chart.capabilities.message}`,
         { retry: RetryClass.Transient, cause: chart.capabilities },
       );
-    return this.helm.render(tree, dir, chart.helm, {
-      appName: chart.appName,
-      destinationNamespace: chart.destinationNamespace,
-      capabilities: chart.capabilities,
-    });
+    return this.helm.render(
+      tree,
+      dir,
+      chart.helm,
+      {
+        appName: chart.appName,
+        destinationNamespace: chart.destinationNamespace,
+        capabilities: chart.capabilities,
+        refs: chart.refs,
+        field: chart.field,
+      },
+      origins,
+    );
   }
 }
 

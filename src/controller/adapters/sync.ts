@@ -5,6 +5,7 @@
  * hands over (status.resources plus tracked live objects), so the controller needs no
  * inventory ConfigMap.
  */
+import { TrueupError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import type { IgnoreRule } from '../../diff/ignore.js';
 import type { ClusterClient } from '../../kube/types.js';
@@ -22,13 +23,18 @@ import type { PlanOptions, SyncPort, SyncTarget } from '../ports.js';
 
 export interface EngineSyncPortOptions {
   client: ClusterClient;
+  /** The client for requests made as another user (impersonation); absent, such apps fail. */
+  clientAs?: (user: string) => ClusterClient;
   /** The live object from the informers' cache, for health. */
   live?: (id: ObjectId) => KubeObject | undefined;
   healthTimeoutMs?: number;
 }
 
 export class EngineSyncPort implements SyncPort {
-  private readonly caches = new Map<string, VerdictCache>();
+  /** Per app: its verdict cache and the identity the verdicts were made as. */
+  private readonly caches = new Map<string, { user: string; cache: VerdictCache }>();
+  /** The client each plan was made with, so `execute` writes as the same user. */
+  private readonly planClients = new WeakMap<SyncPlan, ClusterClient>();
 
   constructor(private readonly o: EngineSyncPortOptions) {}
 
@@ -36,22 +42,35 @@ export class EngineSyncPort implements SyncPort {
     this.caches.delete(appKey);
   }
 
-  private cacheOf(namespace: string, name: string): VerdictCache {
+  private cacheOf(namespace: string, name: string, user = ''): VerdictCache {
     const key = `${namespace}/${name}`;
-    let cache = this.caches.get(key);
-    if (!cache) {
-      cache = new VerdictCache();
-      this.caches.set(key, cache);
+    let entry = this.caches.get(key);
+    // A verdict made as one identity (a dry run it was allowed) says nothing for another.
+    if (!entry || entry.user !== user) {
+      entry = { user, cache: new VerdictCache() };
+      this.caches.set(key, entry);
     }
-    return cache;
+    return entry.cache;
   }
 
-  plan(
+  private clientFor(target: SyncTarget): ClusterClient {
+    if (!target.serviceAccount) return this.o.client;
+    if (!this.o.clientAs)
+      throw new TrueupError(
+        'ImpersonationUnsupported',
+        `Application ${target.appNamespace}/${target.appName}: syncing as ${target.serviceAccount} needs impersonation, which this client cannot do`,
+        { retry: 'terminal' },
+      );
+    return this.o.clientAs(target.serviceAccount);
+  }
+
+  async plan(
     target: SyncTarget,
     desired: readonly KubeObject[],
     opts: PlanOptions & { deleting?: boolean },
   ): Promise<SyncPlan> {
-    return plan(
+    const client = this.clientFor(target);
+    const made = await plan(
       {
         app: { namespace: target.appNamespace, name: target.appName },
         destinationNamespace: target.destinationNamespace ?? '',
@@ -65,14 +84,21 @@ export class EngineSyncPort implements SyncPort {
         // The reconciler decides about empty renders (allowEmpty) before asking.
         allowEmpty: true,
       },
-      { client: this.o.client, cache: this.cacheOf(target.appNamespace, target.appName) },
+      { client, cache: this.cacheOf(target.appNamespace, target.appName, target.serviceAccount) },
     );
+    this.planClients.set(made, client);
+    return made;
   }
 
   execute(p: SyncPlan): Promise<ChangeSet> {
+    const client = this.planClients.get(p) ?? this.o.client;
     return execute(p, {
-      client: this.o.client,
-      cache: this.cacheOf(p.app.namespace, p.app.name),
+      client,
+      cache: this.cacheOf(
+        p.app.namespace,
+        p.app.name,
+        this.caches.get(`${p.app.namespace}/${p.app.name}`)?.user,
+      ),
       ...(this.o.healthTimeoutMs ? { healthTimeoutMs: this.o.healthTimeoutMs } : {}),
     });
   }

@@ -4,6 +4,7 @@
  * run or fetched. Every failure names the file and quotes no value.
  */
 import type { AgeIdentities } from '../age.js';
+import type { EncryptedValues } from '../encrypted-values.js';
 import { SecretsErrorCode, secretsError } from '../errors.js';
 import { CipherError, isEncryptedText, openValue, parseEncrypted } from './cipher.js';
 import { emitDecrypted, emitDotenv, type Parsed, parseSopsFile } from './formats.js';
@@ -108,12 +109,14 @@ export async function decryptSopsFile(
   file: string,
   bytes: Uint8Array,
   keys: AgeIdentities,
+  /** Told what was encrypted in the file (its values, and the file whole). */
+  record?: EncryptedValues,
 ): Promise<Uint8Array | undefined> {
   const parsed = parseSopsFile(file, decoder.decode(bytes));
   if (parsed === undefined) return undefined;
   const meta = metadataOf(file, parsed);
   const key = await dataKeyOf(file, meta, keys);
-  const t = new TreeDecrypter(key, meta.rules);
+  const t = new TreeDecrypter(key, meta.rules, record);
   let out: Uint8Array;
   try {
     out = decryptBody(parsed, t, meta, key);
@@ -122,5 +125,6 @@ export async function decryptSopsFile(
     throw err;
   }
   verifyMac(file, meta, key, t);
+  record?.addFile(out);
   return out;
 }

@@ -7,6 +7,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { JsonValue } from '../../api/object.js';
+import type { EncryptedValues } from '../encrypted-values.js';
 import { CipherError, isEncryptedText, openValue, parseEncrypted } from './cipher.js';
 import type { EncryptionRules } from './metadata.js';
 import { type Leaf, plainMacBytes, typedLeaf } from './values.js';
@@ -52,6 +53,8 @@ export class TreeDecrypter {
   constructor(
     private readonly key: Uint8Array,
     private readonly rules: EncryptionRules,
+    /** Told every value that was encrypted (the plain-Secret guard's evidence). */
+    private readonly record?: EncryptedValues,
   ) {
     if (rules.macOnlyEncrypted) this.hash.update(MAC_ONLY_PREFIX);
   }
@@ -77,6 +80,7 @@ export class TreeDecrypter {
         if (err instanceof CipherError) throw new LeafError(path, err.message);
         throw err;
       }
+      this.record?.addValue(leaf.raw, leaf.value);
     }
     if ((!this.rules.macOnlyEncrypted || encrypted) && leaf.mac) this.hash.update(leaf.mac);
     return leaf;
