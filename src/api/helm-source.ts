@@ -1,8 +1,8 @@
 /**
  * `spec.source.helm`: how a chart (a directory in Git, or `spec.source.chart` from a Helm
  * repository or OCI registry) is rendered (Argo CD's field names). `helm.version` other than v3
- * and several sources (`spec.sources`) are declared only so they can be refused with a message,
- * at admission (CEL) and by the controller (zod), instead of being pruned or ignored.
+ * is declared only so it can be refused with a message, at admission (CEL) and by the controller
+ * (zod), instead of being pruned or ignored.
  */
 import { z } from 'zod';
 
@@ -10,8 +10,6 @@ export const PASS_CREDENTIALS_MESSAGE =
   'helm.passCredentials is for charts from Helm repositories (spec.source.chart): a chart in Git has no repository credentials to pass';
 export const HELM_VERSION_MESSAGE =
   'helm.version is not supported: trueup renders with its own Helm 3 engine (leave it out, or v3)';
-export const MULTIPLE_SOURCES_MESSAGE =
-  'spec.sources (several sources) is not supported yet: use spec.source (one Git path; a chart in Git can take valueFiles from its own repository)';
 export const HELM_PATH_INSIDE_MESSAGE =
   'must be a relative path that stays inside the repository (no leading / and no .. segments that leave it)';
 

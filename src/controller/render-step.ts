@@ -1,8 +1,9 @@
 /**
  * The render step of a pass: the app's sources at their revisions, decrypted, each as a chart or
  * a kustomization or a plain directory, combined, cached. With spec.sources, every source with a
- * path renders (Argo CD's multi-source apps); a source with a `ref` lends its repository to Helm
- * valueFiles written `$REF/...`; one object rendered by two sources is an error naming both.
+ * path or a chart (from a Helm repository) renders (Argo CD's multi-source apps); a source with a
+ * `ref` lends its repository to Helm valueFiles written `$REF/...`; one object rendered by two
+ * sources is an error naming both.
  */
 import type { Application, ApplicationSpec, HelmSource } from '../api/application.js';
 import { TrueupError } from '../api/errors.js';

@@ -446,6 +446,35 @@ test('Argo CD ApplicationSet: what trueup does not implement refuses the set wit
   assert.deepEqual(strategy.applicationSets, []);
 });
 
+test('Argo CD: a chart from a Helm repository in spec.sources is carried with its $values value files', () => {
+  const sources = [
+    {
+      repoURL: 'https://charts.example/stable',
+      chart: 'web',
+      targetRevision: '1.4.*',
+      path: 'ignored',
+      helm: { valueFiles: ['$values/envs/prod/values.yaml'] },
+    },
+    { repoURL: 'https://git.example/org/values.git', targetRevision: 'main', ref: 'values' },
+  ];
+  const r = run(argo({ sources }));
+  assert.deepEqual(r.refusals, []);
+  assert.deepEqual(r.applications[0]?.spec.sources, [
+    {
+      repoURL: 'https://charts.example/stable',
+      chart: 'web',
+      targetRevision: '1.4.*',
+      helm: { valueFiles: ['$values/envs/prod/values.yaml'] },
+    },
+    { repoURL: 'https://git.example/org/values.git', targetRevision: 'main', ref: 'values' },
+  ]);
+  assert.deepEqual(
+    r.warnings.map((w) => w.field),
+    // argo() sets a spec.source too: dropped beside sources, as Argo CD ignores it.
+    ['spec.source', 'spec.sources[0].path'],
+  );
+});
+
 test('Argo CD: a multi-source app is carried with its refs and $ref value files; a source beside sources is dropped', () => {
   const sources = [
     {

@@ -5,7 +5,9 @@
  * index.yaml + tarballs behind basic auth on loopback; the OCI registry is the real `distribution`
  * registry with bearer-token auth (test/registry). Credentials come from Argo CD-style repository
  * Secrets. A version bump in targetRevision re-renders; a digest mismatch and an unreachable
- * repository fail with a message naming the chart and repository, and prune nothing.
+ * repository fail with a message naming the chart and repository, and prune nothing. A chart
+ * from a Helm repository in spec.sources takes `valueFiles: [$values/envs/prod/values.yaml]` from
+ * a Git repository (`ref: values`): a values commit rolls the Deployment.
  *
  * Skipped (with the reason) only when the Helm engine is not built (`bash helm/build.sh`).
  */
@@ -273,4 +275,116 @@ test('a chart from an OCI registry (token auth, Argo CD host/path with enableOCI
     /chart web from oci:\/\/.*manifest 2\.0\.0 of oci:\/\/.*\/charts\/web: 404 not found/,
   );
   assert.equal((await infoOf(dest, 'web-oci'))?.chartVersion, '1.2.0');
+});
+
+test('a chart from a Helm repository with valueFiles from a Git repository ($values, spec.sources): a values commit rolls the Deployment', {
+  skip,
+}, async () => {
+  // The chart: a Deployment whose replicas and image tag come from values.
+  const dir = join(work, 'shop-src', 'shop');
+  await mkdir(join(dir, 'templates'), { recursive: true });
+  await writeFile(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: shop\nversion: 0.1.0\n');
+  await writeFile(
+    join(dir, 'values.yaml'),
+    'replicas: 1\nimage: {repository: registry.example/shop, tag: "1.0"}\n',
+  );
+  await writeFile(
+    join(dir, 'templates', 'deployment.yaml'),
+    `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  replicas: {{ .Values.replicas }}
+  selector: {matchLabels: {app: {{ .Release.Name }}}}
+  template:
+    metadata: {labels: {app: {{ .Release.Name }}}}
+    spec:
+      containers:
+        - name: shop
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+`,
+  );
+  const repoDir = join(work, 'shop-repo');
+  await mkdir(repoDir, { recursive: true });
+  await referenceHelm(['package', dir, '-d', repoDir]);
+  await referenceHelm(['repo', 'index', repoDir]);
+  const files = new Map<string, Buffer>([
+    ['/shop/index.yaml', await readFile(join(repoDir, 'index.yaml'))],
+    ['/shop/shop-0.1.0.tgz', await readFile(join(repoDir, 'shop-0.1.0.tgz'))],
+  ]);
+  const server = createServer((req, res) => {
+    const body = files.get(req.url ?? '');
+    res.writeHead(body ? 200 : 404);
+    res.end(body ?? '');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  after(() => server.close());
+  const chartRepo = `http://127.0.0.1:${(server.address() as AddressInfo).port}/shop`;
+
+  // The values per environment in Git.
+  const values = await env.git.createRepo('shop-values');
+  const values1 = await values.commit({ 'envs/prod/values.yaml': 'replicas: 2\nimage: {tag: "2.0"}\n' });
+  const dest = await testNamespace('helm-repo-values-dest');
+  const app = {
+    apiVersion: 'trueup.dev/v1alpha1',
+    kind: 'Application',
+    metadata: { name: 'shop-prod', namespace: env.appNs },
+    spec: {
+      sources: [
+        {
+          repoURL: chartRepo,
+          chart: 'shop',
+          targetRevision: '0.1.*',
+          helm: { releaseName: 'shop', valueFiles: ['$values/envs/prod/values.yaml'] },
+        },
+        { repoURL: env.git.url('shop-values'), targetRevision: 'main', ref: 'values' },
+      ],
+      destination: { namespace: dest },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+    },
+  };
+  await env.kubectl(['apply', '-f', '-'], yaml(app));
+  await ensureController();
+
+  const deployment = async () => env.get('apps/v1', 'Deployment', dest, 'shop');
+  const image = (d: Awaited<ReturnType<typeof deployment>>) =>
+    (d?.spec as { template: { spec: { containers: { image: string }[] } } } | undefined)?.template.spec
+      .containers[0]?.image;
+  const replicas = (d: Awaited<ReturnType<typeof deployment>>) =>
+    (d?.spec as { replicas?: number } | undefined)?.replicas;
+
+  const synced = await waitFor('shop-prod Synced and Ready', async () => {
+    const a = await env.app('shop-prod');
+    return a?.status?.sync?.status === 'Synced' && condition(a, 'Ready')?.status === 'True' && a;
+  });
+  const d1 = await deployment();
+  assert.equal(image(d1), 'registry.example/shop:2.0');
+  assert.equal(replicas(d1), 2);
+  assert.deepEqual(synced.status?.sync?.revisions, ['0.1.0', values1]);
+  assert.equal(synced.status?.sync?.revision, `0.1.0,${values1}`);
+
+  // A values commit in Git (the chart unchanged): the Deployment rolls.
+  const values2 = await values.commit({ 'envs/prod/values.yaml': 'replicas: 3\nimage: {tag: "2.1"}\n' });
+  await env.kubectl([
+    'annotate',
+    '--overwrite',
+    '-n',
+    env.appNs,
+    'tapp/shop-prod',
+    'trueup.dev/refresh=normal',
+  ]);
+  await waitFor('the Deployment rolled to 2.1', async () => {
+    const d = await deployment();
+    return image(d) === 'registry.example/shop:2.1' && replicas(d) === 3;
+  });
+  const rolled = await waitFor('shop-prod Synced at the new values commit', async () => {
+    const a = await env.app('shop-prod');
+    return a?.status?.sync?.syncedRevision === `0.1.0,${values2}` && a.status.sync.status === 'Synced' && a;
+  });
+  assert.deepEqual(rolled.status?.sync?.revisions, ['0.1.0', values2]);
+
+  // `trueup app diff` resolves the chart and the Git ref as the controller does: no difference.
+  const diff = await trueupCli(env.kubeconfigPath, env.appNs, ['app', 'diff', 'shop-prod']);
+  assert.equal(diff.code, 0, diff.stderr + diff.stdout);
 });
