@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startControlPlane } from '../test/control-plane/control-plane.js';
 import { giteaDir } from '../test/gitea/gitea.js';
+import { buildRegistry } from '../test/registry/registry.js';
 import { SHARED_CONTROL_PLANE_ENV } from '../test/support/cluster.js';
 import { buildHelmTools } from '../test/support/helm.js';
 
@@ -53,7 +54,8 @@ if (files.length === 0) {
 }
 const env: NodeJS.ProcessEnv = { ...process.env };
 // The Helm engine and the reference helm: built here, with progress, the first time on a machine.
-if (files.some((f) => f.startsWith(join('test', 'helm')) || f === join('test', 'e2e', 'helm-app.test.ts'))) {
+const helmE2e = [join('test', 'e2e', 'helm-app.test.ts'), join('test', 'e2e', 'helm-repo.test.ts')];
+if (files.some((f) => f.startsWith(join('test', 'helm')) || helmE2e.includes(f))) {
   process.stderr.write('building (or finding) the Helm engine and the reference helm\n');
   await buildHelmTools((line) => process.stderr.write(`${line}\n`));
 }
@@ -61,6 +63,13 @@ if (files.some((f) => f.startsWith(join('test', 'helm')) || f === join('test', '
 if (integration.some((f) => readFileSync(join(root, f), 'utf8').includes('/gitea/gitea.js'))) {
   process.stderr.write('building (or finding) the Gitea test server\n');
   await giteaDir((line) => process.stderr.write(`${line}\n`));
+}
+// The OCI registry (distribution) for the tests that pull charts from a registry.
+if (
+  files.some((f) => f.startsWith(join('test', 'registry')) || f.includes('oci') || f.includes('helm-repo'))
+) {
+  process.stderr.write('building (or finding) the distribution registry\n');
+  await buildRegistry((line) => process.stderr.write(`${line}\n`));
 }
 let stop: (() => Promise<void>) | undefined;
 if (integration.length > 0) {

@@ -65,7 +65,7 @@ test('the controller refuses what the CRD refuses, with the same message', () =>
   assert.equal(ok.source?.directory?.recurse, true);
 });
 
-test('spec.source.helm parses; chart repositories, source with sources and helm.version refused (table)', () => {
+test('spec.source.helm parses; source with sources and helm.version refused; chart sources checked (table)', () => {
   const repoURL = 'https://git.example.com/org/config.git';
   const ok = ApplicationSpecSchema.parse({
     source: {
@@ -86,17 +86,15 @@ test('spec.source.helm parses; chart repositories, source with sources and helm.
   });
   assert.deepEqual(ok.source?.helm?.parameters?.[1], { name: 'tag', value: '', forceString: true });
   const cases: [string, Record<string, unknown>, Record<string, unknown> | undefined, RegExp][] = [
+    ['chart with path', { chart: 'nginx', path: 'apps/web' }, undefined, /cannot be combined with path/],
+    ['chart with kustomize', { chart: 'nginx', kustomize: {} }, undefined, /cannot be combined with path/],
+    ['chart name', { chart: 'a/b' }, undefined, /must be a chart name/],
+    ['chart from ssh', { chart: 'nginx', repoURL: 'ssh://git@h/x' }, undefined, /an oci:\/\/ registry/],
     [
-      'chart',
-      { chart: 'nginx' },
-      undefined,
-      /charts from Helm repositories are not supported yet: vendor the chart into Git/,
-    ],
-    [
-      'passCredentials',
+      'passCredentials without chart',
       { helm: { passCredentials: true } },
       undefined,
-      /helm\.passCredentials is for charts from Helm repositories/,
+      /helm\.passCredentials is for charts from Helm repositories \(spec\.source\.chart\)/,
     ],
     ['version v2', { helm: { version: 'v2' } }, undefined, /helm\.version is not supported/],
     [
@@ -128,5 +126,17 @@ test('spec.source.helm parses; chart repositories, source with sources and helm.
     const r = ApplicationSpecSchema.safeParse({ source: { repoURL, ...source }, destination: {}, ...spec });
     assert.equal(r.success, false, name);
     assert.match(JSON.stringify(r.error?.issues), message, name);
+  }
+  // Charts from a Helm repository, an OCI registry, and Argo CD's host/path spelling.
+  for (const chartRepo of [
+    'https://charts.example/stable',
+    'oci://ghcr.io/org/charts',
+    'registry.example:5000/charts',
+  ]) {
+    const r = ApplicationSpecSchema.safeParse({
+      source: { repoURL: chartRepo, chart: 'web', targetRevision: '1.2.*', helm: { passCredentials: true } },
+      destination: {},
+    });
+    assert.equal(r.success, true, `${chartRepo}: ${JSON.stringify(r.error?.issues)}`);
   }
 });

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DecryptionSchema } from './decryption.js';
-import { CHART_REPOSITORY_MESSAGE, HelmSourceSchema } from './helm-source.js';
+import { HelmSourceSchema, PASS_CREDENTIALS_MESSAGE } from './helm-source.js';
 import { SOURCE_OR_SOURCES_MESSAGE, sourcesSchema } from './sources.js';
 import {
   appSyncOptionProblem,
@@ -53,6 +53,11 @@ const syncOptionsList = z
 
 export const IN_CLUSTER_ONLY_MESSAGE = `only the in-cluster destination is supported: server ${IN_CLUSTER_SERVER} or name in-cluster`;
 export const HTTP_ONLY_MESSAGE = 'only http(s) Git URLs are supported (no SSH)';
+export const CHART_REPO_URL_MESSAGE =
+  'a chart repository is an http(s):// Helm repository, an oci:// registry, or host/path (an OCI registry with an enableOCI repository Secret)';
+export const CHART_ALONE_MESSAGE =
+  'chart (a chart from a Helm repository) cannot be combined with path, kustomize or directory: the chart is rendered from its own directory';
+const CHART_REPO_URL = /^((https?|oci):\/\/|[^:/]+(:[0-9]+)?(\/|$))/i;
 export const PATH_INSIDE_MESSAGE = 'must stay inside the repository (no .. segments)';
 export const KUSTOMIZE_OR_DIRECTORY_MESSAGE =
   'set either kustomize (a kustomization at path) or directory (a plain directory of manifests), not both';
@@ -102,19 +107,20 @@ export const DirectorySchema = z
 
 export const SourceSchema = z
   .object({
-    // The controller checks the scheme itself when it validates a spec (naming the URL).
+    // The scheme is checked with chart in view (below); the controller checks it again naming the URL.
     repoURL: z
       .string()
       .min(1)
-      .meta({
-        'x-kubernetes-validations': [{ rule: "self.matches('^https?://')", message: HTTP_ONLY_MESSAGE }],
-      })
-      .describe('Git repository URL (HTTP or HTTPS).'),
+      .describe(
+        'Git repository URL (http or https); with chart: a Helm repository (http or https), an OCI registry (oci://host/path), or host/path with an enableOCI repository Secret (Argo CD).',
+      ),
     targetRevision: z
       .string()
       .min(1)
       .default('HEAD')
-      .describe('Branch, tag, semver range over tags, or commit SHA.'),
+      .describe(
+        'Git: branch, tag, semver range over tags, or commit SHA. With chart: a chart version or a semver constraint (1.2.*, >=1.0.0 <2.0.0).',
+      ),
     path: ruled(
       z.string(),
       "!self.matches('(^|/)\\\\.\\\\.(/|$)')",
@@ -126,7 +132,12 @@ export const SourceSchema = z
     kustomize: KustomizeOverridesSchema.optional(),
     directory: DirectorySchema.optional(),
     helm: HelmSourceSchema.optional(),
-    chart: z.string().optional().describe(`Refused: ${CHART_REPOSITORY_MESSAGE}.`),
+    chart: z
+      .string()
+      .min(1)
+      .regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/i, 'must be a chart name (letters, digits, . _ -)')
+      .optional()
+      .describe('A chart from the Helm repository or OCI registry at repoURL (instead of path in Git).'),
   })
   .meta({
     'x-kubernetes-validations': [
@@ -135,14 +146,39 @@ export const SourceSchema = z
         rule: '!has(self.helm) || !(has(self.kustomize) || has(self.directory))',
         message: HELM_ALONE_MESSAGE,
       },
-      { rule: '!has(self.chart)', message: CHART_REPOSITORY_MESSAGE },
+      // fieldPath: the API server names the field (spec.source.repoURL), as a rule on it would.
+      {
+        rule: "has(self.chart) || self.repoURL.matches('^https?://')",
+        message: HTTP_ONLY_MESSAGE,
+        fieldPath: '.repoURL',
+      },
+      {
+        rule: "!has(self.chart) || self.repoURL.matches('^((https?|oci)://|[^:/]+(:[0-9]+)?(/|$))')",
+        message: CHART_REPO_URL_MESSAGE,
+        fieldPath: '.repoURL',
+      },
+      {
+        rule: "!has(self.chart) || ((!has(self.path) || self.path == '.' || self.path == '') && !has(self.kustomize) && !has(self.directory))",
+        message: CHART_ALONE_MESSAGE,
+        fieldPath: '.chart',
+      },
+      {
+        rule: '!has(self.helm) || !has(self.helm.passCredentials) || has(self.chart)',
+        message: PASS_CREDENTIALS_MESSAGE,
+        fieldPath: '.helm.passCredentials',
+      },
     ],
   })
   .superRefine((s, ctx) => {
     if (s.kustomize && s.directory) ctx.addIssue({ code: 'custom', message: KUSTOMIZE_OR_DIRECTORY_MESSAGE });
     if (s.helm && (s.kustomize || s.directory)) ctx.addIssue({ code: 'custom', message: HELM_ALONE_MESSAGE });
-    if (s.chart !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['chart'], message: CHART_REPOSITORY_MESSAGE });
+    // A Git repoURL's scheme: checked by the controller (validateSpec), naming the URL.
+    if (s.chart !== undefined && !CHART_REPO_URL.test(s.repoURL))
+      ctx.addIssue({ code: 'custom', path: ['repoURL'], message: CHART_REPO_URL_MESSAGE });
+    if (s.chart !== undefined && ((s.path !== '.' && s.path !== '') || s.kustomize || s.directory))
+      ctx.addIssue({ code: 'custom', path: ['chart'], message: CHART_ALONE_MESSAGE });
+    if (s.helm?.passCredentials !== undefined && s.chart === undefined)
+      ctx.addIssue({ code: 'custom', path: ['helm', 'passCredentials'], message: PASS_CREDENTIALS_MESSAGE });
   });
 
 export const DestinationSchema = z.object({

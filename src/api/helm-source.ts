@@ -1,19 +1,15 @@
 /**
- * `spec.source.helm`: how a chart directory in Git is rendered (Argo CD's field names). Charts
- * from Helm repositories (`spec.source.chart`, `helm.passCredentials`, `helm.version`) and
- * several sources (`spec.sources`) are declared only so they can be refused with a message,
- * at admission (CEL) and by the controller (zod), instead of being pruned or ignored.
+ * `spec.source.helm`: how a chart (a directory in Git, or `spec.source.chart` from a Helm
+ * repository or OCI registry) is rendered (Argo CD's field names). `helm.version` other than v3
+ * is declared only so it can be refused with a message, at admission (CEL) and by the controller
+ * (zod), instead of being pruned or ignored.
  */
 import { z } from 'zod';
 
-export const CHART_REPOSITORY_MESSAGE =
-  'charts from Helm repositories are not supported yet: vendor the chart into Git and point path at it';
 export const PASS_CREDENTIALS_MESSAGE =
-  'helm.passCredentials is for charts from Helm repositories, which are not supported yet: vendor the chart into Git and point path at it';
+  'helm.passCredentials is for charts from Helm repositories (spec.source.chart): a chart in Git has no repository credentials to pass';
 export const HELM_VERSION_MESSAGE =
   'helm.version is not supported: trueup renders with its own Helm 3 engine (leave it out, or v3)';
-export const MULTIPLE_SOURCES_MESSAGE =
-  'spec.sources (several sources) is not supported yet: use spec.source (one Git path; a chart in Git can take valueFiles from its own repository)';
 export const HELM_PATH_INSIDE_MESSAGE =
   'must be a relative path that stays inside the repository (no leading / and no .. segments that leave it)';
 
@@ -83,22 +79,24 @@ export const HelmSourceSchema = z
       .array(z.string().min(1))
       .optional()
       .describe("`.Capabilities.APIVersions` (default: the destination cluster's API group versions)."),
-    passCredentials: z.boolean().optional().describe('Refused: for charts from Helm repositories only.'),
+    passCredentials: z
+      .boolean()
+      .optional()
+      .describe(
+        "Send the repository's credentials to a chart archive on another host too (charts from Helm repositories only).",
+      ),
     version: z.string().optional().describe('Refused: trueup renders with its own Helm 3 engine.'),
   })
   .meta({
     'x-kubernetes-validations': [
-      { rule: '!has(self.passCredentials)', message: PASS_CREDENTIALS_MESSAGE },
       { rule: "!has(self.version) || self.version == 'v3'", message: HELM_VERSION_MESSAGE },
     ],
   })
   .superRefine((h, ctx) => {
-    if (h.passCredentials !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['passCredentials'], message: PASS_CREDENTIALS_MESSAGE });
     if (h.version !== undefined && h.version !== 'v3')
       ctx.addIssue({ code: 'custom', path: ['version'], message: HELM_VERSION_MESSAGE });
   })
-  .describe('Helm options: the path holds a chart (Chart.yaml) rendered by Helm 3.');
+  .describe('Helm options: the chart (at path, or spec.source.chart) rendered by Helm 3.');
 
 export type HelmSource = z.infer<typeof HelmSourceSchema>;
 export type HelmParameter = z.infer<typeof HelmParameterSchema>;

@@ -31,12 +31,40 @@ test('spec.sources parses: a chart source and a ref-only values source; path has
   );
 });
 
+test('spec.sources: a chart from a Helm repository renders without a path and takes $values from a Git ref', () => {
+  const spec = ApplicationSpecSchema.parse({
+    sources: [
+      {
+        repoURL: 'https://charts.example/stable',
+        chart: 'web',
+        targetRevision: '1.*',
+        helm: { valueFiles: ['$values/envs/prod/values.yaml'], passCredentials: true },
+      },
+      { repoURL: valuesRepo, targetRevision: 'main', ref: 'values' },
+    ],
+    destination: { namespace: 'web' },
+  });
+  assert.equal(spec.sources?.[0]?.chart, 'web');
+  assert.equal(spec.sources?.[0]?.path, undefined);
+  // The single source's chart rules hold for each entry.
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ['chart with a path', { chart: 'web', path: 'charts/web' }, /cannot be combined with path/],
+    ['chart from ssh', { chart: 'web', repoURL: 'ssh://git@h/x' }, /an oci:\/\/ registry/],
+    ['passCredentials without chart', { path: 'a', helm: { passCredentials: true } }, /passCredentials/],
+  ];
+  for (const [name, entry, message] of cases) {
+    const r = ApplicationSpecSchema.safeParse({ destination: {}, sources: [{ repoURL, ...entry }] });
+    assert.equal(r.success, false, name);
+    assert.match(JSON.stringify(r.error?.issues), message, name);
+  }
+});
+
 test('spec.sources refusals name the rule (table)', () => {
   const cases: [string, Record<string, unknown>, RegExp][] = [
     ['neither source nor sources', {}, /set exactly one of spec\.source \(one source\) and spec\.sources/],
     ['both', { source: { repoURL }, sources: [{ repoURL, path: 'a' }] }, /set exactly one of spec\.source/],
     ['empty list', { sources: [] }, /too_small|>=1/],
-    ['no path and no ref', { sources: [{ repoURL }] }, /needs a path \(rendered\) or a ref/],
+    ['no path and no ref', { sources: [{ repoURL }] }, /needs a path or a chart \(rendered\) or a ref/],
     ['bad ref name', { sources: [{ repoURL, ref: 'my values' }] }, /a ref is a name of letters/],
     [
       'refs not unique',
@@ -68,7 +96,7 @@ test('spec.sources refusals name the rule (table)', () => {
   }
 });
 
-test('the CRD carries the same rules as CEL: exclusivity, path or ref, unique refs, single-source rules per entry', () => {
+test('the CRD carries the same rules as CEL: exclusivity, path, chart or ref, unique refs, single-source rules per entry', () => {
   const crd = applicationCrd() as {
     spec: { versions: { schema: { openAPIV3Schema: Record<string, unknown> } }[] };
   };
@@ -88,7 +116,7 @@ test('the CRD carries the same rules as CEL: exclusivity, path or ref, unique re
   };
   assert.match(sources['x-kubernetes-validations'][0]?.rule ?? '', /self\.filter\(b, has\(b\.ref\)/);
   const rules = sources.items['x-kubernetes-validations'].map((r) => r.rule);
-  assert.ok(rules.includes('has(self.path) || has(self.ref)'));
+  assert.ok(rules.includes('has(self.path) || has(self.chart) || has(self.ref)'));
   assert.ok(rules.includes('!(has(self.kustomize) && has(self.directory))'));
   assert.ok('ref' in sources.items.properties && 'helm' in sources.items.properties);
 });

@@ -1,6 +1,7 @@
 /**
  * `spec.sources` (Argo CD's multi-source Applications): a list of sources, each a
- * `spec.source` with an optional `path` (a source without one renders nothing), a `ref` that
+ * `spec.source` with an optional `path` (a Git source without one renders nothing; a `chart`
+ * from a Helm repository or OCI registry renders without one), a `ref` that
  * names the source so a Helm source's `valueFiles: [$values/envs/prod/values.yaml]` reads from
  * its repository, and a `name`. The entry schema is built from `spec.source`'s schema (passed
  * in, so this file does not import application.ts): every field and rule of a single source
@@ -15,7 +16,7 @@ export const SOURCE_OR_SOURCES_MESSAGE =
 export const REF_NAME_PATTERN = '^[A-Za-z0-9_-]+$';
 export const REF_NAME_MESSAGE = 'a ref is a name of letters, digits, - and _ (used as $NAME in valueFiles)';
 export const PATH_OR_REF_MESSAGE =
-  'a source of spec.sources needs a path (rendered) or a ref (read by valueFiles as $REF/...), or both';
+  'a source of spec.sources needs a path or a chart (rendered) or a ref (read by valueFiles as $REF/...)';
 export const UNIQUE_REFS_MESSAGE = 'each ref of spec.sources names one source (refs must be unique)';
 export const SOURCES_MAX_ITEMS = 20;
 const URL_MAX_LENGTH = 2048;
@@ -35,7 +36,9 @@ export function sourcesEntrySchema(single: typeof SourceSchema) {
         .unwrap()
         .max(PATH_MAX_LENGTH)
         .optional()
-        .describe('Directory inside the repository to render; without it the source is only a ref.'),
+        .describe(
+          'Directory inside the repository to render; without it (and without chart) the source is only a ref.',
+        ),
       ref: z
         .string()
         .max(63)
@@ -47,11 +50,11 @@ export function sourcesEntrySchema(single: typeof SourceSchema) {
     .meta({
       'x-kubernetes-validations': [
         ...rules,
-        { rule: 'has(self.path) || has(self.ref)', message: PATH_OR_REF_MESSAGE },
+        { rule: 'has(self.path) || has(self.chart) || has(self.ref)', message: PATH_OR_REF_MESSAGE },
       ],
     })
     .superRefine((entry, ctx) => {
-      if (entry.path === undefined && entry.ref === undefined)
+      if (entry.path === undefined && entry.chart === undefined && entry.ref === undefined)
         ctx.addIssue({ code: 'custom', message: PATH_OR_REF_MESSAGE });
       // Every rule of a single source, with its messages (path given a value to check the rest).
       const { ref: _ref, name: _name, ...asSingle } = entry as Record<string, unknown>;
@@ -81,7 +84,7 @@ export function sourcesSchema(single: typeof SourceSchema) {
       if (new Set(refs).size !== refs.length) ctx.addIssue({ code: 'custom', message: UNIQUE_REFS_MESSAGE });
     })
     .describe(
-      "Several sources (Argo CD's multi-source Application): every source with a path renders and the objects are combined; a source's ref lets Helm valueFiles read its repository as `$REF/...`. Exclusive with spec.source.",
+      "Several sources (Argo CD's multi-source Application): every source with a path or a chart renders and the objects are combined; a source's ref lets Helm valueFiles read its repository as `$REF/...`. Exclusive with spec.source.",
     );
 }
 
@@ -89,7 +92,7 @@ export function sourcesSchema(single: typeof SourceSchema) {
 export interface AppSourceView {
   repoURL: string;
   targetRevision: string;
-  /** Absent: a ref-only entry of spec.sources (renders nothing). */
+  /** Absent: a ref-only entry of spec.sources (renders nothing), or a chart. */
   path?: string | undefined;
   ref?: string | undefined;
   /** The field it came from, for messages: `spec.source` or `spec.sources[1]`. */

@@ -16,9 +16,12 @@ import {
 import { TrueupError } from '../api/errors.js';
 import { describeRef } from '../api/object.js';
 import { sourcesOf } from '../api/sources.js';
+import { ChartSource } from '../chart-source/chart-source.js';
+import { SourceRouter } from '../controller/adapters/chart-source.js';
 import { secretDecryptionKeys } from '../controller/adapters/decryption-keys.js';
 import { TreeRenderPort } from '../controller/adapters/render.js';
 import { installedEngine } from '../controller/adapters/render-helm.js';
+import { clusterSecretSource } from '../controller/adapters/secrets.js';
 import { GitSourcePort } from '../controller/adapters/source.js';
 import { EngineSyncPort } from '../controller/adapters/sync.js';
 import { RenderCache } from '../controller/render-cache.js';
@@ -133,7 +136,7 @@ export async function appGet(name: string, o: AppCliOptions, io: CliIO): Promise
       `Name:        ${namespace}/${name}`,
       ...sourcesOf(app.spec).map((src, i) => {
         const ref = 'ref' in src ? src.ref : undefined;
-        return `${i === 0 ? 'Source:     ' : '            '} ${src.repoURL} ${src.targetRevision ?? 'HEAD'} ${src.path ?? (ref ? '' : '.')}${ref ? ` (ref ${ref})` : ''}`;
+        return `${i === 0 ? 'Source:     ' : '            '} ${src.repoURL} ${src.targetRevision ?? 'HEAD'} ${src.chart !== undefined ? `chart ${src.chart}` : (src.path ?? (ref ? '' : '.'))}${ref ? ` (ref ${ref})` : ''}`;
       }),
       `Destination: ${app.spec.destination.server ?? 'in-cluster'} namespace ${app.spec.destination.namespace ?? '(from manifests)'}`,
       `Sync policy: ${app.spec.syncPolicy?.automated ? `automated (prune=${app.spec.syncPolicy.automated.prune ?? false}, selfHeal=${app.spec.syncPolicy.automated.selfHeal ?? false})` : 'manual'}`,
@@ -179,8 +182,11 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
   try {
     const app = await getApp(client, namespace, name);
     const spec = ApplicationSpecSchema.parse(app.spec);
-    const source = new GitSourcePort(
-      new GitSource({ cacheDir: o.cacheDir ?? join(tmpdir(), 'trueup-cli-git') }),
+    // Git (anonymous here), or a chart from a Helm repository / OCI registry with the repository
+    // Secrets of the app's namespace (where trueup's own apps and Secrets live, as Argo CD's).
+    const source = new SourceRouter(
+      new GitSourcePort(new GitSource({ cacheDir: o.cacheDir ?? join(tmpdir(), 'trueup-cli-git') })),
+      new ChartSource({ secrets: clusterSecretSource(client, namespace) }),
     );
     if (o.revision !== undefined && spec.sources !== undefined) {
       io.stderr(

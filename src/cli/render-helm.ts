@@ -3,12 +3,14 @@
  * same engine the controller uses. Reads the chart and values files through a DiskTree confined
  * to the render root (default: the enclosing Git checkout), so values files never leave it.
  */
-import { realpath } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { TrueupError } from '../api/errors.js';
+import { ChartSource } from '../chart-source/chart-source.js';
 import { HelmEngine } from '../helm/engine.js';
 import { HelmErrorCode, helmError } from '../helm/errors.js';
 import { kustomizeChartInflator } from '../helm/kustomize-charts.js';
+import { defaultHelmLimits } from '../helm/limits.js';
 import { locateEngine } from '../helm/locate.js';
 import type { HelmRenderResult } from '../helm/protocol.js';
 import { type ChartRenderOptions, renderChart, type ValuesSource } from '../helm/render-chart.js';
@@ -16,6 +18,7 @@ import { helmTemplateText } from '../helm/template-text.js';
 import type { ServerCapabilities } from '../kube/capabilities.js';
 import { DiskTree, defaultRoot } from '../render/disk-tree.js';
 import type { FileTree, HelmChartInflator } from '../render/index.js';
+import { staticSecretSource } from '../source/credentials.js';
 import type { CliIO } from './io.js';
 import type { HelmFlags } from './render-helm-flags.js';
 
@@ -89,6 +92,82 @@ export async function withEngine<T>(
   const engine = await HelmEngine.load(await locateEngine({ explicit: env.engine, cacheDir: env.cacheDir }));
   try {
     return await run(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** `--repo` + `--chart`: where the chart comes from; credentials from the environment (never printed). */
+export interface RepoChartRequest {
+  repo: string;
+  chart: string;
+  /** A version or semver constraint; `HEAD` or empty: the latest (non-pre-release) version. */
+  revision: string;
+}
+
+/**
+ * `trueup render --repo URL --chart NAME [--revision V] [Helm flags]`: a chart from a Helm
+ * repository (https) or an OCI registry (oci://), resolved and verified as the controller does
+ * (src/chart-source), rendered as `helm template` prints it. Values files are local files.
+ * TRUEUP_HELM_USERNAME + TRUEUP_HELM_PASSWORD: basic credentials for the repository.
+ */
+export async function renderRepoChart(
+  req: RepoChartRequest,
+  flags: HelmFlags,
+  io: CliIO,
+  env: HelmEnvironment & { username?: string | undefined; password?: string | undefined } = {
+    engine: process.env.TRUEUP_HELM_ENGINE,
+    cacheDir: process.env.TRUEUP_CACHE_DIR,
+    username: process.env.TRUEUP_HELM_USERNAME,
+    password: process.env.TRUEUP_HELM_PASSWORD,
+  },
+): Promise<string> {
+  const secrets =
+    env.username !== undefined && env.password !== undefined
+      ? [
+          {
+            metadata: { namespace: 'cli', name: 'env', labels: { 'trueup.dev/secret-type': 'repository' } },
+            stringData: { url: req.repo, username: env.username, password: env.password },
+          },
+        ]
+      : [];
+  const charts = new ChartSource({ secrets: staticSecretSource(secrets) });
+  const request = {
+    repoURL: req.repo,
+    chart: req.chart,
+    targetRevision: req.revision === 'HEAD' || req.revision === '' ? '*' : req.revision,
+  };
+  const resolved = await charts.resolve(request, { force: true });
+  io.stderr(`chart ${resolved.display} from ${req.repo}\n`);
+  const tree = await charts.tree(request, resolved.version);
+  const values = [];
+  for (const f of flags.values) {
+    const size = (
+      await stat(f).catch((err) => {
+        throw helmError(HelmErrorCode.FileMissing, `${f}: no such values file`, err);
+      })
+    ).size;
+    if (size > defaultHelmLimits.maxValuesFileBytes)
+      throw helmError(
+        HelmErrorCode.TooLarge,
+        `values file ${f}: ${size} bytes, over the budget of ${defaultHelmLimits.maxValuesFileBytes}`,
+      );
+    values.push({ name: f, content: await readFile(f, 'utf8') });
+  }
+  const engine = await HelmEngine.load(await locateEngine({ explicit: env.engine, cacheDir: env.cacheDir }));
+  try {
+    const result = await renderChart(engine, tree, '', {
+      releaseName: flags.releaseName ?? 'release-name',
+      namespace: flags.namespace ?? 'default',
+      values,
+      set: flags.set,
+      setString: flags.setString,
+      ...(flags.kubeVersion === undefined ? {} : { kubeVersion: flags.kubeVersion }),
+      apiVersions: flags.apiVersions,
+      includeCrds: !flags.skipCrds,
+    });
+    for (const w of result.warnings) io.stderr(`${w}\n`);
+    return helmTemplateText(result);
   } finally {
     await engine.close();
   }

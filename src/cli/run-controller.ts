@@ -10,7 +10,9 @@ import { PROJECT_KIND } from '../api/app-project.js';
 import { APP_API_VERSION } from '../api/application.js';
 import { errorMessage, TrueupError } from '../api/errors.js';
 import { AppSetController } from '../appset/controller.js';
+import { ChartSource } from '../chart-source/chart-source.js';
 import { type ControllerConfig, type Env, loadConfig, type RawFlags } from '../config/config.js';
+import { SourceRouter } from '../controller/adapters/chart-source.js';
 import { TreeRenderPort } from '../controller/adapters/render.js';
 import { installedEngine } from '../controller/adapters/render-helm.js';
 import { clusterSecretSource } from '../controller/adapters/secrets.js';
@@ -22,7 +24,7 @@ import type { Logger } from '../controller/reconciler.js';
 import { clusterClientOver } from '../kube/index.js';
 import { createTransport } from '../kube/transport.js';
 import type { ClusterClient } from '../kube/types.js';
-import { instrumentGitHttp, instrumentKubeTransport } from '../metrics/instrument.js';
+import { instrumentChartFetch, instrumentGitHttp, instrumentKubeTransport } from '../metrics/instrument.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { systemClock } from '../runtime/clock.js';
 import type { Heartbeat } from '../runtime/informer.js';
@@ -32,6 +34,7 @@ import { type Liveness, liveness } from '../server/liveness.js';
 import { type Readiness, readiness } from '../server/readiness.js';
 import { startServer } from '../server/server.js';
 import { createWebhookHandler, pushMatchesSource } from '../server/webhook.js';
+import { cachedSecretSource } from '../source/credentials.js';
 import { GitSource, nodeHttpClient } from '../source/index.js';
 import { version } from '../version.js';
 
@@ -183,17 +186,24 @@ export async function runController(
     await installCrds(client);
     log.info({}, 'CRDs installed');
   }
+  // Repository credentials: labelled Secrets in the controller's own namespace, as Argo CD's.
+  const repoSecrets = clusterSecretSource(client, config.leaderElection.leaseNamespace);
   const git = new GitSource({
     cacheDir: config.cacheDir,
-    // Repository credentials: labelled Secrets in the controller's own namespace, as Argo CD's.
-    secrets: clusterSecretSource(client, config.leaderElection.leaseNamespace),
+    secrets: repoSecrets,
     http: instrumentGitHttp(nodeHttpClient, metrics),
     logger: log,
     maxRepoBytes: config.limits.maxRepoBytes,
     fetchTimeoutMs: config.limits.gitTimeout,
     lsRemoteTimeoutMs: Math.min(config.limits.gitTimeout, 30_000),
   });
-  const source = new GitSourcePort(git);
+  // Charts from Helm repositories and OCI registries (spec.source.chart), in memory by digest.
+  // One list of repository Secrets per 10 s for charts too (a poll of many apps, one list).
+  const charts = new ChartSource({
+    secrets: cachedSecretSource(repoSecrets, 10_000, Date.now),
+    fetch: instrumentChartFetch((input, init) => fetch(input, init), metrics),
+  });
+  const source = new SourceRouter(new GitSourcePort(git), charts);
   // Loaded on the first chart render only; missing, it fails the Helm apps alone.
   const helmEngine = installedEngine({
     explicit: env.TRUEUP_HELM_ENGINE,

@@ -11,6 +11,7 @@ import type { KubeObject } from '../api/object.js';
 import { refKey } from '../api/object.js';
 import { sourcesOf } from '../api/sources.js';
 import { apiVersionOf, type ObjectId } from '../sync/identity.js';
+import type { ChartRef } from './ports.js';
 
 export type SpecCheck = { ok: true; spec: ApplicationSpec } | { ok: false; message: string };
 
@@ -31,7 +32,8 @@ export function validateSpec(app: Application): SpecCheck {
       message: `${where}: spec.destination: only the in-cluster destination (${IN_CLUSTER_SERVER}) is supported`,
     };
   for (const s of sourcesOf(spec)) {
-    if (!/^https?:\/\//.test(s.repoURL))
+    // A chart's repoURL (Helm repository, OCI registry) is checked by the chart source, naming it.
+    if (s.chart === undefined && !/^https?:\/\//.test(s.repoURL))
       return {
         ok: false,
         message: `${where}: ${s.field}.repoURL ${s.repoURL}: only http(s) Git URLs are supported (no SSH)`,
@@ -49,6 +51,18 @@ export function validateSpec(app: Application): SpecCheck {
       message: `${where}: annotation ${Annotation.DenyPlainSecrets}: "${deny}" is neither "true" nor "false"`,
     };
   return { ok: true, spec };
+}
+
+/** A source's chart (spec.source or an entry of spec.sources) as the source port takes it (undefined for Git). */
+export function chartRefOf(
+  source:
+    | { chart?: string | undefined; helm?: { passCredentials?: boolean | undefined } | undefined }
+    | undefined,
+): ChartRef | undefined {
+  const name = source?.chart;
+  if (name === undefined) return undefined;
+  const pass = source?.helm?.passCredentials;
+  return { name, ...(pass === undefined ? {} : { passCredentials: pass }) };
 }
 
 /**

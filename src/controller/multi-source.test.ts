@@ -48,19 +48,24 @@ const echoEngine: HelmRenderer = {
   },
 };
 
+/** A chart from a Helm repository: its tree is rooted at the chart's directory. */
+const CHARTS = 'https://charts.example/stable';
+const webChart = { 'Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.2.0\n', 'templates/cm.yaml': 'x' };
+
 function world() {
-  const head: Record<string, string> = { [CONFIG]: 'a1', [VALUES]: 'b1' };
+  const head: Record<string, string> = { [CONFIG]: 'a1', [VALUES]: 'b1', [CHARTS]: '1.2.0' };
   const resolves: string[] = [];
   const trees: string[] = [];
   const source: SourcePort = {
-    resolve: async (repo, ref) => {
-      resolves.push(`${repo}#${ref}`);
+    resolve: async (repo, ref, opts) => {
+      resolves.push(`${repo}#${ref}${opts.chart ? ` chart=${opts.chart.name}` : ''}`);
       const rev = head[repo];
       if (rev === undefined) throw new Error('repository not found');
       return { revision: rev };
     },
-    tree: async (repo, rev) => {
-      trees.push(`${repo}@${rev}`);
+    tree: async (repo, rev, chart) => {
+      trees.push(`${repo}@${rev}${chart ? ` chart=${chart.name}` : ''}`);
+      if (chart) return new MemoryTree(webChart, `${chart.name}-${rev}`);
       return new MemoryTree(commits[rev] as Record<string, string>, `${repo}@${rev}`);
     },
   };
@@ -153,6 +158,44 @@ describe('spec.sources in the reconciler', () => {
     w.head[VALUES] = 'b2';
     await w.run(app);
     assert.deepEqual(w.data('chart'), { values: '$values/envs/prod/values.yaml=tag: v2' });
+  });
+
+  it('a chart from a Helm repository takes valueFiles $values/... from a Git ref; status has each revision', async () => {
+    const w = world();
+    const app = multi([
+      {
+        repoURL: CHARTS,
+        chart: 'web',
+        targetRevision: '1.*',
+        helm: { valueFiles: ['$values/envs/prod/values.yaml'] },
+      },
+      { repoURL: VALUES, targetRevision: 'main', ref: 'values' },
+    ]);
+    const first = await w.run(app);
+    assert.deepEqual(w.failures, []);
+    assert.deepEqual(w.data('chart'), { values: '$values/envs/prod/values.yaml=tag: v1' });
+    assert.deepEqual(w.resolves.sort(), [`${CHARTS}#1.* chart=web`, `${VALUES}#main`]);
+    assert.deepEqual(w.trees.sort(), [`${CHARTS}@1.2.0 chart=web`, `${VALUES}@b1`]);
+    assert.deepEqual(first.app.status?.sync?.revisions, ['1.2.0', 'b1']);
+    assert.equal(first.app.status?.sync?.revision, '1.2.0,b1');
+    // A values commit in Git is a new revision: rendered again with the new file.
+    w.head[VALUES] = 'b2';
+    const out = await w.run({ ...app, ...(first.app.status ? { status: first.app.status } : {}) });
+    assert.deepEqual(w.data('chart'), { values: '$values/envs/prod/values.yaml=tag: v2' });
+    assert.equal(out.app.status?.sync?.revision, '1.2.0,b2');
+    assert.equal(out.app.status?.history?.length, 2);
+  });
+
+  it("a chart source that does not resolve: the message is the chart source's own (chart and repository)", async () => {
+    const w = world();
+    const out = await w.run(
+      multi([
+        { repoURL: 'https://charts.example/gone', chart: 'web', targetRevision: '1.0.0' },
+        { repoURL: VALUES, targetRevision: 'main', ref: 'values' },
+      ]),
+    );
+    assert.equal(ready(out)?.reason, 'RevisionUnresolved');
+    assert.equal(ready(out)?.message, 'repository not found');
   });
 
   it('an object rendered by two sources fails the render, naming both sources', async () => {

@@ -28,11 +28,25 @@ export interface ResolvedRevision {
   display?: string;
 }
 
+/** spec.source.chart: the source is a chart from a Helm repository or OCI registry, not Git. */
+export interface ChartRef {
+  name: string;
+  /** helm.passCredentials: credentials go to an archive on another host too. */
+  passCredentials?: boolean;
+}
+
 export interface SourcePort {
-  /** Resolves a ref to a commit; `force` skips any cached answer. */
-  resolve(repoURL: string, targetRevision: string, opts: { force: boolean }): Promise<ResolvedRevision>;
-  /** The file tree of a resolved commit. */
-  tree(repoURL: string, revision: string): Promise<FileTree>;
+  /**
+   * Resolves a ref to a commit (Git), or a version or constraint to a chart version (`chart`);
+   * `force` skips any cached answer.
+   */
+  resolve(
+    repoURL: string,
+    targetRevision: string,
+    opts: { force: boolean; chart?: ChartRef },
+  ): Promise<ResolvedRevision>;
+  /** The file tree of a resolved commit, or of a chart version (rooted at the chart's directory). */
+  tree(repoURL: string, revision: string, chart?: ChartRef): Promise<FileTree>;
   /** Drops cached state of a repository (hard refresh). */
   invalidate?(repoURL: string): void;
 }

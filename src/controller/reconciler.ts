@@ -379,7 +379,8 @@ export class Reconciler {
     } catch (e) {
       const err = e instanceof UnresolvedSource ? e.cause : e;
       const where = e instanceof UnresolvedSource ? e.ref : sourceKey;
-      const message = `${where}: ${errorMessage(err)}`;
+      // A chart's error names the chart and repository already.
+      const message = where === undefined ? errorMessage(err) : `${where}: ${errorMessage(err)}`;
       await this.emit(app, 'Warning', 'RevisionUnresolved', message, app.status ?? {});
       throw stalledOrRetrying('RevisionUnresolved', message, err);
     }

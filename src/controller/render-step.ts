@@ -1,8 +1,9 @@
 /**
  * The render step of a pass: the app's sources at their revisions, decrypted, each as a chart or
  * a kustomization or a plain directory, combined, cached. With spec.sources, every source with a
- * path renders (Argo CD's multi-source apps); a source with a `ref` lends its repository to Helm
- * valueFiles written `$REF/...`; one object rendered by two sources is an error naming both.
+ * path or a chart (from a Helm repository) renders (Argo CD's multi-source apps); a source with a
+ * `ref` lends its repository to Helm valueFiles written `$REF/...`; one object rendered by two
+ * sources is an error naming both.
  */
 import type { Application, ApplicationSpec, HelmSource } from '../api/application.js';
 import { TrueupError } from '../api/errors.js';
@@ -11,9 +12,10 @@ import type { FileTree } from '../render/file-tree.js';
 import type { EncryptedValues } from '../secrets/encrypted-values.js';
 import { findPlainSecrets } from '../secrets/plain-secrets.js';
 import { DecryptingTree } from '../secrets/tree.js';
+import { chartRefOf } from './app-facts.js';
 import { decryptionKeysOf } from './decryption.js';
 import type { ReconcilerDeps } from './deps.js';
-import type { ChartContext } from './ports.js';
+import type { ChartContext, ChartRef } from './ports.js';
 import { type RenderedApp, renderKey } from './render-cache.js';
 
 type RenderDeps = Pick<ReconcilerDeps, 'capabilities' | 'decryption' | 'render' | 'renderCache' | 'source'>;
@@ -21,14 +23,17 @@ type RenderDeps = Pick<ReconcilerDeps, 'capabilities' | 'decryption' | 'render' 
 /**
  * What a chart render takes from the app (used only when the path holds a chart). Discovery
  * failing is kept as an Error for the chart render to report: other apps do not need it.
- * `helm` is the rendered source's helm field (default: spec.source.helm).
+ * `source` is the rendered source (default: spec.source): its helm field, and whether it is a
+ * chart from a Helm repository.
  */
 export async function chartContext(
   d: Pick<RenderDeps, 'capabilities'>,
   app: Application,
   spec: ApplicationSpec,
-  helm: HelmSource | undefined = spec.source?.helm,
+  source: { helm?: HelmSource | undefined; chart?: string | undefined } | undefined = spec.source,
 ): Promise<ChartContext> {
+  const helm = source?.helm;
+  const chart = source?.chart;
   let capabilities: ChartContext['capabilities'];
   // Not asked when the app overrides both (a cluster that cannot answer then does not matter).
   if (d.capabilities && (helm?.kubeVersion === undefined || helm.apiVersions === undefined)) {
@@ -37,7 +42,8 @@ export async function chartContext(
       .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
   }
   return {
-    ...(helm ? { helm } : {}),
+    // A chart from a repository is a chart whatever files it holds (as helm set is for a path).
+    ...(helm || chart ? { helm: helm ?? {} } : {}),
     appName: app.metadata.name,
     destinationNamespace: spec.destination.namespace ?? '',
     ...(capabilities === undefined ? {} : { capabilities }),
@@ -63,12 +69,13 @@ export async function renderApp(
   if (spec.sources === undefined && spec.source) {
     const chart = await chartContext(d, app, spec);
     const { repoURL, path, kustomize, directory } = spec.source;
+    const chartRef = chartRefOf(spec.source);
     const revision = revs[0] ?? '';
     return d.renderCache.get(
-      renderKey(repoURL, revision, path, kustomize, directory, chart, secretRef),
+      renderKey(treeKeyOf(repoURL, chartRef), revision, path, kustomize, directory, chart, secretRef),
       async () => {
         const keys = await decryptionKeysOf(d.decryption, app, spec);
-        const tree = new DecryptingTree(await d.source.tree(repoURL, revision), keys);
+        const tree = new DecryptingTree(await d.source.tree(repoURL, revision, chartRef), keys);
         const origins = new Map<KubeObject, string>();
         const objects = await d.render.render(tree, path, kustomize, directory, chart, origins);
         // Which Secrets hold data that was in cleartext in Git: decided here, while the tree still
@@ -93,10 +100,11 @@ async function renderSources(
     field: `spec.sources[${i}]`,
     revision: revs[i] ?? '',
   }));
-  const rendered = sources.filter((s) => s.path !== undefined);
+  // A chart from a Helm repository renders without a path (its tree is the chart).
+  const rendered = sources.filter((s) => s.path !== undefined || s.chart !== undefined);
   const contexts = await Promise.all(
     rendered.map(async (s) => ({
-      ...(await chartContext(d, app, spec, s.helm)),
+      ...(await chartContext(d, app, spec, s)),
       field: `${s.field}.helm`,
     })),
   );
@@ -104,7 +112,15 @@ async function renderSources(
   const key = JSON.stringify([
     'sources',
     rendered.map((s, i) =>
-      renderKey(s.repoURL, s.revision, s.path ?? '.', s.kustomize, s.directory, contexts[i], ''),
+      renderKey(
+        treeKeyOf(s.repoURL, chartRefOf(s)),
+        s.revision,
+        s.path ?? '.',
+        s.kustomize,
+        s.directory,
+        contexts[i],
+        '',
+      ),
     ),
     refs,
     secretRef,
@@ -113,11 +129,11 @@ async function renderSources(
     const keys = await decryptionKeysOf(d.decryption, app, spec);
     // Each repository's tree once per revision, shared by the sources and refs that name it.
     const trees = new Map<string, Promise<DecryptingTree>>();
-    const treeOf = (repoURL: string, revision: string) => {
-      const k = `${repoURL}#${revision}`;
+    const treeOf = (repoURL: string, revision: string, chartRef?: ChartRef) => {
+      const k = `${treeKeyOf(repoURL, chartRef)}#${revision}`;
       let t = trees.get(k);
       if (!t) {
-        t = d.source.tree(repoURL, revision).then((base) => new DecryptingTree(base, keys));
+        t = d.source.tree(repoURL, revision, chartRef).then((base) => new DecryptingTree(base, keys));
         trees.set(k, t);
       }
       return t;
@@ -125,13 +141,14 @@ async function renderSources(
     const origins = new Map<KubeObject, string>();
     const refTrees = new Map<string, FileTree>();
     for (const s of sources)
-      if (s.ref !== undefined) refTrees.set(s.ref, await treeOf(s.repoURL, s.revision));
+      if (s.ref !== undefined) refTrees.set(s.ref, await treeOf(s.repoURL, s.revision, chartRefOf(s)));
     const seen = new Map<string, string>();
     const out: KubeObject[] = [];
     for (const [i, s] of rendered.entries()) {
       const chart = { ...contexts[i], refs: refTrees } as ChartContext;
-      const tree = await treeOf(s.repoURL, s.revision);
-      const label = `${s.field} (${s.repoURL} ${s.path})`;
+      const chartRef = chartRefOf(s);
+      const tree = await treeOf(s.repoURL, s.revision, chartRef);
+      const label = `${s.field} (${s.repoURL} ${chartRef ? `chart ${chartRef.name}` : s.path})`;
       const sourceOrigins = new Map<KubeObject, string>();
       const objects = await d.render.render(
         tree,
@@ -164,6 +181,15 @@ async function renderSources(
     } as EncryptedValues;
     return { objects: out, plainSecrets: findPlainSecrets(out, encrypted, (o) => origins.get(o)) };
   });
+}
+
+/**
+ * What names a tree in cache keys: the repository, and for a chart its name (a chart version
+ * names a different tree per chart of one repository) and passCredentials (another download).
+ */
+function treeKeyOf(repoURL: string, chart: ChartRef | undefined): string {
+  if (!chart) return repoURL;
+  return `${repoURL}#chart=${chart.name}${chart.passCredentials ? '#pass' : ''}`;
 }
 
 function objectKey(o: KubeObject): string {

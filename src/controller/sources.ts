@@ -8,6 +8,7 @@
 import type { ApplicationSpec } from '../api/application.js';
 import { TrueupError } from '../api/errors.js';
 import { sourcesOf } from '../api/sources.js';
+import { chartRefOf } from './app-facts.js';
 import type { SourcePort } from './ports.js';
 
 export interface ResolvedSources {
@@ -19,9 +20,19 @@ export interface ResolvedSources {
   revisions?: string[];
 }
 
-/** The refs a pass resolves, one per source, in order (`repoURL#ref`): the key of a cached resolution. */
+/**
+ * The refs a pass resolves, one per source, in order (`repoURL#ref`, and a chart's name and
+ * passCredentials): the key of a cached resolution.
+ */
 export function sourceRefs(spec: ApplicationSpec, opRevisions: readonly (string | undefined)[]): string[] {
-  return sourcesOf(spec).map((s, i) => `${s.repoURL}#${opRevisions[i] ?? s.targetRevision}`);
+  return sourcesOf(spec).map((s, i) => refKeyOf(s, opRevisions[i] ?? s.targetRevision));
+}
+
+function refKeyOf(s: Parameters<typeof chartRefOf>[0] & { repoURL: string }, ref: string): string {
+  const chart = chartRefOf(s);
+  return chart
+    ? `${s.repoURL}#${ref}#chart=${chart.name}#${chart.passCredentials ?? ''}`
+    : `${s.repoURL}#${ref}`;
 }
 
 /**
@@ -57,10 +68,13 @@ export function operationRevisions(
   return revs.map((r) => (r === '' ? undefined : r));
 }
 
-/** A source whose ref did not resolve: `ref` is `repoURL targetRevision`, `cause` the error. */
+/**
+ * A source whose ref did not resolve: `ref` is `repoURL targetRevision` (undefined for a chart,
+ * whose error names the chart and repository already), `cause` the error.
+ */
 export class UnresolvedSource {
   constructor(
-    readonly ref: string,
+    readonly ref: string | undefined,
     readonly cause: unknown,
   ) {}
 }
@@ -77,11 +91,12 @@ export async function resolveSources(
   const resolved = await Promise.all(
     list.map((s, i) => {
       const ref = opRevisions[i] ?? s.targetRevision;
-      const key = `${s.repoURL}#${ref}`;
+      const key = refKeyOf(s, ref);
+      const chart = chartRefOf(s);
       let p = once.get(key);
       if (!p) {
-        p = source.resolve(s.repoURL, ref, { force }).catch((err: unknown) => {
-          throw new UnresolvedSource(`${s.repoURL} ${ref}`, err);
+        p = source.resolve(s.repoURL, ref, { force, ...(chart ? { chart } : {}) }).catch((err: unknown) => {
+          throw new UnresolvedSource(chart ? undefined : `${s.repoURL} ${ref}`, err);
         });
         once.set(key, p);
       }
@@ -98,9 +113,12 @@ export async function resolveSources(
   return { revision: revisions.join(','), display: displays.join(', '), revisions };
 }
 
-/** The rendered paths, for messages: spec.source.path, or each spec.sources path (comma separated). */
+/**
+ * What renders, for messages: spec.source.path, or each spec.sources path (comma separated); a
+ * chart from a Helm repository as `chart NAME`.
+ */
 export function pathsOf(spec: ApplicationSpec): string {
   return sourcesOf(spec)
-    .flatMap((s) => (s.path === undefined ? [] : [s.path]))
+    .flatMap((s) => (s.chart !== undefined ? [`chart ${s.chart}`] : s.path === undefined ? [] : [s.path]))
     .join(', ');
 }

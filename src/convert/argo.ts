@@ -13,7 +13,6 @@ import {
   IN_CLUSTER_SERVER,
   RESOURCES_FINALIZER,
 } from '../api/application.js';
-import { CHART_REPOSITORY_MESSAGE } from '../api/helm-source.js';
 import { appSyncOptionProblem } from '../api/sync-options.js';
 import { type ConvertOptions, httpRepoURL, isMap, type JsonMap, type Notes, Refusal, str } from './common.js';
 
@@ -75,11 +74,16 @@ function metadataOf(meta: JsonMap, options: ConvertOptions, notes: Notes): Appli
 /** spec.source, or (`field` `spec.sources[i]`) an entry of spec.sources, which may carry ref and name. */
 function sourceOf(src: JsonMap, notes: Notes, field = 'spec.source'): JsonMap {
   const multi = field !== 'spec.source';
-  if (src.chart !== undefined) throw new Refusal(`${field}.chart: ${CHART_REPOSITORY_MESSAGE}`);
   if (isMap(src.plugin)) throw new Refusal(`${field}.plugin: config management plugins are not supported`);
-  const out: JsonMap = { repoURL: httpRepoURL(src.repoURL, `${field}.repoURL`) };
+  const chart = str(src.chart);
+  // A chart's repoURL is a Helm repository or an OCI registry (oci://, or host/path): carried as is.
+  const out: JsonMap = chart
+    ? { repoURL: chartRepoURL(src.repoURL, `${field}.repoURL`), chart }
+    : { repoURL: httpRepoURL(src.repoURL, `${field}.repoURL`) };
   if (str(src.targetRevision)) out.targetRevision = src.targetRevision;
-  if (str(src.path) !== undefined) out.path = src.path;
+  if (chart && str(src.path) && src.path !== '.')
+    notes.warn(`${field}.path`, 'Argo CD ignores path for a chart from a repository: dropped');
+  else if (str(src.path) !== undefined && !chart) out.path = src.path;
   if (multi && str(src.ref)) out.ref = src.ref;
   if (multi && str(src.name)) out.name = src.name;
   if (isMap(src.kustomize)) {
@@ -116,6 +120,7 @@ function sourceOf(src: JsonMap, notes: Notes, field = 'spec.source'): JsonMap {
       'kustomize',
       'directory',
       'helm',
+      'chart',
       ...(multi ? ['ref', 'name'] : []),
     ],
     field,
@@ -125,6 +130,7 @@ function sourceOf(src: JsonMap, notes: Notes, field = 'spec.source'): JsonMap {
 }
 
 const HELM_CARRIED = [
+  'passCredentials',
   'valueFiles',
   'ignoreMissingValueFiles',
   'values',
@@ -139,9 +145,12 @@ const HELM_CARRIED = [
 ] as const;
 
 /** spec.source.helm: the fields trueup has carried as they are; the rest refused or noted. */
+function chartRepoURL(url: unknown, field: string): string {
+  if (typeof url !== 'string' || url === '') throw new Refusal(`${field} is missing`);
+  return url;
+}
+
 function helmOf(helm: JsonMap, notes: Notes, field = 'spec.source.helm', multi = false): JsonMap {
-  if (helm.passCredentials !== undefined)
-    throw new Refusal(`${field}.passCredentials: ${CHART_REPOSITORY_MESSAGE}`);
   if (helm.version !== undefined && helm.version !== 'v3')
     throw new Refusal(`${field}.version ${String(helm.version)}: trueup renders with Helm 3 only`);
   for (const f of Array.isArray(helm.valueFiles) ? helm.valueFiles : []) {
@@ -163,7 +172,7 @@ function helmOf(helm: JsonMap, notes: Notes, field = 'spec.source.helm', multi =
     );
   notes.warnUnhandled(
     helm,
-    [...HELM_CARRIED, 'passCredentials', 'version', 'skipTests', 'skipSchemaValidation'],
+    [...HELM_CARRIED, 'version', 'skipTests', 'skipSchemaValidation'],
     field,
     'not supported by trueup: dropped',
   );

@@ -142,21 +142,6 @@ test('Argo CD: each field that cannot be carried over is dropped with a warning 
 test("Argo CD: what would change the app's meaning refuses that app only", () => {
   const src = { repoURL: 'https://git.example/c.git', path: 'p' };
   const cases: [string, ReturnType<typeof argo>, RegExp][] = [
-    [
-      'chart in sources',
-      argo({ sources: [src, { repoURL: 'https://charts.example', chart: 'nginx' }] }),
-      /spec\.sources\[1\]\.chart: charts from Helm repositories/,
-    ],
-    [
-      'chart',
-      argo({ source: { repoURL: 'https://charts.example', chart: 'nginx', targetRevision: '1.0.0' } }),
-      /spec\.source\.chart: charts from Helm repositories are not supported yet: vendor the chart into Git/,
-    ],
-    [
-      'passCredentials',
-      argo({ source: { ...src, helm: { passCredentials: true } } }),
-      /passCredentials: charts from Helm repositories/,
-    ],
     ['helm v2', argo({ source: { ...src, helm: { version: 'v2' } } }), /Helm 3 only/],
     [
       '$values',
@@ -333,6 +318,40 @@ test('Argo CD: a Helm source in Git is carried, field for field', () => {
   );
 });
 
+test('Argo CD: a chart from a Helm repository or an OCI registry is carried; path (ignored by Argo CD) dropped with a note', () => {
+  const table: [Record<string, unknown>, Record<string, unknown>, string[]][] = [
+    [
+      {
+        repoURL: 'https://charts.example/stable',
+        chart: 'nginx',
+        targetRevision: '1.2.*',
+        helm: { passCredentials: true },
+      },
+      {
+        repoURL: 'https://charts.example/stable',
+        chart: 'nginx',
+        targetRevision: '1.2.*',
+        helm: { passCredentials: true },
+      },
+      [],
+    ],
+    [
+      { repoURL: 'registry-1.docker.io/bitnamicharts', chart: 'nginx', targetRevision: '15.0.0', path: 'x' },
+      { repoURL: 'registry-1.docker.io/bitnamicharts', chart: 'nginx', targetRevision: '15.0.0' },
+      ['spec.source.path'],
+    ],
+  ];
+  for (const [source, want, warned] of table) {
+    const r = run(argo({ source }));
+    assert.deepEqual(r.refusals, []);
+    assert.deepEqual(r.applications[0]?.spec.source, want);
+    assert.deepEqual(
+      r.warnings.map((w) => w.field),
+      warned,
+    );
+  }
+});
+
 const argoSet = (spec: Record<string, unknown>) => ({
   apiVersion: 'argoproj.io/v1alpha1',
   kind: 'ApplicationSet',
@@ -425,6 +444,35 @@ test('Argo CD ApplicationSet: what trueup does not implement refuses the set wit
   const strategy = run(argoSet({ strategy: { type: 'RollingSync' } }));
   assert.match(strategy.refusals[0]?.message ?? '', /strategy \(progressive syncs\) is not supported/);
   assert.deepEqual(strategy.applicationSets, []);
+});
+
+test('Argo CD: a chart from a Helm repository in spec.sources is carried with its $values value files', () => {
+  const sources = [
+    {
+      repoURL: 'https://charts.example/stable',
+      chart: 'web',
+      targetRevision: '1.4.*',
+      path: 'ignored',
+      helm: { valueFiles: ['$values/envs/prod/values.yaml'] },
+    },
+    { repoURL: 'https://git.example/org/values.git', targetRevision: 'main', ref: 'values' },
+  ];
+  const r = run(argo({ sources }));
+  assert.deepEqual(r.refusals, []);
+  assert.deepEqual(r.applications[0]?.spec.sources, [
+    {
+      repoURL: 'https://charts.example/stable',
+      chart: 'web',
+      targetRevision: '1.4.*',
+      helm: { valueFiles: ['$values/envs/prod/values.yaml'] },
+    },
+    { repoURL: 'https://git.example/org/values.git', targetRevision: 'main', ref: 'values' },
+  ]);
+  assert.deepEqual(
+    r.warnings.map((w) => w.field),
+    // argo() sets a spec.source too: dropped beside sources, as Argo CD ignores it.
+    ['spec.source', 'spec.sources[0].path'],
+  );
 });
 
 test('Argo CD: a multi-source app is carried with its refs and $ref value files; a source beside sources is dropped', () => {

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   classifyGitRequest,
   classifyKubeRequest,
+  instrumentChartFetch,
   instrumentGitHttp,
   instrumentKubeTransport,
 } from './instrument.js';
@@ -128,5 +129,27 @@ describe('instrumentGitHttp', () => {
         'trueup_git_request_duration_seconds_sum{repo="https://git.example/r.git",request_type="ls-remote"} 0.5',
       ),
     );
+  });
+});
+
+describe('instrumentChartFetch', () => {
+  it('counts chart requests by host and status (never the path or query), errors as error', async () => {
+    const metrics = createMetrics();
+    const fetchFn = async (input: string | URL) => {
+      if (String(input).includes('down')) throw new TypeError('fetch failed');
+      return new Response('', { status: String(input).includes('missing') ? 404 : 200 });
+    };
+    const counted = instrumentChartFetch(fetchFn, metrics);
+    await counted('https://charts.example/stable/index.yaml?sig=SECRET');
+    await counted('https://charts.example/stable/web-1.0.0.tgz');
+    await counted('https://cdn.example:8443/missing.tgz');
+    await assert.rejects(counted('http://down.example/x'));
+    const text = await metrics.render();
+    assert.deepEqual(lines(text, 'trueup_chart_requests_total').sort(), [
+      'trueup_chart_requests_total{host="cdn.example:8443",code="404"} 1',
+      'trueup_chart_requests_total{host="charts.example",code="200"} 2',
+      'trueup_chart_requests_total{host="down.example",code="error"} 1',
+    ]);
+    assert.ok(!text.includes('SECRET'));
   });
 });

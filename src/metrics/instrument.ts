@@ -8,6 +8,29 @@ import type { GitRequestType, Metrics } from './metrics.js';
 
 type GitRecorder = Pick<Metrics, 'observeGitRequest'>;
 type KubeRecorder = Pick<Metrics, 'recordKubeRequest'>;
+type ChartRecorder = Pick<Metrics, 'recordChartRequest'>;
+
+/**
+ * Wraps the `fetch` of the chart source (Helm repositories, OCI registries): one count per
+ * request by host (never path or query: signed URLs carry secrets) and status, `error` when no
+ * response arrived.
+ */
+export function instrumentChartFetch(
+  fetchFn: (input: string | URL, init?: RequestInit) => Promise<Response>,
+  metrics: ChartRecorder,
+): (input: string | URL, init?: RequestInit) => Promise<Response> {
+  return async (input, init) => {
+    const host = new URL(String(input)).host;
+    try {
+      const res = await fetchFn(input, init);
+      metrics.recordChartRequest(host, res.status);
+      return res;
+    } catch (err) {
+      metrics.recordChartRequest(host, 'error');
+      throw err;
+    }
+  };
+}
 
 interface GitHttpRequest {
   url: string;

@@ -60,6 +60,8 @@ export interface Metrics {
   observeReconcile(seconds: number, result: 'success' | 'error'): void;
   recordDriftCorrection(namespace: string, name: string, objects?: number): void;
   observeGitRequest(repoURL: string, type: GitRequestType, seconds: number, failed?: boolean): void;
+  /** A request for a chart (index.yaml, archive, OCI manifest/blob/tags/token), by host only. */
+  recordChartRequest(host: string, code: number | string): void;
   /** `code` is the HTTP status, or a word (`error`) when no response arrived. */
   recordKubeRequest(verb: string, resource: string, code: number | string): void;
   readonly queue: QueueMetrics;
@@ -145,6 +147,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     help: 'Duration of Git requests by repository (credentials stripped).',
     labelNames: ['repo', 'request_type'],
     buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const chartRequests = new Counter<'host' | 'code'>({
+    name: 'trueup_chart_requests_total',
+    help: 'Requests for charts (Helm repositories, OCI registries and their token services) by host and response code.',
+    labelNames: ['host', 'code'],
     registers,
   });
   const kubeRequests = new Counter<'verb' | 'resource' | 'code'>({
@@ -249,6 +257,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       const repo = repoLabel(repoURL);
       gitRequests.inc({ repo, request_type: type, failed: String(failed) });
       gitDuration.observe({ repo, request_type: type }, seconds);
+    },
+    recordChartRequest(host, code) {
+      chartRequests.inc({ host, code: String(code) });
     },
     recordKubeRequest(verb, resource, code) {
       kubeRequests.inc({ verb: verb.toLowerCase(), resource: resources.value(resource), code: String(code) });

@@ -43,7 +43,8 @@ export function authorizationHeader(creds: GitCredentials): string {
   return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
 }
 
-function field(secret: SecretLike, key: string): string | undefined {
+/** A Secret's string value (stringData first, else base64-decoded data). */
+export function secretField(secret: SecretLike, key: string): string | undefined {
   const plain = secret.stringData?.[key];
   if (plain !== undefined) return plain;
   const encoded = secret.data?.[key];
@@ -57,11 +58,11 @@ const describeSecret = (s: SecretLike) => `Secret ${s.metadata.namespace ?? ''}/
  * `username` or `x-access-token`, as GitHub and GitLab accept); or `bearerToken`.
  */
 export function credentialsFromSecret(secret: SecretLike): GitCredentials {
-  const bearer = field(secret, 'bearerToken');
+  const bearer = secretField(secret, 'bearerToken');
   if (bearer) return { kind: 'bearer', token: bearer.trim() };
-  const token = field(secret, 'token');
-  const username = field(secret, 'username');
-  const password = field(secret, 'password') ?? token;
+  const token = secretField(secret, 'token');
+  const username = secretField(secret, 'username');
+  const password = secretField(secret, 'password') ?? token;
   if (password === undefined) {
     throw sourceError(
       SourceErrorCode.InvalidCredentials,
@@ -71,7 +72,7 @@ export function credentialsFromSecret(secret: SecretLike): GitCredentials {
   return { kind: 'basic', username: username ?? 'x-access-token', password };
 }
 
-function typeOf(secret: SecretLike): string | undefined {
+export function secretTypeOf(secret: SecretLike): string | undefined {
   const labels = secret.metadata.labels ?? {};
   return labels[SECRET_TYPE_LABEL] ?? labels[ARGOCD_SECRET_TYPE_LABEL];
 }
@@ -92,10 +93,10 @@ export function matchSecret(repoUrl: string, secrets: readonly SecretLike[]): Se
   const sorted = [...secrets].sort((a, b) => describeSecret(a).localeCompare(describeSecret(b)));
   let best: { secret: SecretLike; length: number } | undefined;
   for (const secret of sorted) {
-    const url = field(secret, 'url');
+    const url = secretField(secret, 'url');
     if (!url) continue;
     const target = normalizeRepoUrl(url);
-    const type = typeOf(secret);
+    const type = secretTypeOf(secret);
     if (type === SecretType.Repository && target === repo) return secret;
     if (type === SecretType.RepoCreds && covers(target, repo)) {
       if (!best || target.length > best.length) best = { secret, length: target.length };
@@ -136,7 +137,7 @@ export async function lookupCredentials(
 /** A SecretSource over a fixed list (CLI, tests). */
 export function staticSecretSource(list: readonly SecretLike[]): SecretSource {
   return {
-    listRepoSecrets: async () => list.filter((s) => typeOf(s) !== undefined),
+    listRepoSecrets: async () => list.filter((s) => secretTypeOf(s) !== undefined),
     getSecret: async (namespace, name) =>
       list.find((s) => s.metadata.namespace === namespace && s.metadata.name === name),
   };

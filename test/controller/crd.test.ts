@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dump } from 'js-yaml';
 import {
+  CHART_ALONE_MESSAGE,
+  CHART_REPO_URL_MESSAGE,
   HTTP_ONLY_MESSAGE,
   IN_CLUSTER_ONLY_MESSAGE,
   KUSTOMIZE_OR_DIRECTORY_MESSAGE,
@@ -189,6 +191,13 @@ test('kubectl apply refuses the fields trueup cannot honour, naming the field an
       'spec.source.repoURL',
       HTTP_ONLY_MESSAGE,
     ],
+    ['chart-path', { ...good, source: { ...src, chart: 'web' } }, 'spec.source.chart', CHART_ALONE_MESSAGE],
+    [
+      'chart-ssh',
+      { ...good, source: { repoURL: 'ssh://git@h/x', chart: 'web' } },
+      'spec.source.repoURL',
+      CHART_REPO_URL_MESSAGE,
+    ],
     [
       'dotdot',
       { ...good, source: { ...src, path: 'apps/../../etc' } },
@@ -219,6 +228,20 @@ test('kubectl apply refuses the fields trueup cannot honour, naming the field an
     const refused = await kubectlApplyRefusal(`field-${name}`, spec);
     assert.ok(refused?.includes(field), `${name}: ${refused}`);
     assert.ok(refused?.includes(message), `${name}: expected "${message}" in: ${refused}`);
+  }
+});
+
+test('charts from a Helm repository, an OCI registry and Argo CD host/path are accepted', async () => {
+  for (const [name, repoURL] of [
+    ['http', 'https://charts.example/stable'],
+    ['oci', 'oci://127.0.0.1:5000/charts'],
+    ['hostpath', 'registry.example:5000/charts'],
+  ]) {
+    const refused = await kubectlApplyRefusal(`chart-${name}`, {
+      ...good,
+      source: { repoURL, chart: 'web', targetRevision: '>=1.0.0 <2.0.0', helm: { passCredentials: true } },
+    });
+    assert.equal(refused, undefined, `${name}: ${refused}`);
   }
 });
 

@@ -4,7 +4,7 @@
  * (`apps/web/Chart.yaml`, `values-prod.yaml`); a values change committed to Git rolls the
  * Deployment; a `helm.sh/hook: pre-install` Job runs as a PreSync hook before the Deployment and
  * is not listed in status.resources; a `test` hook is never applied; `.Capabilities` come from
- * the cluster, and `trueup app diff` renders the chart as the controller does. Admission refuses chart repositories, and source beside sources, by CEL.
+ * the cluster, and `trueup app diff` renders the chart as the controller does. Admission refuses a chart from a repository combined with a path, passCredentials without a chart, and source beside sources, by CEL.
  *
  * The chart test is skipped (with the reason) only when the Helm engine is not built
  * (`bash helm/build.sh`; `npm test` builds it when this file runs).
@@ -160,12 +160,12 @@ test('a chart in Git with valueFiles syncs, rolls on a values change, and runs i
   );
 });
 
-test('admission refuses charts from Helm repositories and source beside sources, by CEL', async () => {
+test('admission refuses a chart from a repository with a path, source beside sources, passCredentials without a chart, by CEL', async () => {
   const cases: [string, Record<string, unknown>, RegExp][] = [
     [
       'chart',
-      { source: { repoURL: 'https://charts.example', chart: 'nginx', targetRevision: '1.0.0' } },
-      /charts from Helm repositories are not supported yet: vendor the chart into Git and point path at it/,
+      { source: { repoURL: 'https://charts.example', chart: 'nginx', targetRevision: '1.0.0', path: 'a' } },
+      /chart \(a chart from a Helm repository\) cannot be combined with path/,
     ],
     [
       'sources',
@@ -178,7 +178,7 @@ test('admission refuses charts from Helm repositories and source beside sources,
     [
       'passcreds',
       { source: { repoURL: 'https://git.example/c.git', path: 'a', helm: { passCredentials: true } } },
-      /helm\.passCredentials is for charts from Helm repositories/,
+      /helm\.passCredentials is for charts from Helm repositories \(spec\.source\.chart\)/,
     ],
   ];
   for (const [name, spec, message] of cases) {

@@ -144,7 +144,7 @@ test('admission refuses malformed spec.sources by CEL, with the controller’s m
       /set exactly one of spec\.source \(one source\) and spec\.sources \(several sources\)/,
     ],
     ['neither', {}, /set exactly one of spec\.source/],
-    ['no-path-no-ref', { sources: [{ repoURL }] }, /needs a path \(rendered\) or a ref/],
+    ['no-path-no-ref', { sources: [{ repoURL }] }, /needs a path or a chart \(rendered\) or a ref/],
     [
       'dup-refs',
       {

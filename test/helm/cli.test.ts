@@ -3,6 +3,10 @@
  * prints, through main() as a user runs it (the engine found in the cache, loaded, closed).
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { main } from '../../src/cli/main.js';
@@ -99,6 +103,11 @@ describe('refused before any render', () => {
       args: ['render', '--skip-crds'],
       err: /render: --skip-crds need a chart directory, or --repo \[CLI_USAGE\]/,
     },
+    {
+      name: '--chart without --repo, or with Kustomize flags',
+      args: ['render', '--chart', 'web', '--plain-dir'],
+      err: /render: --chart goes with --repo and Helm flags only \(not --plain-dir\) \[CLI_USAGE\]/,
+    },
   ];
   for (const c of cases) {
     test(c.name, async () => {
@@ -122,6 +131,85 @@ describe('refused before any render', () => {
     } finally {
       if (saved === undefined) delete process.env.TRUEUP_HELM_ENGINE;
       else process.env.TRUEUP_HELM_ENGINE = saved;
+    }
+  });
+});
+
+describe('trueup render --repo URL --chart NAME', () => {
+  test('a chart from a Helm repository (basic auth from the environment) prints what helm template prints', async (t) => {
+    const archive = await readFile(at('shop/charts/cache-1.2.0.tgz'));
+    const dir = await mkdtemp(join(tmpdir(), 'trueup-cli-repo-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(join(dir, 'cache-1.2.0.tgz'), archive);
+    await referenceHelm(['repo', 'index', dir]);
+    const index = await readFile(join(dir, 'index.yaml'));
+    const auth = `Basic ${Buffer.from('cli:pw').toString('base64')}`;
+    const server = createServer((req, res) => {
+      const body =
+        req.headers.authorization !== auth
+          ? undefined
+          : req.url === '/index.yaml'
+            ? index
+            : req.url === '/cache-1.2.0.tgz'
+              ? archive
+              : undefined;
+      res.writeHead(body ? 200 : req.headers.authorization !== auth ? 401 : 404);
+      res.end(body ?? '');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    t.after(() => server.close());
+    const repo = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const want = await referenceHelm([
+      'template',
+      'cache',
+      at('shop/charts/cache-1.2.0.tgz'),
+      '--include-crds',
+      '--set',
+      'image.x=1',
+    ]);
+    const saved = { u: process.env.TRUEUP_HELM_USERNAME, p: process.env.TRUEUP_HELM_PASSWORD };
+    process.env.TRUEUP_HELM_USERNAME = 'cli';
+    process.env.TRUEUP_HELM_PASSWORD = 'pw';
+    try {
+      const c = capture();
+      const code = await main(
+        [
+          'render',
+          '--repo',
+          repo,
+          '--chart',
+          'cache',
+          '--revision',
+          '1.*',
+          '--release-name',
+          'cache',
+          '--set',
+          'image.x=1',
+        ],
+        c.io,
+      );
+      assert.equal(code, 0, c.err.join(''));
+      assert.equal(c.out.join(''), want);
+      assert.match(
+        c.err.join(''),
+        /^chart cache 1\.2\.0 \(sha256:[0-9a-f]{12}\) from http:\/\/127\.0\.0\.1:\d+\n/,
+      );
+      // No credentials: the repository's 401 is named.
+      delete process.env.TRUEUP_HELM_PASSWORD;
+      const denied = capture();
+      assert.equal(await main(['render', '--repo', repo, '--chart', 'cache'], denied.io), 1);
+      assert.match(
+        denied.err.join(''),
+        /chart cache from http:.*index\.yaml of .*401 unauthorized \(no credentials: add a repository Secret\) \[ChartRepoAuthFailed\]/,
+      );
+    } finally {
+      for (const [k, v] of [
+        ['TRUEUP_HELM_USERNAME', saved.u],
+        ['TRUEUP_HELM_PASSWORD', saved.p],
+      ] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
   });
 });

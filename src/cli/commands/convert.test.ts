@@ -81,20 +81,20 @@ test('trueup convert prints the Applications (valid for the CRD) on stdout and o
 });
 
 test('a refused object or an unreadable file: the rest is printed, the error named, exit 1', async () => {
-  const helm = join(tmp, 'helm.yaml');
+  const refused = join(tmp, 'plugin.yaml');
   writeFileSync(
-    helm,
-    'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: chart}\nspec:\n  source: {repoURL: https://charts.example, chart: nginx}\n  destination: {}\n',
+    refused,
+    'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: cmp}\nspec:\n  source: {repoURL: https://git.example/x.git, plugin: {name: cmp}}\n  destination: {}\n',
   );
   const c = capture();
-  assert.equal(await main(['convert', argoFile, helm, join(tmp, 'missing.yaml')], c.io), 1);
+  assert.equal(await main(['convert', argoFile, refused, join(tmp, 'missing.yaml')], c.io), 1);
   assert.match(c.out.join(''), /name: guestbook/);
-  assert.doesNotMatch(c.out.join(''), /chart/);
+  assert.doesNotMatch(c.out.join(''), /cmp/);
   const err = c.err.join('');
   assert.match(
     err,
     new RegExp(
-      `error: ${helm}: Application chart: not converted: spec.source.chart: charts from Helm repositories are not supported yet`,
+      `error: ${refused}: Application cmp: not converted: spec.source.plugin: config management plugins are not supported`,
     ),
   );
   assert.match(err, /error: .*missing\.yaml: cannot read \(ENOENT\)/);

@@ -10,6 +10,7 @@ import type { RegisterCommand } from './index.js';
 type RenderOpts = {
   root?: string;
   repo?: string;
+  chart?: string;
   revision: string;
   path: string;
   directoryRecurse?: boolean;
@@ -91,7 +92,15 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
       'directory the render is confined to (default: the enclosing Git checkout, else /)',
     )
     .option('--repo <url>', 'render from this Git repository (https) instead of a directory')
-    .option('--revision <rev>', 'with --repo: branch, tag, semver range, commit or HEAD', 'HEAD')
+    .option(
+      '--chart <name>',
+      'with --repo: a chart from this Helm repository (https) or OCI registry (oci://host/path) instead of Git',
+    )
+    .option(
+      '--revision <rev>',
+      'with --repo: branch, tag, semver range, commit or HEAD; with --chart: a chart version or semver constraint (HEAD: the latest)',
+      'HEAD',
+    )
     .option('--path <path>', 'with --repo: directory inside the repository', '.')
     .option('--directory-recurse', 'with --repo, a plain directory: read its subdirectories too')
     .option('--directory-include <glob>', 'with --repo, a plain directory: read only matching files')
@@ -108,6 +117,21 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
       'age identities to decrypt SOPS-encrypted files with (default: $SOPS_AGE_KEY_FILE, and $SOPS_AGE_KEY)',
     )
     .action(async (dir: string | undefined, opts: RenderOpts & HelmFlags) => {
+      // A chart from a Helm repository or OCI registry: resolved and verified as the controller does.
+      if (opts.chart !== undefined) {
+        const notForCharts = [...kustomizeFlagsGiven(opts), ...(opts.path !== '.' ? ['--path'] : [])];
+        if (!opts.repo || dir !== undefined || notForCharts.length)
+          throw new TrueupError(
+            'CLI_USAGE',
+            `render: --chart goes with --repo and Helm flags only${notForCharts.length ? ` (not ${notForCharts.join(', ')})` : ''}${dir !== undefined ? ` (not a directory: ${dir})` : ''}`,
+          );
+        const { renderRepoChart } = await import('../render-helm.js');
+        io.stdout(
+          await renderRepoChart({ repo: opts.repo, chart: opts.chart, revision: opts.revision }, opts, io),
+        );
+        setExit(0);
+        return;
+      }
       // A chart (Chart.yaml, or a .tgz) renders as `helm template` would: src/cli/render-helm.ts.
       if (wantsHelm(dir, opts)) {
         const kustomizeOnly = kustomizeFlagsGiven(opts);
