@@ -6,6 +6,7 @@
  */
 import { dump } from 'js-yaml';
 import { applicationCrd } from './crd.js';
+import { notificationProviderCrd, notificationRuleCrd } from './notification-crd.js';
 
 export interface CrdFile {
   /** The file under crds/. */
@@ -17,6 +18,8 @@ export interface CrdFile {
 
 export const CRD_FILES: readonly CrdFile[] = [
   { file: 'application.yaml', source: 'src/api/application.ts', crd: applicationCrd },
+  { file: 'notificationprovider.yaml', source: 'src/api/notification.ts', crd: notificationProviderCrd },
+  { file: 'notificationrule.yaml', source: 'src/api/notification.ts', crd: notificationRuleCrd },
 ];
 
 /** The exact text of crds/<file>. */

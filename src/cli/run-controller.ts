@@ -7,17 +7,20 @@ import { hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { TrueupError } from '../api/errors.js';
+import type { KubeObject } from '../api/object.js';
 import { type ControllerConfig, type Env, loadConfig, type RawFlags } from '../config/config.js';
 import { TreeRenderPort } from '../controller/adapters/render.js';
 import { installedEngine } from '../controller/adapters/render-helm.js';
 import { clusterSecretSource } from '../controller/adapters/secrets.js';
 import { GitSourcePort } from '../controller/adapters/source.js';
+import { KubeAppWriter } from '../controller/adapters/writer.js';
 import { Controller } from '../controller/controller.js';
 import { installCrds } from '../controller/install-crd.js';
 import { clusterClientOver } from '../kube/index.js';
 import { createTransport } from '../kube/transport.js';
 import { instrumentGitHttp, instrumentKubeTransport } from '../metrics/instrument.js';
 import { createMetrics } from '../metrics/metrics.js';
+import { createNotifications } from '../notify/start.js';
 import { systemClock } from '../runtime/clock.js';
 import type { Heartbeat } from '../runtime/informer.js';
 import { type ElectionState, kubeLeaseStore, LeaderElector, leaderGate } from '../runtime/leader-election.js';
@@ -201,15 +204,40 @@ export async function runController(
       timeoutMs: config.limits.renderTimeout,
     },
   });
+  const eventWriter = new KubeAppWriter(client);
   let controller: Controller | undefined;
   /** Starts reconciling; returns how to stop (and forget this replica's app series). */
   const work = async () => {
-    const c = new Controller({ client: appClient, config, source, render, log, metrics, clock: systemClock });
+    const notifications = config.notifications
+      ? createNotifications({
+          client,
+          clock: systemClock,
+          random: Math.random,
+          log,
+          namespaces: config.namespaces,
+          event: (app, type, reason, message) =>
+            eventWriter.event(app as unknown as KubeObject, type, reason, message),
+          count: (provider, type, result) => metrics.recordNotification(provider, type, result),
+          ...(config.uiUrl ? { uiUrl: config.uiUrl } : {}),
+        })
+      : undefined;
+    await notifications?.start();
+    const c = new Controller({
+      client: appClient,
+      config,
+      source,
+      render,
+      log,
+      metrics,
+      clock: systemClock,
+      ...(notifications ? { notify: notifications.notifier } : {}),
+    });
     controller = c;
     await c.start();
     return async () => {
       if (controller === c) controller = undefined;
       await c.stop();
+      await notifications?.stop();
       metrics.clearApps();
     };
   };

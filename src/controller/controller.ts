@@ -26,6 +26,7 @@ import { secretDecryptionKeys } from './adapters/decryption-keys.js';
 import { healthPort } from './adapters/health.js';
 import { EngineSyncPort } from './adapters/sync.js';
 import { KubeAppWriter } from './adapters/writer.js';
+import type { NotifyPort } from './deps.js';
 import type { AppWriter, HealthPort, ObjectId, RenderPort, SourcePort, SyncPort } from './ports.js';
 import { type Logger, type PassInfo, Reconciler, silentLogger } from './reconciler.js';
 import { RenderCache } from './render-cache.js';
@@ -74,6 +75,8 @@ export interface ControllerOptions {
   progressInterval?: number;
   /** How long a sync waits for a wave to become healthy (default 5 min). */
   healthTimeoutMs?: number;
+  /** Notifications (src/notify): told of syncs and passes; forgets deleted apps. */
+  notify?: NotifyPort & { forget?(appKey: string): void };
 }
 
 const QUEUE = 'applications';
@@ -157,6 +160,7 @@ export class Controller {
         : {}),
       log: this.log,
       observe: (app, status, info) => this.observe(app, status, info),
+      ...(o.notify ? { notify: o.notify } : {}),
     });
     this.queue = new WorkQueue({
       worker: (key) => this.work(key),
@@ -274,6 +278,7 @@ export class Controller {
     if (type === 'DELETED') {
       this.queue.forget(key);
       this.reconciler.forget(key);
+      this.o.notify?.forget?.(key);
       this.o.metrics?.deleteApp(obj.metadata.namespace ?? '', obj.metadata.name ?? '');
       return;
     }

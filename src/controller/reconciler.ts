@@ -110,6 +110,7 @@ export class Reconciler {
     if (generation !== undefined) status.observedGeneration = generation;
     await this.writeStatus(app, status, now);
     this.d.observe?.(app, status, info);
+    this.notify(app, status, info);
     if (refresh || requested || info.usedApproval) {
       await this.d.writer.patchApp(namespace, name, {
         removeRefresh: refresh !== undefined,
@@ -207,6 +208,7 @@ export class Reconciler {
     const dryRun = app.operation?.sync?.dryRun ?? false;
     if (decision.kind === 'sync') {
       if (pruneConfirmed) info.usedApproval = true;
+      if (!dryRun) this.notifySyncStart(app, revision);
       sync = await runSync(this.d.sync, {
         // A requested sync of a selection executes that part of this same plan.
         plan: selectObjects(plan, app.operation?.sync?.resources),
@@ -267,6 +269,29 @@ export class Reconciler {
         outcome = { kind: 'waiting', afterMs: this.d.progressInterval ?? 10_000 };
     }
     return new Stop(verdict, outcome);
+  }
+
+  // Notifications only enqueue; a notifier bug must not fail the pass.
+  private notify(app: Application, status: ApplicationStatus, info: PassInfo): void {
+    try {
+      this.d.notify?.passed(app, status, info);
+    } catch (err) {
+      this.log.warn(
+        { app: `${app.metadata.namespace}/${app.metadata.name}`, err: errorMessage(err) },
+        'notifications not queued',
+      );
+    }
+  }
+
+  private notifySyncStart(app: Application, revision: string): void {
+    try {
+      this.d.notify?.syncStarting(app, revision);
+    } catch (err) {
+      this.log.warn(
+        { app: `${app.metadata.namespace}/${app.metadata.name}`, err: errorMessage(err) },
+        'notifications not queued',
+      );
+    }
   }
 
   private validate(app: Application): ApplicationSpec {
