@@ -77,7 +77,7 @@ const app = (status?: ApplicationStatus): Application =>
     metadata: { name: 'web', namespace: 'apps', labels: { team: 'a' } },
     spec: {
       source: { repoURL: 'https://git.example/org/config.git', path: 'apps/web', targetRevision: 'main' },
-      destination: { namespace: 'web' },
+      destination: { server: 'https://kubernetes.default.svc', namespace: 'web' },
     },
     ...(status ? { status } : {}),
   }) as Application;
