@@ -61,6 +61,8 @@ export interface NotifyPort {
 }
 
 export interface PassInfo {
+  /** The revision the pass resolved (set once resolved, whatever happens after). */
+  revision?: string;
   /** The pass synced with the app's deletion approval (which is then removed). */
   usedApproval?: boolean;
   /** Set when this pass ran a sync. */

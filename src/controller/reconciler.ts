@@ -141,6 +141,7 @@ export class Reconciler {
     }
     const opRevision = app.operation?.sync?.revision;
     const { revision, display } = await this.resolve(key, spec, opRevision, refresh !== undefined, app);
+    info.revision = revision;
 
     // Render.
     let desired: readonly KubeObject[];

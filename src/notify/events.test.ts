@@ -123,6 +123,24 @@ test('eventsOf: the events of one pass, from the status before and after it', ()
       ],
     },
     {
+      name: 'planning failed: status.sync still names the old revision; the pass names the new one',
+      before: synced('Healthy', OLD),
+      after: {
+        ...synced('Healthy', OLD),
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'False',
+            reason: 'SyncError',
+            message: 'plan of x: invalid',
+            lastTransitionTime: 't',
+          },
+        ],
+      } as ApplicationStatus,
+      pass: { revision: REV },
+      want: [['SyncFailed', false]],
+    },
+    {
       name: 'no revision resolved yet: nothing to say',
       before: undefined,
       after: {},
@@ -131,8 +149,13 @@ test('eventsOf: the events of one pass, from the status before and after it', ()
     },
   ];
   for (const r of rows) {
-    const got = eventsOf(r.before, r.after, r.pass).map((e) => [e.event, e.syncedAndHealthy]);
-    assert.deepEqual(got, r.want, r.name);
+    const events = eventsOf(r.before, r.after, r.pass);
+    assert.deepEqual(
+      events.map((e) => [e.event, e.syncedAndHealthy]),
+      r.want,
+      r.name,
+    );
+    for (const e of events) assert.equal(e.revision, r.pass.revision ?? r.after.sync?.revision, r.name);
   }
 });
 

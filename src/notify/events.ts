@@ -23,6 +23,8 @@ export interface AppEvent {
 
 /** What the pass did, as the reconciler's PassInfo tells it. */
 export interface PassFacts {
+  /** The revision the pass worked on (status.sync.revision lags it when planning failed). */
+  revision?: string;
   syncPhase?: 'Running' | 'Succeeded' | 'Failed';
   driftCorrected?: number;
 }
@@ -38,11 +40,14 @@ export function eventsOf(
   after: ApplicationStatus,
   pass: PassFacts,
 ): AppEvent[] {
-  const revision = after.sync?.revision;
+  const revision = pass.revision ?? after.sync?.revision;
   if (!revision) return [];
   const health = after.health?.status;
   const syncedAndHealthy =
-    after.sync?.status === 'Synced' && health === 'Healthy' && after.sync.syncedRevision === revision;
+    after.sync?.status === 'Synced' &&
+    health === 'Healthy' &&
+    after.sync.revision === revision &&
+    after.sync.syncedRevision === revision;
   const out: AppEvent[] = [];
   const add = (event: AppEventName, detail: string, key = revision) =>
     out.push({ event, revision, key, detail, syncedAndHealthy });
@@ -59,7 +64,7 @@ export function eventsOf(
     (pass.syncPhase === 'Running' ||
       pass.syncPhase === 'Failed' ||
       failedBefore?.message !== failedNow.message ||
-      before?.sync?.revision !== revision)
+      (before?.sync?.revision ?? revision) !== revision)
   ) {
     add('SyncFailed', failedNow.message ?? failedNow.reason ?? 'sync failed');
   }
