@@ -21,6 +21,7 @@ import { createTransport } from '../kube/transport.js';
 import { instrumentGitHttp, instrumentKubeTransport } from '../metrics/instrument.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { createNotifications } from '../notify/start.js';
+import { goTemplateRenderer } from '../notify/templates.js';
 import { systemClock } from '../runtime/clock.js';
 import type { Heartbeat } from '../runtime/informer.js';
 import { type ElectionState, kubeLeaseStore, LeaderElector, leaderGate } from '../runtime/leader-election.js';
@@ -219,6 +220,8 @@ export async function runController(
             eventWriter.event(app as unknown as KubeObject, type, reason, message),
           count: (provider, type, result) => metrics.recordNotification(provider, type, result),
           ...(config.uiUrl ? { uiUrl: config.uiUrl } : {}),
+          // The same engine (loaded on first use) as chart renders.
+          templates: goTemplateRenderer(() => helmEngine.get()),
         })
       : undefined;
     await notifications?.start();

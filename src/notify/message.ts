@@ -80,5 +80,6 @@ export function defaultMessage(f: NotificationFacts): string {
 
 /** The data a rule's template sees (documented in the README). */
 export function templateData(f: NotificationFacts, message: string): Record<string, unknown> {
-  return { ...f, message };
+  // .url is always there (empty without --ui-url), so `missingkey=error` templates may test it.
+  return { ...f, url: f.url ?? '', message };
 }

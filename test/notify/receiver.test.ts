@@ -14,9 +14,11 @@ import type { NotificationProvider, NotificationRule, ProviderType } from '../..
 import type { Delivered } from '../../src/api/notification-status.js';
 import { DeliveryQueue, type DeliveryResult } from '../../src/notify/delivery.js';
 import { nodeHttpClient } from '../../src/notify/http.js';
-import { Notifier } from '../../src/notify/notifier.js';
+import { Notifier, type TemplateRenderer } from '../../src/notify/notifier.js';
 import { SIGNATURE_HEADER, verifySignature } from '../../src/notify/payloads.js';
+import { goTemplateRenderer } from '../../src/notify/templates.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { sharedEngine } from '../support/helm.js';
 import { eventually } from '../support/wait.js';
 import { assertSlackShape, assertTeamsShape, assertWebhookShape } from './payload-shapes.js';
 
@@ -93,6 +95,7 @@ function setup(
   providers: NotificationProvider[],
   rules: NotificationRule[],
   secrets: Record<string, Record<string, string>>,
+  templates?: TemplateRenderer,
 ) {
   const clock = new FakeClock();
   const logs: string[] = [];
@@ -124,6 +127,7 @@ function setup(
     uiUrl: 'https://trueup.example',
     clock,
     log,
+    ...(templates ? { templates } : {}),
   });
   return { clock, queue, notifier, logs, events, counted, records };
 }
@@ -236,4 +240,39 @@ test('a 4xx is not retried and becomes a Warning event on the app', async () => 
   );
   assert.ok(!h.events[0]?.includes(SECRET_PATH));
   assert.deepEqual(h.records, [], 'a failed delivery is not recorded as delivered');
+});
+
+test("a rule's template is evaluated by the Helm engine; a broken one fails with the rule's name", async () => {
+  received.length = 0;
+  const templated = {
+    ...rule(['hook'], ['SyncFailed']),
+    spec: {
+      ...rule(['hook'], ['SyncFailed']).spec,
+      template:
+        '{{ .app.name }} {{ .event }} at {{ .shortRevision }} in {{ upper .app.namespace }}{{ if .url }} ({{ .url }}){{ end }}',
+    },
+  };
+  const broken = {
+    ...rule(['other'], ['SyncFailed']),
+    metadata: { name: 'broken', namespace: 'apps' },
+    spec: { ...rule(['other'], ['SyncFailed']).spec, template: '{{ .app.nmae }}' },
+  };
+  const h = setup(
+    [provider('hook', 'webhook'), provider('other', 'webhook')],
+    [templated, broken],
+    {
+      'hook-secret': { address: `${base}/tmpl/${SECRET_PATH}` },
+      'other-secret': { address: `${base}/broken/${SECRET_PATH}` },
+    },
+    goTemplateRenderer(sharedEngine),
+  );
+  h.notifier.passed(app(), failedStatus('sync failed'), { syncPhase: 'Failed' });
+  await h.queue.idle();
+  await eventually('the failure event', async () => h.events.length === 1);
+  assert.equal(received.length, 1, 'the broken template sends nothing');
+  assert.equal(
+    JSON.parse(received[0]?.body ?? '{}').message,
+    'web SyncFailed at 0123456 in APPS (https://trueup.example/applications/apps/web)',
+  );
+  assert.match(h.events[0] ?? '', /NotificationFailed .*NotificationRule apps\/broken: spec.template .*nmae/);
 });
