@@ -108,9 +108,17 @@ test('gitea commit status: pending then success on a synced commit, failure on a
 
   // A broken commit: the API server refuses the object (an invalid name), so the sync fails.
   const broken = await repo.commit({ 'app/bad.yaml': configMap('Not_A_Valid_Name', { a: 'b' }) }, 'broken');
+  // A push without a webhook: ask for the refresh the webhook would have brought.
+  await env.kubectl(['annotate', '-n', env.appNs, 'tapp/web', 'trueup.dev/refresh=normal', '--overwrite']);
   await waitFor(
     'failure on the broken commit',
-    async () => (await states(broken)).includes('failure'),
+    async () => {
+      if ((await states(broken)).includes('failure')) return true;
+      const app = await env.app('web');
+      throw new Error(
+        `app: ${JSON.stringify({ sync: app?.status?.sync, conditions: app?.status?.conditions })}`,
+      );
+    },
     120_000,
   );
   assert.equal((await states(broken)).at(-1), 'failure');

@@ -10,7 +10,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -71,10 +71,13 @@ export async function giteaDir(log: (line: string) => void = () => {}): Promise<
 
 function appIni(o: { dir: string; port: number; staticRoot: string }): string {
   const p = (...s: string[]) => join(o.dir, ...s);
+  // Gitea refuses to run as root unless told; test machines and CI containers often are root.
+  const root = process.getuid?.() === 0 ? 'I_AM_BEING_UNSAFE_RUNNING_AS_ROOT = true\n' : '';
   return `APP_NAME = trueup-test
 RUN_MODE = prod
+RUN_USER = ${userInfo().username}
 WORK_PATH = ${o.dir}
-
+${root}
 [server]
 PROTOCOL = http
 HTTP_ADDR = 127.0.0.1
@@ -135,7 +138,7 @@ export async function startGitea(log: (line: string) => void = () => {}): Promis
   const port = await freePort();
   const config = join(dir, 'app.ini');
   await writeFile(config, appIni({ dir, port, staticRoot: built }));
-  const env = { ...process.env, GITEA_WORK_DIR: dir, HOME: dir, USER: 'git' };
+  const env = { ...process.env, GITEA_WORK_DIR: dir, HOME: dir };
   const cli = (...args: string[]) =>
     run(binary, [...args, '--config', config], { env, cwd: dir, maxBuffer: 16 * 1024 * 1024 });
   await cli('migrate');
