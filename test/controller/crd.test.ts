@@ -94,7 +94,8 @@ test('kubectl shows the printer columns and knows the short name and category', 
   assert.match(row ?? '', /^good\s+Synced\s+Healthy\s+abc123\s+\S+\s+synced to main@sha1:abc123$/);
   const narrow = await kubectl(kubeconfigPath, ['get', 'trueup', '-n', ns]);
   assert.doesNotMatch(narrow.stdout, /MESSAGE/);
-  assert.match(narrow.stdout, /^good\s+Synced\s+Healthy/m);
+  // The category holds NotificationProviders and NotificationRules too: kubectl qualifies names.
+  assert.match(narrow.stdout, /^application\.trueup\.dev\/good\s+Synced\s+Healthy/m);
 });
 
 test('kubectl wait --for=condition=Ready works on the status conditions', async () => {
