@@ -88,5 +88,8 @@ test('notifications: on by default, off by flag or environment; the UI URL must 
   assert.equal(loadConfig({ notifications: false }).notifications, false);
   assert.equal(loadConfig({}, { TRUEUP_NOTIFICATIONS: 'false' }).notifications, false);
   assert.equal(loadConfig({}, { TRUEUP_UI_URL: 'https://trueup.example' }).uiUrl, 'https://trueup.example');
-  assert.throws(() => loadConfig({ uiUrl: 'trueup.example' }), /uiUrl: "trueup.example" is not an http\(s\) URL/);
+  assert.throws(
+    () => loadConfig({ uiUrl: 'trueup.example' }),
+    /uiUrl: "trueup.example" is not an http\(s\) URL/,
+  );
 });
