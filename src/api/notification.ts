@@ -82,27 +82,11 @@ export const ProviderSpecSchema = z
     message: 'gitea needs address (its base URL)',
   });
 
-export const ProviderStatusSchema = z.object({
-  observedGeneration: z.int().optional(),
-  conditions: z
-    .array(
-      z.object({
-        type: z.string(),
-        status: z.enum(['True', 'False', 'Unknown']),
-        reason: z.string().optional(),
-        message: z.string().optional(),
-        lastTransitionTime: z.string().optional(),
-      }),
-    )
-    .optional(),
-});
-
 export const NotificationProviderSchema = z.object({
   apiVersion: z.literal(NOTIFICATION_API_VERSION),
   kind: z.literal(PROVIDER_KIND),
   metadata: z.object({ name: z.string(), namespace: z.string() }).loose(),
   spec: ProviderSpecSchema,
-  status: ProviderStatusSchema.optional(),
 });
 
 const labelSelector = z
@@ -153,7 +137,6 @@ export const NotificationRuleSchema = z.object({
   kind: z.literal(RULE_KIND),
   metadata: z.object({ name: z.string(), namespace: z.string() }).loose(),
   spec: RuleSpecSchema,
-  status: ProviderStatusSchema.optional(),
 });
 
 export type ProviderSpec = z.infer<typeof ProviderSpecSchema>;

@@ -65,6 +65,8 @@ export class Notifier {
   /** appKey → what was delivered (seeded from the app's status on first sight). */
   private readonly delivered = new Map<string, Delivered[]>();
   private readonly inflight = new Set<string>();
+  /** rule|provider pairs already reported missing (once per process, not once per pass). */
+  private readonly missing = new Set<string>();
 
   constructor(private readonly d: NotifierDeps) {}
 
@@ -122,7 +124,11 @@ export class Notifier {
       if (!ruleWatches(rule, { namespace, labels })) continue;
       for (const ref of rule.spec.providers) {
         const provider = this.d.provider(rule.metadata.namespace, ref.name);
-        if (!provider || provider.spec.suspend) continue;
+        if (!provider) {
+          this.reportMissing(app, rule, ref.name);
+          continue;
+        }
+        if (provider.spec.suspend) continue;
         for (const event of events) {
           if (isCommitStatusType(provider.spec.type)) {
             const state = commitStateOf(event, rule.spec.events);
@@ -134,6 +140,19 @@ export class Notifier {
       }
     }
     return out;
+  }
+
+  /** A rule naming a provider that does not exist is said, on the app it would have notified. */
+  private reportMissing(app: Application, rule: NotificationRule, provider: string): void {
+    const rk = `${rule.metadata.namespace}/${rule.metadata.name}`;
+    const id = `${app.metadata.namespace}/${app.metadata.name}|${rk}|${provider}`;
+    if (this.missing.has(id)) return;
+    this.missing.add(id);
+    const message = `NotificationRule ${rk} names NotificationProvider ${rule.metadata.namespace}/${provider}, which does not exist: nothing sent to it`;
+    this.d.log.warn({ rule: rk, provider }, 'notification provider not found');
+    void this.d.event(app, 'Warning', 'NotificationProviderMissing', message).catch((err: unknown) => {
+      this.d.log.warn({ app: id, err: errorMessage(err) }, 'event not written');
+    });
   }
 
   /** The job: read the Secret, build the message, make the request. */

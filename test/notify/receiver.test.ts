@@ -276,3 +276,17 @@ test("a rule's template is evaluated by the Helm engine; a broken one fails with
   );
   assert.match(h.events[0] ?? '', /NotificationFailed .*NotificationRule apps\/broken: spec.template .*nmae/);
 });
+
+test('a rule naming a provider that does not exist says so once, on the app', async () => {
+  received.length = 0;
+  const h = setup([], [rule(['nowhere'], ['SyncFailed'])], {});
+  h.notifier.passed(app(), failedStatus('sync failed'), { syncPhase: 'Failed' });
+  h.notifier.passed(app(), failedStatus('sync failed again'), { syncPhase: 'Failed' });
+  await eventually('the event', async () => h.events.length === 1);
+  assert.match(
+    h.events[0] ?? '',
+    /^Warning NotificationProviderMissing NotificationRule apps\/team names NotificationProvider apps\/nowhere/,
+  );
+  assert.equal(h.queue.pending, 0);
+  assert.equal(received.length, 0);
+});
