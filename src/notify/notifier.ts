@@ -55,7 +55,16 @@ interface Intent {
   /** The event name, or the commit state posted. */
   name: string;
   event: AppEvent;
+  /**
+   * How it is recorded on status.notifications (one entry per provider and `event`): messages
+   * as (event, key); commit states as ('commit-status', state@revision), so the entry is the last
+   * state posted and a state posted again after another one (success, failure, success) is sent.
+   */
+  recordAs: { event: string; key: string };
 }
+
+/** status.notifications' event of commit states: the entry holds the last state posted. */
+export const COMMIT_STATUS = 'commit-status';
 
 const providerKey = (p: NotificationProvider) => `${p.metadata.namespace}/${p.metadata.name}`;
 const dedupeId = (appKey: string, provider: string, name: string, key: string) =>
@@ -98,10 +107,10 @@ export class Notifier {
     }
     for (const intent of this.intents(app, labels, events)) {
       const provider = providerKey(intent.provider);
-      const id = dedupeId(appKey, provider, intent.name, intent.event.key);
+      const id = dedupeId(appKey, provider, intent.recordAs.event, intent.recordAs.key);
       if (this.inflight.has(id)) continue;
-      if (seen.some((s) => s.provider === provider && s.event === intent.name && s.key === intent.event.key))
-        continue;
+      const r = intent.recordAs;
+      if (seen.some((s) => s.provider === provider && s.event === r.event && s.key === r.key)) continue;
       this.inflight.add(id);
       this.d.queue.add({
         provider,
@@ -132,9 +141,22 @@ export class Notifier {
         for (const event of events) {
           if (isCommitStatusType(provider.spec.type)) {
             const state = commitStateOf(event, rule.spec.events);
-            if (state) out.push({ provider, rule, name: state, event });
+            if (state)
+              out.push({
+                provider,
+                rule,
+                name: state,
+                event,
+                recordAs: { event: COMMIT_STATUS, key: `${state}@${event.revision}` },
+              });
           } else if (messageWanted(event, rule.spec.events)) {
-            out.push({ provider, rule, name: event.event, event });
+            out.push({
+              provider,
+              rule,
+              name: event.event,
+              event,
+              recordAs: { event: event.event, key: event.key },
+            });
           }
         }
       }
@@ -263,12 +285,12 @@ export class Notifier {
     const { namespace, name } = app.metadata;
     const appKey = `${namespace}/${name}`;
     const list = (this.delivered.get(appKey) ?? []).filter(
-      (s) => !(s.provider === provider && s.event === intent.name),
+      (s) => !(s.provider === provider && s.event === intent.recordAs.event),
     );
     list.push({
       provider,
-      event: intent.name,
-      key: intent.event.key,
+      event: intent.recordAs.event,
+      key: intent.recordAs.key,
       at: new Date(this.d.clock.now()).toISOString(),
     });
     const kept = list.slice(-MAX_DELIVERED);
