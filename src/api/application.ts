@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DecryptionSchema } from './decryption.js';
 import { HelmSourceSchema, PASS_CREDENTIALS_MESSAGE } from './helm-source.js';
+import { DeliveredSchema, MAX_DELIVERED } from './notification-status.js';
 import { SOURCE_OR_SOURCES_MESSAGE, sourcesSchema } from './sources.js';
 import {
   appSyncOptionProblem,
@@ -440,6 +441,11 @@ export const ApplicationStatusSchema = z.object({
   history: z.array(HistoryEntrySchema).optional(),
   operationState: OperationStateSchema.optional(),
   summary: z.object({ images: z.array(z.string()).optional() }).optional(),
+  notifications: z
+    .array(DeliveredSchema)
+    .max(MAX_DELIVERED)
+    .optional()
+    .describe('Notifications and commit statuses delivered (the latest per provider and event).'),
 });
 
 export const ApplicationSchema = z.object({

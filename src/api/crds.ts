@@ -8,6 +8,7 @@ import { dump } from 'js-yaml';
 import { appProjectCrd } from './app-project.js';
 import { applicationSetCrd } from './application-set-crd.js';
 import { applicationCrd } from './crd.js';
+import { notificationProviderCrd, notificationRuleCrd } from './notification-crd.js';
 
 export interface CrdFile {
   /** The file under crds/. */
@@ -21,6 +22,8 @@ export const CRD_FILES: readonly CrdFile[] = [
   { file: 'application.yaml', source: 'src/api/application.ts', crd: applicationCrd },
   { file: 'applicationset.yaml', source: 'src/api/application-set.ts', crd: applicationSetCrd },
   { file: 'appproject.yaml', source: 'src/api/app-project.ts', crd: appProjectCrd },
+  { file: 'notificationprovider.yaml', source: 'src/api/notification.ts', crd: notificationProviderCrd },
+  { file: 'notificationrule.yaml', source: 'src/api/notification.ts', crd: notificationRuleCrd },
 ];
 
 /** The exact text of crds/<file>. */

@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { PROJECT_KIND } from '../api/app-project.js';
 import { APP_API_VERSION } from '../api/application.js';
 import { errorMessage, TrueupError } from '../api/errors.js';
+import type { KubeObject } from '../api/object.js';
 import { AppSetController } from '../appset/controller.js';
 import { ChartSource } from '../chart-source/chart-source.js';
 import { type ControllerConfig, type Env, loadConfig, type RawFlags } from '../config/config.js';
@@ -17,6 +18,7 @@ import { TreeRenderPort } from '../controller/adapters/render.js';
 import { installedEngine } from '../controller/adapters/render-helm.js';
 import { clusterSecretSource } from '../controller/adapters/secrets.js';
 import { GitSourcePort } from '../controller/adapters/source.js';
+import { KubeAppWriter } from '../controller/adapters/writer.js';
 import { Controller } from '../controller/controller.js';
 import { installCrds } from '../controller/install-crd.js';
 import { ensureDefaultProject } from '../controller/projects.js';
@@ -26,6 +28,8 @@ import { createTransport } from '../kube/transport.js';
 import type { ClusterClient } from '../kube/types.js';
 import { instrumentChartFetch, instrumentGitHttp, instrumentKubeTransport } from '../metrics/instrument.js';
 import { createMetrics } from '../metrics/metrics.js';
+import { createNotifications } from '../notify/start.js';
+import { goTemplateRenderer } from '../notify/templates.js';
 import { systemClock } from '../runtime/clock.js';
 import type { Heartbeat } from '../runtime/informer.js';
 import { type ElectionState, kubeLeaseStore, LeaderElector, leaderGate } from '../runtime/leader-election.js';
@@ -220,10 +224,27 @@ export async function runController(
   // AppProjects live in the controller's namespace; a cluster without their CRD (an upgrade that
   // did not apply crds/) runs with the `default` project only, and says so.
   const projectNamespace = await projectsNamespace(client, config.leaderElection.leaseNamespace, log);
+  const eventWriter = new KubeAppWriter(client);
   let controller: Controller | undefined;
   let appsets: AppSetController | undefined;
   /** Starts reconciling; returns how to stop (and forget this replica's app series). */
   const work = async () => {
+    const notifications = config.notifications
+      ? createNotifications({
+          client,
+          clock: systemClock,
+          random: Math.random,
+          log,
+          namespaces: config.namespaces,
+          event: (app, type, reason, message) =>
+            eventWriter.event(app as unknown as KubeObject, type, reason, message),
+          count: (provider, type, result) => metrics.recordNotification(provider, type, result),
+          ...(config.uiUrl ? { uiUrl: config.uiUrl } : {}),
+          // The same engine (loaded on first use) as chart renders.
+          templates: goTemplateRenderer(() => helmEngine.get()),
+        })
+      : undefined;
+    await notifications?.start();
     const c = new Controller({
       client: appClient,
       config,
@@ -233,6 +254,7 @@ export async function runController(
       metrics,
       clock: systemClock,
       ...(projectNamespace ? { projectNamespace } : {}),
+      ...(notifications ? { notify: notifications.notifier } : {}),
     });
     controller = c;
     // ApplicationSets: one controller for all shards (shard 0's), sharing the Git source.
@@ -255,6 +277,7 @@ export async function runController(
       if (controller === c) controller = undefined;
       if (appsets === sets) appsets = undefined;
       await Promise.all([c.stop(), sets?.stop()]);
+      await notifications?.stop();
       metrics.clearApps();
     };
   };

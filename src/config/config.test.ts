@@ -88,3 +88,15 @@ test('render budgets: generous defaults, set by flag or environment; the old per
   );
   assert.throws(() => loadConfig({}, { TRUEUP_MAX_FILE_BYTES: '100' }), /maxFileBytes.*is gone/);
 });
+
+test('notifications: on by default, off by flag or environment; the UI URL must be http(s)', () => {
+  const d = loadConfig();
+  assert.deepEqual([d.notifications, d.uiUrl], [true, '']);
+  assert.equal(loadConfig({ notifications: false }).notifications, false);
+  assert.equal(loadConfig({}, { TRUEUP_NOTIFICATIONS: 'false' }).notifications, false);
+  assert.equal(loadConfig({}, { TRUEUP_UI_URL: 'https://trueup.example' }).uiUrl, 'https://trueup.example');
+  assert.throws(
+    () => loadConfig({ uiUrl: 'trueup.example' }),
+    /uiUrl: "trueup.example" is not an http\(s\) URL/,
+  );
+});

@@ -67,6 +67,10 @@ export interface ControllerConfig {
   shard: number | undefined;
   /** The pod's name (POD_NAME), for the shard and the leader identity. */
   podName: string;
+  /** Read NotificationRules/Providers and deliver notifications and commit statuses (default on). */
+  notifications: boolean;
+  /** Base URL of trueup's UI: notifications link to `<uiUrl>/applications/<ns>/<name>`; empty: no links. */
+  uiUrl: string;
 }
 
 /** Flags as commander hands them over (all strings or booleans, all optional). */
@@ -126,6 +130,8 @@ export const ENV_NAMES = {
   shards: 'TRUEUP_SHARDS',
   shard: 'TRUEUP_SHARD',
   podName: 'POD_NAME',
+  notifications: 'TRUEUP_NOTIFICATIONS',
+  uiUrl: 'TRUEUP_UI_URL',
 } as const;
 
 export type SettingName = keyof typeof ENV_NAMES;
@@ -201,6 +207,8 @@ export function loadConfig(flags: RawFlags = {}, env: Env = {}): Readonly<Contro
     shards: intOf('shards', 1, 1),
     shard: get('shard') === undefined ? undefined : intOf('shard', 0, 0),
     podName: str('podName', ''),
+    notifications: boolOf('notifications', true),
+    uiUrl: str('uiUrl', ''),
   };
   if (config.webhookInsecure && config.webhookSecret) {
     // Both set is a contradiction: rather than guess which one wins, say so at start.
@@ -208,6 +216,9 @@ export function loadConfig(flags: RawFlags = {}, env: Env = {}): Readonly<Contro
       'ConfigInvalid',
       'config webhookInsecure: set together with a webhook secret; signed requests need no opt-in, drop one of them',
     );
+  }
+  if (config.uiUrl && !/^https?:\/\/[^/]/.test(config.uiUrl)) {
+    throw new TrueupError('ConfigInvalid', `config uiUrl: "${config.uiUrl}" is not an http(s) URL`);
   }
   if (config.stallTimeout < 60_000) {
     throw new TrueupError('ConfigInvalid', `config stallTimeout: ${config.stallTimeout}ms is below 1m`);

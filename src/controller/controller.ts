@@ -29,6 +29,7 @@ import { secretDecryptionKeys } from './adapters/decryption-keys.js';
 import { healthPort } from './adapters/health.js';
 import { EngineSyncPort } from './adapters/sync.js';
 import { KubeAppWriter } from './adapters/writer.js';
+import type { NotifyPort } from './deps.js';
 import type { AppWriter, HealthPort, ObjectId, RenderPort, SourcePort, SyncPort } from './ports.js';
 import { ProjectCache } from './projects.js';
 import { type Logger, type PassInfo, Reconciler, silentLogger } from './reconciler.js';
@@ -80,6 +81,8 @@ export interface ControllerOptions {
   healthTimeoutMs?: number;
   /** The controller's namespace, where AppProjects are read; unset: only `default` (no limits). */
   projectNamespace?: string;
+  /** Notifications (src/notify): told of syncs and passes; forgets deleted apps. */
+  notify?: NotifyPort & { forget?(appKey: string): void };
 }
 
 const QUEUE = 'applications';
@@ -192,6 +195,7 @@ export class Controller {
         : {}),
       log: this.log,
       observe: (app, status, info) => this.observe(app, status, info),
+      ...(o.notify ? { notify: o.notify } : {}),
     });
     this.queue = new WorkQueue({
       worker: (key) => this.work(key),
@@ -320,6 +324,7 @@ export class Controller {
     if (type === 'DELETED') {
       this.queue.forget(key);
       this.reconciler.forget(key);
+      this.o.notify?.forget?.(key);
       this.o.metrics?.deleteApp(obj.metadata.namespace ?? '', obj.metadata.name ?? '');
       return;
     }

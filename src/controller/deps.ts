@@ -55,9 +55,21 @@ export interface ReconcilerDeps {
   log?: Logger;
   /** Told the outcome of every pass (metrics). */
   observe?: (app: Application, status: ApplicationStatus, info: PassInfo) => void;
+  /** Notifications (src/notify): told of each sync about to run and of every pass; only enqueues. */
+  notify?: NotifyPort;
+}
+
+/** What the reconciler tells the notifier; implementations must return at once (no I/O). */
+export interface NotifyPort {
+  /** A sync of `revision` is about to run (commit status `pending`). */
+  syncStarting(app: Application, revision: string): void;
+  /** A pass ended: `app.status` is the status before it, `status` the one it wrote. */
+  passed(app: Application, status: ApplicationStatus, info: PassInfo): void;
 }
 
 export interface PassInfo {
+  /** The revision the pass resolved (set once resolved, whatever happens after). */
+  revision?: string;
   /** The pass synced with the app's deletion approval (which is then removed). */
   usedApproval?: boolean;
   /** Set when this pass ran a sync. */

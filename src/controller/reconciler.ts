@@ -118,6 +118,7 @@ export class Reconciler {
     if (generation !== undefined) status.observedGeneration = generation;
     await this.writeStatus(app, status, now);
     this.d.observe?.(app, status, info);
+    this.notify(app, status, info);
     if (refresh || requested || info.usedApproval) {
       await this.d.writer.patchApp(namespace, name, {
         removeRefresh: refresh !== undefined,
@@ -150,6 +151,7 @@ export class Reconciler {
     }
     const { revision, display, revisions } = await this.resolve(key, spec, refresh !== undefined, app);
     const paths = pathsOf(spec);
+    info.revision = revision;
 
     // Render.
     let rendered: Awaited<ReturnType<typeof renderApp>>;
@@ -243,6 +245,7 @@ export class Reconciler {
       outcome = { kind: 'waiting', afterMs: WINDOW_RECHECK_MS };
     } else if (decision.kind === 'sync') {
       if (pruneConfirmed) info.usedApproval = true;
+      if (!dryRun) this.notifySyncStart(app, revision);
       sync = await runSync(this.d.sync, {
         // A requested sync of a selection executes that part of this same plan.
         plan: selectObjects(plan, app.operation?.sync?.resources),
@@ -328,6 +331,29 @@ export class Reconciler {
       { ready: false, reconciling: false, stalled: true, reason: 'ProjectViolation', message },
       { kind: 'idle' },
     );
+  }
+
+  // Notifications only enqueue; a notifier bug must not fail the pass.
+  private notify(app: Application, status: ApplicationStatus, info: PassInfo): void {
+    try {
+      this.d.notify?.passed(app, status, info);
+    } catch (err) {
+      this.log.warn(
+        { app: `${app.metadata.namespace}/${app.metadata.name}`, err: errorMessage(err) },
+        'notifications not queued',
+      );
+    }
+  }
+
+  private notifySyncStart(app: Application, revision: string): void {
+    try {
+      this.d.notify?.syncStarting(app, revision);
+    } catch (err) {
+      this.log.warn(
+        { app: `${app.metadata.namespace}/${app.metadata.name}`, err: errorMessage(err) },
+        'notifications not queued',
+      );
+    }
   }
 
   private validate(app: Application): ApplicationSpec {

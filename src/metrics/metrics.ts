@@ -39,6 +39,8 @@ export interface MetricsOptions {
   maxRepos?: number;
   /** Distinct `resource` values on kube request metrics. Default 200. */
   maxResources?: number;
+  /** Distinct `provider` values on trueup_notifications_total. Default 200. */
+  maxProviders?: number;
   /** Added to every series (e.g. `{shard: "0"}`). */
   defaultLabels?: Record<string, string>;
   version?: string;
@@ -67,6 +69,11 @@ export interface Metrics {
   readonly queue: QueueMetrics;
   /** 1 while this replica leads the given shard, else 0. */
   setLeader(shard: string, leader: boolean): void;
+  /**
+   * One notification outcome: `provider` is the NotificationProvider's namespace/name (never
+   * its address), `type` its type, `result` sent, duplicate, retried, failed or dropped.
+   */
+  recordNotification(provider: string, type: string, result: string): void;
 }
 
 export interface QueueMetrics {
@@ -193,6 +200,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     buckets: DURATION_BUCKETS,
     registers,
   });
+  const providers = new BoundedLabel(options.maxProviders ?? 200);
+  const notifications = new Counter<'provider' | 'type' | 'result'>({
+    name: 'trueup_notifications_total',
+    help: 'Notification deliveries by NotificationProvider (namespace/name), provider type and result (sent, duplicate, retried, failed, dropped).',
+    labelNames: ['provider', 'type', 'result'],
+    registers,
+  });
   const leader = new Gauge<'shard'>({
     name: 'trueup_controller_leader',
     help: '1 while this replica holds the leader Lease of the shard, else 0.',
@@ -273,6 +287,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     setLeader(shard, isLeader) {
       leader.set({ shard }, isLeader ? 1 : 0);
+    },
+    recordNotification(provider, type, result) {
+      notifications.inc({ provider: providers.value(provider), type, result });
     },
   };
 }

@@ -95,7 +95,8 @@ test('kubectl shows the printer columns and knows the short name and category', 
   assert.match(row ?? '', /^good\s+Synced\s+Healthy\s+abc123\s+\S+\s+synced to main@sha1:abc123$/);
   const narrow = await kubectl(kubeconfigPath, ['get', 'trueup', '-n', ns]);
   assert.doesNotMatch(narrow.stdout, /MESSAGE/);
-  // The category spans Applications and ApplicationSets, so kubectl names the kind of each row.
+  // The category spans Applications, ApplicationSets, NotificationProviders and NotificationRules,
+  // so kubectl names the kind of each row.
   assert.match(narrow.stdout, /^application\.trueup\.dev\/good\s+Synced\s+Healthy/m);
 });
 

@@ -313,7 +313,10 @@ export function application(
 
 export function harness(
   app: Application,
-  deps: Pick<ReconcilerDeps, 'capabilities' | 'projects' | 'denyPlainSecrets' | 'appsWithObjectsIn'> = {},
+  deps: Pick<
+    ReconcilerDeps,
+    'capabilities' | 'projects' | 'denyPlainSecrets' | 'appsWithObjectsIn' | 'notify'
+  > = {},
 ) {
   const clock = new FakeClock(0);
   const git = new FakeGit();

@@ -40,6 +40,8 @@ export const registerController: RegisterCommand = (program: Command, io, setExi
     .option('--install-crd', 'install or update the trueup CRDs (crds/) at start')
     .option('--shards <n>', 'split Applications into n shards by consistent hash (default 1)')
     .option('--shard <i>', "this replica's shard (default: from POD_NAME's StatefulSet ordinal)")
+    .option('--no-notifications', 'do not read NotificationRules or send notifications and commit statuses')
+    .option('--ui-url <url>', "trueup UI's base URL: notifications link to <url>/applications/<ns>/<name>")
     .option('--log-level <level>', 'debug, info, warn, error (default info)')
     .option('--max-tree-bytes <n>', 'render budget: bytes read over one render, all files (default 1 GiB)')
     .option(
@@ -49,12 +51,15 @@ export const registerController: RegisterCommand = (program: Command, io, setExi
     .option('--render-timeout <duration>', 'render budget: time of one render (default 5m)')
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const { runController } = await import('../run-controller.js');
-      const { context, leaderElect, webhookInsecure, ...rest } = opts;
+      const { context, leaderElect, webhookInsecure, notifications, ...rest } = opts;
       const handle = await runController(
         {
           ...rest,
           ...(leaderElect ? { leaderElect: true } : {}),
           ...(webhookInsecure ? { webhookInsecure: true } : {}),
+          // commander sets notifications=true unless --no-notifications: only the "off" is passed,
+          // so TRUEUP_NOTIFICATIONS still applies without the flag.
+          ...(notifications === false ? { notifications: false } : {}),
         },
         process.env,
         {
