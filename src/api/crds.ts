@@ -6,6 +6,7 @@
  */
 import { dump } from 'js-yaml';
 import { applicationCrd } from './crd.js';
+import { imagePolicyCrd, imageRepositoryCrd, imageUpdateAutomationCrd } from './image-crds.js';
 
 export interface CrdFile {
   /** The file under crds/. */
@@ -17,6 +18,13 @@ export interface CrdFile {
 
 export const CRD_FILES: readonly CrdFile[] = [
   { file: 'application.yaml', source: 'src/api/application.ts', crd: applicationCrd },
+  { file: 'imagerepository.yaml', source: 'src/api/image-repository.ts', crd: imageRepositoryCrd },
+  { file: 'imagepolicy.yaml', source: 'src/api/image-policy.ts', crd: imagePolicyCrd },
+  {
+    file: 'imageupdateautomation.yaml',
+    source: 'src/api/image-update-automation.ts',
+    crd: imageUpdateAutomationCrd,
+  },
 ];
 
 /** The exact text of crds/<file>. */
