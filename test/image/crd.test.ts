@@ -46,7 +46,9 @@ test('valid objects are stored, with defaults', async () => {
     namespace: ns,
     name: 'alpha',
   });
-  assert.deepEqual((p?.spec as { policy: unknown }).policy, { alphabetical: { order: 'asc' } });
+  assert.deepEqual((p as { spec: { policy: unknown } } | undefined)?.spec.policy, {
+    alphabetical: { order: 'asc' },
+  });
 });
 
 test('fields trueup does not implement are refused with a message saying so', async () => {
