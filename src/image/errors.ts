@@ -14,6 +14,10 @@ export const ImageErrorCode = {
   InvalidMarker: 'ImageInvalidMarker',
   /** A YAML file under update.path could not be read as YAML. */
   InvalidYaml: 'ImageInvalidYaml',
+  /** update.path is not a directory of the checked out branch. */
+  PathNotFound: 'ImagePathNotFound',
+  /** git.checkout.ref.branch does not exist on the remote. */
+  BranchNotFound: 'ImageBranchNotFound',
   /** The message template failed. */
   InvalidTemplate: 'ImageInvalidTemplate',
   /** The push kept losing to other pushes. */
@@ -35,6 +39,8 @@ const retryOf: Record<ImageErrorCode, RetryClass> = {
   ImageRepositoryNotReady: RetryClass.Waiting,
   ImageInvalidMarker: RetryClass.Terminal,
   ImageInvalidYaml: RetryClass.Terminal,
+  ImagePathNotFound: RetryClass.Terminal,
+  ImageBranchNotFound: RetryClass.Terminal,
   ImageInvalidTemplate: RetryClass.Terminal,
   ImagePushConflict: RetryClass.Transient,
   ImagePushRejected: RetryClass.Transient,
