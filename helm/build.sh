@@ -5,7 +5,9 @@
 # Output goes to a cache outside the checkout, keyed by the Helm version and a hash of the
 # engine's sources, so a fresh clone on the same machine reuses it:
 #   ~/.cache/trueup/helm/<key>/helm-engine.wasm   (loaded by src/helm)
-#   ~/.cache/trueup/helm/<key>/helm               (reference CLI; with --with-reference)
+#   ~/.cache/trueup/helm/<key>/helm               (reference CLI; with --with-reference: a link
+#                                                  to helm-<version>_reference/helm, which only a
+#                                                  new Helm version rebuilds, not an engine change)
 # Prints the directory on stdout as its last line; progress goes to stderr.
 #
 # Usage: helm/build.sh [--with-reference] [--key]   (--key: print the directory, build nothing)
@@ -24,6 +26,7 @@ KEY="helm-${HELM_VERSION}_src-${SRC_HASH}"
 OUT="$CACHE_ROOT/$KEY"
 WASM="$OUT/helm-engine.wasm"
 REF="$OUT/helm"
+REF_BUILT="$CACHE_ROOT/helm-${HELM_VERSION}_reference/helm"
 
 with_reference=0
 for arg in "$@"; do
@@ -65,12 +68,16 @@ if [ ! -f "$WASM" ]; then
   mv "$WASM.tmp" "$WASM"
   say "engine: built in $((SECONDS - start))s ($(du -h "$WASM" | cut -f1))"
 fi
-if [ "$with_reference" = 1 ] && [ ! -x "$REF" ]; then
+if [ "$with_reference" = 1 ] && [ ! -x "$REF_BUILT" ]; then
   say "reference helm: building helm.sh/helm/v3/cmd/helm ${HELM_VERSION} (a test tool; a few minutes)..."
   start=$SECONDS
-  (cd "$SRC" && nice go build -trimpath -ldflags "$ldflags" -o "$REF.tmp" helm.sh/helm/v3/cmd/helm)
-  mv "$REF.tmp" "$REF"
+  mkdir -p "$(dirname "$REF_BUILT")"
+  (cd "$SRC" && nice go build -trimpath -ldflags "$ldflags" -o "$REF_BUILT.tmp" helm.sh/helm/v3/cmd/helm)
+  mv "$REF_BUILT.tmp" "$REF_BUILT"
   say "reference helm: built in $((SECONDS - start))s"
+fi
+if [ "$with_reference" = 1 ] && [ ! -x "$REF" ]; then
+  ln -sfn "$REF_BUILT" "$REF"
 fi
 say "ready in $((SECONDS - total))s: $OUT"
 echo "$OUT"

@@ -112,7 +112,7 @@ function table(apps: Application[]): string[] {
       a.status?.sync?.status ?? '',
       a.status?.health?.status ?? '',
       shortRev(a.status?.sync?.revision),
-      a.spec.source.path,
+      a.spec.source?.path ?? (a.spec.sources ?? []).map((s) => s.path ?? '').join(','),
     ])
     .sort((x, y) => (x[0] ?? '').localeCompare(y[0] ?? ''));
   const head = ['NAME', 'SYNC', 'HEALTH', 'REVISION', 'PATH'];

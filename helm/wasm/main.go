@@ -10,6 +10,8 @@
 //	(host reads the response at outPtr)
 //	trueup_free(outPtr)
 //
+// trueup_template has the same convention: Go templates (text/template + sprig) outside charts.
+//
 // Go's garbage collector does not move objects, so a pointer stays valid while the slice is
 // referenced from `pinned`. The module has no preopened directories and no sockets: every byte
 // a chart needs comes in the request.
@@ -54,6 +56,16 @@ func trueupRender(p, n uint32) uint64 {
 	return respond(handle(in[:n]))
 }
 
+//go:wasmexport trueup_template
+func trueupTemplate(p, n uint32) uint64 {
+	in, ok := pinned[p]
+	if !ok || uint32(len(in)) < n {
+		return respond(failure(codeBadRequest, "request buffer was not allocated by trueup_alloc"))
+	}
+	delete(pinned, p)
+	return respond(handleTemplates(in[:n]))
+}
+
 //go:wasmexport trueup_info
 func trueupInfo() uint64 {
 	return respond(engineInfo())
@@ -85,6 +97,20 @@ func handle(in []byte) (out any) {
 		return err
 	}
 	return res
+}
+
+// handleTemplates decodes one template request and evaluates its items.
+func handleTemplates(in []byte) (out any) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = failure(codeInternal, fmt.Sprintf("panic: %v\n%s", r, debug.Stack()))
+		}
+	}()
+	var req templateRequest
+	if err := json.Unmarshal(in, &req); err != nil {
+		return failure(codeBadRequest, "decoding the request: "+err.Error())
+	}
+	return evaluateTemplates(&req)
 }
 
 func main() {}

@@ -13,7 +13,7 @@ test('an Argo CD style spec parses, with defaults for targetRevision, path and s
     },
     ignoreDifferences: [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }],
   });
-  assert.equal(spec.source.targetRevision, 'HEAD');
+  assert.equal(spec.source?.targetRevision, 'HEAD');
   assert.equal(spec.destination.server, 'https://kubernetes.default.svc');
   assert.equal(spec.syncPolicy?.retry?.backoff?.maxDuration, '3m');
 });
@@ -40,7 +40,7 @@ test('bad specs are refused with the field named', () => {
 test('the controller refuses what the CRD refuses, with the same message', () => {
   const base = { source: { repoURL: 'https://git.example/c.git' }, destination: {} };
   const cases: [string, Record<string, unknown>, RegExp][] = [
-    ['project', { ...base, project: 'team-a' }, /no AppProjects/],
+    ['project', { ...base, project: 'Team A' }, /must be the name of an AppProject/],
     ['server', { ...base, destination: { server: 'https://x:6443' } }, /only the in-cluster destination/],
     ['name', { ...base, destination: { name: 'prod' } }, /only the in-cluster destination/],
     ['dotdot', { ...base, source: { ...base.source, path: 'a/../..' } }, /inside the repository/],
@@ -62,10 +62,10 @@ test('the controller refuses what the CRD refuses, with the same message', () =>
     destination: { name: '', server: 'https://kubernetes.default.svc' },
     source: { ...base.source, directory: { recurse: true, include: '*.yaml', exclude: '{a.yaml,b/*}' } },
   });
-  assert.equal(ok.source.directory?.recurse, true);
+  assert.equal(ok.source?.directory?.recurse, true);
 });
 
-test('spec.source.helm parses; chart repositories, several sources and helm.version refused (table)', () => {
+test('spec.source.helm parses; chart repositories, source with sources and helm.version refused (table)', () => {
   const repoURL = 'https://git.example.com/org/config.git';
   const ok = ApplicationSpecSchema.parse({
     source: {
@@ -84,7 +84,7 @@ test('spec.source.helm parses; chart repositories, several sources and helm.vers
     },
     destination: {},
   });
-  assert.deepEqual(ok.source.helm?.parameters?.[1], { name: 'tag', value: '', forceString: true });
+  assert.deepEqual(ok.source?.helm?.parameters?.[1], { name: 'tag', value: '', forceString: true });
   const cases: [string, Record<string, unknown>, Record<string, unknown> | undefined, RegExp][] = [
     [
       'chart',
@@ -118,10 +118,10 @@ test('spec.source.helm parses; chart repositories, several sources and helm.vers
       /stays inside the repository/,
     ],
     [
-      'sources',
+      'source and sources',
       {},
-      { sources: [{ repoURL, chart: 'x' }] },
-      /spec\.sources \(several sources\) is not supported yet/,
+      { sources: [{ repoURL, path: 'x' }] },
+      /set exactly one of spec\.source \(one source\) and spec\.sources/,
     ],
   ];
   for (const [name, source, spec, message] of cases) {

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { DecryptionSchema } from './decryption.js';
-import { CHART_REPOSITORY_MESSAGE, HelmSourceSchema, MULTIPLE_SOURCES_MESSAGE } from './helm-source.js';
+import { CHART_REPOSITORY_MESSAGE, HelmSourceSchema } from './helm-source.js';
+import { SOURCE_OR_SOURCES_MESSAGE, sourcesSchema } from './sources.js';
 import {
   appSyncOptionProblem,
   SYNC_OPTION_MAX_LENGTH,
@@ -50,8 +51,6 @@ const syncOptionsList = z
   )
   .max(SYNC_OPTIONS_MAX_ITEMS);
 
-export const NO_PROJECTS_MESSAGE =
-  "trueup has no AppProjects: spec.project must be 'default' (no restrictions) or left out";
 export const IN_CLUSTER_ONLY_MESSAGE = `only the in-cluster destination is supported: server ${IN_CLUSTER_SERVER} or name in-cluster`;
 export const HTTP_ONLY_MESSAGE = 'only http(s) Git URLs are supported (no SSH)';
 export const PATH_INSIDE_MESSAGE = 'must stay inside the repository (no .. segments)';
@@ -212,15 +211,17 @@ export const IgnoreDifferenceSchema = z.object({
 
 export const ApplicationSpecSchema = z
   .object({
-    source: SourceSchema,
-    sources: z
-      .array(z.record(z.string(), z.unknown()).meta({ 'x-kubernetes-preserve-unknown-fields': true }))
-      .optional()
-      .describe(`Refused: ${MULTIPLE_SOURCES_MESSAGE}.`),
+    source: SourceSchema.optional(),
+    sources: sourcesSchema(SourceSchema).optional(),
     destination: DestinationSchema,
-    project: ruled(z.string(), "self == 'default'", NO_PROJECTS_MESSAGE, (v) => v === 'default')
+    project: z
+      .string()
+      .max(253)
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be the name of an AppProject')
       .optional()
-      .describe("Argo CD's project: only 'default' (trueup has no AppProjects)."),
+      .describe(
+        "The AppProject (in the controller's namespace) whose rules bound this app; default: 'default'.",
+      ),
     syncPolicy: SyncPolicySchema.optional(),
     ignoreDifferences: z.array(IgnoreDifferenceSchema).optional(),
     decryption: DecryptionSchema.optional(),
@@ -231,10 +232,14 @@ export const ApplicationSpecSchema = z
       .optional()
       .describe('Entries kept in status.history, default 10.'),
   })
-  .meta({ 'x-kubernetes-validations': [{ rule: '!has(self.sources)', message: MULTIPLE_SOURCES_MESSAGE }] })
+  .meta({
+    'x-kubernetes-validations': [
+      { rule: 'has(self.source) != has(self.sources)', message: SOURCE_OR_SOURCES_MESSAGE },
+    ],
+  })
   .superRefine((s, ctx) => {
-    if (s.sources !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['sources'], message: MULTIPLE_SOURCES_MESSAGE });
+    if ((s.source === undefined) === (s.sources === undefined))
+      ctx.addIssue({ code: 'custom', message: SOURCE_OR_SOURCES_MESSAGE });
   });
 
 export const SyncStatusCode = { Synced: 'Synced', OutOfSync: 'OutOfSync', Unknown: 'Unknown' } as const;
@@ -295,6 +300,14 @@ export const HistoryEntrySchema = z.object({
   revision: z.string(),
   deployedAt: time,
   source: z.object({ repoURL: z.string(), targetRevision: z.string(), path: z.string() }).optional(),
+  revisions: z
+    .array(z.string())
+    .optional()
+    .describe('With spec.sources: the revision of each source, in order.'),
+  sources: z
+    .array(z.object({ repoURL: z.string(), targetRevision: z.string(), path: z.string().optional() }))
+    .optional()
+    .describe('With spec.sources: the sources deployed.'),
 });
 
 /** An object named by group, kind, namespace and name (Argo CD's resource reference). */
@@ -307,6 +320,10 @@ const ResourceRefSchema = z.object({
 
 export const SyncOperationSchema = z.object({
   revision: z.string().optional(),
+  revisions: z
+    .array(z.string())
+    .optional()
+    .describe("With spec.sources: the revision to sync for each source, in order (Argo CD's field)."),
   prune: z.boolean().optional(),
   dryRun: z.boolean().optional(),
   syncOptions: syncOptionsList.optional(),
@@ -342,6 +359,7 @@ export const OperationStateSchema = z.object({
   syncResult: z
     .object({
       revision: z.string().optional(),
+      revisions: z.array(z.string()).optional().describe('With spec.sources: the revision of each source.'),
       resources: z
         .array(ResourceRefSchema.extend({ status: z.string().optional(), message: z.string().optional() }))
         .optional(),
@@ -355,7 +373,11 @@ export const ApplicationStatusSchema = z.object({
   sync: z
     .object({
       status: syncCode,
-      revision: z.string().optional(),
+      revision: z
+        .string()
+        .optional()
+        .describe("The revision compared (with spec.sources: each source's revision, joined by commas)."),
+      revisions: z.array(z.string()).optional().describe('With spec.sources: the revision of each source.'),
       syncedRevision: z
         .string()
         .optional()
@@ -394,6 +416,8 @@ export const ApplicationSchema = z.object({
 export type KustomizeOverrides = z.infer<typeof KustomizeOverridesSchema>;
 export type { HelmParameter, HelmSource } from './helm-source.js';
 export type ApplicationSource = z.infer<typeof SourceSchema>;
+/** An entry of spec.sources (spec.source's fields, path optional, plus ref and name). */
+export type ApplicationSourcesEntry = NonNullable<ApplicationSpec['sources']>[number];
 export type ApplicationDestination = z.infer<typeof DestinationSchema>;
 export type SyncPolicy = z.infer<typeof SyncPolicySchema>;
 export type RetryPolicy = z.infer<typeof RetrySchema>;

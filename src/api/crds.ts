@@ -5,6 +5,7 @@
  * committed file is stale.
  */
 import { dump } from 'js-yaml';
+import { appProjectCrd } from './app-project.js';
 import { applicationCrd } from './crd.js';
 import { imagePolicyCrd, imageRepositoryCrd, imageUpdateAutomationCrd } from './image-crds.js';
 
@@ -18,6 +19,7 @@ export interface CrdFile {
 
 export const CRD_FILES: readonly CrdFile[] = [
   { file: 'application.yaml', source: 'src/api/application.ts', crd: applicationCrd },
+  { file: 'appproject.yaml', source: 'src/api/app-project.ts', crd: appProjectCrd },
   { file: 'imagerepository.yaml', source: 'src/api/image-repository.ts', crd: imageRepositoryCrd },
   { file: 'imagepolicy.yaml', source: 'src/api/image-policy.ts', crd: imagePolicyCrd },
   {

@@ -15,6 +15,7 @@ import {
 } from '../api/application.js';
 import { TrueupError } from '../api/errors.js';
 import { describeRef } from '../api/object.js';
+import { sourcesOf } from '../api/sources.js';
 import { secretDecryptionKeys } from '../controller/adapters/decryption-keys.js';
 import { TreeRenderPort } from '../controller/adapters/render.js';
 import { installedEngine } from '../controller/adapters/render-helm.js';
@@ -22,6 +23,7 @@ import { GitSourcePort } from '../controller/adapters/source.js';
 import { EngineSyncPort } from '../controller/adapters/sync.js';
 import { RenderCache } from '../controller/render-cache.js';
 import { renderApp } from '../controller/render-step.js';
+import { resolveSources } from '../controller/sources.js';
 import { objectDiffText } from '../diff/text.js';
 import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';
 import { createClusterClient } from '../kube/index.js';
@@ -78,8 +80,12 @@ function table(rows: string[][]): string {
   return `${rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('   ')).join('\n')}\n`;
 }
 
+/** A commit SHA cut to 7 characters; with spec.sources, each of the comma-joined revisions. */
 const short = (rev: string | undefined) =>
-  rev && /^[0-9a-f]{40}$/.test(rev) ? rev.slice(0, 7) : (rev ?? '');
+  (rev ?? '')
+    .split(',')
+    .map((r) => (/^[0-9a-f]{40}$/.test(r) ? r.slice(0, 7) : r))
+    .join(',');
 
 export async function appList(o: AppCliOptions, io: CliIO): Promise<number> {
   const { client, namespace } = await connect(o);
@@ -122,10 +128,12 @@ export async function appGet(name: string, o: AppCliOptions, io: CliIO): Promise
       return 0;
     }
     const s = app.status ?? {};
-    const src = app.spec.source;
     const lines = [
       `Name:        ${namespace}/${name}`,
-      `Source:      ${src.repoURL} ${src.targetRevision ?? 'HEAD'} ${src.path ?? '.'}`,
+      ...sourcesOf(app.spec).map((src, i) => {
+        const ref = 'ref' in src ? src.ref : undefined;
+        return `${i === 0 ? 'Source:     ' : '            '} ${src.repoURL} ${src.targetRevision ?? 'HEAD'} ${src.path ?? (ref ? '' : '.')}${ref ? ` (ref ${ref})` : ''}`;
+      }),
       `Destination: ${app.spec.destination.server ?? 'in-cluster'} namespace ${app.spec.destination.namespace ?? '(from manifests)'}`,
       `Sync policy: ${app.spec.syncPolicy?.automated ? `automated (prune=${app.spec.syncPolicy.automated.prune ?? false}, selfHeal=${app.spec.syncPolicy.automated.selfHeal ?? false})` : 'manual'}`,
       `Sync:        ${s.sync?.status ?? 'Unknown'} to ${s.sync?.revision ?? '-'}`,
@@ -173,9 +181,13 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
     const source = new GitSourcePort(
       new GitSource({ cacheDir: o.cacheDir ?? join(tmpdir(), 'trueup-cli-git') }),
     );
-    const rev = await source.resolve(spec.source.repoURL, o.revision ?? spec.source.targetRevision, {
-      force: true,
-    });
+    if (o.revision !== undefined && spec.sources !== undefined) {
+      io.stderr(
+        `error: ${namespace}/${name} has spec.sources: --revision names one revision, leave it out\n`,
+      );
+      return 2;
+    }
+    const rev = await resolveSources(source, spec, [o.revision], true);
     const helmEngine = installedEngine({ explicit: process.env.TRUEUP_HELM_ENGINE });
     let objects: Awaited<ReturnType<typeof renderApp>>;
     try {
@@ -192,7 +204,7 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
         },
         app,
         spec,
-        rev.revision,
+        rev.revisions ?? rev.revision,
       );
     } finally {
       await helmEngine.close();

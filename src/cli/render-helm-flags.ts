@@ -22,10 +22,19 @@ export interface HelmFlags {
 const commaList = (value: string, previous: string[]) => [...previous, ...value.split(',').filter(Boolean)];
 const repeated = (value: string, previous: string[]) => [...previous, value];
 
-export function addHelmFlags(command: Command): Command {
-  return command
-    .option('--release-name <name>', 'Helm chart: release name (default "release-name", as helm template)')
-    .option('-n, --namespace <ns>', 'Helm chart: release namespace (default "default")')
+export function addHelmFlags(
+  command: Command,
+  opts: { namespace?: boolean; releaseDefault?: string } = {},
+): Command {
+  const withNs =
+    opts.namespace === false
+      ? command
+      : command.option('-n, --namespace <ns>', 'Helm chart: release namespace (default "default")');
+  return withNs
+    .option(
+      '--release-name <name>',
+      `Helm chart: release name (default ${opts.releaseDefault ?? '"release-name", as helm template'})`,
+    )
     .option('-f, --values <file>', 'Helm chart: values file (repeatable, later ones win)', commaList, [])
     .option('--set <key=value>', 'Helm chart: set a value (repeatable)', repeated, [])
     .option('--set-string <key=value>', 'Helm chart: set a STRING value (repeatable)', repeated, [])
@@ -39,7 +48,7 @@ export function addHelmFlags(command: Command): Command {
     .option('--skip-crds', "Helm chart: leave out the crds/ directories' objects");
 }
 
-function helmFlagsGiven(f: HelmFlags): string[] {
+export function helmFlagsGiven(f: HelmFlags): string[] {
   const given: string[] = [];
   if (f.releaseName !== undefined) given.push('--release-name');
   if (f.namespace !== undefined) given.push('--namespace');
@@ -68,12 +77,11 @@ export function isChartPath(path: string): boolean {
  */
 export function wantsHelm(dir: string | undefined, flags: HelmFlags & { repo?: string }): dir is string {
   const given = helmFlagsGiven(flags);
-  if (flags.repo !== undefined || dir === undefined) {
+  // With --repo the chart is known once fetched (render-remote.ts checks the flags there).
+  if (flags.repo !== undefined) return false;
+  if (dir === undefined) {
     if (given.length)
-      throw new TrueupError(
-        'CLI_USAGE',
-        `render: ${given.join(', ')} need a local chart directory (not yet with --repo)`,
-      );
+      throw new TrueupError('CLI_USAGE', `render: ${given.join(', ')} need a chart directory, or --repo`);
     return false;
   }
   if (isChartPath(dir)) return true;

@@ -4,7 +4,11 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { TrueupError } from '../api/errors.js';
 import { TreeRenderPort } from '../controller/adapters/render.js';
+import { chartRelative } from '../helm/app-source.js';
+import { helmTemplateText } from '../helm/template-text.js';
+import type { FileTree } from '../render/file-tree.js';
 import type { DirectoryOptions, RenderOptions } from '../render/index.js';
 import { emitYamlDocuments } from '../render/yaml/emit.js';
 import { AgeIdentities } from '../secrets/age.js';
@@ -16,6 +20,15 @@ import {
   type SecretLike,
   staticSecretSource,
 } from '../source/index.js';
+import type { CliIO } from './io.js';
+import { cliChartInflator, flagOptions, helmEnvironment, renderFlagged, withEngine } from './render-helm.js';
+import { type HelmFlags, helmFlagsGiven } from './render-helm-flags.js';
+
+async function hasKustomization(tree: FileTree, dir: string): Promise<boolean> {
+  for (const name of ['kustomization.yaml', 'kustomization.yml', 'Kustomization'])
+    if ((await tree.stat(dir ? `${dir}/${name}` : name))?.kind === 'file') return true;
+  return false;
+}
 
 export interface RemoteRenderRequest {
   repo: string;
@@ -25,6 +38,11 @@ export interface RemoteRenderRequest {
   path?: string;
   /** spec.source.directory: a plain directory is read as the controller reads it (top only by default). */
   directory?: DirectoryOptions;
+  /**
+   * Helm flags, for a path that holds a chart: `-f` files are paths in the repository relative
+   * to the chart (as an Application's valueFiles); refused on a path without Chart.yaml.
+   */
+  helm?: HelmFlags;
 }
 
 /**
@@ -59,14 +77,47 @@ export async function renderRemote(
   env: NodeJS.ProcessEnv = process.env,
   options?: RenderOptions,
   keys: AgeIdentities = AgeIdentities.none,
+  io?: CliIO,
 ): Promise<string> {
   const source = new GitSource(remoteRenderSettings(env, req.repo));
   const { tree } = await source.open({ repoURL: req.repo, targetRevision: req.revision ?? 'HEAD' });
-  const objects = await new TreeRenderPort(options).render(
-    new DecryptingTree(tree, keys),
-    req.path ?? '.',
-    undefined,
-    req.directory,
-  );
-  return emitYamlDocuments(objects);
+  const decrypting = new DecryptingTree(tree, keys);
+  const path = (req.path ?? '.').replace(/^\.\/?/, '').replace(/\/$/, '');
+  const given = req.helm ? helmFlagsGiven(req.helm) : [];
+  const isChart = (await decrypting.stat(path ? `${path}/Chart.yaml` : 'Chart.yaml'))?.kind === 'file';
+  const isKustomization = await hasKustomization(decrypting, path);
+  if (given.length && (!isChart || isKustomization))
+    throw new TrueupError(
+      'CLI_USAGE',
+      `render: ${given.join(', ')} given, but ${path || '.'} in ${req.repo} is not a Helm chart (${isChart ? 'a kustomization wins over its Chart.yaml' : 'no Chart.yaml'})`,
+    );
+  if (isChart && !isKustomization) {
+    // As `trueup render CHART`: what `helm template` prints, with its defaults.
+    const flags = req.helm ?? { values: [], set: [], setString: [], apiVersions: [] };
+    const values = flags.values.map((f) => ({ path: chartRelative(path, f, '-f') }));
+    return withEngine(helmEnvironment(env), async (engine) => {
+      const result = await renderFlagged(
+        engine,
+        decrypting,
+        path,
+        flagOptions(flags, values, { releaseName: 'release-name', namespace: 'default' }),
+        `${path || '.'} in ${req.repo}`,
+      );
+      for (const w of result.warnings) io?.stderr(`${w}\n`);
+      return helmTemplateText(result);
+    });
+  }
+  // A kustomization's helmCharts: inflated with the engine, loaded on the first chart only.
+  const charts = cliChartInflator(helmEnvironment(env));
+  try {
+    const objects = await new TreeRenderPort({ ...options, helmCharts: charts.inflator }).render(
+      decrypting,
+      path || '.',
+      undefined,
+      req.directory,
+    );
+    return emitYamlDocuments(objects);
+  } finally {
+    await charts.close();
+  }
 }

@@ -6,7 +6,9 @@
 import { hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { TrueupError } from '../api/errors.js';
+import { PROJECT_KIND } from '../api/app-project.js';
+import { APP_API_VERSION } from '../api/application.js';
+import { errorMessage, TrueupError } from '../api/errors.js';
 import { type ControllerConfig, type Env, loadConfig, type RawFlags } from '../config/config.js';
 import { TreeRenderPort } from '../controller/adapters/render.js';
 import { installedEngine } from '../controller/adapters/render-helm.js';
@@ -14,8 +16,11 @@ import { clusterSecretSource } from '../controller/adapters/secrets.js';
 import { GitSourcePort } from '../controller/adapters/source.js';
 import { Controller } from '../controller/controller.js';
 import { installCrds } from '../controller/install-crd.js';
+import { ensureDefaultProject } from '../controller/projects.js';
+import type { Logger } from '../controller/reconciler.js';
 import { clusterClientOver } from '../kube/index.js';
 import { createTransport } from '../kube/transport.js';
+import type { ClusterClient } from '../kube/types.js';
 import { instrumentGitHttp, instrumentKubeTransport } from '../metrics/instrument.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { systemClock } from '../runtime/clock.js';
@@ -201,10 +206,22 @@ export async function runController(
       timeoutMs: config.limits.renderTimeout,
     },
   });
+  // AppProjects live in the controller's namespace; a cluster without their CRD (an upgrade that
+  // did not apply crds/) runs with the `default` project only, and says so.
+  const projectNamespace = await projectsNamespace(client, config.leaderElection.leaseNamespace, log);
   let controller: Controller | undefined;
   /** Starts reconciling; returns how to stop (and forget this replica's app series). */
   const work = async () => {
-    const c = new Controller({ client: appClient, config, source, render, log, metrics, clock: systemClock });
+    const c = new Controller({
+      client: appClient,
+      config,
+      source,
+      render,
+      log,
+      metrics,
+      clock: systemClock,
+      ...(projectNamespace ? { projectNamespace } : {}),
+    });
     controller = c;
     await c.start();
     return async () => {
@@ -291,4 +308,28 @@ export async function runController(
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void stop());
   }
   return { done, stop, ...(server ? { url: server.url } : {}) };
+}
+
+/** The namespace AppProjects are read from (creating `default` there), or undefined without their CRD. */
+async function projectsNamespace(
+  client: ClusterClient,
+  namespace: string,
+  log: Logger,
+): Promise<string | undefined> {
+  try {
+    await client.mapping(APP_API_VERSION, PROJECT_KIND);
+  } catch (err) {
+    log.warn(
+      { err: errorMessage(err) },
+      'the AppProject CRD is not installed (apply crds/ or run with --install-crd): every app uses the default project, without restrictions; spec.project other than default is refused',
+    );
+    return undefined;
+  }
+  try {
+    if (await ensureDefaultProject(client, namespace)) log.info({ namespace }, 'AppProject default created');
+  } catch (err) {
+    // Not fatal: a missing `default` project permits everything anyway.
+    log.warn({ namespace, err: errorMessage(err) }, 'AppProject default could not be created');
+  }
+  return namespace;
 }

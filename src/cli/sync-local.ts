@@ -4,10 +4,12 @@ import { basename, relative, resolve, sep } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { TrueupError } from '../api/errors.js';
 import { describeRef, type KubeObject } from '../api/object.js';
+import { chartObjects } from '../controller/adapters/render-helm.js';
 import { diffText } from '../diff/text.js';
 import { createClusterClient } from '../kube/client.js';
+import type { ClusterClient } from '../kube/types.js';
 import { DiskTree, defaultRoot } from '../render/disk-tree.js';
-import { renderTree } from '../render/index.js';
+import { type HelmChartInflator, renderTree } from '../render/index.js';
 import type { AgeIdentities } from '../secrets/age.js';
 import { DecryptingTree } from '../secrets/tree.js';
 import { sync } from '../sync/engine.js';
@@ -15,9 +17,23 @@ import { ConfigMapInventory } from '../sync/inventory.js';
 import type { SyncResult } from '../sync/types.js';
 import type { ClusterCommandOptions } from './commands/sync.js';
 import { type CliIO, ExitCode } from './io.js';
+import {
+  cliChartInflator,
+  flagOptions,
+  helmEnvironment,
+  localChart,
+  renderFlagged,
+  withEngine,
+} from './render-helm.js';
+import { type HelmFlags, helmFlagsGiven, isChartPath } from './render-helm-flags.js';
 import { cliAgeIdentities } from './sops-keys.js';
 
-async function renderDir(dir: string, root: string | undefined, keys: AgeIdentities): Promise<KubeObject[]> {
+async function renderDir(
+  dir: string,
+  root: string | undefined,
+  keys: AgeIdentities,
+  helmCharts?: HelmChartInflator,
+): Promise<KubeObject[]> {
   const top = root ? resolve(root) : await defaultRoot(dir);
   let target: string;
   try {
@@ -31,6 +47,38 @@ async function renderDir(dir: string, root: string | undefined, keys: AgeIdentit
   // diff and sync act as the controller on a directory source: a plain directory is fine
   return renderTree(new DecryptingTree(new DiskTree(top), keys), rel.split(sep).join('/'), {
     plainDirectories: true,
+    ...(helmCharts ? { helmCharts } : {}),
+  });
+}
+
+const noHelmFlags: HelmFlags = { values: [], set: [], setString: [], apiVersions: [] };
+
+/**
+ * A chart directory as the controller renders an app's chart: release name the app's, release
+ * namespace the destination's, Capabilities from the cluster unless the flags say otherwise;
+ * the objects of crds/, the manifests, then the hooks (the sync engine runs them as hooks).
+ */
+async function renderLocalChart(
+  dir: string,
+  opts: ClusterCommandOptions,
+  appName: string,
+  client: ClusterClient,
+  io: CliIO,
+): Promise<KubeObject[]> {
+  const flags = { ...noHelmFlags, ...opts, namespace: opts.namespace };
+  const { tree, chartPath, values } = await localChart(dir, { values: flags.values, root: opts.root });
+  // .Capabilities as the controller gives them: the cluster's (--kube-version overrides, -a adds).
+  const capabilities = await client.capabilities?.();
+  return withEngine(helmEnvironment(), async (engine) => {
+    const result = await renderFlagged(
+      engine,
+      tree,
+      chartPath,
+      flagOptions(flags, values, { releaseName: appName, namespace: opts.namespace, capabilities }),
+      dir,
+    );
+    for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
+    return chartObjects(result, `chart ${dir}`);
   });
 }
 
@@ -51,12 +99,34 @@ function kubeConfigFor(opts: ClusterCommandOptions): KubeConfig {
   return kc;
 }
 
-async function run(dir: string, opts: ClusterCommandOptions, dryRun: boolean): Promise<SyncResult> {
-  // A failed render throws here: nothing is applied and nothing is pruned.
-  const objects = await renderDir(dir, opts.root, await cliAgeIdentities(opts.sopsAgeKeyFile, process.env));
+async function run(
+  dir: string,
+  opts: ClusterCommandOptions,
+  dryRun: boolean,
+  io: CliIO,
+): Promise<SyncResult> {
+  const chart = isChartPath(dir);
+  // -n is the destination namespace here (and the release namespace of a chart), not a Helm-only flag.
+  const { namespace: _destination, ...helmOnly } = opts;
+  const given = helmFlagsGiven({ ...noHelmFlags, ...helmOnly });
+  if (given.length && !chart)
+    throw new TrueupError(
+      'CLI_USAGE',
+      `${given.join(', ')} given, but ${dir} is not a Helm chart (no Chart.yaml)`,
+    );
   const client = await createClusterClient(kubeConfigFor(opts));
+  const charts = chart ? undefined : cliChartInflator(helmEnvironment());
   try {
     const app = { namespace: opts.namespace, name: opts.app ?? basename(resolve(dir)) };
+    // A failed render throws here: nothing is applied and nothing is pruned.
+    const objects = chart
+      ? await renderLocalChart(dir, opts, app.name, client, io)
+      : await renderDir(
+          dir,
+          opts.root,
+          await cliAgeIdentities(opts.sopsAgeKeyFile, process.env),
+          charts?.inflator,
+        );
     const timeout = Number(opts.timeout ?? '300');
     return await sync(
       {
@@ -75,6 +145,7 @@ async function run(dir: string, opts: ClusterCommandOptions, dryRun: boolean): P
       },
     );
   } finally {
+    await charts?.close();
     client.close();
   }
 }
@@ -84,7 +155,7 @@ export async function runDiff(
   opts: ClusterCommandOptions & { json?: boolean },
   io: CliIO,
 ): Promise<number> {
-  const result = await run(dir, opts, true);
+  const result = await run(dir, opts, true, io);
   const diffs = result.resources.flatMap((r) => (r.diff ? [r.diff] : []));
   if (opts.json) {
     const fastJsonPatch = (await import('fast-json-patch')).default;
@@ -104,7 +175,7 @@ export async function runDiff(
 }
 
 export async function runSync(dir: string, opts: ClusterCommandOptions, io: CliIO): Promise<number> {
-  const result = await run(dir, opts, opts.dryRun === true);
+  const result = await run(dir, opts, opts.dryRun === true, io);
   for (const r of result.resources) {
     const what = `${r.hook ? `${r.hook} hook ` : ''}${describeRef(r.ref)}`;
     const detail =

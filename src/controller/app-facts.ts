@@ -8,6 +8,7 @@ import {
 } from '../api/application.js';
 import type { KubeObject } from '../api/object.js';
 import { refKey } from '../api/object.js';
+import { sourcesOf } from '../api/sources.js';
 import { apiVersionOf, type ObjectId } from '../sync/identity.js';
 
 export type SpecCheck = { ok: true; spec: ApplicationSpec } | { ok: false; message: string };
@@ -28,16 +29,18 @@ export function validateSpec(app: Application): SpecCheck {
       ok: false,
       message: `${where}: spec.destination: only the in-cluster destination (${IN_CLUSTER_SERVER}) is supported`,
     };
-  if (!/^https?:\/\//.test(spec.source.repoURL))
-    return {
-      ok: false,
-      message: `${where}: spec.source.repoURL ${spec.source.repoURL}: only http(s) Git URLs are supported (no SSH)`,
-    };
-  if (spec.source.path.split('/').includes('..'))
-    return {
-      ok: false,
-      message: `${where}: spec.source.path ${spec.source.path}: must stay inside the repository`,
-    };
+  for (const s of sourcesOf(spec)) {
+    if (!/^https?:\/\//.test(s.repoURL))
+      return {
+        ok: false,
+        message: `${where}: ${s.field}.repoURL ${s.repoURL}: only http(s) Git URLs are supported (no SSH)`,
+      };
+    if (s.path?.split('/').includes('..'))
+      return {
+        ok: false,
+        message: `${where}: ${s.field}.path ${s.path}: must stay inside the repository`,
+      };
+  }
   return { ok: true, spec };
 }
 

@@ -4,6 +4,8 @@
  * tracking annotation (self-heal without polling); a change to a child Application queues its
  * parent (app-of-apps health roll-up); the queue's jittered requeue polls Git.
  */
+
+import { DEFAULT_PROJECT } from '../api/app-project.js';
 import {
   Annotation,
   APP_API_VERSION,
@@ -14,6 +16,7 @@ import {
 } from '../api/application.js';
 import { errorMessage } from '../api/errors.js';
 import { groupOf, type KubeObject, refKey, versionOf } from '../api/object.js';
+import { sourcesOf } from '../api/sources.js';
 import { appKeyOfTrackingId, parseTrackingId } from '../api/tracking.js';
 import type { ControllerConfig } from '../config/config.js';
 import type { ClusterClient, ObjectAddress } from '../kube/types.js';
@@ -27,6 +30,7 @@ import { healthPort } from './adapters/health.js';
 import { EngineSyncPort } from './adapters/sync.js';
 import { KubeAppWriter } from './adapters/writer.js';
 import type { AppWriter, HealthPort, ObjectId, RenderPort, SourcePort, SyncPort } from './ports.js';
+import { ProjectCache } from './projects.js';
 import { type Logger, type PassInfo, Reconciler, silentLogger } from './reconciler.js';
 import { RenderCache } from './render-cache.js';
 
@@ -74,6 +78,8 @@ export interface ControllerOptions {
   progressInterval?: number;
   /** How long a sync waits for a wave to become healthy (default 5 min). */
   healthTimeoutMs?: number;
+  /** The controller's namespace, where AppProjects are read; unset: only `default` (no limits). */
+  projectNamespace?: string;
 }
 
 const QUEUE = 'applications';
@@ -116,6 +122,7 @@ export class Controller {
   private readonly syncPort: SyncPort;
   private started = false;
   private readonly client: ClusterClient;
+  private readonly projects: ProjectCache | undefined;
 
   constructor(private readonly o: ControllerOptions) {
     this.clock = o.clock ?? systemClock;
@@ -137,7 +144,17 @@ export class Controller {
         ...(o.healthTimeoutMs ? { healthTimeoutMs: o.healthTimeoutMs } : {}),
       });
     const metrics = o.metrics;
+    this.projects = o.projectNamespace
+      ? new ProjectCache(o.projectNamespace, {
+          client: o.client,
+          clock: this.clock,
+          random: this.random,
+          log: this.log,
+          onChange: (project) => this.requeueProject(project),
+        })
+      : undefined;
     this.reconciler = new Reconciler({
+      ...(this.projects ? { projects: this.projects } : {}),
       source: o.source,
       render: o.render,
       sync: this.syncPort,
@@ -197,8 +214,10 @@ export class Controller {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    for (const inf of this.appInformers) inf.start();
-    await Promise.all(this.appInformers.map((i) => i.whenSynced()));
+    const informers = [...this.appInformers, ...(this.projects ? [this.projects.informer] : [])];
+    for (const inf of informers) inf.start();
+    // Projects are known before the first pass, so no app is refused for a project not yet listed.
+    await Promise.all(informers.map((i) => i.whenSynced()));
     this.queue.start();
     this.log.info({ apps: this.appCount() }, 'controller started');
   }
@@ -206,7 +225,8 @@ export class Controller {
   /** Stops taking work, waits for running reconciles, stops every watch. */
   async stop(): Promise<void> {
     await this.queue.stop();
-    await Promise.all([...this.appInformers, ...this.managed.values()].map((i) => i.stop()));
+    const projects = this.projects ? [this.projects.informer] : [];
+    await Promise.all([...this.appInformers, ...projects, ...this.managed.values()].map((i) => i.stop()));
   }
 
   get cachesSynced(): boolean {
@@ -221,6 +241,14 @@ export class Controller {
     return this.appInformers.flatMap((i) => [...i.store.values()]) as unknown as Application[];
   }
 
+  /** Queues every app of a project that changed. */
+  private requeueProject(project: string): void {
+    for (const app of this.apps()) {
+      if ((app.spec.project || DEFAULT_PROJECT) === project)
+        this.queue.add(`${app.metadata.namespace}/${app.metadata.name}`);
+    }
+  }
+
   /** Queues every app on `repoURL` (and `branch`, when given) with a fresh Git query. */
   refreshRepo(match: (app: Application) => boolean): string[] {
     const keys: string[] = [];
@@ -228,7 +256,7 @@ export class Controller {
     for (const app of this.apps()) {
       if (!match(app)) continue;
       const key = `${app.metadata.namespace}/${app.metadata.name}`;
-      repos.add(app.spec.source.repoURL);
+      for (const s of sourcesOf(app.spec)) repos.add(s.repoURL);
       keys.push(key);
     }
     for (const repo of repos) this.o.source.invalidate?.(repo);
@@ -384,7 +412,7 @@ export class Controller {
         namespace,
         name,
         ...(app.spec.project ? { project: app.spec.project } : {}),
-        repoURL: app.spec.source?.repoURL ?? '',
+        repoURL: sourcesOf(app.spec)[0]?.repoURL ?? '',
         destServer: app.spec.destination?.server ?? '',
         destNamespace: app.spec.destination?.namespace ?? '',
         syncStatus: status.sync?.status ?? 'Unknown',

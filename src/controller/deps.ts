@@ -7,6 +7,7 @@ import type {
   DecryptionKeysPort,
   HealthPort,
   ObjectId,
+  ProjectPort,
   RenderPort,
   SourcePort,
   SyncPort,
@@ -32,6 +33,8 @@ export interface ReconcilerDeps {
   renderCache: RenderCache;
   /** Reads spec.decryption's keys; without it an Application with spec.decryption fails to render. */
   decryption?: DecryptionKeysPort;
+  /** AppProjects; without it only the `default` project exists (permitting everything). */
+  projects?: ProjectPort;
   /** The Git poll interval: a resolved revision older than this is resolved again. */
   requeueInterval: number;
   /** Re-check interval while resources are progressing (and for `waiting` errors). */

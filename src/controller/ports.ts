@@ -2,6 +2,7 @@
  * The small interfaces the reconciler works against. Adapters (src/controller/adapters/) bind
  * them to src/source, src/render, src/sync and src/health; tests bind them to tables.
  */
+import type { AppProjectSpec } from '../api/app-project.js';
 import type {
   Application,
   ApplicationSource,
@@ -45,6 +46,10 @@ export interface ChartContext {
   appName: string;
   destinationNamespace: string;
   capabilities?: ClusterCapabilities | Error;
+  /** With spec.sources: the tree of each source that has a `ref` (valueFiles `$REF/...`). */
+  refs?: ReadonlyMap<string, FileTree>;
+  /** The field the helm options come from, for messages (default `spec.source.helm`). */
+  field?: string;
 }
 
 export interface RenderPort {
@@ -134,4 +139,12 @@ export interface AppWriter {
   /** Removes the resources finalizer (ours or Argo CD's), the `operation`, and/or annotations. */
   patchApp(namespace: string, name: string, change: AppChange): Promise<void>;
   event(app: KubeObject, type: EventType, reason: string, message: string): Promise<void>;
+}
+
+/** AppProjects, read from the controller's namespace (an informer's cache: no request per pass). */
+export interface ProjectPort {
+  /** The controller's namespace: Applications elsewhere need their project's sourceNamespaces. */
+  readonly namespace: string;
+  /** The project's spec; undefined when it does not exist. */
+  get(name: string): AppProjectSpec | undefined;
 }

@@ -19,15 +19,26 @@ import {
 } from '../api/application.js';
 import { errorMessage } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
+import { sourcesOf } from '../api/sources.js';
 import type { WorkResult } from '../runtime/queue.js';
 import { planVerdict, selectObjects } from '../sync/index.js';
 import { collectImages, inventoryOf, lastSyncedRevision, uniqueKinds, validateSpec } from './app-facts.js';
 import { type Logger, type PassInfo, type ReconcilerDeps, silentLogger } from './deps.js';
-import { failed, type PassOutcome, toWorkResult } from './outcome.js';
+import { type PassOutcome, toWorkResult } from './outcome.js';
 import type { ObjectId, SyncPort, SyncTarget } from './ports.js';
+import { appRefusals, lookupProject, planRefusals, WINDOW_RECHECK_MS, windowHold } from './project-step.js';
 import { renderApp } from './render-step.js';
 import { recordResources } from './resources.js';
+import {
+  operationRevisions,
+  pathsOf,
+  type ResolvedSources,
+  resolveSources,
+  sourceRefs,
+  UnresolvedSource,
+} from './sources.js';
 import { conditionsOf, mergeConditions, readyVerdict, statusChanged, type Verdict } from './status.js';
+import { Stop, stalledOrRetrying } from './stop.js';
 import { decideSync, decisionVerdict, failuresOf } from './sync-decision.js';
 import { runSync } from './sync-step.js';
 
@@ -38,24 +49,12 @@ interface Recall {
   sourceKey: string;
   revision: string;
   display: string;
+  /** With spec.sources: each source's revision. */
+  revisions?: string[] | undefined;
   resolvedAt: number;
   /** The status this controller last wrote (the informer's copy may lag behind it). */
   lastStatus?: ApplicationStatus;
 }
-
-/** How a pass ends: the Ready/Reconciling/Stalled verdict and what the queue does next. */
-class Stop {
-  constructor(
-    readonly verdict: Verdict,
-    readonly outcome: PassOutcome,
-  ) {}
-}
-
-const stalledOrRetrying = (reason: string, message: string, err: unknown): Stop => {
-  const outcome = failed(err);
-  const terminal = outcome.kind === 'failed' && outcome.retry === 'terminal';
-  return new Stop({ ready: false, reconciling: !terminal, stalled: terminal, reason, message }, outcome);
-};
 
 export class Reconciler {
   private readonly recall = new Map<string, Recall>();
@@ -130,25 +129,32 @@ export class Reconciler {
     const { namespace, name } = app.metadata;
     const key = `${namespace}/${name}`;
     const spec = this.validate(app);
+    const project = await this.admit(app, spec, status);
     const now = () => new Date(this.d.clock.now()).toISOString();
     const generation = app.metadata.generation;
 
     // Resolve.
+    const sources = sourcesOf(spec);
     if (refresh === RefreshType.Hard) {
-      this.d.source.invalidate?.(spec.source.repoURL);
+      for (const repo of new Set(sources.map((s) => s.repoURL))) this.d.source.invalidate?.(repo);
       this.d.renderCache.clear();
     }
-    const opRevision = app.operation?.sync?.revision;
-    const { revision, display } = await this.resolve(key, spec, opRevision, refresh !== undefined, app);
+    const { revision, display, revisions } = await this.resolve(key, spec, refresh !== undefined, app);
+    const paths = pathsOf(spec);
 
     // Render.
     let desired: readonly KubeObject[];
     try {
-      desired = await renderApp(this.d, app, spec, revision);
+      desired = await renderApp(this.d, app, spec, revisions ?? revision);
     } catch (err) {
       const prev = status.sync?.syncedRevision;
-      status.sync = { status: 'Unknown', revision, ...(prev ? { syncedRevision: prev } : {}) };
-      const message = `render of ${spec.source.path} at ${display}: ${errorMessage(err)}`;
+      status.sync = {
+        status: 'Unknown',
+        revision,
+        ...(revisions ? { revisions } : {}),
+        ...(prev ? { syncedRevision: prev } : {}),
+      };
+      const message = `render of ${paths} at ${display}: ${errorMessage(err)}`;
       await this.emit(app, 'Warning', 'RenderFailed', message, status);
       throw stalledOrRetrying('RenderFailed', message, err);
     }
@@ -170,6 +176,8 @@ export class Reconciler {
       const message = `plan of ${key}: ${errorMessage(err)}`;
       throw stalledOrRetrying('SyncError', message, err);
     }
+    const refusedObjects = planRefusals(project, plan, spec);
+    if (refusedObjects.length > 0) throw await this.refuse(app, status, refusedObjects);
     const verdictOfPlan = planVerdict(plan);
     this.log.debug(
       {
@@ -205,7 +213,22 @@ export class Reconciler {
     let outcome: PassOutcome = { kind: 'done' };
     let sync: Awaited<ReturnType<typeof runSync>> | undefined;
     const dryRun = app.operation?.sync?.dryRun ?? false;
-    if (decision.kind === 'sync') {
+    const windowHeld =
+      decision.kind === 'sync'
+        ? windowHold(project, app, spec, decision.reason === 'requested', this.d.clock.now())
+        : undefined;
+    if (windowHeld) {
+      if (!status.conditions?.some((c) => c.type === 'Ready' && c.message === windowHeld))
+        await this.emit(app, 'Normal', 'SyncWindowClosed', windowHeld, status);
+      verdict = {
+        ready: false,
+        reconciling: false,
+        stalled: false,
+        reason: 'SyncWindowClosed',
+        message: windowHeld,
+      };
+      outcome = { kind: 'waiting', afterMs: WINDOW_RECHECK_MS };
+    } else if (decision.kind === 'sync') {
       if (pruneConfirmed) info.usedApproval = true;
       sync = await runSync(this.d.sync, {
         // A requested sync of a selection executes that part of this same plan.
@@ -213,6 +236,7 @@ export class Reconciler {
         spec,
         status,
         revision,
+        revisions,
         display,
         reason: decision.reason,
         operation: app.operation,
@@ -230,7 +254,7 @@ export class Reconciler {
         info.driftCorrected = sync.change.resources.filter((r) => r.action === 'configured').length;
     } else {
       const held = decisionVerdict(decision, {
-        path: spec.source.path,
+        path: paths,
         display,
         operationMessage: status.operationState?.message,
       });
@@ -251,6 +275,7 @@ export class Reconciler {
       health: (live) => this.d.health.assess(live),
       liveNow: (id) => this.d.sync.live(id),
     });
+    if (revisions && status.sync) status.sync.revisions = revisions;
     const images = collectImages(desired);
     status.summary = images.length ? { images } : {};
 
@@ -269,6 +294,25 @@ export class Reconciler {
     return new Stop(verdict, outcome);
   }
 
+  /** The app's project permits it (namespace, repository, destination), or the pass stops here. */
+  private async admit(app: Application, spec: ApplicationSpec, status: ApplicationStatus) {
+    const found = lookupProject(this.d.projects, spec);
+    if ('problem' in found) throw await this.refuse(app, status, [found.problem]);
+    const refused = appRefusals(found, app, spec, this.d.projects?.namespace ?? '');
+    if (refused.length > 0) throw await this.refuse(app, status, refused);
+    return found;
+  }
+
+  /** Nothing is applied or pruned: a Warning event and a stalled verdict naming each refusal. */
+  private async refuse(app: Application, status: ApplicationStatus, refusals: string[]): Promise<Stop> {
+    const message = refusals.length === 1 ? (refusals[0] as string) : refusals.join('; ');
+    await this.emit(app, 'Warning', 'ProjectViolation', message, status);
+    return new Stop(
+      { ready: false, reconciling: false, stalled: true, reason: 'ProjectViolation', message },
+      { kind: 'idle' },
+    );
+  }
+
   private validate(app: Application): ApplicationSpec {
     const checked = validateSpec(app);
     if (!checked.ok) {
@@ -283,31 +327,42 @@ export class Reconciler {
   private async resolve(
     key: string,
     spec: ApplicationSpec,
-    opRevision: string | undefined,
     force: boolean,
     app: Application,
-  ): Promise<{ revision: string; display: string }> {
-    const ref = opRevision ?? spec.source.targetRevision;
-    const sourceKey = `${spec.source.repoURL}#${ref}`;
+  ): Promise<ResolvedSources> {
+    let opRevisions: (string | undefined)[];
+    try {
+      opRevisions = operationRevisions(spec, app.operation?.sync, `Application ${key}`);
+    } catch (err) {
+      throw stalledOrRetrying('InvalidOperation', errorMessage(err), err);
+    }
+    const sourceKey = JSON.stringify(sourceRefs(spec, opRevisions));
     const mem = this.recall.get(key);
     const fresh =
       mem &&
       mem.sourceKey === sourceKey &&
       this.d.clock.now() - mem.resolvedAt < this.d.requeueInterval * 0.9;
-    if (fresh && !force) return { revision: mem.revision, display: mem.display };
+    if (fresh && !force)
+      return {
+        revision: mem.revision,
+        display: mem.display,
+        ...(mem.revisions ? { revisions: mem.revisions } : {}),
+      };
     try {
-      const r = await this.d.source.resolve(spec.source.repoURL, ref, { force });
-      const display = r.display ?? r.revision;
+      const r = await resolveSources(this.d.source, spec, opRevisions, force);
       this.recall.set(key, {
         ...this.recall.get(key),
         sourceKey,
         revision: r.revision,
-        display,
+        display: r.display,
+        revisions: r.revisions,
         resolvedAt: this.d.clock.now(),
       });
-      return { revision: r.revision, display };
-    } catch (err) {
-      const message = `${spec.source.repoURL} ${ref}: ${errorMessage(err)}`;
+      return r;
+    } catch (e) {
+      const err = e instanceof UnresolvedSource ? e.cause : e;
+      const where = e instanceof UnresolvedSource ? e.ref : sourceKey;
+      const message = `${where}: ${errorMessage(err)}`;
       await this.emit(app, 'Warning', 'RevisionUnresolved', message, app.status ?? {});
       throw stalledOrRetrying('RevisionUnresolved', message, err);
     }

@@ -13,7 +13,7 @@ import {
   type RetryPolicy,
   type SyncStatusCode,
 } from '../api/application.js';
-import { parseDuration } from '../config/config.js';
+import { goDurationMs } from '../api/duration.js';
 
 export interface ConditionInput {
   type: string;
@@ -113,9 +113,10 @@ export function appendHistory(
 export function retryDelay(policy: RetryPolicy | undefined, attempt: number): number | undefined {
   const limit = policy?.limit ?? (policy ? -1 : 5);
   if (limit >= 0 && attempt > limit) return undefined;
-  const base = parseDuration(policy?.backoff?.duration ?? '5s', 'retry.backoff.duration');
+  // The schema admits only Go durations (`1m30s` too), so these parse.
+  const base = goDurationMs(policy?.backoff?.duration ?? '5s') ?? 5000;
   const factor = policy?.backoff?.factor ?? 2;
-  const max = parseDuration(policy?.backoff?.maxDuration ?? '3m', 'retry.backoff.maxDuration');
+  const max = goDurationMs(policy?.backoff?.maxDuration ?? '3m') ?? 180_000;
   return Math.min(max, base * factor ** Math.min(attempt - 1, 40));
 }
 

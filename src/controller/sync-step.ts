@@ -17,6 +17,8 @@ export interface SyncStepInput {
   spec: ApplicationSpec;
   status: ApplicationStatus;
   revision: string;
+  /** With spec.sources: the revision of each source (revision is them joined by commas). */
+  revisions?: string[] | undefined;
   display: string;
   reason: 'requested' | 'automated' | 'self-heal';
   /** The requested operation, when the sync was requested. */
@@ -46,12 +48,19 @@ export async function runSync(port: SyncPort, i: SyncStepInput): Promise<SyncSte
   const failed = change.resources.filter((r) => r.action === 'failed');
   const broken = change.phase === 'Failed' || failed.length > 0;
   const state: OperationState = {
-    operation: i.operation ?? { sync: { revision: i.revision }, initiatedBy: { automated: true } },
+    operation: i.operation ?? {
+      sync: i.revisions ? { revisions: i.revisions } : { revision: i.revision },
+      initiatedBy: { automated: true },
+    },
     phase: broken ? 'Failed' : 'Succeeded',
     startedAt: started,
     finishedAt: i.now(),
     ...(i.operation && i.generation !== undefined ? { generation: i.generation } : {}),
-    syncResult: { revision: i.revision, resources: syncResultResources(change) },
+    syncResult: {
+      revision: i.revision,
+      ...(i.revisions ? { revisions: i.revisions } : {}),
+      resources: syncResultResources(change),
+    },
   };
   const events: SyncStepResult['events'] = [];
   const out: SyncStepResult = { change, events, phase: 'Succeeded' };
@@ -85,11 +94,7 @@ export async function runSync(port: SyncPort, i: SyncStepInput): Promise<SyncSte
         {
           revision: i.revision,
           deployedAt: i.now(),
-          source: {
-            repoURL: i.spec.source.repoURL,
-            targetRevision: i.spec.source.targetRevision,
-            path: i.spec.source.path,
-          },
+          ...historySources(i.spec, i.revisions),
         },
         i.spec.revisionHistoryLimit ?? 10,
       );
@@ -113,4 +118,23 @@ export async function runSync(port: SyncPort, i: SyncStepInput): Promise<SyncSte
   }
   i.status.operationState = state;
   return out;
+}
+
+/** What a history entry says of the sources: spec.source, or spec.sources with each revision. */
+function historySources(
+  spec: ApplicationSpec,
+  revisions: string[] | undefined,
+): Pick<NonNullable<ApplicationStatus['history']>[number], 'source' | 'sources' | 'revisions'> {
+  if (spec.sources)
+    return {
+      sources: spec.sources.map((s) => ({
+        repoURL: s.repoURL,
+        targetRevision: s.targetRevision,
+        ...(s.path === undefined ? {} : { path: s.path }),
+      })),
+      ...(revisions ? { revisions } : {}),
+    };
+  if (!spec.source) return {};
+  const { repoURL, targetRevision, path } = spec.source;
+  return { source: { repoURL, targetRevision, path } };
 }

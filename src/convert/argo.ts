@@ -2,7 +2,8 @@
  * Argo CD `Application` (argoproj.io/v1alpha1) → trueup Application: trueup's spec uses Argo
  * CD's field names, so most of it is carried as is; what trueup cannot honour is dropped with a
  * warning, and what would change the meaning of the app (charts from Helm repositories, plugins,
- * several sources, another cluster, SSH) refuses the conversion of that app.
+ * another cluster, SSH) refuses the conversion of that app. Multi-source apps (spec.sources) are
+ * carried with their refs.
  */
 import {
   Annotation,
@@ -71,19 +72,23 @@ function metadataOf(meta: JsonMap, options: ConvertOptions, notes: Notes): Appli
   return out;
 }
 
-function sourceOf(src: JsonMap, notes: Notes): JsonMap {
-  if (src.chart !== undefined) throw new Refusal(`spec.source.chart: ${CHART_REPOSITORY_MESSAGE}`);
-  if (isMap(src.plugin)) throw new Refusal('spec.source.plugin: config management plugins are not supported');
-  const out: JsonMap = { repoURL: httpRepoURL(src.repoURL, 'spec.source.repoURL') };
+/** spec.source, or (`field` `spec.sources[i]`) an entry of spec.sources, which may carry ref and name. */
+function sourceOf(src: JsonMap, notes: Notes, field = 'spec.source'): JsonMap {
+  const multi = field !== 'spec.source';
+  if (src.chart !== undefined) throw new Refusal(`${field}.chart: ${CHART_REPOSITORY_MESSAGE}`);
+  if (isMap(src.plugin)) throw new Refusal(`${field}.plugin: config management plugins are not supported`);
+  const out: JsonMap = { repoURL: httpRepoURL(src.repoURL, `${field}.repoURL`) };
   if (str(src.targetRevision)) out.targetRevision = src.targetRevision;
   if (str(src.path) !== undefined) out.path = src.path;
+  if (multi && str(src.ref)) out.ref = src.ref;
+  if (multi && str(src.name)) out.name = src.name;
   if (isMap(src.kustomize)) {
     const k: JsonMap = {};
     for (const key of KUSTOMIZE_CARRIED) if (src.kustomize[key] !== undefined) k[key] = src.kustomize[key];
     notes.warnUnhandled(
       src.kustomize,
       KUSTOMIZE_CARRIED,
-      'spec.source.kustomize',
+      `${field}.kustomize`,
       'not supported by trueup: dropped',
     );
     if (Object.keys(k).length > 0) out.kustomize = k;
@@ -96,16 +101,24 @@ function sourceOf(src: JsonMap, notes: Notes): JsonMap {
     notes.warnUnhandled(
       src.directory,
       ['recurse', 'include', 'exclude'],
-      'spec.source.directory',
+      `${field}.directory`,
       'not supported by trueup (no Jsonnet): dropped',
     );
     out.directory = d;
   }
-  if (isMap(src.helm)) out.helm = helmOf(src.helm, notes);
+  if (isMap(src.helm)) out.helm = helmOf(src.helm, notes, `${field}.helm`, multi);
   notes.warnUnhandled(
     src,
-    ['repoURL', 'targetRevision', 'path', 'kustomize', 'directory', 'helm'],
-    'spec.source',
+    [
+      'repoURL',
+      'targetRevision',
+      'path',
+      'kustomize',
+      'directory',
+      'helm',
+      ...(multi ? ['ref', 'name'] : []),
+    ],
+    field,
     'not supported by trueup: dropped',
   );
   return out;
@@ -126,34 +139,32 @@ const HELM_CARRIED = [
 ] as const;
 
 /** spec.source.helm: the fields trueup has carried as they are; the rest refused or noted. */
-function helmOf(helm: JsonMap, notes: Notes): JsonMap {
+function helmOf(helm: JsonMap, notes: Notes, field = 'spec.source.helm', multi = false): JsonMap {
   if (helm.passCredentials !== undefined)
-    throw new Refusal(`spec.source.helm.passCredentials: ${CHART_REPOSITORY_MESSAGE}`);
+    throw new Refusal(`${field}.passCredentials: ${CHART_REPOSITORY_MESSAGE}`);
   if (helm.version !== undefined && helm.version !== 'v3')
-    throw new Refusal(`spec.source.helm.version ${String(helm.version)}: trueup renders with Helm 3 only`);
+    throw new Refusal(`${field}.version ${String(helm.version)}: trueup renders with Helm 3 only`);
   for (const f of Array.isArray(helm.valueFiles) ? helm.valueFiles : []) {
-    if (typeof f === 'string' && f.startsWith('$'))
+    if (typeof f === 'string' && f.startsWith('$') && !multi)
       throw new Refusal(
-        `spec.source.helm.valueFiles ${f}: a $ref to another source needs spec.sources, not supported yet`,
+        `${field}.valueFiles ${f}: a $ref names a source of spec.sources, and this app has one source`,
       );
     if (typeof f === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(f))
-      throw new Refusal(
-        `spec.source.helm.valueFiles ${f}: remote values files are not supported; commit the file`,
-      );
+      throw new Refusal(`${field}.valueFiles ${f}: remote values files are not supported; commit the file`);
   }
   const out: JsonMap = {};
   for (const key of HELM_CARRIED) if (helm[key] !== undefined) out[key] = helm[key];
   if (helm.skipTests !== undefined)
-    notes.warn('spec.source.helm.skipTests', 'dropped: trueup never applies Helm test hooks');
+    notes.warn(`${field}.skipTests`, 'dropped: trueup never applies Helm test hooks');
   if (helm.skipSchemaValidation !== undefined)
     notes.warn(
-      'spec.source.helm.skipSchemaValidation',
+      `${field}.skipSchemaValidation`,
       "not supported by trueup: dropped (values are checked against the chart's values.schema.json)",
     );
   notes.warnUnhandled(
     helm,
     [...HELM_CARRIED, 'passCredentials', 'version', 'skipTests', 'skipSchemaValidation'],
-    'spec.source.helm',
+    field,
     'not supported by trueup: dropped',
   );
   return out;
@@ -228,21 +239,21 @@ function syncPolicyOf(policy: JsonMap, notes: Notes): JsonMap | undefined {
 /** One Argo CD Application → a trueup Application (validated by the caller). */
 export function convertArgoApplication(obj: JsonMap, options: ConvertOptions, notes: Notes): unknown {
   const spec = isMap(obj.spec) ? obj.spec : {};
-  if (Array.isArray(spec.sources)) {
-    throw new Refusal('spec.sources: applications with several sources are not supported by trueup yet');
-  }
-  if (!isMap(spec.source)) throw new Refusal('spec.source is missing');
-  const outSpec: JsonMap = {
-    source: sourceOf(spec.source, notes),
-    destination: destinationOf(isMap(spec.destination) ? spec.destination : {}, notes),
-  };
+  const outSpec: JsonMap = {};
+  if (Array.isArray(spec.sources) && spec.sources.length > 0) {
+    // As Argo CD: with sources, source is ignored.
+    if (spec.source !== undefined)
+      notes.warn('spec.source', 'ignored by Argo CD when spec.sources is set: dropped');
+    outSpec.sources = spec.sources.map((s, i) => {
+      if (!isMap(s)) throw new Refusal(`spec.sources[${i}]: not an object`);
+      return sourceOf(s, notes, `spec.sources[${i}]`);
+    });
+  } else if (isMap(spec.source)) outSpec.source = sourceOf(spec.source, notes);
+  else throw new Refusal('spec.source is missing');
+  outSpec.destination = destinationOf(isMap(spec.destination) ? spec.destination : {}, notes);
   const project = str(spec.project);
-  if (project && project !== 'default') {
-    notes.warn(
-      'spec.project',
-      `${project}: trueup has no AppProjects (no source, destination or kind restrictions): dropped`,
-    );
-  }
+  // The AppProject itself is converted on its own (same field names); the app keeps naming it.
+  if (project && project !== 'default') outSpec.project = project;
   const policy = isMap(spec.syncPolicy) ? syncPolicyOf(spec.syncPolicy, notes) : undefined;
   if (policy) outSpec.syncPolicy = policy;
   if (Array.isArray(spec.ignoreDifferences)) outSpec.ignoreDifferences = spec.ignoreDifferences;
@@ -257,7 +268,15 @@ export function convertArgoApplication(obj: JsonMap, options: ConvertOptions, no
   }
   notes.warnUnhandled(
     spec,
-    ['source', 'destination', 'project', 'syncPolicy', 'ignoreDifferences', 'revisionHistoryLimit'],
+    [
+      'source',
+      'sources',
+      'destination',
+      'project',
+      'syncPolicy',
+      'ignoreDifferences',
+      'revisionHistoryLimit',
+    ],
     'spec',
     'not supported by trueup: dropped',
   );

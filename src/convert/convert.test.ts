@@ -71,7 +71,6 @@ test("Argo CD: the spec is carried as is, apiVersion, namespace and finalizer be
 test('Argo CD: each field that cannot be carried over is dropped with a warning naming it', () => {
   const src = { repoURL: 'https://git.example/c.git', path: 'p' };
   const cases: [string, ReturnType<typeof argo>, string, RegExp][] = [
-    ['project', argo({ project: 'team-a' }), 'spec.project', /no AppProjects/],
     ['info', argo({ info: [{ name: 'a', value: 'b' }] }), 'spec.info', /dropped/],
     [
       'ssa',
@@ -137,13 +136,17 @@ test('Argo CD: each field that cannot be carried over is dropped with a warning 
   const disabled = run(argo({ syncPolicy: { automated: { enabled: false } } }));
   assert.equal(disabled.applications[0]?.spec.syncPolicy, undefined);
   const dir = run(argo({ source: { ...src, directory: { recurse: true, include: '*.yaml', jsonnet: {} } } }));
-  assert.deepEqual(dir.applications[0]?.spec.source.directory, { recurse: true, include: '*.yaml' });
+  assert.deepEqual(dir.applications[0]?.spec.source?.directory, { recurse: true, include: '*.yaml' });
 });
 
 test("Argo CD: what would change the app's meaning refuses that app only", () => {
   const src = { repoURL: 'https://git.example/c.git', path: 'p' };
   const cases: [string, ReturnType<typeof argo>, RegExp][] = [
-    ['sources', argo({ sources: [src, src] }), /several sources/],
+    [
+      'chart in sources',
+      argo({ sources: [src, { repoURL: 'https://charts.example', chart: 'nginx' }] }),
+      /spec\.sources\[1\]\.chart: charts from Helm repositories/,
+    ],
     [
       'chart',
       argo({ source: { repoURL: 'https://charts.example', chart: 'nginx', targetRevision: '1.0.0' } }),
@@ -158,7 +161,7 @@ test("Argo CD: what would change the app's meaning refuses that app only", () =>
     [
       '$values',
       argo({ source: { ...src, helm: { valueFiles: ['$values/prod.yaml'] } } }),
-      /needs spec\.sources/,
+      /\$values\/prod\.yaml: a \$ref names a source of spec\.sources, and this app has one source/,
     ],
     ['plugin', argo({ source: { ...src, plugin: { name: 'cmp' } } }), /plugins/],
     ['cluster', argo({ destination: { server: 'https://prod.example:6443' } }), /own cluster only/],
@@ -203,7 +206,7 @@ test("Flux: the ref becomes targetRevision (commit, name, semver, tag, branch, i
   ];
   for (const [ref, expected] of cases) {
     const r = run(gitRepo(ref ? { ref } : {}), ks({}));
-    assert.equal(r.applications[0]?.spec.source.targetRevision, expected, JSON.stringify(ref));
+    assert.equal(r.applications[0]?.spec.source?.targetRevision, expected, JSON.stringify(ref));
   }
 });
 
@@ -323,9 +326,38 @@ test('Argo CD: a Helm source in Git is carried, field for field', () => {
     }),
   );
   assert.deepEqual(r.refusals, []);
-  assert.deepEqual(r.applications[0]?.spec.source.helm, helm);
+  assert.deepEqual(r.applications[0]?.spec.source?.helm, helm);
   assert.deepEqual(
     r.warnings.map((w) => w.field),
     ['spec.source.helm.skipTests', 'spec.source.helm.skipSchemaValidation'],
+  );
+});
+
+test('Argo CD: a multi-source app is carried with its refs and $ref value files; a source beside sources is dropped', () => {
+  const sources = [
+    {
+      repoURL: 'https://git.example/org/charts.git',
+      targetRevision: 'main',
+      path: 'charts/web',
+      helm: { valueFiles: ['$values/envs/prod/values.yaml'], skipTests: true },
+    },
+    { repoURL: 'https://git.example/org/values.git', targetRevision: 'prod', ref: 'values', name: 'vals' },
+  ];
+  const r = run(argo({ sources }));
+  assert.deepEqual(r.refusals, []);
+  const spec = r.applications[0]?.spec;
+  assert.equal(spec?.source, undefined);
+  assert.deepEqual(spec?.sources, [
+    {
+      repoURL: 'https://git.example/org/charts.git',
+      targetRevision: 'main',
+      path: 'charts/web',
+      helm: { valueFiles: ['$values/envs/prod/values.yaml'] },
+    },
+    { repoURL: 'https://git.example/org/values.git', targetRevision: 'prod', ref: 'values', name: 'vals' },
+  ]);
+  assert.deepEqual(
+    r.warnings.map((w) => w.field),
+    ['spec.source', 'spec.sources[0].helm.skipTests'],
   );
 });

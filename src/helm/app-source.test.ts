@@ -179,3 +179,75 @@ test('paths that are missing or leave the repository are refused, naming the ent
     });
   }
 });
+
+test('valueFiles $REF/path read the ref source’s repository, confined to it (table)', async () => {
+  const values = new MemoryTree(
+    { 'envs/prod/values.yaml': 'replicas: 5\n', 'envs/dir/x': 'x', 'secret.txt': 'no' },
+    'values-repo',
+  );
+  const refs = new Map([['values', values]]);
+  const field = 'spec.sources[0].helm';
+  const cases: {
+    name: string;
+    files: string[];
+    refs?: Map<string, MemoryTree> | undefined;
+    ignore?: boolean;
+    values?: unknown[];
+    code?: string;
+    message?: RegExp;
+  }[] = [
+    {
+      name: 'a file of the ref source, then one of the chart',
+      files: ['$values/envs/prod/values.yaml', 'values-prod.yaml'],
+      values: [
+        { name: '$values/envs/prod/values.yaml', content: 'replicas: 5\n' },
+        { path: 'apps/web/values-prod.yaml' },
+      ],
+    },
+    {
+      name: 'unknown ref',
+      files: ['$other/values.yaml'],
+      code: 'HELM_FILE_MISSING',
+      message:
+        /spec\.sources\[0\]\.helm\.valueFiles entry \$other\/values\.yaml: no source of spec\.sources has ref: other \(refs: values\)/,
+    },
+    {
+      name: 'missing file',
+      files: ['$values/envs/dev/values.yaml'],
+      code: 'HELM_FILE_MISSING',
+      message: /envs\/dev\/values\.yaml not found in values-repo \(set ignoreMissingValueFiles/,
+    },
+    { name: 'missing file ignored', files: ['$values/envs/dev/values.yaml'], ignore: true, values: [] },
+    { name: 'a directory', files: ['$values/envs/dir'], code: 'HELM_FILE_MISSING', message: /is not a file/ },
+    {
+      name: 'leaves the repository',
+      files: ['$values/../../etc/passwd'],
+      code: 'HELM_PATH_ESCAPES',
+      message: /leaves the root/,
+    },
+    { name: 'no file named', files: ['$values'], code: 'HELM_FILE_MISSING', message: /names no file/ },
+    {
+      name: 'with spec.source (no refs)',
+      files: ['$values/envs/prod/values.yaml'],
+      refs: undefined,
+      code: 'HELM_FILE_MISSING',
+      message: /\$values names a source's ref, which only spec\.sources has/,
+    },
+  ];
+  for (const c of cases) {
+    const run = chartOptionsFor(
+      tree,
+      'apps/web',
+      { valueFiles: c.files, ...(c.ignore ? { ignoreMissingValueFiles: true } : {}) },
+      { ...ctx, field, refs: 'refs' in c ? c.refs : refs },
+    );
+    if (c.values) assert.deepEqual((await run).values, c.values, c.name);
+    else
+      await assert.rejects(run, (err: unknown) => {
+        assert.ok(isTrueupError(err), c.name);
+        assert.equal(err.code, c.code, `${c.name}: ${err.message}`);
+        assert.match(err.message, c.message ?? /./, c.name);
+        return true;
+      });
+  }
+});

@@ -27,9 +27,53 @@ export interface HelmAppContext {
   destinationNamespace: string;
   /** Discovered from the destination; absent: Helm's defaults. */
   capabilities?: ClusterCapabilities | undefined;
+  /** With spec.sources: the tree of each source with a `ref`, read by valueFiles `$REF/...`. */
+  refs?: ReadonlyMap<string, FileTree> | undefined;
+  /** The field the options come from, for messages (default `spec.source.helm`). */
+  field?: string | undefined;
 }
 
-const FIELD = 'spec.source.helm';
+const SOURCE_FIELD = 'spec.source.helm';
+
+/**
+ * A valueFiles entry `$REF/path`: the file at path in the repository of the source whose `ref`
+ * is REF (spec.sources), confined to that repository, as Argo CD reads it.
+ */
+async function refValues(
+  file: string,
+  refs: ReadonlyMap<string, FileTree> | undefined,
+  ignoreMissing: boolean,
+  field: string,
+  limits: HelmLimits,
+): Promise<ValuesSource | undefined> {
+  const slash = file.indexOf('/');
+  const ref = file.slice(1, slash < 0 ? undefined : slash);
+  const rest = slash < 0 ? '' : file.slice(slash + 1);
+  const what = `${field}.valueFiles entry ${file}`;
+  if (refs === undefined)
+    throw helmError(
+      HelmErrorCode.FileMissing,
+      `${what}: $${ref} names a source's ref, which only spec.sources has (spec.source reads files relative to the chart)`,
+    );
+  const tree = refs.get(ref);
+  if (tree === undefined)
+    throw helmError(
+      HelmErrorCode.FileMissing,
+      `${what}: no source of spec.sources has ref: ${ref}${refs.size ? ` (refs: ${[...refs.keys()].join(', ')})` : ''}`,
+    );
+  if (rest === '') throw helmError(HelmErrorCode.FileMissing, `${what}: names no file after $${ref}/`);
+  const path = treePath('', rest, what);
+  const st = await tree.stat(path);
+  if (st === undefined && ignoreMissing) return undefined;
+  if (st?.kind !== 'file')
+    throw helmError(
+      HelmErrorCode.FileMissing,
+      `${what}: ${path} ${st ? 'is not a file' : 'not found'} in ${tree.description}` +
+        (st ? '' : ' (set ignoreMissingValueFiles: true to skip missing files)'),
+    );
+  const data = await readBounded(tree, path, limits.maxValuesFileBytes, what);
+  return { name: file, content: new TextDecoder().decode(data) };
+}
 
 /**
  * A `--set` value as Argo CD passes a parameter: unescaped commas escaped (Helm would split the
@@ -79,15 +123,21 @@ export async function chartOptionsFor(
   limits: HelmLimits = defaultHelmLimits,
 ): Promise<ChartRenderOptions> {
   const h = helm ?? {};
+  const field = ctx.field ?? SOURCE_FIELD;
   const values: ValuesSource[] = [];
   for (const file of h.valueFiles ?? []) {
-    const path = chartRelative(chartPath, file, `${FIELD}.valueFiles entry`);
+    if (file.startsWith('$')) {
+      const v = await refValues(file, ctx.refs, h.ignoreMissingValueFiles === true, field, limits);
+      if (v) values.push(v);
+      continue;
+    }
+    const path = chartRelative(chartPath, file, `${field}.valueFiles entry`);
     const st = await tree.stat(path);
     if (st === undefined && h.ignoreMissingValueFiles) continue;
     if (st?.kind !== 'file')
       throw helmError(
         HelmErrorCode.FileMissing,
-        `${FIELD}.valueFiles entry ${file}: ${path} ${st ? 'is not a file' : 'not found'} in ${tree.description}` +
+        `${field}.valueFiles entry ${file}: ${path} ${st ? 'is not a file' : 'not found'} in ${tree.description}` +
           (st ? '' : ' (set ignoreMissingValueFiles: true to skip missing files)'),
       );
     values.push({ path });
@@ -95,17 +145,17 @@ export async function chartOptionsFor(
   // Argo CD uses valuesObject alone when both are set; trueup applies both, valuesObject last,
   // so neither field is ignored.
   if (h.values !== undefined && h.values.trim() !== '')
-    values.push({ name: `${FIELD}.values`, content: h.values });
+    values.push({ name: `${field}.values`, content: h.values });
   if (h.valuesObject !== undefined)
-    values.push({ name: `${FIELD}.valuesObject`, content: JSON.stringify(h.valuesObject) });
+    values.push({ name: `${field}.valuesObject`, content: JSON.stringify(h.valuesObject) });
   const { set, setString } = parameterFlags(h.parameters ?? []);
   for (const fp of h.fileParameters ?? []) {
-    const path = chartRelative(chartPath, fp.path, `${FIELD}.fileParameters ${fp.name}: path`);
+    const path = chartRelative(chartPath, fp.path, `${field}.fileParameters ${fp.name}: path`);
     const data = await readBounded(
       tree,
       path,
       limits.maxValuesFileBytes,
-      `${FIELD}.fileParameters ${fp.name}: file`,
+      `${field}.fileParameters ${fp.name}: file`,
     );
     setString.push(`${fp.name}=${fileContentValue(new TextDecoder().decode(data))}`);
   }

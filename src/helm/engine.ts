@@ -12,7 +12,16 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { errorMessage, type TrueupError } from '../api/errors.js';
 import { engineErrorCode, HelmErrorCode, helmError } from './errors.js';
-import type { EngineInfo, FromWorker, HelmRenderResult, HelmRequest, WorkerData } from './protocol.js';
+import type {
+  EngineCall,
+  EngineInfo,
+  FromWorker,
+  GoTemplateRequest,
+  GoTemplateResult,
+  HelmRenderResult,
+  HelmRequest,
+  WorkerData,
+} from './protocol.js';
 import { type WasmModule, wasm } from './webassembly.js';
 
 /** What a chart render needs from an engine; the controller and the CLI depend on this only. */
@@ -109,9 +118,22 @@ export class HelmEngine implements HelmRenderer {
   }
 
   render(request: HelmRequest, label: string): Promise<HelmRenderResult> {
+    return this.enqueue<HelmRenderResult>({ op: 'render', request }, label);
+  }
+
+  /**
+   * Evaluates Go templates (text/template + sprig, Argo CD's function set) under the same time
+   * budget and queue as renders; `label` names what they belong to in errors.
+   */
+  async templates(request: GoTemplateRequest, label: string): Promise<GoTemplateResult[]> {
+    const out = await this.enqueue<{ results: GoTemplateResult[] }>({ op: 'template', request }, label);
+    return out.results;
+  }
+
+  private enqueue<T>(call: EngineCall, label: string): Promise<T> {
     if (this.closed)
       return Promise.reject(helmError(HelmErrorCode.EngineFailed, `${label}: the Helm engine is closed`));
-    const run = this.queue.then(() => this.renderNow(request, label));
+    const run = this.queue.then(() => this.callNow<T>(call, label));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -146,12 +168,12 @@ export class HelmEngine implements HelmRenderer {
     void worker.terminate();
   }
 
-  private async renderNow(request: HelmRequest, label: string): Promise<HelmRenderResult> {
+  private async callNow<T>(call: EngineCall, label: string): Promise<T> {
     const { worker } = await this.worker();
     const id = this.nextId++;
     worker.ref();
     try {
-      return await new Promise<HelmRenderResult>((resolve, reject) => {
+      return await new Promise<T>((resolve, reject) => {
         const done = (fn: () => void) => {
           clearTimeout(timer);
           worker.off('message', onMessage);
@@ -178,7 +200,7 @@ export class HelmEngine implements HelmRenderer {
               this.counters.memoryRecycles++;
               this.discard(worker);
             }
-            if (msg.type === 'result') resolve(msg.result);
+            if (msg.type === 'result') resolve(msg.result as T);
             else if (msg.type === 'failure') reject(failureError(label, msg.failure.error));
             else {
               this.discard(worker);
@@ -203,7 +225,7 @@ export class HelmEngine implements HelmRenderer {
         worker.on('message', onMessage);
         worker.on('error', onError);
         worker.on('exit', onExit);
-        worker.postMessage({ id, request });
+        worker.postMessage({ id, ...call });
       });
     } finally {
       // An idle engine does not keep the process alive.

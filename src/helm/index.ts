@@ -2,10 +2,18 @@
 export { chartKind, treePath } from './chart-files.js';
 export { HelmEngine, type HelmEngineOptions, type HelmRenderer } from './engine.js';
 export { HelmErrorCode, helmError } from './errors.js';
+export {
+  evaluateGoTemplate,
+  evaluateGoTemplates,
+  type GoTemplateEngine,
+  type GoTemplateItem,
+  type GoTemplateResult,
+} from './go-template.js';
 export { defaultHelmLimits, type HelmLimits } from './limits.js';
 export { BUILD_HINT, engineBuildDir, type LocateOptions, locateEngine } from './locate.js';
 export type {
   EngineInfo,
+  GoTemplateRequest,
   HelmDocument,
   HelmHook,
   HelmRenderResult,

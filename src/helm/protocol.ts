@@ -30,6 +30,24 @@ export interface HelmRequest {
   isUpgrade: boolean;
 }
 
+/**
+ * Go templates outside charts (helm/wasm/template.go): each item's template is evaluated with its
+ * data by text/template + sprig (Argo CD's function set), with the same `options`
+ * (`missingkey=error`...) for all.
+ */
+export interface GoTemplateRequest {
+  options: string[];
+  items: { template: string; data: unknown }[];
+}
+
+/** One item's output, or why it failed (one bad item does not fail the others). */
+export type GoTemplateResult = { output: string } | { error: string };
+
+/** What the host asks a worker to run: a chart render or a batch of Go templates. */
+export type EngineCall =
+  | { op: 'render'; request: HelmRequest }
+  | { op: 'template'; request: GoTemplateRequest };
+
 /** A rendered document, `source` being the template path printed in `# Source:` lines. */
 export interface HelmDocument {
   source: string;
@@ -80,13 +98,14 @@ export interface WorkerData {
   devNull: number;
 }
 
-export type ToWorker = { id: number; request: HelmRequest };
+export type ToWorker = { id: number } & EngineCall;
 
 export type FromWorker =
   | { type: 'ready'; info: EngineInfo }
   | { type: 'fatal'; message: string }
   /** `memoryBytes`: the module's linear memory after the call (it grows, never shrinks). */
-  | { type: 'result'; id: number; result: HelmRenderResult; memoryBytes: number }
+  /** `result`: a HelmRenderResult for `render`, `{ results: GoTemplateResult[] }` for `template`. */
+  | { type: 'result'; id: number; result: unknown; memoryBytes: number }
   | { type: 'failure'; id: number; failure: EngineFailure; memoryBytes: number }
   /** The module trapped (Go fatal error, out of memory): the worker is unusable. */
   | { type: 'crash'; id: number; message: string };

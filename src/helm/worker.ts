@@ -9,14 +9,7 @@
  */
 import { readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import type {
-  EngineFailure,
-  FromWorker,
-  HelmRenderResult,
-  HelmRequest,
-  ToWorker,
-  WorkerData,
-} from './protocol.js';
+import type { EngineCall, EngineFailure, FromWorker, ToWorker, WorkerData } from './protocol.js';
 import { type WasmMemory, wasm } from './webassembly.js';
 
 interface Exports {
@@ -24,6 +17,7 @@ interface Exports {
   trueup_alloc(size: number): number;
   trueup_free(ptr: number): void;
   trueup_render(ptr: number, len: number): bigint;
+  trueup_template(ptr: number, len: number): bigint;
   trueup_info(): bigint;
 }
 
@@ -55,7 +49,7 @@ function lastStderr(): string {
 }
 
 /** Uint8Array values become base64 strings, which Go's encoding/json decodes into []byte. */
-function encode(request: HelmRequest): Buffer {
+function encode(request: EngineCall['request']): Buffer {
   return Buffer.from(
     JSON.stringify(request, (_key, value: unknown) =>
       value instanceof Uint8Array
@@ -73,11 +67,12 @@ function readOut(ex: Exports, packed: bigint): unknown {
   return JSON.parse(text);
 }
 
-function call(ex: Exports, request: HelmRequest): unknown {
-  const input = encode(request);
+function call(ex: Exports, msg: EngineCall): unknown {
+  const input = encode(msg.request);
   const ptr = ex.trueup_alloc(input.length);
   new Uint8Array(ex.memory.buffer, ptr, input.length).set(input);
-  return readOut(ex, ex.trueup_render(ptr, input.length));
+  const run = msg.op === 'render' ? ex.trueup_render : ex.trueup_template;
+  return readOut(ex, run(ptr, input.length));
 }
 
 async function start(): Promise<Exports> {
@@ -114,7 +109,7 @@ function stderrSuffix(): string {
 port.on('message', (msg: ToWorker) => {
   let out: unknown;
   try {
-    out = call(ex, msg.request);
+    out = call(ex, msg);
   } catch (err) {
     // A trap leaves the Go runtime in an unknown state: report it and let the host replace us.
     send({ type: 'crash', id: msg.id, message: `${(err as Error).message}${stderrSuffix()}` });
@@ -132,7 +127,7 @@ port.on('message', (msg: ToWorker) => {
     send({
       type: 'result',
       id: msg.id,
-      result: out as HelmRenderResult,
+      result: out,
       memoryBytes: ex.memory.buffer.byteLength,
     });
 });

@@ -9,6 +9,7 @@ import { crdConfig } from './crds.js';
 import { RenderErrorCode, renderError } from './errors.js';
 import { absorbGenerated } from './generators/absorb.js';
 import { generate } from './generators/generate.js';
+import { type HelmChartInflator, inflateHelmCharts } from './helm-charts.js';
 import { findKustomizationFile, type Kustomization, loadKustomization } from './kustomization.js';
 import type { Loader } from './loader.js';
 import { compileOpenApiSchema, schemaForKind } from './openapi/schema.js';
@@ -59,6 +60,8 @@ export interface BuildContext {
   state: { smp: StrategicMergeOptions; openapiSet?: boolean; schemaUsed?: boolean };
   /** Kustomization directories being built, outermost first (cycle detection). */
   stack: string[];
+  /** The Helm engine for `helmCharts:` (RenderOptions.helmCharts); absent: such a kustomization fails. */
+  helm?: HelmChartInflator | undefined;
 }
 
 export async function buildDirectory(
@@ -176,6 +179,8 @@ async function runGenerators(ctx: BuildContext, k: Kustomization, acc: Accumulat
     const r = await generate(ctx.loader, k, g, 'Secret', i);
     absorbGenerated(acc.m, r, r.source);
   }
+  // Kustomize's order of builtin generators: ConfigMap, Secret, then HelmChartInflation.
+  await inflateHelmCharts(ctx.loader, k, acc.m, ctx.helm);
 }
 
 function record(m: ResMap, k: Kustomization, kind: string): void {

@@ -20,6 +20,7 @@ import { type Resource, rememberId } from './types.js';
 import { resolveVars } from './vars.js';
 
 export type { FileTree } from './file-tree.js';
+export type { HelmChartInflator, HelmInflateRequest } from './helm-charts.js';
 export type { RenderLimits, RenderOptions } from './options.js';
 export { defaultLimits } from './options.js';
 export { compileDirectoryGlob, DIRECTORY_GLOB_INVALID, type DirectoryOptions } from './plain-dir.js';
@@ -69,7 +70,7 @@ export async function renderTree(
     m.appendAll(list, show(dir));
     return m.list.map((r) => r.obj);
   }
-  const ctx: BuildContext = { loader, stack: [dir], state: { smp: {} } };
+  const ctx: BuildContext = { loader, stack: [dir], state: { smp: {} }, helm: options?.helmCharts };
   const { acc, k } = await buildDirectory(ctx, dir, show(dir));
   const list = acc.m.list;
   addHashSuffixes(list);

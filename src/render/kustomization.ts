@@ -136,9 +136,8 @@ const KNOWN = new Set([
  * `validators` are read by plugins/configs.ts, which refuses all but Kustomize's builtin plugins.
  */
 const REFUSED: Record<string, string> = {
-  helmCharts: 'Helm charts',
-  helmChartInflationGenerator: 'Helm charts',
-  helmGlobals: 'Helm charts',
+  // The legacy field; helmCharts and helmGlobals are read by helm-charts.ts.
+  helmChartInflationGenerator: 'Helm charts in the legacy helmChartInflationGenerator field (use helmCharts)',
 };
 
 const CANONICAL = new Map([...KNOWN].map((k) => [k.toLowerCase(), k]));

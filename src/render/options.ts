@@ -1,3 +1,4 @@
+import type { HelmChartInflator } from './helm-charts.js';
 import type { DirectoryOptions } from './plain-dir.js';
 
 /**
@@ -39,6 +40,11 @@ export interface RenderOptions {
   plainDirectories?: boolean;
   /** The clock the time budget is measured with (milliseconds); default Date.now. */
   now?: () => number;
+  /**
+   * The Helm engine for kustomizations with `helmCharts:` (passed in: src/render never loads
+   * one, and it is asked only when such a kustomization is built). Absent: they fail.
+   */
+  helmCharts?: HelmChartInflator | undefined;
 }
 
 export function resolveLimits(options?: RenderOptions): RenderLimits {

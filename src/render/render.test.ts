@@ -123,7 +123,7 @@ test('bad input is a TrueupError with a code, naming the file', async () => {
   );
 });
 
-test('remote resources, Helm and plugins are refused, naming the kustomization and the entry', async () => {
+test('remote resources, Helm without an engine and plugins are refused, naming the kustomization and the entry', async () => {
   await rejectsWith(
     renderTree(
       new MemoryTree({ 'kustomization.yaml': `${K}resources: [https://github.com/org/repo//base?ref=v1]\n` }),
@@ -133,9 +133,15 @@ test('remote resources, Helm and plugins are refused, naming the kustomization a
     /kustomization\.yaml: resources entry https:\/\/github\.com\/org\/repo\/\/base\?ref=v1: remote resources/,
   );
   await rejectsWith(
-    renderTree(new MemoryTree({ 'kustomization.yaml': `${K}helmCharts:\n- name: x\n` }), ''),
+    renderTree(
+      new MemoryTree({
+        'kustomization.yaml': `${K}helmCharts:\n- name: x\n`,
+        'charts/x/Chart.yaml': 'apiVersion: v2\nname: x\nversion: 0.1.0\n',
+      }),
+      '',
+    ),
     'RENDER_UNSUPPORTED',
-    /kustomization\.yaml: helmCharts entry x: Helm charts/,
+    /kustomization\.yaml: helmCharts entry x: Helm charts need the Helm engine, which this render was not given/,
   );
   await rejectsWith(
     renderTree(

@@ -171,3 +171,27 @@ test('URL normalisation and tag pushes', () => {
     false,
   );
 });
+
+test('a push matches an app with spec.sources when any source (refs included) follows the pushed repo and ref', () => {
+  const { source: _one, ...spec } = application().spec;
+  const app: Application = {
+    ...application(),
+    spec: {
+      ...spec,
+      sources: [
+        { repoURL: 'https://git.example/org/charts.git', targetRevision: 'main', path: 'charts/web' },
+        { repoURL: 'https://git.example/org/values', targetRevision: 'prod', ref: 'values' },
+      ],
+    },
+  };
+  const push = (repo: string, branch: string) =>
+    pushMatches({ provider: 'github', repoURLs: [repo], branch, defaultBranch: 'main' }, app);
+  const cases: [string, string, boolean][] = [
+    ['https://git.example/org/charts', 'main', true],
+    ['https://git.example/org/values.git', 'prod', true],
+    ['https://git.example/org/values', 'main', false],
+    ['https://git.example/org/charts', 'prod', false],
+    ['https://git.example/org/config', 'main', false],
+  ];
+  for (const [repo, branch, want] of cases) assert.equal(push(repo, branch), want, `${repo} ${branch}`);
+});

@@ -11,6 +11,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Application } from '../api/application.js';
+import { sourcesOf } from '../api/sources.js';
 
 export type Provider = 'github' | 'gitea' | 'gitlab';
 
@@ -116,11 +117,18 @@ export function normalizeURL(url: string): string {
   }
 }
 
-/** Whether a push concerns the app: same repository, and its targetRevision follows the pushed ref. */
+/**
+ * Whether a push concerns the app: one of its sources (spec.source, or any of spec.sources, refs
+ * included) is on the pushed repository and its targetRevision follows the pushed ref.
+ */
 export function pushMatches(push: PushEvent, app: Application): boolean {
-  const mine = normalizeURL(app.spec.source.repoURL);
+  return sourcesOf(app.spec).some((s) => sourceMatches(push, s.repoURL, s.targetRevision));
+}
+
+function sourceMatches(push: PushEvent, repoURL: string, targetRevision: string | undefined): boolean {
+  const mine = normalizeURL(repoURL);
   if (!push.repoURLs.some((u) => normalizeURL(u) === mine)) return false;
-  const rev = app.spec.source.targetRevision ?? 'HEAD';
+  const rev = targetRevision ?? 'HEAD';
   if (push.tag !== undefined) {
     // Tags move semver ranges and tag targets; a branch-tracking app is untouched.
     return rev !== 'HEAD' && rev !== push.defaultBranch && !/^[0-9a-f]{40}$/.test(rev);

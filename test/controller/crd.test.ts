@@ -10,7 +10,6 @@ import {
   HTTP_ONLY_MESSAGE,
   IN_CLUSTER_ONLY_MESSAGE,
   KUSTOMIZE_OR_DIRECTORY_MESSAGE,
-  NO_PROJECTS_MESSAGE,
   PATH_INSIDE_MESSAGE,
 } from '../../src/api/application.js';
 import type { KubeObject } from '../../src/api/object.js';
@@ -171,7 +170,6 @@ test('kubectl apply accepts every documented app-wide sync option', async () => 
 test('kubectl apply refuses the fields trueup cannot honour, naming the field and the reason', async () => {
   const src = good.source;
   const cases: [string, Record<string, unknown>, string, string][] = [
-    ['project', { ...good, project: 'team-a' }, 'spec.project', NO_PROJECTS_MESSAGE],
     [
       'server',
       { ...good, destination: { server: 'https://other.example:6443' } },

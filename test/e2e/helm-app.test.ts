@@ -4,7 +4,7 @@
  * (`apps/web/Chart.yaml`, `values-prod.yaml`); a values change committed to Git rolls the
  * Deployment; a `helm.sh/hook: pre-install` Job runs as a PreSync hook before the Deployment and
  * is not listed in status.resources; a `test` hook is never applied; `.Capabilities` come from
- * the cluster, and `trueup app diff` renders the chart as the controller does. Admission refuses chart repositories and several sources by CEL.
+ * the cluster, and `trueup app diff` renders the chart as the controller does. Admission refuses chart repositories, and source beside sources, by CEL.
  *
  * The chart test is skipped (with the reason) only when the Helm engine is not built
  * (`bash helm/build.sh`; `npm test` builds it when this file runs).
@@ -160,7 +160,7 @@ test('a chart in Git with valueFiles syncs, rolls on a values change, and runs i
   );
 });
 
-test('admission refuses charts from Helm repositories and several sources, by CEL', async () => {
+test('admission refuses charts from Helm repositories and source beside sources, by CEL', async () => {
   const cases: [string, Record<string, unknown>, RegExp][] = [
     [
       'chart',
@@ -173,7 +173,7 @@ test('admission refuses charts from Helm repositories and several sources, by CE
         source: { repoURL: 'https://git.example/c.git', path: 'a' },
         sources: [{ repoURL: 'https://git.example/c.git', path: 'a' }],
       },
-      /spec\.sources \(several sources\) is not supported yet/,
+      /set exactly one of spec\.source \(one source\) and spec\.sources/,
     ],
     [
       'passcreds',

@@ -95,9 +95,9 @@ describe('refused before any render', () => {
       err: /render: --namespace, --set given, but .*fixtures\/helm is not a Helm chart \(no Chart\.yaml\) \[CLI_USAGE\]/,
     },
     {
-      name: 'Helm flags with --repo',
-      args: ['render', '--repo', 'https://git.example.com/x.git', '--skip-crds'],
-      err: /render: --skip-crds need a local chart directory \(not yet with --repo\) \[CLI_USAGE\]/,
+      name: 'Helm flags without a chart or --repo',
+      args: ['render', '--skip-crds'],
+      err: /render: --skip-crds need a chart directory, or --repo \[CLI_USAGE\]/,
     },
   ];
   for (const c of cases) {

@@ -41,8 +41,8 @@ async function render(dir: string): Promise<KubeObject[]> {
 }
 
 describe('deploy/ on the control plane', () => {
-  it('renders with trueup to the same objects as kubectl kustomize (base and namespaced overlay)', async () => {
-    for (const dir of ['deploy', 'deploy/overlays/namespaced', 'deploy/overlays/sharded']) {
+  it('renders with trueup to the same objects as kubectl kustomize (base, overlays, guard)', async () => {
+    for (const dir of ['deploy', 'deploy/overlays/namespaced', 'deploy/overlays/sharded', 'deploy/guard']) {
       const ours = (await render(dir)).map(idOf).sort();
       const theirs = (await kubectlKustomize(dir)).map(idOf).sort();
       assert.deepEqual(ours, theirs, dir);

@@ -90,10 +90,9 @@ describe('examples/', () => {
       assert.equal(app.apiVersion, APP_API_VERSION);
       assert.equal(app.kind, 'Application');
       const spec = ApplicationSpecSchema.parse(app.spec);
-      assert.ok(
-        (await stat(join(EXAMPLES, spec.source.path))).isDirectory(),
-        `${spec.source.path} is missing`,
-      );
+      for (const s of spec.sources ?? (spec.source ? [spec.source] : []))
+        if (s.path !== undefined)
+          assert.ok((await stat(join(EXAMPLES, s.path))).isDirectory(), `${s.path} is missing`);
     }
   });
 
@@ -102,10 +101,11 @@ describe('examples/', () => {
       await readFile(join(EXAMPLES, 'helm', 'web-chart-prod.yaml'), 'utf8'),
     ) as KubeObject[];
     assert.equal(app?.apiVersion, APP_API_VERSION);
-    const spec = ApplicationSpecSchema.parse(app?.spec);
-    assert.ok((await stat(join(EXAMPLES, spec.source.path, 'Chart.yaml'))).isFile());
-    assert.deepEqual(spec.source.helm?.valueFiles, ['values-prod.yaml']);
-    for (const f of spec.source.helm?.valueFiles ?? [])
-      assert.ok((await stat(join(EXAMPLES, spec.source.path, f))).isFile(), f);
+    const source = ApplicationSpecSchema.parse(app?.spec).source;
+    assert.ok(source);
+    assert.ok((await stat(join(EXAMPLES, source.path, 'Chart.yaml'))).isFile());
+    assert.deepEqual(source.helm?.valueFiles, ['values-prod.yaml']);
+    for (const f of source.helm?.valueFiles ?? [])
+      assert.ok((await stat(join(EXAMPLES, source.path, f))).isFile(), f);
   });
 });

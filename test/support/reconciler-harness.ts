@@ -285,7 +285,7 @@ export function application(
   };
 }
 
-export function harness(app: Application, deps: Pick<ReconcilerDeps, 'capabilities'> = {}) {
+export function harness(app: Application, deps: Pick<ReconcilerDeps, 'capabilities' | 'projects'> = {}) {
   const clock = new FakeClock(0);
   const git = new FakeGit();
   const cluster = new FakeCluster();

@@ -19,7 +19,10 @@ export const registerController: RegisterCommand = (program: Command, io, setExi
       '/metrics, /healthz, /readyz, /webhook (default 127.0.0.1:8080; empty disables)',
     )
     .option('--leader-elect', 'run leader election on a Lease (for several replicas)')
-    .option('--lease-namespace <ns>', 'namespace of the leader election Lease (default trueup-system)')
+    .option(
+      '--lease-namespace <ns>',
+      "the controller's namespace: its leader election Lease, repository Secrets, AppProjects (default trueup-system)",
+    )
     .option('--cache-dir <dir>', 'Git cache directory')
     .option('--webhook-secret <secret>', 'HMAC secret for POST /webhook (prefer TRUEUP_WEBHOOK_SECRET)')
     .option(

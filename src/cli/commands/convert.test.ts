@@ -57,7 +57,7 @@ test('trueup convert prints the Applications (valid for the CRD) on stdout and o
     apps.map((a) => [
       a.metadata.namespace,
       a.metadata.name,
-      a.spec.source.targetRevision,
+      a.spec.source?.targetRevision,
       a.spec.destination.namespace,
     ]),
     [

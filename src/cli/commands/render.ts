@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { TrueupError } from '../../api/errors.js';
 import { parseDuration } from '../../config/config.js';
+import type { HelmChartInflator } from '../../render/index.js';
 import type { RenderOptions } from '../../render/options.js';
 import { addHelmFlags, type HelmFlags, wantsHelm } from '../render-helm-flags.js';
 import type { RegisterCommand } from './index.js';
@@ -136,11 +137,12 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
         const withDirectory = Object.keys(directory).length > 0 ? { directory } : {};
         io.stdout(
           await renderRemote(
-            { repo: opts.repo, revision: opts.revision, path: opts.path, ...withDirectory },
+            { repo: opts.repo, revision: opts.revision, path: opts.path, ...withDirectory, helm: opts },
             process.env,
             // the controller's code path: an Application's path may be a plain directory
             { ...options, plainDirectories: true },
             keys,
+            io,
           ),
         );
         setExit(0);
@@ -153,8 +155,20 @@ export const registerRender: RegisterCommand = (program: Command, io, setExit) =
       const keys = sopsKeysNamed(opts.sopsAgeKeyFile, process.env)
         ? await (await import('../sops-keys.js')).cliAgeIdentities(opts.sopsAgeKeyFile, process.env)
         : undefined;
-      const text = await renderLocal(dir, opts.root, options, keys);
-      io.stdout(text);
+      // helmCharts: the engine module loads on the first chart a kustomization inflates only.
+      let helm: Awaited<ReturnType<typeof import('../render-helm.js')['cliChartInflator']>> | undefined;
+      const helmCharts: HelmChartInflator = {
+        async inflate(tree, chartDir, request) {
+          helm ??= (await import('../render-helm.js')).cliChartInflator();
+          return helm.inflator.inflate(tree, chartDir, request);
+        },
+      };
+      try {
+        const text = await renderLocal(dir, opts.root, { ...options, helmCharts }, keys);
+        io.stdout(text);
+      } finally {
+        await helm?.close();
+      }
       setExit(0);
     });
 };

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { addHelmFlags, type HelmFlags } from '../render-helm-flags.js';
 import type { RegisterCommand } from './index.js';
 
 /** Options shared by `trueup diff` and `trueup sync`. */
-export interface ClusterCommandOptions {
+export interface ClusterCommandOptions extends Partial<HelmFlags> {
   namespace: string;
   app?: string;
   root?: string;
@@ -19,8 +20,9 @@ export interface ClusterCommandOptions {
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function common(cmd: Command): Command {
-  return cmd
-    .argument('<dir>', 'directory to render (Kustomize or plain manifests)')
+  // A chart directory renders with the Helm flags of `trueup render CHART` (-n is the namespace).
+  return addHelmFlags(cmd, { namespace: false, releaseDefault: 'the app name' })
+    .argument('<dir>', 'directory to render (Kustomize, plain manifests, or a Helm chart)')
     .requiredOption('-n, --namespace <ns>', 'destination namespace (also where the app inventory is kept)')
     .option('--app <name>', 'application name for tracking and inventory (default: the directory name)')
     .option('--root <dir>', 'directory the render is confined to (default: the enclosing Git checkout)')

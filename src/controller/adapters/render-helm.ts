@@ -18,11 +18,13 @@ import { parseYaml11Documents } from '../../render/yaml/parse.js';
 export type { HelmAppContext };
 
 /** Loads the engine once; a failed load (not installed) is tried again on the next render. */
-export function lazyEngine(load: () => Promise<HelmRenderer>): {
-  get(): Promise<HelmRenderer>;
+export function lazyEngine<E extends HelmRenderer>(
+  load: () => Promise<E>,
+): {
+  get(): Promise<E>;
   close(): Promise<void>;
 } {
-  let engine: Promise<HelmRenderer> | undefined;
+  let engine: Promise<E> | undefined;
   return {
     get() {
       if (!engine) {
@@ -43,7 +45,10 @@ export function lazyEngine(load: () => Promise<HelmRenderer>): {
   };
 }
 
-/** The engine helm/build.sh built (or TRUEUP_HELM_ENGINE), loaded on first use. */
+/**
+ * The engine helm/build.sh built (or TRUEUP_HELM_ENGINE), loaded on first use; one per process,
+ * shared by chart renders and Go templates (ApplicationSets, commit and notification messages).
+ */
 export function installedEngine(options: LocateOptions & { timeoutMs?: number } = {}) {
   return lazyEngine(async () =>
     HelmEngine.load(

@@ -11,6 +11,7 @@ import { RetryClass, TrueupError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import type { HelmRenderer } from '../../helm/engine.js';
 import { HelmErrorCode, helmError } from '../../helm/errors.js';
+import { kustomizeChartInflator } from '../../helm/kustomize-charts.js';
 import { BUILD_HINT } from '../../helm/locate.js';
 import type { FileStat, FileTree } from '../../render/file-tree.js';
 import { type RenderOptions, renderTree } from '../../render/index.js';
@@ -120,7 +121,12 @@ export class TreeRenderPort implements RenderPort {
   /** An Application's path may be a plain directory of manifests (Argo CD's directory source). */
   constructor(options: TreeRenderPortOptions = {}) {
     const { helmEngine, ...render } = options;
-    this.options = { plainDirectories: true, ...render };
+    // Kustomize's helmCharts: render through the same engine (loaded on first use only).
+    this.options = {
+      plainDirectories: true,
+      helmCharts: kustomizeChartInflator(helmEngine ?? engineNotConfigured),
+      ...render,
+    };
     this.helm = new HelmChartRenderer(helmEngine ?? engineNotConfigured);
   }
 
@@ -184,6 +190,8 @@ export class TreeRenderPort implements RenderPort {
       appName: chart.appName,
       destinationNamespace: chart.destinationNamespace,
       capabilities: chart.capabilities,
+      refs: chart.refs,
+      field: chart.field,
     });
   }
 }
