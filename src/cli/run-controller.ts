@@ -4,6 +4,7 @@
  * /webhook, and runs the controller (while leading, under leader election) until SIGINT/SIGTERM.
  */
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { PROJECT_KIND } from '../api/app-project.js';
@@ -18,11 +19,14 @@ import { Controller } from '../controller/controller.js';
 import { installCrds } from '../controller/install-crd.js';
 import { ensureDefaultProject } from '../controller/projects.js';
 import type { Logger } from '../controller/reconciler.js';
+import { ImageController } from '../image/controller.js';
+import { GitUpdater } from '../image/git-update.js';
 import { clusterClientOver } from '../kube/index.js';
 import { createTransport } from '../kube/transport.js';
 import type { ClusterClient } from '../kube/types.js';
 import { instrumentGitHttp, instrumentKubeTransport } from '../metrics/instrument.js';
 import { createMetrics } from '../metrics/metrics.js';
+import { OciClient } from '../oci/client.js';
 import { systemClock } from '../runtime/clock.js';
 import type { Heartbeat } from '../runtime/informer.js';
 import { type ElectionState, kubeLeaseStore, LeaderElector, leaderGate } from '../runtime/leader-election.js';
@@ -30,7 +34,7 @@ import { shard, shardedClient, shardFromPodName, shardLeaseName } from '../runti
 import { type Liveness, liveness } from '../server/liveness.js';
 import { type Readiness, readiness } from '../server/readiness.js';
 import { startServer } from '../server/server.js';
-import { createWebhookHandler } from '../server/webhook.js';
+import { createWebhookHandler, pushMatches } from '../server/webhook.js';
 import { GitSource, nodeHttpClient } from '../source/index.js';
 import { version } from '../version.js';
 
@@ -210,6 +214,28 @@ export async function runController(
   // did not apply crds/) runs with the `default` project only, and says so.
   const projectNamespace = await projectsNamespace(client, config.leaderElection.leaseNamespace, log);
   let controller: Controller | undefined;
+  // Image automation (ImageRepository, ImagePolicy, ImageUpdateAutomation): run by shard 0 only,
+  // so a sharded install scans and pushes once.
+  const imageGit = new GitUpdater({
+    workDir: join(config.cacheDir, 'image-automation'),
+    http: instrumentGitHttp(nodeHttpClient, metrics),
+    secrets: clusterSecretSource(client, config.leaderElection.leaseNamespace),
+    timeoutMs: config.limits.gitTimeout,
+  });
+  const newImageController = () =>
+    new ImageController({
+      client,
+      oci: new OciClient(),
+      git: imageGit,
+      templates: () => helmEngine.get(),
+      log: log.child({ component: 'image-automation' }),
+      clock: systemClock,
+      // A push reaches the Applications on that repository at once, as a webhook would.
+      onPushed: (repoURL, branch) =>
+        controller?.refreshRepo((app) =>
+          pushMatches({ provider: 'github', repoURLs: [repoURL], branch }, app),
+        ),
+    });
   /** Starts reconciling; returns how to stop (and forget this replica's app series). */
   const work = async () => {
     const c = new Controller({
@@ -224,7 +250,10 @@ export async function runController(
     });
     controller = c;
     await c.start();
+    const images = shardIndex === 0 ? newImageController() : undefined;
+    images?.start();
     return async () => {
+      await images?.stop();
       if (controller === c) controller = undefined;
       await c.stop();
       metrics.clearApps();

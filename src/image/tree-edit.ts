@@ -73,7 +73,7 @@ export async function editTree(
     const [head, ...rest] = segments as [string, ...string[]];
     const { tree } = await git.readTree({ fs, gitdir, oid });
     const entry = (tree as TreeEntry[]).find((e) => e.path === head);
-    if (!entry || entry.type !== 'tree') {
+    if (entry?.type !== 'tree') {
       const where = prefix ? `${prefix}/${head}` : head;
       throw imageError(
         ImageErrorCode.PathNotFound,
