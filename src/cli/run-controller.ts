@@ -230,6 +230,7 @@ export async function runController(
       templates: () => helmEngine.get(),
       log: log.child({ component: 'image-automation' }),
       clock: systemClock,
+      namespaces: config.namespaces,
       // A push reaches the Applications on that repository at once, as a webhook would.
       onPushed: (repoURL, branch) =>
         controller?.refreshRepo((app) =>

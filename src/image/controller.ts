@@ -45,6 +45,8 @@ export interface ImageControllerOptions {
   clock: Clock;
   /** After a push: refresh the Applications on that repository and branch (as the webhook does). */
   onPushed: (repoURL: string, branch: string) => void;
+  /** Namespaces watched (empty: all), as the Application controller's `--namespaces`. */
+  namespaces?: readonly string[];
   /** How often due work is looked for (default 1 s; a watch event starts a pass at once). */
   tickMs?: number;
 }
@@ -70,8 +72,32 @@ const key = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name 
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const reasonOf = (err: unknown) => (isTrueupError(err) ? err.code : 'Failed');
 
+/** One kind's informers (one per watched namespace) read as one store. */
+class Informers {
+  constructor(readonly list: readonly Informer[]) {}
+  get synced(): boolean {
+    return this.list.every((i) => i.synced);
+  }
+  get size(): number {
+    return this.list.reduce((n, i) => n + i.store.size, 0);
+  }
+  values(): KubeObject[] {
+    return this.list.flatMap((i) => [...i.store.values()]);
+  }
+  /** By `namespace/name`. */
+  get(k: string): KubeObject | undefined {
+    return this.values().find((o) => key(o) === k);
+  }
+  start(): void {
+    for (const i of this.list) i.start();
+  }
+  stop(): Promise<void> {
+    return Promise.all(this.list.map((i) => i.stop())).then(() => {});
+  }
+}
+
 export class ImageController {
-  private readonly informers: Record<'repos' | 'policies' | 'automations', Informer>;
+  private readonly informers: Record<'repos' | 'policies' | 'automations', Informers>;
   private readonly repos = new Map<string, RepoState>();
   private readonly automations = new Map<string, AutomationState>();
   private readonly digests = new Map<string, { digest: string; scans: number }>();
@@ -81,16 +107,23 @@ export class ImageController {
   private stopped = false;
 
   constructor(private readonly o: ImageControllerOptions) {
+    const namespaces = o.namespaces?.length ? o.namespaces : [''];
     const informer = (kind: string) =>
-      new Informer({
-        client: o.client,
-        apiVersion: APP_API_VERSION,
-        kind,
-        clock: o.clock,
-        random: Math.random,
-        onEvent: () => this.kick(),
-        onSynced: () => this.kick(),
-      });
+      new Informers(
+        namespaces.map(
+          (namespace) =>
+            new Informer({
+              client: o.client,
+              apiVersion: APP_API_VERSION,
+              kind,
+              ...(namespace ? { namespace } : {}),
+              clock: o.clock,
+              random: Math.random,
+              onEvent: () => this.kick(),
+              onSynced: () => this.kick(),
+            }),
+        ),
+      );
     this.informers = {
       repos: informer('ImageRepository'),
       policies: informer('ImagePolicy'),
@@ -141,13 +174,13 @@ export class ImageController {
   async pass(): Promise<void> {
     if (!Object.values(this.informers).every((i) => i.synced)) return;
     const now = this.o.clock.now();
-    await Promise.all([...this.informers.repos.store.values()].map((obj) => this.repository(obj, now)));
+    await Promise.all([...this.informers.repos.values()].map((obj) => this.repository(obj, now)));
     const refs = new Map<string, ImageRef>();
-    for (const obj of this.informers.policies.store.values()) {
+    for (const obj of this.informers.policies.values()) {
       const ref = await this.policy(obj);
       if (ref) refs.set(key(obj), ref);
     }
-    for (const obj of this.informers.automations.store.values()) await this.automation(obj, refs, now);
+    for (const obj of this.informers.automations.values()) await this.automation(obj, refs, now);
   }
 
   private async writeStatus(obj: KubeObject, status: JsonObject): Promise<void> {
@@ -258,7 +291,7 @@ export class ImageController {
     const previous = policy.status?.latestRef;
     if (!repo?.tags) {
       const why =
-        this.informers.repos.store.size && repo
+        this.informers.repos.size && repo
           ? 'has not been scanned yet'
           : 'not found (or not scanned yet)';
       await this.writeStatus(
@@ -292,7 +325,7 @@ export class ImageController {
     const k = `${repo.image}:${tag}`;
     const cached = this.digests.get(k);
     if (cached && (mode === 'IfNotPresent' || cached.scans === repo.scans)) return cached.digest;
-    const target = this.informers.repos.store.get(
+    const target = this.informers.repos.get(
       `${policy.metadata.namespace}/${policy.spec.imageRepositoryRef.name}`,
     );
     const parsed = ImageRepositorySchema.parse(target);
@@ -325,7 +358,7 @@ export class ImageController {
     const ns = auto.metadata.namespace;
     const selector = auto.spec.policySelector?.matchLabels ?? {};
     const refs = new Map<string, ImageRef>();
-    for (const p of this.informers.policies.store.values()) {
+    for (const p of this.informers.policies.values()) {
       if (p.metadata.namespace !== ns) continue;
       const labels = p.metadata.labels ?? {};
       if (!Object.entries(selector).every(([l, v]) => labels[l] === v)) continue;
