@@ -290,10 +290,7 @@ export class ImageController {
     const repo = this.repos.get(repoKey);
     const previous = policy.status?.latestRef;
     if (!repo?.tags) {
-      const why =
-        this.informers.repos.size && repo
-          ? 'has not been scanned yet'
-          : 'not found (or not scanned yet)';
+      const why = repo ? 'has no successful scan yet' : 'not found (or its spec is invalid)';
       await this.writeStatus(
         obj,
         this.ready(obj, false, ImageErrorCode.RepositoryNotReady, `ImageRepository ${repoKey} ${why}`),
