@@ -7,7 +7,7 @@
  * on the first pass.
  */
 import { APP_API_VERSION } from '../api/application.js';
-import { isTrueupError, RetryClass } from '../api/errors.js';
+import { isTrueupError } from '../api/errors.js';
 import { type ImagePolicy, ImagePolicySchema, type ImageRef } from '../api/image-policy.js';
 import { type ImageRepository, ImageRepositorySchema, LATEST_TAGS_KEPT } from '../api/image-repository.js';
 import { type ImageUpdateAutomation, ImageUpdateAutomationSchema } from '../api/image-update-automation.js';
@@ -23,12 +23,11 @@ import { ImageErrorCode, imageError } from './errors.js';
 import type { GitUpdater } from './git-update.js';
 import { commitMessage } from './message.js';
 import { selectLatestTag } from './policy.js';
+import { retryDelayMs } from './retry.js';
 import { canonicalImageName, latestTags, parseImageName, scanTags } from './scan.js';
 
 const FIELD_MANAGER = 'trueup-image-controller';
 const DEFAULT_TIMEOUT_MS = 60_000;
-/** A failed scan or run is retried after this (or the interval, when shorter). */
-const RETRY_MS = 10_000;
 
 export interface ImageLogger {
   info(obj: object, msg: string): void;
@@ -57,12 +56,15 @@ interface RepoState {
   tags: string[] | undefined;
   /** Bumped on every successful scan (digests with `Always` are looked up again). */
   scans: number;
+  /** Consecutive failed scans (the back-off grows with them). */
+  failures: number;
   nextAt: number;
 }
 
 interface AutomationState {
   generation: number | undefined;
   refsKey: string;
+  failures: number;
   nextAt: number;
 }
 
@@ -227,7 +229,14 @@ export class ImageController {
     const repo: ImageRepository = parsed.data;
     let state = this.repos.get(k);
     if (!state || state.image !== repo.spec.image) {
-      state = { generation: undefined, image: repo.spec.image, tags: undefined, scans: 0, nextAt: 0 };
+      state = {
+        generation: undefined,
+        image: repo.spec.image,
+        tags: undefined,
+        scans: 0,
+        failures: 0,
+        nextAt: 0,
+      };
       this.repos.set(k, state);
     }
     const generationChanged = state.generation !== generationOf(obj);
@@ -242,6 +251,7 @@ export class ImageController {
       const scan = await scanTags(this.o.oci, repo.spec, credentials, timeout);
       state.tags = scan.tags;
       state.scans++;
+      state.failures = 0;
       state.nextAt = now + interval;
       await this.writeStatus(obj, {
         ...this.ready(obj, true, 'Succeeded', `successful scan: found ${scan.tags.length} tags`),
@@ -255,8 +265,8 @@ export class ImageController {
       } as unknown as JsonObject);
     } catch (err) {
       // The last result stays (in memory for the policies, and status.lastScanResult).
-      const transient = !isTrueupError(err) || err.retry !== RetryClass.Terminal;
-      state.nextAt = now + (transient ? Math.min(interval, RETRY_MS) : interval);
+      state.failures++;
+      state.nextAt = now + retryDelayMs(err, interval, state.failures);
       this.o.log.warn({ imageRepository: k, err: errText(err) }, 'image scan failed');
       await this.writeStatus(obj, this.ready(obj, false, reasonOf(err), `scan failed: ${errText(err)}`));
     }
@@ -368,7 +378,12 @@ export class ImageController {
       !state || state.generation !== generationOf(obj) || state.refsKey !== refsKey || now >= state.nextAt;
     if (!due) return;
     const interval = durationMs(auto.spec.interval) ?? 300_000;
-    const next: AutomationState = { generation: generationOf(obj), refsKey, nextAt: now + interval };
+    const next: AutomationState = {
+      generation: generationOf(obj),
+      refsKey,
+      failures: state?.failures ?? 0,
+      nextAt: now + interval,
+    };
     this.automations.set(k, next);
     const branch = auto.spec.git.checkout.ref.branch as string;
     const pushBranch = auto.spec.git.push?.branch ?? branch;
@@ -392,6 +407,7 @@ export class ImageController {
             engine: this.o.templates,
           }),
       });
+      next.failures = 0;
       const at = new Date(this.o.clock.now()).toISOString();
       const observedPolicies = Object.fromEntries([...refs].map(([p, r]) => [p.split(':')[1] as string, r]));
       if (result.kind === 'pushed') {
@@ -416,8 +432,8 @@ export class ImageController {
         ...(result.kind === 'pushed' ? { lastPushCommit: result.commit, lastPushTime: at } : {}),
       } as unknown as JsonObject);
     } catch (err) {
-      const transient = !isTrueupError(err) || err.retry !== RetryClass.Terminal;
-      if (transient) next.nextAt = now + Math.min(interval, RETRY_MS);
+      next.failures++;
+      next.nextAt = now + retryDelayMs(err, interval, next.failures);
       this.o.log.warn({ imageUpdateAutomation: k, err: errText(err) }, 'image update failed');
       await this.writeStatus(obj, this.ready(obj, false, reasonOf(err), errText(err)));
     }
