@@ -64,9 +64,13 @@ if (integration.some((f) => readFileSync(join(root, f), 'utf8').includes('/gitea
   process.stderr.write('building (or finding) the Gitea test server\n');
   await giteaDir((line) => process.stderr.write(`${line}\n`));
 }
-// The OCI registry (distribution) for the tests that pull charts from a registry.
+// The OCI registry (distribution) for the tests that start one (charts from OCI, image scans).
 if (
-  files.some((f) => f.startsWith(join('test', 'registry')) || f.includes('oci') || f.includes('helm-repo'))
+  files.some(
+    (f) =>
+      f.startsWith(join('test', 'registry')) ||
+      readFileSync(join(root, f), 'utf8').includes('/registry/registry.js'),
+  )
 ) {
   process.stderr.write('building (or finding) the distribution registry\n');
   await buildRegistry((line) => process.stderr.write(`${line}\n`));

@@ -8,6 +8,7 @@ import { dump } from 'js-yaml';
 import { appProjectCrd } from './app-project.js';
 import { applicationSetCrd } from './application-set-crd.js';
 import { applicationCrd } from './crd.js';
+import { imagePolicyCrd, imageRepositoryCrd, imageUpdateAutomationCrd } from './image-crds.js';
 import { notificationProviderCrd, notificationRuleCrd } from './notification-crd.js';
 
 export interface CrdFile {
@@ -24,6 +25,13 @@ export const CRD_FILES: readonly CrdFile[] = [
   { file: 'appproject.yaml', source: 'src/api/app-project.ts', crd: appProjectCrd },
   { file: 'notificationprovider.yaml', source: 'src/api/notification.ts', crd: notificationProviderCrd },
   { file: 'notificationrule.yaml', source: 'src/api/notification.ts', crd: notificationRuleCrd },
+  { file: 'imagerepository.yaml', source: 'src/api/image-repository.ts', crd: imageRepositoryCrd },
+  { file: 'imagepolicy.yaml', source: 'src/api/image-policy.ts', crd: imagePolicyCrd },
+  {
+    file: 'imageupdateautomation.yaml',
+    source: 'src/api/image-update-automation.ts',
+    crd: imageUpdateAutomationCrd,
+  },
 ];
 
 /** The exact text of crds/<file>. */

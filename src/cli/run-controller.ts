@@ -4,6 +4,7 @@
  * /webhook, and runs the controller (while leading, under leader election) until SIGINT/SIGTERM.
  */
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { PROJECT_KIND } from '../api/app-project.js';
@@ -23,6 +24,8 @@ import { Controller } from '../controller/controller.js';
 import { installCrds } from '../controller/install-crd.js';
 import { ensureDefaultProject } from '../controller/projects.js';
 import type { Logger } from '../controller/reconciler.js';
+import { ImageController } from '../image/controller.js';
+import { GitUpdater } from '../image/git-update.js';
 import { clusterClientOver } from '../kube/index.js';
 import { createTransport } from '../kube/transport.js';
 import type { ClusterClient } from '../kube/types.js';
@@ -30,6 +33,7 @@ import { instrumentChartFetch, instrumentGitHttp, instrumentKubeTransport } from
 import { createMetrics } from '../metrics/metrics.js';
 import { createNotifications } from '../notify/start.js';
 import { goTemplateRenderer } from '../notify/templates.js';
+import { OciClient } from '../oci/client.js';
 import { systemClock } from '../runtime/clock.js';
 import type { Heartbeat } from '../runtime/informer.js';
 import { type ElectionState, kubeLeaseStore, LeaderElector, leaderGate } from '../runtime/leader-election.js';
@@ -37,7 +41,7 @@ import { shard, shardedClient, shardFromPodName, shardLeaseName } from '../runti
 import { type Liveness, liveness } from '../server/liveness.js';
 import { type Readiness, readiness } from '../server/readiness.js';
 import { startServer } from '../server/server.js';
-import { createWebhookHandler, pushMatchesSource } from '../server/webhook.js';
+import { createWebhookHandler, pushMatches, pushMatchesSource } from '../server/webhook.js';
 import { cachedSecretSource } from '../source/credentials.js';
 import { GitSource, nodeHttpClient } from '../source/index.js';
 import { version } from '../version.js';
@@ -227,6 +231,29 @@ export async function runController(
   const eventWriter = new KubeAppWriter(client);
   let controller: Controller | undefined;
   let appsets: AppSetController | undefined;
+  // Image automation (ImageRepository, ImagePolicy, ImageUpdateAutomation): run by shard 0 only,
+  // so a sharded install scans and pushes once.
+  const imageGit = new GitUpdater({
+    workDir: join(config.cacheDir, 'image-automation'),
+    http: instrumentGitHttp(nodeHttpClient, metrics),
+    secrets: clusterSecretSource(client, config.leaderElection.leaseNamespace),
+    timeoutMs: config.limits.gitTimeout,
+  });
+  const newImageController = () =>
+    new ImageController({
+      client,
+      oci: new OciClient(),
+      git: imageGit,
+      templates: () => helmEngine.get(),
+      log: log.child({ component: 'image-automation' }),
+      clock: systemClock,
+      namespaces: config.namespaces,
+      // A push reaches the Applications on that repository at once, as a webhook would.
+      onPushed: (repoURL, branch) =>
+        controller?.refreshRepo((app) =>
+          pushMatches({ provider: 'github', repoURLs: [repoURL], branch }, app),
+        ),
+    });
   /** Starts reconciling; returns how to stop (and forget this replica's app series). */
   const work = async () => {
     const notifications = config.notifications
@@ -273,7 +300,10 @@ export async function runController(
         : undefined;
     appsets = sets;
     await Promise.all([c.start(), sets?.start()]);
+    const images = shardIndex === 0 ? newImageController() : undefined;
+    images?.start();
     return async () => {
+      await images?.stop();
       if (controller === c) controller = undefined;
       if (appsets === sets) appsets = undefined;
       await Promise.all([c.stop(), sets?.stop()]);
