@@ -5,29 +5,16 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  Annotation,
-  APP_API_VERSION,
-  APP_KIND,
-  type Application,
-  ApplicationSpecSchema,
-  type Operation,
-} from '../api/application.js';
+import { APP_API_VERSION, APP_KIND, type Application, type Operation } from '../api/application.js';
 import { TrueupError } from '../api/errors.js';
 import { describeRef } from '../api/object.js';
-import { secretDecryptionKeys } from '../controller/adapters/decryption-keys.js';
-import { TreeRenderPort } from '../controller/adapters/render.js';
 import { installedEngine } from '../controller/adapters/render-helm.js';
 import { GitSourcePort } from '../controller/adapters/source.js';
-import { EngineSyncPort } from '../controller/adapters/sync.js';
-import { RenderCache } from '../controller/render-cache.js';
-import { renderApp } from '../controller/render-step.js';
-import { objectDiffText } from '../diff/text.js';
-import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';
+import { diffApp, plannedText } from '../controller/app-diff.js';
+import { getApplication, updateApplication, withOperation } from '../controller/app-operation.js';
 import { createClusterClient } from '../kube/index.js';
 import type { ClusterClient } from '../kube/types.js';
 import { GitSource } from '../source/index.js';
-import { isListed, PlanAction, requiresPruning } from '../sync/index.js';
 import type { CliIO } from './io.js';
 import { kubeConfigFrom } from './run-controller.js';
 
@@ -56,18 +43,7 @@ async function connect(
   return { client: await createClusterClient(kc), namespace };
 }
 
-const address = (namespace: string, name: string) => ({
-  apiVersion: APP_API_VERSION,
-  kind: APP_KIND,
-  namespace,
-  name,
-});
-
-async function getApp(client: ClusterClient, namespace: string, name: string): Promise<Application> {
-  const app = await client.get(address(namespace, name));
-  if (!app) throw new TrueupError('AppNotFound', `Application ${namespace}/${name}: not found`);
-  return app as unknown as Application;
-}
+const getApp = getApplication;
 
 function ready(app: Application) {
   return app.status?.conditions?.find((c) => c.type === 'Ready');
@@ -169,69 +145,24 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
   const { client, namespace } = await connect(o);
   try {
     const app = await getApp(client, namespace, name);
-    const spec = ApplicationSpecSchema.parse(app.spec);
     const source = new GitSourcePort(
       new GitSource({ cacheDir: o.cacheDir ?? join(tmpdir(), 'trueup-cli-git') }),
     );
-    const rev = await source.resolve(spec.source.repoURL, o.revision ?? spec.source.targetRevision, {
-      force: true,
-    });
     const helmEngine = installedEngine({ explicit: process.env.TRUEUP_HELM_ENGINE });
-    let objects: Awaited<ReturnType<typeof renderApp>>;
+    let result: Awaited<ReturnType<typeof diffApp>>;
     try {
-      // The controller's own render step: the same chart context, spec.decryption's keys, tree.
-      objects = await renderApp(
-        {
-          source,
-          render: new TreeRenderPort({ helmEngine: () => helmEngine.get() }),
-          renderCache: new RenderCache(1),
-          decryption: secretDecryptionKeys((ns, secret) =>
-            client.get({ apiVersion: 'v1', kind: 'Secret', namespace: ns, name: secret }),
-          ),
-          ...(client.capabilities ? { capabilities: client.capabilities.bind(client) } : {}),
-        },
-        app,
-        spec,
-        rev.revision,
-      );
+      result = await diffApp({ client, source, helmEngine }, app, {
+        ...(o.revision ? { revision: o.revision } : {}),
+        ...(o.prune !== undefined ? { prune: o.prune } : {}),
+      });
     } finally {
       await helmEngine.close();
     }
-    const inventory = (app.status?.resources ?? []).map((r) => ({
-      group: r.group ?? '',
-      version: r.version ?? 'v1',
-      kind: r.kind,
-      namespace: r.namespace ?? '',
-      name: r.name,
-    }));
-    // The controller's first step: the same plan it would execute (prune decisions included).
-    const plan = await new EngineSyncPort({ client }).plan(
-      {
-        appNamespace: namespace,
-        appName: name,
-        ...(spec.destination.namespace ? { destinationNamespace: spec.destination.namespace } : {}),
-        syncOptions: spec.syncPolicy?.syncOptions ?? [],
-        ignoreDifferences: spec.ignoreDifferences ?? [],
-        inventory,
-      },
-      objects,
-      { prune: o.prune ?? spec.syncPolicy?.automated?.prune ?? false },
-    );
-    const listed = plan.objects.filter(isListed);
-    const differs = listed.filter((p) => p.action !== PlanAction.Unchanged);
+    const { revision: rev, listed, differs } = result;
     io.stderr(
       `${namespace}/${name} at ${rev.display ?? rev.revision}: ${differs.length} of ${listed.length} object(s) differ\n`,
     );
-    for (const p of differs) {
-      if (requiresPruning(p))
-        io.stdout(
-          `--- ${describeRef(p.id)}: in the cluster, no longer in Git (requires pruning${p.action === PlanAction.Prune ? '' : `; ${p.reason}`})\n`,
-        );
-      else if ((p.action === PlanAction.Create || p.action === PlanAction.Update) && p.diff) {
-        const text = objectDiffText(p.diff);
-        io.stdout(text.endsWith('\n') ? text : `${text}\n`);
-      } else io.stdout(`--- ${describeRef(p.id)}: ${p.reason}\n`);
-    }
+    for (const p of differs) io.stdout(plannedText(p));
     return differs.length ? 1 : 0;
   } finally {
     client.close();
@@ -276,31 +207,13 @@ export async function appSync(name: string, o: AppCliOptions, io: CliIO): Promis
       initiatedBy: { username: process.env.USER ?? 'trueup-cli' },
     };
     const requested = new Date().toISOString();
-    for (let attempt = 0; ; attempt++) {
-      const app = await getApp(client, namespace, name);
-      if (app.operation)
-        throw new TrueupError(
-          'OperationInProgress',
-          `Application ${namespace}/${name}: an operation is already pending`,
-        );
-      const metadata = o.confirm
-        ? {
-            ...app.metadata,
-            annotations: {
-              ...app.metadata.annotations,
-              [Annotation.DeletionApproved]: new Date().toISOString(),
-            },
-          }
-        : app.metadata;
-      const next = { ...app, metadata, operation } as unknown as Parameters<ClusterClient['replace']>[0];
-      try {
-        await client.replace(next, { fieldManager: 'trueup-cli' });
-        break;
-      } catch (err) {
-        if (attempt < 4 && isKubeApiError(err, KubeErrorCode.Conflict)) continue;
-        throw err;
-      }
-    }
+    await updateApplication(
+      client,
+      namespace,
+      name,
+      (app) => withOperation(app, operation, o.confirm === true, new Date()),
+      'trueup-cli',
+    );
     io.stderr(`sync of ${namespace}/${name} requested\n`);
     if (o.wait === false) return 0;
     const timeoutMs = Number(o.timeout ?? '120') * 1000;
