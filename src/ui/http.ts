@@ -79,6 +79,11 @@ export function sameOrigin(req: Pick<IncomingMessage, 'headers'>, tls: boolean):
   return host !== undefined && (origin === `http${tls ? 's' : ''}://${host}` || origin === `https://${host}`);
 }
 
+export function isLoopbackHost(host: string | undefined): boolean {
+  const name = (host ?? '').replace(/:\d+$/, '');
+  return name === 'localhost' || name === '127.0.0.1' || name === '[::1]';
+}
+
 function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -145,6 +150,10 @@ export function createUiHandler(d: UiHandlerDeps) {
     const path = url.pathname;
     const method = req.method ?? 'GET';
     const cookies = parseCookies(req.headers.cookie);
+    // trueup ui acts with the user's own credentials: only for pages loaded from loopback
+    // (a DNS-rebound name pointing at 127.0.0.1 does not get in).
+    if (access.mode === 'kubeconfig' && !isLoopbackHost(req.headers.host))
+      return json(res, 403, { error: 'trueup ui answers on localhost only' });
     if (method === 'GET' && (path === '/login' || d.files.isPublic(path)))
       return d.files.serve(req, res, path, SECURITY_HEADERS);
     if (path === '/login' && method === 'POST') return login(req, res);
@@ -172,9 +181,11 @@ export function createUiHandler(d: UiHandlerDeps) {
     const segments = path.slice('/api/v1/'.length).split('/').filter(Boolean).map(decodeURIComponent);
     if (!path.startsWith('/api/v1/')) return json(res, 404, { error: `no route for ${method} ${path}` });
     if (method === 'POST') {
-      // A cookie is ambient (a form on another site could send it): require proof the page is ours.
+      // Every POST carries the custom header (a cross-site form cannot; fetch would need CORS,
+      // which is never granted); with the ambient cookie it must also equal the CSRF cookie.
+      const header = req.headers[CSRF_HEADER];
       const csrfOk =
-        !cred?.viaCookie || (!!cookies[CSRF_COOKIE] && req.headers[CSRF_HEADER] === cookies[CSRF_COOKIE]);
+        typeof header === 'string' && header !== '' && (!cred?.viaCookie || header === cookies[CSRF_COOKIE]);
       if (!csrfOk || !sameOrigin(req, d.tls))
         return json(res, 403, { error: `missing or wrong ${CSRF_HEADER} header, or cross-origin request` });
     } else if (method !== 'GET') {
