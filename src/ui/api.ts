@@ -84,11 +84,11 @@ const RefreshBody = z.object({ type: z.enum([RefreshType.Normal, RefreshType.Har
 const RollbackBody = z.object({ id: z.int(), prune: z.boolean().optional() }).strict();
 
 async function history(d: ApiDeps, app: Application): Promise<HistoryAnswerEntry[]> {
-  const current = app.status?.sync?.revision;
   const entries = [...(app.status?.history ?? [])].reverse();
   return Promise.all(
-    entries.map(async (h): Promise<HistoryAnswerEntry> => {
-      const base = { ...h, current: h.revision === current };
+    // The newest entry is what is deployed (after a rollback, not the revision compared with).
+    entries.map(async (h, i): Promise<HistoryAnswerEntry> => {
+      const base = { ...h, current: i === 0 };
       try {
         const c = await d.commits.info(h.source?.repoURL ?? app.spec.source.repoURL, h.revision);
         return { ...base, subject: c.subject, author: c.author, authorTime: c.time };

@@ -53,7 +53,7 @@ export interface HistoryAnswerEntry {
   authorTime: string;
   /** Why the commit could not be read (network, credentials), when it could not. */
   commitError?: string;
-  /** Whether this is the revision the app is synced to now. */
+  /** The newest entry: what the last sync deployed (after a rollback, not the revision the app is compared with). */
   current: boolean;
 }
 

@@ -12,6 +12,7 @@ import type {
 import { type AppSummary, shortRevision } from '../shared/summary.js';
 import { appPath, getJson, type LiveApps, post } from './client.js';
 import { type Confirmation, ConfirmDialog } from './confirm.js';
+import { useLive } from './list.js';
 import { ago, navigate, statusClass } from './util.js';
 
 interface AppDetail {
@@ -79,7 +80,7 @@ function DiffView(p: { d: DiffAnswer }) {
           .split('\n')
           .map(
             (l) =>
-              html`<span class=${l.startsWith('+') && !l.startsWith('+++') ? 'add' : l.startsWith('-') && !l.startsWith('---') ? 'del' : ''}>${l}\n</span>`,
+              html`<span class=${l.startsWith('+') && !l.startsWith('+++') ? 'add' : l.startsWith('-') && !l.startsWith('---') ? 'del' : ''}>${`${l}\n`}</span>`,
           )}</pre></details>`,
     )}
   </div>`;
@@ -87,6 +88,7 @@ function DiffView(p: { d: DiffAnswer }) {
 
 export function AppPage(p: { live: LiveApps; ns: string; name: string }) {
   const base = appPath(p.ns, p.name);
+  useLive(p.live);
   const row = p.live.rows.get(`${p.ns}/${p.name}`);
   // Row changes (sync, health, operation) from the stream reload the details.
   const [version, setVersion] = useState(0);

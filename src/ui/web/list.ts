@@ -20,7 +20,8 @@ const ROW = 44;
 const SYNC = ['Synced', 'OutOfSync', 'Unknown'];
 const HEALTH = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'];
 
-function useLive(live: LiveApps): number {
+/** Re-renders the component on every change of the live list. */
+export function useLive(live: LiveApps): number {
   const [version, setVersion] = useState(0);
   useEffect(() => live.subscribe(() => setVersion((v) => v + 1)), [live]);
   return version;
