@@ -77,6 +77,7 @@ export function buildTree(
     if (!uid || seen.has(uid) || depth > 8) return;
     seen.add(uid);
     for (const child of byOwner.get(uid) ?? []) {
+      if (seen.has(String(child.metadata.uid))) continue;
       const c = nodeOf(child, false);
       attach(c, child, depth + 1);
       node.children.push(c);
