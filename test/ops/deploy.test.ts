@@ -250,7 +250,10 @@ describe('deploy/ on the control plane', () => {
     );
     const reviews = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'trueup-ui-reviews');
     assert.deepEqual(
-      (reviews?.rules as { resources: string[]; verbs: string[] }[]).map((r) => [r.resources, r.verbs]),
+      ((reviews?.rules ?? []) as { resources: string[]; verbs: string[] }[]).map((r) => [
+        r.resources,
+        r.verbs,
+      ]),
       [
         [['tokenreviews'], ['create']],
         [['subjectaccessreviews'], ['create']],
