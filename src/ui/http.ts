@@ -195,7 +195,7 @@ export function createUiHandler(d: UiHandlerDeps) {
     }
     if (method === 'GET' && segments.length === 1 && segments[0] === 'stream') {
       res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
-      return d.stream.open(caller, res);
+      return d.stream.open(caller, res, /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')));
     }
     let body: unknown;
     if (method === 'POST') {
