@@ -6,13 +6,14 @@
  * ReplicaSet → Pod), history with commit subjects, events, the login cookie and CSRF.
  */
 import assert from 'node:assert/strict';
+import { get as httpGet } from 'node:http';
 import { test } from 'node:test';
 import type { Application } from '../../src/api/application.js';
 import type { HistoryAnswerEntry, TreeAnswer, TreeNode } from '../../src/ui/shared/api-types.js';
 import type { AppSummary } from '../../src/ui/shared/summary.js';
 import { appManifest, e2eEnv, waitFor, yaml } from '../e2e/support.js';
 import { testNamespace } from '../support/cluster.js';
-import { serviceAccountToken, startTestUi, webFiles } from './support.js';
+import { builtUi, serviceAccountToken, startTestUi, webFiles } from './support.js';
 
 const env = await e2eEnv('uiapi');
 const otherNs = await testNamespace('uiapi-other');
@@ -224,4 +225,36 @@ test('the event stream starts with a snapshot of what the caller may list', asyn
   const data = JSON.parse(/^data: (.*)$/m.exec(text)?.[1] ?? '{}') as { type: string; items: AppSummary[] };
   assert.equal(data.type, 'snapshot');
   assert.deepEqual(names(data.items), [`${otherNs}/other`]);
+});
+
+test('trueup ui: the same API on localhost as the kubeconfig user, no token; POSTs need the header; loopback Host only', async () => {
+  const { runUi } = await import('../../src/cli/run-ui.js');
+  const local = await runUi({
+    kubeconfig: env.kubeconfigPath,
+    address: '127.0.0.1:0',
+    namespace: [otherNs],
+    signals: false,
+    staticDir: await builtUi(),
+  });
+  try {
+    const get = async (path: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${local.url}${path}`, { headers });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    assert.deepEqual((await get('/api/v1/whoami')).body.mode, 'kubeconfig');
+    assert.deepEqual(names((await get('/api/v1/applications')).body.items), [`${otherNs}/other`]);
+    // fetch cannot set Host (a forbidden header); node:http can, as a DNS-rebound page's requests carry it.
+    const rebound = await new Promise<number>((resolve, reject) =>
+      httpGet(`${local.url}/api/v1/applications`, { headers: { host: 'rebound.example:80' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on('error', reject),
+    );
+    assert.equal(rebound, 403);
+    const path = `${local.url}/api/v1/applications/${otherNs}/other/refresh`;
+    assert.equal((await fetch(path, { method: 'POST', body: '{}' })).status, 403);
+    assert.equal((await fetch(path, { method: 'POST', headers: CSRF, body: '{}' })).status, 202);
+  } finally {
+    await local.stop();
+  }
 });
