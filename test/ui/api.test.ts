@@ -20,13 +20,33 @@ const otherNs = await testNamespace('uiapi-other');
 const dest = await testNamespace('uiapi-dest');
 const repo = await env.git.createRepo('uiapi');
 const repoURL = env.git.url('uiapi');
-const first = await repo.commit(webFiles('nginx:1.27', { color: 'blue' }), 'web: first version');
+const CANARY = 'ui-secret-canary-8d1f';
+const first = await repo.commit(
+  {
+    ...webFiles('nginx:1.27', { color: 'blue' }),
+    'secret/secret.json': JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'creds' },
+      stringData: { token: CANARY },
+    }),
+  },
+  'web: first version',
+);
 await env.kubectl(['apply', '-f', '-'], yaml(appManifest('web', env.appNs, repoURL, 'web', dest)));
 await env.kubectl(
   ['apply', '-f', '-'],
   yaml(appManifest('other', otherNs, repoURL, 'web', dest, { automated: false })),
 );
 await env.controller();
+await env.kubectl(
+  ['apply', '-f', '-'],
+  yaml(
+    appManifest('secret', otherNs, repoURL, 'secret', await testNamespace('uiapi-secret'), {
+      automated: false,
+    }),
+  ),
+);
 const ui = await startTestUi(env, [env.appNs, otherNs]);
 const admin = await serviceAccountToken(env, env.appNs, 'ui-admin', [
   { namespace: env.appNs, verbs: ['get', 'list', 'patch'] },
@@ -75,8 +95,12 @@ test('the admin sees both apps; the restricted viewer only the one RBAC allows',
   assert.deepEqual(names((await call('/api/v1/applications', admin)).body.items), [
     `${env.appNs}/web`,
     `${otherNs}/other`,
+    `${otherNs}/secret`,
   ]);
-  assert.deepEqual(names((await call('/api/v1/applications', viewer)).body.items), [`${otherNs}/other`]);
+  assert.deepEqual(names((await call('/api/v1/applications', viewer)).body.items), [
+    `${otherNs}/other`,
+    `${otherNs}/secret`,
+  ]);
   assert.equal((await call(`/api/v1/applications/${env.appNs}/web`, viewer)).status, 403);
   assert.equal((await call(`/api/v1/applications/${otherNs}/other`, viewer)).status, 200);
 });
@@ -215,6 +239,20 @@ test('the tree shows Deployment → ReplicaSet → Pod with health; history name
   assert.equal(row.subject, 'web: first version');
 });
 
+test("the diff masks a Secret's values", async () => {
+  const diff = await call(`/api/v1/applications/${otherNs}/secret/diff`, admin);
+  assert.equal(diff.status, 200, JSON.stringify(diff.body));
+  const entries = diff.body.entries as { kind: string; action: string; text: string }[];
+  const secret = entries.find((e) => e.kind === 'Secret');
+  assert.equal(secret?.action, 'create');
+  assert.match(secret?.text ?? '', /\+\+\+\+\+\+\+\+/);
+  assert.ok(!JSON.stringify(diff.body).includes(CANARY), 'the canary is in the diff');
+  assert.ok(
+    !JSON.stringify(diff.body).includes(Buffer.from(CANARY).toString('base64')),
+    'the canary is in the diff (base64)',
+  );
+});
+
 test('the event stream starts with a snapshot of what the caller may list', async () => {
   const res = await fetch(`${ui.url}/api/v1/stream`, { headers: { authorization: `Bearer ${viewer}` } });
   assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
@@ -224,7 +262,7 @@ test('the event stream starts with a snapshot of what the caller may list', asyn
   await reader.cancel();
   const data = JSON.parse(/^data: (.*)$/m.exec(text)?.[1] ?? '{}') as { type: string; items: AppSummary[] };
   assert.equal(data.type, 'snapshot');
-  assert.deepEqual(names(data.items), [`${otherNs}/other`]);
+  assert.deepEqual(names(data.items), [`${otherNs}/other`, `${otherNs}/secret`]);
 });
 
 test('trueup ui: the same API on localhost as the kubeconfig user, no token; POSTs need the header; loopback Host only', async () => {
@@ -242,7 +280,10 @@ test('trueup ui: the same API on localhost as the kubeconfig user, no token; POS
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
     assert.deepEqual((await get('/api/v1/whoami')).body.mode, 'kubeconfig');
-    assert.deepEqual(names((await get('/api/v1/applications')).body.items), [`${otherNs}/other`]);
+    assert.deepEqual(names((await get('/api/v1/applications')).body.items), [
+      `${otherNs}/other`,
+      `${otherNs}/secret`,
+    ]);
     // fetch cannot set Host (a forbidden header); node:http can, as a DNS-rebound page's requests carry it.
     const rebound = await new Promise<number>((resolve, reject) =>
       httpGet(`${local.url}/api/v1/applications`, { headers: { host: 'rebound.example:80' } }, (res) => {
