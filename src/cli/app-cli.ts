@@ -5,13 +5,25 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { APP_API_VERSION, APP_KIND, type Application, type Operation } from '../api/application.js';
+import {
+  APP_API_VERSION,
+  APP_KIND,
+  type Application,
+  type Operation,
+  RefreshType,
+} from '../api/application.js';
 import { TrueupError } from '../api/errors.js';
 import { describeRef } from '../api/object.js';
 import { installedEngine } from '../controller/adapters/render-helm.js';
 import { GitSourcePort } from '../controller/adapters/source.js';
 import { diffApp, plannedText } from '../controller/app-diff.js';
-import { getApplication, updateApplication, withOperation } from '../controller/app-operation.js';
+import {
+  getApplication,
+  rollbackOperation,
+  updateApplication,
+  withOperation,
+  withRefresh,
+} from '../controller/app-operation.js';
 import { createClusterClient } from '../kube/index.js';
 import type { ClusterClient } from '../kube/types.js';
 import { GitSource } from '../source/index.js';
@@ -216,40 +228,87 @@ export async function appSync(name: string, o: AppCliOptions, io: CliIO): Promis
     );
     io.stderr(`sync of ${namespace}/${name} requested\n`);
     if (o.wait === false) return 0;
-    const timeoutMs = Number(o.timeout ?? '120') * 1000;
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const app = await getApp(client, namespace, name);
-      const st = app.status?.operationState;
-      if (
-        !app.operation &&
-        st?.startedAt &&
-        st.startedAt >= requested.slice(0, 19) &&
-        st.phase !== 'Running'
-      ) {
-        io.stdout(`${st.phase}: ${st.message ?? ''}\n`);
-        for (const r of st.syncResult?.resources ?? []) {
-          if (r.status === 'unchanged') continue;
-          const what = describeRef({
-            group: r.group ?? '',
-            kind: r.kind,
-            namespace: r.namespace ?? '',
-            name: r.name,
-          });
-          io.stdout(
-            `${(r.status ?? '').padEnd(10)} ${what}${r.message && r.status !== r.message ? `: ${r.message}` : ''}\n`,
-          );
-        }
-        return st.phase === 'Succeeded' ? 0 : 1;
-      }
-      if (Date.now() > deadline) {
-        throw new TrueupError(
-          'SyncTimeout',
-          `Application ${namespace}/${name}: the controller did not finish the sync within ${timeoutMs / 1000}s (is it running?)`,
+    return await waitForOperation(client, namespace, name, requested, o, io);
+  } finally {
+    client.close();
+  }
+}
+
+/** Waits for the controller to run the operation requested at `requested`; prints its result. */
+async function waitForOperation(
+  client: ClusterClient,
+  namespace: string,
+  name: string,
+  requested: string,
+  o: AppCliOptions,
+  io: CliIO,
+): Promise<number> {
+  const timeoutMs = Number(o.timeout ?? '120') * 1000;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const app = await getApp(client, namespace, name);
+    const st = app.status?.operationState;
+    if (!app.operation && st?.startedAt && st.startedAt >= requested.slice(0, 19) && st.phase !== 'Running') {
+      io.stdout(`${st.phase}: ${st.message ?? ''}\n`);
+      for (const r of st.syncResult?.resources ?? []) {
+        if (r.status === 'unchanged') continue;
+        const what = describeRef({
+          group: r.group ?? '',
+          kind: r.kind,
+          namespace: r.namespace ?? '',
+          name: r.name,
+        });
+        io.stdout(
+          `${(r.status ?? '').padEnd(10)} ${what}${r.message && r.status !== r.message ? `: ${r.message}` : ''}\n`,
         );
       }
-      await new Promise((r) => setTimeout(r, 250));
+      return st.phase === 'Succeeded' ? 0 : 1;
     }
+    if (Date.now() > deadline) {
+      throw new TrueupError(
+        'SyncTimeout',
+        `Application ${namespace}/${name}: the controller did not finish the sync within ${timeoutMs / 1000}s (is it running?)`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Requests a refresh (`--hard`: also drop cached Git and render results); the controller re-checks at once. */
+export async function appRefresh(
+  name: string,
+  o: AppCliOptions & { hard?: boolean },
+  io: CliIO,
+): Promise<number> {
+  const { client, namespace } = await connect(o);
+  try {
+    const type = o.hard ? RefreshType.Hard : RefreshType.Normal;
+    await updateApplication(client, namespace, name, (app) => withRefresh(app, type), 'trueup-cli');
+    io.stderr(`${type} refresh of ${namespace}/${name} requested\n`);
+    return 0;
+  } finally {
+    client.close();
+  }
+}
+
+/** Syncs back to history entry `id` (manual apps only, as `argocd app rollback`) and waits for it. */
+export async function appRollback(name: string, id: string, o: AppCliOptions, io: CliIO): Promise<number> {
+  const n = Number(id);
+  if (!Number.isInteger(n)) throw new TrueupError('UsageInvalid', `history id ${id}: not an integer`);
+  const { client, namespace } = await connect(o);
+  try {
+    const requested = new Date().toISOString();
+    const user = process.env.USER ?? 'trueup-cli';
+    await updateApplication(
+      client,
+      namespace,
+      name,
+      (app) => withOperation(app, rollbackOperation(app, n, user, o.prune === true), false, new Date()),
+      'trueup-cli',
+    );
+    io.stderr(`rollback of ${namespace}/${name} to history ${n} requested\n`);
+    if (o.wait === false) return 0;
+    return await waitForOperation(client, namespace, name, requested, o, io);
   } finally {
     client.close();
   }
