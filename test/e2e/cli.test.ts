@@ -43,6 +43,8 @@ test('trueup controller starts against the kubeconfig and serves /metrics', asyn
   controller = spawnController(env, cache, [
     '--metrics-address',
     '127.0.0.1:0',
+    '--ui-address',
+    '127.0.0.1:0',
     '--install-crd',
     '--log-level',
     'warn',
@@ -52,6 +54,11 @@ test('trueup controller starts against the kubeconfig and serves /metrics', asyn
   metricsURL = await waitFor('serving line', async () => /serving (http:\/\/\S+)\/metrics/.exec(output)?.[1]);
   const res = await fetch(`${metricsURL}/readyz`);
   assert.equal(res.status, 200);
+  // --ui-address: the UI on its own port, closed without a token.
+  const uiURL = await waitFor('UI line', async () => /UI at (http:\/\/\S+)/.exec(output)?.[1]);
+  assert.equal((await fetch(`${uiURL}/api/v1/applications`)).status, 401);
+  assert.equal((await fetch(`${uiURL}/login`)).status, 200);
+  assert.equal((await fetch(`${metricsURL}/api/v1/applications`)).status, 404, 'not on the metrics port');
 });
 
 test('a manual app is reported OutOfSync; app list/diff show it; app sync records an operation the controller runs', async () => {
