@@ -6,34 +6,32 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  Annotation,
   APP_API_VERSION,
   APP_KIND,
   type Application,
-  ApplicationSpecSchema,
   type Operation,
+  RefreshType,
 } from '../api/application.js';
 import { TrueupError } from '../api/errors.js';
 import { describeRef } from '../api/object.js';
 import { sourcesOf } from '../api/sources.js';
 import { ChartSource } from '../chart-source/chart-source.js';
 import { SourceRouter } from '../controller/adapters/chart-source.js';
-import { secretDecryptionKeys } from '../controller/adapters/decryption-keys.js';
-import { TreeRenderPort } from '../controller/adapters/render.js';
 import { installedEngine } from '../controller/adapters/render-helm.js';
 import { clusterSecretSource } from '../controller/adapters/secrets.js';
 import { GitSourcePort } from '../controller/adapters/source.js';
-import { EngineSyncPort } from '../controller/adapters/sync.js';
-import { RenderCache } from '../controller/render-cache.js';
-import { renderApp } from '../controller/render-step.js';
-import { resolveSources } from '../controller/sources.js';
-import { objectDiffText } from '../diff/text.js';
-import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';
+import { diffApp, plannedText } from '../controller/app-diff.js';
+import {
+  getApplication,
+  rollbackOperation,
+  updateApplication,
+  withOperation,
+  withRefresh,
+} from '../controller/app-operation.js';
 import { createClusterClient } from '../kube/index.js';
 import type { ClusterClient } from '../kube/types.js';
-import { describePlainSecrets, inNamespace } from '../secrets/plain-secrets.js';
+import { describePlainSecrets } from '../secrets/plain-secrets.js';
 import { GitSource } from '../source/index.js';
-import { isListed, PlanAction, requiresPruning } from '../sync/index.js';
 import type { CliIO } from './io.js';
 import { kubeConfigFrom } from './run-controller.js';
 
@@ -62,18 +60,7 @@ async function connect(
   return { client: await createClusterClient(kc), namespace };
 }
 
-const address = (namespace: string, name: string) => ({
-  apiVersion: APP_API_VERSION,
-  kind: APP_KIND,
-  namespace,
-  name,
-});
-
-async function getApp(client: ClusterClient, namespace: string, name: string): Promise<Application> {
-  const app = await client.get(address(namespace, name));
-  if (!app) throw new TrueupError('AppNotFound', `Application ${namespace}/${name}: not found`);
-  return app as unknown as Application;
-}
+const getApp = getApplication;
 
 function ready(app: Application) {
   return app.status?.conditions?.find((c) => c.type === 'Ready');
@@ -181,82 +168,36 @@ export async function appDiff(name: string, o: AppCliOptions, io: CliIO): Promis
   const { client, namespace } = await connect(o);
   try {
     const app = await getApp(client, namespace, name);
-    const spec = ApplicationSpecSchema.parse(app.spec);
+    if (o.revision !== undefined && app.spec.sources !== undefined) {
+      io.stderr(
+        `error: ${namespace}/${name} has spec.sources: --revision names one revision, leave it out\n`,
+      );
+      return 2;
+    }
     // Git (anonymous here), or a chart from a Helm repository / OCI registry with the repository
     // Secrets of the app's namespace (where trueup's own apps and Secrets live, as Argo CD's).
     const source = new SourceRouter(
       new GitSourcePort(new GitSource({ cacheDir: o.cacheDir ?? join(tmpdir(), 'trueup-cli-git') })),
       new ChartSource({ secrets: clusterSecretSource(client, namespace) }),
     );
-    if (o.revision !== undefined && spec.sources !== undefined) {
-      io.stderr(
-        `error: ${namespace}/${name} has spec.sources: --revision names one revision, leave it out\n`,
-      );
-      return 2;
-    }
-    const rev = await resolveSources(source, spec, [o.revision], true);
     const helmEngine = installedEngine({ explicit: process.env.TRUEUP_HELM_ENGINE });
-    let rendered: Awaited<ReturnType<typeof renderApp>>;
+    let result: Awaited<ReturnType<typeof diffApp>>;
     try {
-      // The controller's own render step: the same chart context, spec.decryption's keys, tree.
-      rendered = await renderApp(
-        {
-          source,
-          render: new TreeRenderPort({ helmEngine: () => helmEngine.get() }),
-          renderCache: new RenderCache(1),
-          decryption: secretDecryptionKeys((ns, secret) =>
-            client.get({ apiVersion: 'v1', kind: 'Secret', namespace: ns, name: secret }),
-          ),
-          ...(client.capabilities ? { capabilities: client.capabilities.bind(client) } : {}),
-        },
-        app,
-        spec,
-        rev.revisions ?? rev.revision,
-      );
+      result = await diffApp({ client, source, helmEngine }, app, {
+        ...(o.revision ? { revision: o.revision } : {}),
+        ...(o.prune !== undefined ? { prune: o.prune } : {}),
+      });
     } finally {
       await helmEngine.close();
     }
-    const { objects, plainSecrets } = rendered;
-    const inventory = (app.status?.resources ?? []).map((r) => ({
-      group: r.group ?? '',
-      version: r.version ?? 'v1',
-      kind: r.kind,
-      namespace: r.namespace ?? '',
-      name: r.name,
-    }));
-    // The controller's first step: the same plan it would execute (prune decisions included).
-    const plan = await new EngineSyncPort({ client }).plan(
-      {
-        appNamespace: namespace,
-        appName: name,
-        ...(spec.destination.namespace ? { destinationNamespace: spec.destination.namespace } : {}),
-        syncOptions: spec.syncPolicy?.syncOptions ?? [],
-        ignoreDifferences: spec.ignoreDifferences ?? [],
-        inventory,
-      },
-      objects,
-      { prune: o.prune ?? spec.syncPolicy?.automated?.prune ?? false },
-    );
-    const listed = plan.objects.filter(isListed);
-    const differs = listed.filter((p) => p.action !== PlanAction.Unchanged);
+    const { revision: rev, listed, differs, plainSecrets } = result;
     io.stderr(
       `${namespace}/${name} at ${rev.display ?? rev.revision}: ${differs.length} of ${listed.length} object(s) differ\n`,
     );
     // What the controller's plain-Secret guard reports (it refuses the sync when denied).
     if (plainSecrets.length)
-      io.stderr(
-        `warning: Secret(s) holding cleartext from Git: ${describePlainSecrets(inNamespace(plainSecrets, spec.destination.namespace))}\n`,
-      );
-    for (const p of differs) {
-      if (requiresPruning(p))
-        io.stdout(
-          `--- ${describeRef(p.id)}: in the cluster, no longer in Git (requires pruning${p.action === PlanAction.Prune ? '' : `; ${p.reason}`})\n`,
-        );
-      else if ((p.action === PlanAction.Create || p.action === PlanAction.Update) && p.diff) {
-        const text = objectDiffText(p.diff);
-        io.stdout(text.endsWith('\n') ? text : `${text}\n`);
-      } else io.stdout(`--- ${describeRef(p.id)}: ${p.reason}\n`);
-    }
+      io.stderr(`warning: Secret(s) holding cleartext from Git: ${describePlainSecrets(plainSecrets)}\n`);
+    for (const p of differs) io.stdout(plannedText(p));
     return differs.length ? 1 : 0;
   } finally {
     client.close();
@@ -301,67 +242,96 @@ export async function appSync(name: string, o: AppCliOptions, io: CliIO): Promis
       initiatedBy: { username: process.env.USER ?? 'trueup-cli' },
     };
     const requested = new Date().toISOString();
-    for (let attempt = 0; ; attempt++) {
-      const app = await getApp(client, namespace, name);
-      if (app.operation)
-        throw new TrueupError(
-          'OperationInProgress',
-          `Application ${namespace}/${name}: an operation is already pending`,
-        );
-      const metadata = o.confirm
-        ? {
-            ...app.metadata,
-            annotations: {
-              ...app.metadata.annotations,
-              [Annotation.DeletionApproved]: new Date().toISOString(),
-            },
-          }
-        : app.metadata;
-      const next = { ...app, metadata, operation } as unknown as Parameters<ClusterClient['replace']>[0];
-      try {
-        await client.replace(next, { fieldManager: 'trueup-cli' });
-        break;
-      } catch (err) {
-        if (attempt < 4 && isKubeApiError(err, KubeErrorCode.Conflict)) continue;
-        throw err;
-      }
-    }
+    await updateApplication(
+      client,
+      namespace,
+      name,
+      (app) => withOperation(app, operation, o.confirm === true, new Date()),
+      'trueup-cli',
+    );
     io.stderr(`sync of ${namespace}/${name} requested\n`);
     if (o.wait === false) return 0;
-    const timeoutMs = Number(o.timeout ?? '120') * 1000;
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const app = await getApp(client, namespace, name);
-      const st = app.status?.operationState;
-      if (
-        !app.operation &&
-        st?.startedAt &&
-        st.startedAt >= requested.slice(0, 19) &&
-        st.phase !== 'Running'
-      ) {
-        io.stdout(`${st.phase}: ${st.message ?? ''}\n`);
-        for (const r of st.syncResult?.resources ?? []) {
-          if (r.status === 'unchanged') continue;
-          const what = describeRef({
-            group: r.group ?? '',
-            kind: r.kind,
-            namespace: r.namespace ?? '',
-            name: r.name,
-          });
-          io.stdout(
-            `${(r.status ?? '').padEnd(10)} ${what}${r.message && r.status !== r.message ? `: ${r.message}` : ''}\n`,
-          );
-        }
-        return st.phase === 'Succeeded' ? 0 : 1;
-      }
-      if (Date.now() > deadline) {
-        throw new TrueupError(
-          'SyncTimeout',
-          `Application ${namespace}/${name}: the controller did not finish the sync within ${timeoutMs / 1000}s (is it running?)`,
+    return await waitForOperation(client, namespace, name, requested, o, io);
+  } finally {
+    client.close();
+  }
+}
+
+/** Waits for the controller to run the operation requested at `requested`; prints its result. */
+async function waitForOperation(
+  client: ClusterClient,
+  namespace: string,
+  name: string,
+  requested: string,
+  o: AppCliOptions,
+  io: CliIO,
+): Promise<number> {
+  const timeoutMs = Number(o.timeout ?? '120') * 1000;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const app = await getApp(client, namespace, name);
+    const st = app.status?.operationState;
+    if (!app.operation && st?.startedAt && st.startedAt >= requested.slice(0, 19) && st.phase !== 'Running') {
+      io.stdout(`${st.phase}: ${st.message ?? ''}\n`);
+      for (const r of st.syncResult?.resources ?? []) {
+        if (r.status === 'unchanged') continue;
+        const what = describeRef({
+          group: r.group ?? '',
+          kind: r.kind,
+          namespace: r.namespace ?? '',
+          name: r.name,
+        });
+        io.stdout(
+          `${(r.status ?? '').padEnd(10)} ${what}${r.message && r.status !== r.message ? `: ${r.message}` : ''}\n`,
         );
       }
-      await new Promise((r) => setTimeout(r, 250));
+      return st.phase === 'Succeeded' ? 0 : 1;
     }
+    if (Date.now() > deadline) {
+      throw new TrueupError(
+        'SyncTimeout',
+        `Application ${namespace}/${name}: the controller did not finish the sync within ${timeoutMs / 1000}s (is it running?)`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Requests a refresh (`--hard`: also drop cached Git and render results); the controller re-checks at once. */
+export async function appRefresh(
+  name: string,
+  o: AppCliOptions & { hard?: boolean },
+  io: CliIO,
+): Promise<number> {
+  const { client, namespace } = await connect(o);
+  try {
+    const type = o.hard ? RefreshType.Hard : RefreshType.Normal;
+    await updateApplication(client, namespace, name, (app) => withRefresh(app, type), 'trueup-cli');
+    io.stderr(`${type} refresh of ${namespace}/${name} requested\n`);
+    return 0;
+  } finally {
+    client.close();
+  }
+}
+
+/** Syncs back to history entry `id` (manual apps only, as `argocd app rollback`) and waits for it. */
+export async function appRollback(name: string, id: string, o: AppCliOptions, io: CliIO): Promise<number> {
+  const n = Number(id);
+  if (!Number.isInteger(n)) throw new TrueupError('UsageInvalid', `history id ${id}: not an integer`);
+  const { client, namespace } = await connect(o);
+  try {
+    const requested = new Date().toISOString();
+    const user = process.env.USER ?? 'trueup-cli';
+    await updateApplication(
+      client,
+      namespace,
+      name,
+      (app) => withOperation(app, rollbackOperation(app, n, user, o.prune === true), false, new Date()),
+      'trueup-cli',
+    );
+    io.stderr(`rollback of ${namespace}/${name} to history ${n} requested\n`);
+    if (o.wait === false) return 0;
+    return await waitForOperation(client, namespace, name, requested, o, io);
   } finally {
     client.close();
   }

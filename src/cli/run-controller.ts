@@ -3,6 +3,7 @@
  * kubeconfig (or in-cluster), optionally installs the CRD, serves /metrics /healthz /readyz
  * /webhook, and runs the controller (while leading, under leader election) until SIGINT/SIGTERM.
  */
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -61,11 +62,11 @@ export function kubeConfigFrom(path: string, context?: string): KubeConfig {
   return kc;
 }
 
-function splitAddress(address: string): { host: string; port: number } {
+export function splitAddress(address: string, setting = 'metricsAddress'): { host: string; port: number } {
   const i = address.lastIndexOf(':');
   const port = Number(address.slice(i + 1));
   if (i < 0 || !Number.isInteger(port)) {
-    throw new TrueupError('ConfigInvalid', `config metricsAddress: "${address}" is not host:port`);
+    throw new TrueupError('ConfigInvalid', `config ${setting}: "${address}" is not host:port`);
   }
   return { host: address.slice(0, i) || '0.0.0.0', port };
 }
@@ -169,6 +170,8 @@ export interface RunHandle {
   done: Promise<void>;
   stop(): Promise<void>;
   url?: string;
+  /** The UI's URL, when --ui-address is set. */
+  uiUrl?: string;
 }
 
 /** Starts everything; `signals` false leaves signal handling to the caller (tests). */
@@ -341,6 +344,24 @@ export async function runController(
       )
     : undefined;
   if (server) log.info({ url: server.url }, 'serving /metrics /healthz /readyz /webhook');
+  // The UI runs on every replica (its own watch of the Applications), leading or not, all shards.
+  const ui = config.uiAddress
+    ? await (await import('../ui/server.js')).startUi({
+        client,
+        access: (await import('../ui/access.js')).tokenAccess(client),
+        namespaces: config.namespaces,
+        source,
+        commits: git,
+        helmEngine,
+        ...splitAddress(config.uiAddress, 'uiAddress'),
+        ...(config.uiTlsCertFile
+          ? { tls: { cert: readFileSync(config.uiTlsCertFile), key: readFileSync(config.uiTlsKeyFile) } }
+          : {}),
+        clock: systemClock,
+        log,
+      })
+    : undefined;
+  if (ui) log.info({ url: ui.url }, 'serving the UI and /api/v1/');
 
   let stopWork: () => Promise<void>;
   if (config.leaderElection.enabled) {
@@ -382,6 +403,7 @@ export async function runController(
       log.info({}, 'stopping');
       await stopWork();
       await server?.close();
+      await ui?.close();
       await helmEngine.close();
       client.close();
       resolveDone();
@@ -391,7 +413,7 @@ export async function runController(
   if (opts.signals !== false) {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void stop());
   }
-  return { done, stop, ...(server ? { url: server.url } : {}) };
+  return { done, stop, ...(server ? { url: server.url } : {}), ...(ui ? { uiUrl: ui.url } : {}) };
 }
 
 /** The namespace AppProjects are read from (creating `default` there), or undefined without their CRD. */

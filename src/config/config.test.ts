@@ -100,3 +100,18 @@ test('notifications: on by default, off by flag or environment; the UI URL must 
     /uiUrl: "trueup.example" is not an http\(s\) URL/,
   );
 });
+
+test('ui: off by default; address from the flag or TRUEUP_UI_ADDRESS; TLS files both or neither, and only with an address', () => {
+  assert.equal(loadConfig().uiAddress, '');
+  assert.equal(loadConfig({}, { TRUEUP_UI_ADDRESS: '0.0.0.0:8081' }).uiAddress, '0.0.0.0:8081');
+  const tls = loadConfig({ uiAddress: ':8443', uiTlsCertFile: 'c.pem', uiTlsKeyFile: 'k.pem' });
+  assert.deepEqual([tls.uiTlsCertFile, tls.uiTlsKeyFile], ['c.pem', 'k.pem']);
+  assert.throws(
+    () => loadConfig({ uiAddress: ':8443', uiTlsCertFile: 'c.pem' }),
+    /set both \(HTTPS\) or neither/,
+  );
+  assert.throws(
+    () => loadConfig({ uiTlsCertFile: 'c.pem', uiTlsKeyFile: 'k.pem' }),
+    /set without uiAddress \(the UI is off\)/,
+  );
+});

@@ -40,6 +40,15 @@ export interface ControllerConfig {
   namespaces: readonly string[];
   /** `host:port` of /metrics, /healthz, /readyz and /webhook; empty disables. */
   metricsAddress: string;
+  /**
+   * `host:port` of the web UI and its JSON API (/api/v1/), on its own port; empty (the default)
+   * disables it. Callers authenticate with bearer tokens (TokenReview) and every read and action
+   * is authorised with SubjectAccessReview.
+   */
+  uiAddress: string;
+  /** PEM files of the UI's TLS certificate and key; both or neither (then plain HTTP, e.g. behind TLS ingress). */
+  uiTlsCertFile: string;
+  uiTlsKeyFile: string;
   leaderElection: LeaderElectionConfig;
   /** Git cache directory. */
   cacheDir: string;
@@ -110,6 +119,9 @@ export const ENV_NAMES = {
   requeueInterval: 'TRUEUP_REQUEUE_INTERVAL',
   namespaces: 'TRUEUP_NAMESPACES',
   metricsAddress: 'TRUEUP_METRICS_ADDRESS',
+  uiAddress: 'TRUEUP_UI_ADDRESS',
+  uiTlsCertFile: 'TRUEUP_UI_TLS_CERT_FILE',
+  uiTlsKeyFile: 'TRUEUP_UI_TLS_KEY_FILE',
   leaderElect: 'TRUEUP_LEADER_ELECT',
   leaseName: 'TRUEUP_LEASE_NAME',
   leaseNamespace: 'TRUEUP_LEASE_NAMESPACE',
@@ -180,6 +192,9 @@ export function loadConfig(flags: RawFlags = {}, env: Env = {}): Readonly<Contro
     requeueInterval,
     namespaces: Object.freeze(namespaces),
     metricsAddress: str('metricsAddress', '127.0.0.1:8080'),
+    uiAddress: str('uiAddress', ''),
+    uiTlsCertFile: str('uiTlsCertFile', ''),
+    uiTlsKeyFile: str('uiTlsKeyFile', ''),
     leaderElection: Object.freeze({
       enabled: boolOf('leaderElect', false),
       leaseName: str('leaseName', 'trueup-controller'),
@@ -219,6 +234,16 @@ export function loadConfig(flags: RawFlags = {}, env: Env = {}): Readonly<Contro
   }
   if (config.uiUrl && !/^https?:\/\/[^/]/.test(config.uiUrl)) {
     throw new TrueupError('ConfigInvalid', `config uiUrl: "${config.uiUrl}" is not an http(s) URL`);
+  }
+  if (Boolean(config.uiTlsCertFile) !== Boolean(config.uiTlsKeyFile)) {
+    throw new TrueupError(
+      'ConfigInvalid',
+      'config uiTlsCertFile/uiTlsKeyFile: set both (HTTPS) or neither (HTTP), not one',
+    );
+  }
+  if ((config.uiTlsCertFile || config.uiTlsKeyFile) && !config.uiAddress) {
+    // Said, not ignored: TLS files without a UI address would serve nothing.
+    throw new TrueupError('ConfigInvalid', 'config uiTlsCertFile: set without uiAddress (the UI is off)');
   }
   if (config.stallTimeout < 60_000) {
     throw new TrueupError('ConfigInvalid', `config stallTimeout: ${config.stallTimeout}ms is below 1m`);

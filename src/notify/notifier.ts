@@ -11,7 +11,7 @@ import type { Application, ApplicationStatus } from '../api/application.js';
 import { errorMessage } from '../api/errors.js';
 import type { NotificationProvider, NotificationRule } from '../api/notification.js';
 import { type Delivered, MAX_DELIVERED } from '../api/notification-status.js';
-import { sourcesOf } from '../api/sources.js';
+import { primaryRevision, primarySource } from '../api/primary-source.js';
 import type { Clock } from '../runtime/clock.js';
 import type { DeliveryQueue } from './delivery.js';
 import { NotifyError, NotifyErrorCode } from './errors.js';
@@ -192,15 +192,8 @@ export class Notifier {
     const ca = p.spec.certSecretRef ? await this.caOf(p, what) : undefined;
     // The app's primary source (with spec.sources: the first that renders a path or a chart), and
     // its own revision out of the comma-joined one.
-    const sources = sourcesOf(app.spec);
-    const primaryIndex = Math.max(
-      0,
-      sources.findIndex((s) => s.path !== undefined || ('chart' in s && s.chart !== undefined)),
-    );
-    const primary = sources[primaryIndex];
-    const revision = intent.event.revision.includes(',')
-      ? (intent.event.revision.split(',')[primaryIndex] ?? intent.event.revision)
-      : intent.event.revision;
+    const primary = primarySource(app.spec);
+    const revision = primaryRevision(primary.index, intent.event.revision);
     const facts = factsOf({
       namespace: app.metadata.namespace,
       name: app.metadata.name,
@@ -208,8 +201,8 @@ export class Notifier {
       event: intent.event.event,
       revision: intent.event.revision,
       detail: intent.event.detail,
-      repoURL: primary?.repoURL ?? '',
-      path: primary?.path ?? '',
+      repoURL: primary.repoURL,
+      path: primary.path,
       uiUrl: this.d.uiUrl,
       nowIso: new Date(this.d.clock.now()).toISOString(),
     });
@@ -222,7 +215,7 @@ export class Notifier {
       const target = {
         type,
         apiBase: apiBaseOf(type, p.spec.address),
-        repo: repoOf(type, primary?.repoURL ?? ''),
+        repo: repoOf(type, primary.repoURL),
         token,
         ...(ca ? { ca } : {}),
       };

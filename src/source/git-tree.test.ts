@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { splitPath } from './git-tree.js';
+import { describe, it, test } from 'node:test';
+import { parseCommitInfo, splitPath } from './git-tree.js';
 import { applyDelta, parseTree } from './pack-reader.js';
 import { uploadPackRequest } from './upload-pack.js';
 
@@ -64,4 +64,31 @@ describe('uploadPackRequest', () => {
         '0009done\n',
     );
   });
+});
+
+test('parseCommitInfo: subject line, author, email and author time of a raw commit', () => {
+  const rows: [string, string, ReturnType<typeof parseCommitInfo>][] = [
+    [
+      'plain',
+      'tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor Ada Lovelace <ada@example.com> 1700000000 +0100\ncommitter C <c@x> 1700000001 +0000\n\nscale web to 3\n\nbody text\n',
+      {
+        commit: 'c1',
+        subject: 'scale web to 3',
+        author: 'Ada Lovelace',
+        email: 'ada@example.com',
+        time: '2023-11-14T22:13:20.000Z',
+      },
+    ],
+    [
+      'with parent and an empty email',
+      'tree t\nparent p\nauthor bot <> 0 -0700\n\nfirst\n',
+      { commit: 'c1', subject: 'first', author: 'bot', time: '1970-01-01T00:00:00.000Z' },
+    ],
+    [
+      'no message',
+      'tree t\nauthor A <a@b> 1 +0000\n',
+      { commit: 'c1', subject: '', author: 'A', email: 'a@b', time: '1970-01-01T00:00:01.000Z' },
+    ],
+  ];
+  for (const [what, raw, want] of rows) assert.deepEqual(parseCommitInfo('c1', raw), want, what);
 });

@@ -50,6 +50,31 @@ class Lru<V> {
  * Reads trees and blobs straight from a repository's object store (no checkout), caching parsed
  * trees and small blobs by object id, so every revision of one repository shares them.
  */
+/** What a person reads of a commit: its subject line, author and author time. */
+export interface CommitInfo {
+  commit: string;
+  subject: string;
+  author: string;
+  email?: string;
+  /** RFC 3339. */
+  time: string;
+}
+
+/** Parses a raw commit object (`author Name <email> 1700000000 +0100`, blank line, message). */
+export function parseCommitInfo(commit: string, raw: string): CommitInfo {
+  const split = raw.indexOf('\n\n');
+  const header = split < 0 ? raw : raw.slice(0, split);
+  const message = split < 0 ? '' : raw.slice(split + 2);
+  const author = /^author (.*?) <([^>]*)> (\d+) [+-]\d{4}$/m.exec(header);
+  return {
+    commit,
+    subject: message.split('\n', 1)[0]?.trim() ?? '',
+    author: author?.[1] ?? '',
+    ...(author?.[2] ? { email: author[2] } : {}),
+    time: author ? new Date(Number(author[3]) * 1000).toISOString() : '',
+  };
+}
+
 export class ObjectReader {
   private readonly trees = new Lru<ParsedTree>(20_000);
   private readonly blobs = new Lru<Uint8Array>(64 * 1024 * 1024, (b) => b.length + 64);
@@ -139,6 +164,25 @@ export class ObjectReader {
     if (!raw) return undefined;
     const header = raw.toString('latin1', 0, Math.max(raw.indexOf('\n\n'), 0));
     return [...header.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]!);
+  }
+
+  /** Subject, author and time of a commit (the raw object from the packs, else isomorphic-git's). */
+  async commitInfo(commit: string): Promise<CommitInfo> {
+    const raw = await this.fast(commit, 'commit');
+    if (raw) return parseCommitInfo(commit, raw.toString('utf8'));
+    const { commit: c } = await git.readCommit({
+      fs: this.fs,
+      gitdir: this.gitdir,
+      oid: commit,
+      cache: this.cache,
+    });
+    return {
+      commit,
+      subject: c.message.split('\n', 1)[0] ?? '',
+      author: c.author.name,
+      ...(c.author.email ? { email: c.author.email } : {}),
+      time: new Date(c.author.timestamp * 1000).toISOString(),
+    };
   }
 
   /** The root tree of a commit. */

@@ -33,6 +33,7 @@ export {
   staticSecretSource,
 } from './credentials.js';
 export { SourceErrorCode } from './errors.js';
+export { type CommitInfo, parseCommitInfo } from './git-tree.js';
 export type { HttpClient, HttpRequest, HttpResponse } from './http.js';
 export { createNodeHttpClient, type NodeHttpOptions, nodeHttpClient } from './node-http.js';
 export type { FetchEngine } from './repo.js';

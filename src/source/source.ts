@@ -9,7 +9,7 @@ import {
   type SecretSource,
 } from './credentials.js';
 import { SourceErrorCode, sourceError } from './errors.js';
-import { GitFileTree, ObjectReader } from './git-tree.js';
+import { type CommitInfo, GitFileTree, ObjectReader } from './git-tree.js';
 import type { HttpClient } from './http.js';
 import { nodeHttpClient } from './node-http.js';
 import { gitFailure, type NetworkLimits, type RefQuery, type RepoState, RepoStore } from './repo.js';
@@ -408,6 +408,24 @@ export class GitSource {
     entry.trees.set(commit, tree);
     if (entry.trees.size > 64) entry.trees.delete(entry.trees.keys().next().value!);
     return tree;
+  }
+
+  /**
+   * Subject, author and time of a commit. Read from the cache; a commit not in it is fetched as
+   * a full id would be by resolve() (with the repository's credentials).
+   */
+  async commitInfo(repoURL: string, commit: string): Promise<CommitInfo> {
+    const entry = this.entry(repoURL);
+    if (!(await this.hasCommit(entry, commit))) await this.resolve({ repoURL, targetRevision: commit });
+    try {
+      return await entry.reader.commitInfo(commit);
+    } catch (err) {
+      throw sourceError(
+        SourceErrorCode.RevisionNotFound,
+        `repository ${entry.store.display}: commit ${commit} is not in the cache`,
+        err,
+      );
+    }
   }
 
   /** resolve() then tree(): what the controller and `trueup render --repo` call. */

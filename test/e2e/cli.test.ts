@@ -43,6 +43,8 @@ test('trueup controller starts against the kubeconfig and serves /metrics', asyn
   controller = spawnController(env, cache, [
     '--metrics-address',
     '127.0.0.1:0',
+    '--ui-address',
+    '127.0.0.1:0',
     '--install-crd',
     '--log-level',
     'warn',
@@ -52,6 +54,11 @@ test('trueup controller starts against the kubeconfig and serves /metrics', asyn
   metricsURL = await waitFor('serving line', async () => /serving (http:\/\/\S+)\/metrics/.exec(output)?.[1]);
   const res = await fetch(`${metricsURL}/readyz`);
   assert.equal(res.status, 200);
+  // --ui-address: the UI on its own port, closed without a token.
+  const uiURL = await waitFor('UI line', async () => /UI at (http:\/\/\S+)/.exec(output)?.[1]);
+  assert.equal((await fetch(`${uiURL}/api/v1/applications`)).status, 401);
+  assert.equal((await fetch(`${uiURL}/login`)).status, 200);
+  assert.equal((await fetch(`${metricsURL}/api/v1/applications`)).status, 404, 'not on the metrics port');
 });
 
 test('a manual app is reported OutOfSync; app list/diff show it; app sync records an operation the controller runs', async () => {
@@ -94,6 +101,49 @@ test('a manual app is reported OutOfSync; app list/diff show it; app sync record
   assert.match(get.stdout, /^Sync:\s+Synced to [0-9a-f]{40}$/m);
   assert.match(get.stdout, /^ConfigMap\s+\S+\s+manual-config\s+Synced\s+Healthy/m);
   assert.equal((await cli(['app', 'diff', 'manual'])).code, 0);
+});
+
+test('app refresh --hard is taken up by the controller; app rollback syncs back to a history entry', async () => {
+  // Its own app (the next test counts the syncs of `manual`).
+  await repo.commit({ 'rolling/config.yaml': configMap('rolling-config', { mode: 'one' }) }, 'rolling one');
+  await env.kubectl(
+    ['apply', '-f', '-'],
+    yaml(appManifest('rolling', env.appNs, repoURL, 'rolling', dest, { automated: false })),
+  );
+  await waitFor(
+    'rolling OutOfSync',
+    async () => (await env.app('rolling'))?.status?.sync?.status === 'OutOfSync',
+  );
+  const one = await cli(['app', 'sync', 'rolling', '--timeout', '60']);
+  assert.equal(one.code, 0, one.stderr + one.stdout);
+  // A new commit: the hard refresh makes the controller query the branch again at once.
+  await repo.commit({ 'rolling/config.yaml': configMap('rolling-config', { mode: 'two' }) }, 'rolling two');
+  const refresh = await cli(['app', 'refresh', 'rolling', '--hard']);
+  assert.equal(refresh.code, 0, refresh.stderr);
+  assert.match(refresh.stderr, /hard refresh of .*\/rolling requested/);
+  await waitFor(
+    'OutOfSync with the new commit',
+    async () => (await env.app('rolling'))?.status?.sync?.status === 'OutOfSync',
+  );
+  await waitFor(
+    'the refresh annotation removed once taken up',
+    async () => (await env.app('rolling'))?.metadata.annotations?.['trueup.dev/refresh'] === undefined,
+  );
+  const two = await cli(['app', 'sync', 'rolling', '--timeout', '60']);
+  assert.equal(two.code, 0, two.stderr + two.stdout);
+  const mode = async () =>
+    ((await env.get('v1', 'ConfigMap', dest, 'rolling-config'))?.data as { mode?: string } | undefined)?.mode;
+  assert.equal(await mode(), 'two');
+  const first = (await env.app('rolling'))?.status?.history?.[0];
+  assert.ok(first);
+  const rollback = await cli(['app', 'rollback', 'rolling', String(first.id), '--timeout', '60']);
+  assert.equal(rollback.code, 0, rollback.stderr + rollback.stdout);
+  assert.match(rollback.stdout, /^Succeeded:/);
+  assert.equal(await mode(), 'one');
+  assert.equal((await env.app('rolling'))?.status?.history?.at(-1)?.revision, first.revision);
+  const refused = await cli(['app', 'rollback', 'rolling', '99']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /no history entry 99 \[HistoryNotFound\]/);
 });
 
 test('/metrics carries the app; SIGTERM stops the controller cleanly', async () => {

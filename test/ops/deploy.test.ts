@@ -265,7 +265,24 @@ describe('deploy/ on the control plane', () => {
 
   it('accepts the least-privilege overlay (server-side dry run)', async () => {
     const objects = await render('deploy/overlays/namespaced');
-    assert.ok(!objects.some((o) => o.kind === 'ClusterRoleBinding'), 'the overlay still binds a ClusterRole');
+    // The only cluster-wide grant: the UI's token and access reviews (as system:auth-delegator),
+    // which are cluster-scoped and give no access to anything.
+    assert.deepEqual(
+      objects.filter((o) => o.kind === 'ClusterRoleBinding').map((o) => o.metadata.name),
+      ['trueup-ui-reviews'],
+      'the overlay binds a ClusterRole beyond the UI reviews',
+    );
+    const reviews = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'trueup-ui-reviews');
+    assert.deepEqual(
+      ((reviews?.rules ?? []) as { resources: string[]; verbs: string[] }[]).map((r) => [
+        r.resources,
+        r.verbs,
+      ]),
+      [
+        [['tokenreviews'], ['create']],
+        [['subjectaccessreviews'], ['create']],
+      ],
+    );
     await assertDryRunAccepted(objects, 'trueup-install-namespaced');
   });
 

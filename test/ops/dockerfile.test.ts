@@ -59,6 +59,7 @@ describe('Dockerfile', () => {
       'helm',
       'package-lock.json',
       'package.json',
+      'scripts',
       'src',
       'tsconfig.build.json',
       'tsconfig.json',

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { RegisterCommand } from './index.js';
 
-/** `trueup app list|get|diff|sync`: Applications in the cluster. */
+/** `trueup app list|get|diff|sync|refresh|rollback`: Applications in the cluster. */
 export const registerApp: RegisterCommand = (program: Command, io, setExit) => {
   const app = program.command('app').description('list, inspect, diff and sync Applications in the cluster');
   const common = (cmd: Command) =>
@@ -67,5 +67,30 @@ export const registerApp: RegisterCommand = (program: Command, io, setExit) => {
     .action(async (name: string, opts) => {
       const { appSync } = await import('../app-cli.js');
       setExit(await appSync(name, opts, io));
+    });
+  common(
+    app
+      .command('refresh')
+      .argument('<name>')
+      .description('ask the controller to compare with Git again now (trueup.dev/refresh)'),
+  )
+    .option('--hard', 'also drop cached Git answers and render results')
+    .action(async (name: string, opts) => {
+      const { appRefresh } = await import('../app-cli.js');
+      setExit(await appRefresh(name, opts, io));
+    });
+  common(
+    app
+      .command('rollback')
+      .argument('<name>')
+      .argument('<history-id>', 'an ID from trueup app get NAME (History)')
+      .description('sync back to a history entry and wait (apps without automated sync only)'),
+  )
+    .option('--prune', 'also delete what the older revision does not have')
+    .option('--no-wait', 'return once the operation is recorded')
+    .option('--timeout <seconds>', 'how long to wait for the controller', '120')
+    .action(async (name: string, id: string, opts) => {
+      const { appRollback } = await import('../app-cli.js');
+      setExit(await appRollback(name, id, opts, io));
     });
 };

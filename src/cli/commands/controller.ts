@@ -18,6 +18,12 @@ export const registerController: RegisterCommand = (program: Command, io, setExi
       '--metrics-address <host:port>',
       '/metrics, /healthz, /readyz, /webhook (default 127.0.0.1:8080; empty disables)',
     )
+    .option(
+      '--ui-address <host:port>',
+      'web UI and /api/v1/ on their own port (default: off); bearer tokens, checked with TokenReview and SubjectAccessReview',
+    )
+    .option('--ui-tls-cert-file <path>', 'PEM certificate: serve the UI over HTTPS (with --ui-tls-key-file)')
+    .option('--ui-tls-key-file <path>', 'PEM key of --ui-tls-cert-file')
     .option('--leader-elect', 'run leader election on a Lease (for several replicas)')
     .option(
       '--lease-namespace <ns>',
@@ -67,6 +73,7 @@ export const registerController: RegisterCommand = (program: Command, io, setExi
         },
       );
       if (handle.url) io.stderr(`trueup controller: serving ${handle.url}/metrics\n`);
+      if (handle.uiUrl) io.stderr(`trueup controller: UI at ${handle.uiUrl}\n`);
       await handle.done;
       setExit(0);
     });

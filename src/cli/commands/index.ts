@@ -5,6 +5,7 @@ import { registerController } from './controller.js';
 import { registerConvert } from './convert.js';
 import { registerRender } from './render.js';
 import { registerSync } from './sync.js';
+import { registerUi } from './ui.js';
 
 /**
  * A command registers its options on the program; its action imports the implementation
@@ -18,4 +19,5 @@ export const commands: RegisterCommand[] = [
   registerController,
   registerApp,
   registerConvert,
+  registerUi,
 ];
