@@ -5,12 +5,13 @@
  *    nodes so pods run, and metrics-server so HorizontalPodAutoscalers work; built from Go
  *    modules the first time, with progress shown);
  * 2. serves examples/ as a Git repository over HTTP on 127.0.0.1;
- * 3. runs the trueup controller in this process, with /metrics, /healthz, /readyz, /webhook;
+ * 3. runs the trueup controller in this process, with /metrics, /healthz, /readyz, /webhook,
+ *    and the web UI on localhost (as `trueup ui` serves it);
  * 4. applies examples/bootstrap.yaml (the app of apps) and examples/appset/team-config.yaml
  *    (an ApplicationSet: one app per directory) and shows a live table of the Applications
  *    until all are Synced and Healthy;
  * 5. scales a Deployment with kubectl and shows trueup reverting it;
- * 6. prints the metrics URL and kubectl lines to try, and runs until Ctrl-C.
+ * 6. prints the web UI and metrics URLs and kubectl lines to try, and runs until Ctrl-C.
  *
  * Usage: npm run demo [-- --once] [-- --port 8080]
  *   --once   exit after the self-heal step instead of running until Ctrl-C
@@ -23,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
 import type { Application } from '../src/api/application.js';
 import { errorMessage } from '../src/api/errors.js';
 import { AppSetController } from '../src/appset/controller.js';
@@ -36,11 +38,14 @@ import { clusterClientOver } from '../src/kube/index.js';
 import { createTransport } from '../src/kube/transport.js';
 import { instrumentGitHttp, instrumentKubeTransport } from '../src/metrics/instrument.js';
 import { createMetrics } from '../src/metrics/metrics.js';
+import { systemClock } from '../src/runtime/clock.js';
 import { readiness } from '../src/server/readiness.js';
 import { type RunningServer, startServer } from '../src/server/server.js';
 import { createWebhookHandler, pushMatchesSource } from '../src/server/webhook.js';
 import { nodeHttpClient } from '../src/source/http.js';
 import { GitSource } from '../src/source/index.js';
+import { kubeconfigAccess } from '../src/ui/access.js';
+import { startUi } from '../src/ui/server.js';
 import { version } from '../src/version.js';
 import { type ControlPlane, startControlPlane } from '../test/control-plane/control-plane.js';
 import { GitHttpServer } from '../test/support/git-server.js';
@@ -266,6 +271,26 @@ async function main(): Promise<void> {
   await appsets.start();
   cleanups.push(() => appsets.stop());
   out(dim(`  watching Applications in ${APP_NS}; metrics at ${server.url}/metrics`));
+  // The web UI as `trueup ui` serves it: on localhost, as the kubeconfig's user.
+  const ui = await startUi({
+    client,
+    access: kubeconfigAccess(kc.getCurrentUser()?.name ?? 'admin'),
+    namespaces: [APP_NS],
+    source: sourcePort,
+    commits: source,
+    helmEngine,
+    host: '127.0.0.1',
+    port: 0,
+    clock: systemClock,
+    log: pino({ level: 'error' }, pino.destination(2)),
+  }).catch((err: unknown) => {
+    out(dim(`  (no web UI: ${errorMessage(err)})`));
+    return undefined;
+  });
+  if (ui) {
+    cleanups.push(() => ui.close());
+    out(dim(`  web UI at ${ui.url}`));
+  }
 
   step('Applying the app of apps: kubectl apply -f examples/bootstrap.yaml');
   const bootstrap = (await readFile(join(EXAMPLES, 'bootstrap.yaml'), 'utf8')).replaceAll(
@@ -383,6 +408,10 @@ async function main(): Promise<void> {
   );
 
   step('Try it');
+  if (ui)
+    out(
+      `  web UI:    ${cyan(ui.url)}   ${dim('(no login: served as your kubeconfig user, like trueup ui)')}`,
+    );
   out(`  metrics:   ${cyan(`curl -s ${server.url}/metrics | grep ^trueup_app_info`)}`);
   out(
     `             ${dim('(also /healthz, /readyz, and POST /webhook for GitHub, GitLab and Gitea pushes)')}`,

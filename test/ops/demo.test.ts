@@ -46,5 +46,6 @@ describe('npm run demo', () => {
     assert.match(output, /POST \/webhook -> 200 .*trueup-system\/web-api-prod/);
     assert.match(output, /applied [0-9a-f]{7}: web-api-prod runs 4 replicas/);
     assert.match(output, /export KUBECONFIG=/);
+    assert.match(output, /web UI: +http:\/\/127\.0\.0\.1:\d+ /);
   });
 });
