@@ -321,6 +321,29 @@ async function main(): Promise<void> {
     out(dim('  (the Helm engine is not built: bash helm/build.sh adds the Helm example app to this demo)'));
   }
 
+  step('An encrypted Secret: kubectl apply -f examples/secrets/app.yaml');
+  // The demo-only age key (public, in examples/) as the Secret spec.decryption names.
+  await kubectl(
+    'create',
+    'secret',
+    'generic',
+    'sops-age',
+    '-n',
+    APP_NS,
+    `--from-file=demo.agekey=${join(EXAMPLES, 'secrets', 'demo.agekey')}`,
+  );
+  const secretsApp = (await readFile(join(EXAMPLES, 'secrets', 'app.yaml'), 'utf8')).replaceAll(
+    PLACEHOLDER_REPO,
+    repoURL,
+  );
+  out(dim(`  ${(await kubectlStdin(cp.kubeconfigPath, secretsApp)).trim()}`));
+  out(
+    dim(
+      '  apps/secrets/db-credentials.enc.yaml is SOPS-encrypted in Git; trueup decrypts it in memory with Secret sops-age',
+    ),
+  );
+  expected.push('secrets-demo');
+
   step('Waiting for every Application to be Synced and Healthy (live)');
   out(
     dim(
@@ -352,6 +375,12 @@ async function main(): Promise<void> {
       `  all ${expected.length} Applications Synced and Healthy in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     ),
   );
+  // What the encrypted file became in the cluster (key names only: a demo prints no value either).
+  const dbKeys = Object.keys(
+    JSON.parse(await kubectl('get', 'secret', 'db-credentials', '-n', 'secrets-demo', '-o', 'json')).data ??
+      {},
+  ).sort();
+  out(`  Secret secrets-demo/db-credentials decrypted from Git: keys ${dbKeys.join(', ')}`);
 
   step('Drift: kubectl scale deployment web-api -n web-api-prod --replicas=5');
   const replicas = async () =>

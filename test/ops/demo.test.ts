@@ -34,6 +34,7 @@ describe('npm run demo', () => {
       'web-api-prod',
       'team-config-payments',
       'team-config-search',
+      'secrets-demo',
       ...(helm ? ['web-chart-prod'] : []),
     ];
     const all = `all ${apps.length} Applications`;
@@ -41,6 +42,7 @@ describe('npm run demo', () => {
     // The last table before that line: every Application Synced and Healthy, autoscalers included.
     const finalTable = output.slice(0, output.indexOf(all)).split('—').pop() ?? '';
     for (const app of apps) assert.match(finalTable, new RegExp(`${app}\\s+Synced\\s+Healthy`), finalTable);
+    assert.match(output, /Secret secrets-demo\/db-credentials decrypted from Git: keys password, username/);
     assert.match(output, /reverted to 3 by trueup \(selfHeal\)/);
     assert.match(output, /trueup_drift_corrections_total\{namespace="trueup-system",name="web-api-prod"\} 1/);
     assert.match(output, /POST \/webhook -> 200 .*trueup-system\/web-api-prod/);
