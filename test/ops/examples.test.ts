@@ -16,6 +16,7 @@ import { ApplicationSetSchema } from '../../src/api/application-set.js';
 import type { KubeObject } from '../../src/api/object.js';
 import { DiskTree } from '../../src/render/disk-tree.js';
 import { renderTree } from '../../src/render/index.js';
+import { AgeIdentities, DecryptingTree } from '../../src/secrets/index.js';
 
 const run = promisify(execFile);
 const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples');
@@ -116,5 +117,22 @@ describe('examples/', () => {
     assert.deepEqual(parsed.spec.generators[0]?.git?.directories, [{ path: 'apps/team-config/*' }]);
     for (const team of ['payments', 'search'])
       assert.ok((await stat(join(EXAMPLES, 'apps', 'team-config', team))).isDirectory(), team);
+  });
+
+  it('holds an app whose Secret is SOPS-encrypted for the demo key, which decrypts it (examples/secrets)', async () => {
+    const [app] = yaml.loadAll(await readFile(join(EXAMPLES, 'secrets', 'app.yaml'), 'utf8')) as KubeObject[];
+    const spec = ApplicationSpecSchema.parse(app?.spec);
+    assert.deepEqual(spec.decryption, { provider: 'sops', secretRef: { name: 'sops-age' } });
+    const path = spec.source?.path ?? '';
+    // Encrypted in Git: kubectl kustomize shows ciphertext only.
+    const raw = find(await kubectlKustomize(path), 'Secret');
+    assert.match(String((raw.stringData as Record<string, string>).password), /^ENC\[AES256_GCM,/);
+    const keys = AgeIdentities.parse(
+      await readFile(join(EXAMPLES, 'secrets', 'demo.agekey'), 'utf8'),
+      'examples/secrets/demo.agekey',
+    );
+    const secret = find(await renderTree(new DecryptingTree(new DiskTree(EXAMPLES), keys), path), 'Secret');
+    assert.deepEqual(Object.keys(secret.stringData as object).sort(), ['password', 'username']);
+    assert.doesNotMatch(JSON.stringify(secret), /ENC\[|"sops"/);
   });
 });
