@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Condition } from '../api/application.js';
-import { durationMs, imageConditions, type Outcome } from './conditions.js';
+import { imageConditions, type Outcome } from './conditions.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-01-01T00:01:00.000Z';
@@ -55,11 +55,4 @@ test('imageConditions: Ready always, Reconciling while retried, Stalled when ter
   const stalled = imageConditions(undefined, denied, 7, T1).find((c) => c.type === 'Stalled');
   assert.equal(stalled?.message, 'scan failed: 401');
   assert.equal(stalled?.observedGeneration, 7);
-});
-
-test('durationMs reads Go durations', () => {
-  assert.equal(durationMs('1m30s'), 90_000);
-  assert.equal(durationMs('500ms'), 500);
-  assert.equal(durationMs('1h'), 3_600_000);
-  assert.equal(durationMs('5'), undefined);
 });

@@ -361,3 +361,72 @@ test('metrics: scans and automation runs by result', async () => {
   assert.equal(await sample('trueup_image_automation_push_total', 'pushed'), 2, 'v1.2.4 and v1.2.5');
   assert.ok((await sample('trueup_image_automation_push_total', 'no_change')) > 0);
 });
+
+/** Sets spec fields of an image object (read, modify, replace). */
+const setSpec = async (kind: string, name: string, fields: Record<string, unknown>) => {
+  const live = await env.get('trueup.dev/v1alpha1', kind, ns, name);
+  assert.ok(live, `${kind} ${name}`);
+  await env.client.replace(
+    { ...live, spec: { ...(live.spec as object), ...fields } as never },
+    { fieldManager: 'test' },
+  );
+};
+
+test('digest reflection Always: latestRef carries the manifest digest, and a tag pushed again is noticed', async () => {
+  await create(
+    obj('ImagePolicy', 'api-digest', {
+      imageRepositoryRef: { name: 'api' },
+      policy: { semver: { range: '>=1.0.0 <2.0.0' } },
+      digestReflectionPolicy: 'Always',
+    }),
+  );
+  const first = await waitFor('the digest of v1.2.5', async () => {
+    const ref = (await status('ImagePolicy', 'api-digest')).latestRef;
+    return ref?.digest ? ref : undefined;
+  });
+  const repushed = await registry.push(
+    'org/api',
+    'v1.2.5',
+    { mediaType: 'application/vnd.oci.image.config.v1+json', data: Buffer.from('{"rebuilt":true}') },
+    [],
+  );
+  assert.notEqual(repushed.manifestDigest, first.digest);
+  assert.equal(first.tag, 'v1.2.5');
+  await waitFor(
+    'the new digest of v1.2.5',
+    async () => (await status('ImagePolicy', 'api-digest')).latestRef?.digest === repushed.manifestDigest,
+  );
+  const plain = await status('ImagePolicy', 'api');
+  assert.deepEqual(plain.latestRef, { name: image, tag: 'v1.2.5' }, 'Never (the default): no digest');
+});
+
+/** Waits for a scan that finished after this call (a pass of the controller after it). */
+const anotherScan = async () => {
+  const t = (await status('ImageRepository', 'api')).lastScanResult?.scanTime ?? '';
+  await waitFor('another scan', async () => {
+    const now = (await status('ImageRepository', 'api')).lastScanResult?.scanTime ?? '';
+    return Date.parse(now) > Date.parse(t);
+  });
+};
+
+test('a suspended automation commits nothing until resumed', async () => {
+  await setSpec('ImageUpdateAutomation', 'api', { suspend: true });
+  await anotherScan(); // the controller has seen the change
+  await anotherScan();
+  const before = await head();
+  const lastRun = (await status('ImageUpdateAutomation', 'api')).lastAutomationRunTime;
+  await pushTag('v1.2.6');
+  await waitFor(
+    'the policy at v1.2.6',
+    async () => (await status('ImagePolicy', 'api')).latestRef?.tag === 'v1.2.6',
+  );
+  // Two more passes after the policy moved: an automation that is not suspended runs at once.
+  await anotherScan();
+  await anotherScan();
+  assert.equal(await head(), before);
+  assert.equal((await status('ImageUpdateAutomation', 'api')).lastAutomationRunTime, lastRun);
+
+  await setSpec('ImageUpdateAutomation', 'api', { suspend: false });
+  await waitFor('the Deployment on v1.2.6', async () => (await liveImage()) === `${image}:v1.2.6`, 90_000);
+  assert.equal(await gitCli(repo.bare, 'rev-parse', 'main~1'), before);
+});
