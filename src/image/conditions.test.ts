@@ -44,6 +44,23 @@ test('imageConditions: Ready always, Reconciling while retried, Stalled when ter
       want: [`Ready=True/Succeeded@${T1}`],
     },
     {
+      name: 'a new generation begins: Ready=Unknown, Reconciling=True Progressing',
+      previous: imageConditions(undefined, down, 1, T0),
+      outcome: { ready: false, progressing: true, reason: 'Progressing', message: 'scanning' },
+      want: [`Ready=Unknown/Progressing@${T1}`, `Reconciling=True/Progressing@${T0}`],
+    },
+    {
+      name: 'its end drops Reconciling',
+      previous: imageConditions(
+        undefined,
+        { ready: false, progressing: true, reason: 'Progressing', message: '' },
+        1,
+        T0,
+      ),
+      outcome: ok,
+      want: [`Ready=True/Succeeded@${T1}`],
+    },
+    {
       name: 'another condition type is kept',
       previous: [{ type: 'Other', status: 'True', reason: 'X', message: '', lastTransitionTime: T0 }],
       outcome: ok,

@@ -7,9 +7,11 @@
  */
 import type { Condition } from '../api/application.js';
 
-/** What one reconcile of an image object came to. */
+/** What one reconcile of an image object came to (or, `progressing`, that it has begun). */
 export interface Outcome {
   ready: boolean;
+  /** A reconcile of a new generation has begun: Ready=Unknown and Reconciling=True (Progressing). */
+  progressing?: boolean;
   reason: string;
   message: string;
   /** Only when not ready: terminal (Stalled) or retried with back-off (Reconciling). */
@@ -17,6 +19,7 @@ export interface Outcome {
 }
 
 export const REASON_PROGRESSING_WITH_RETRY = 'ProgressingWithRetry';
+export const REASON_PROGRESSING = 'Progressing';
 
 /** Ready, plus Reconciling or Stalled for a failure; other condition types are kept as they are. */
 export function imageConditions(
@@ -27,16 +30,18 @@ export function imageConditions(
 ): Condition[] {
   const withReady = readyCondition(
     previous,
-    outcome.ready,
+    outcome.progressing ? 'Unknown' : outcome.ready,
     outcome.reason,
     outcome.message,
     generation,
     now,
   ).filter((c) => c.type !== 'Reconciling' && c.type !== 'Stalled');
-  if (outcome.ready) return withReady;
-  const extra = outcome.terminal
-    ? { type: 'Stalled', reason: outcome.reason, message: outcome.message }
-    : { type: 'Reconciling', reason: REASON_PROGRESSING_WITH_RETRY, message: outcome.message };
+  if (outcome.ready && !outcome.progressing) return withReady;
+  const extra = outcome.progressing
+    ? { type: 'Reconciling', reason: REASON_PROGRESSING, message: outcome.message }
+    : outcome.terminal
+      ? { type: 'Stalled', reason: outcome.reason, message: outcome.message }
+      : { type: 'Reconciling', reason: REASON_PROGRESSING_WITH_RETRY, message: outcome.message };
   const old = previous?.find((c) => c.type === extra.type && c.status === 'True');
   return [
     ...withReady,
@@ -51,14 +56,14 @@ export function imageConditions(
 
 export function readyCondition(
   previous: readonly Condition[] | undefined,
-  ready: boolean,
+  ready: boolean | 'Unknown',
   reason: string,
   message: string,
   generation: number | undefined,
   now: string,
 ): Condition[] {
   const old = previous?.find((c) => c.type === 'Ready');
-  const status = ready ? 'True' : 'False';
+  const status = ready === 'Unknown' ? 'Unknown' : ready ? 'True' : 'False';
   const lastTransitionTime = old && old.status === status ? (old.lastTransitionTime ?? now) : now;
   const others = (previous ?? []).filter((c) => c.type !== 'Ready');
   return [

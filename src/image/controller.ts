@@ -185,7 +185,8 @@ export class ImageController {
     for (const obj of this.informers.automations.values()) await this.automation(obj, refs, now);
   }
 
-  private async repository(obj: KubeObject, now: number): Promise<void> {
+  private async repository(live: KubeObject, now: number): Promise<void> {
+    let obj = live;
     const parsed = ImageRepositorySchema.safeParse(obj);
     const k = key(obj);
     if (!parsed.success) {
@@ -209,6 +210,8 @@ export class ImageController {
     if (repo.spec.suspend || (!generationChanged && now < state.nextAt)) return;
     state.generation = generationOf(obj);
     const interval = durationMs(repo.spec.interval) ?? 60_000;
+    // A new object or spec: Reconciling until this scan ends (not on every interval's scan).
+    if (generationChanged) obj = await this.status.progressing(obj, `scanning ${repo.spec.image}`);
     const started = this.o.clock.now();
     const seconds = () => (this.o.clock.now() - started) / 1000;
     try {

@@ -6,7 +6,7 @@
 import { APP_API_VERSION, type Condition } from '../api/application.js';
 import type { JsonObject, KubeObject } from '../api/object.js';
 import type { ClusterClient } from '../kube/index.js';
-import { imageConditions, type Outcome } from './conditions.js';
+import { imageConditions, type Outcome, REASON_PROGRESSING } from './conditions.js';
 import { ImageErrorCode } from './errors.js';
 import { generationOf, key } from './informers.js';
 
@@ -28,11 +28,12 @@ export const readyOf = (obj: KubeObject) =>
 export class ImageStatus {
   constructor(private readonly o: ImageStatusOptions) {}
 
-  async write(obj: KubeObject, status: JsonObject): Promise<void> {
+  /** Patches the status when it changes; the object as written (or as it was). */
+  async write(obj: KubeObject, status: JsonObject): Promise<KubeObject> {
     const before = JSON.stringify(obj.status ?? {});
     const after = JSON.stringify({ ...(obj.status as object | undefined), ...status });
-    if (before === after) return;
-    await this.o.client
+    if (before === after) return obj;
+    return this.o.client
       .patchStatus(
         {
           apiVersion: APP_API_VERSION,
@@ -43,9 +44,10 @@ export class ImageStatus {
         status,
         { fieldManager: FIELD_MANAGER },
       )
-      .catch((err) =>
-        this.o.log.warn({ object: `${obj.kind} ${key(obj)}`, err: errText(err) }, 'status write failed'),
-      );
+      .catch((err) => {
+        this.o.log.warn({ object: `${obj.kind} ${key(obj)}`, err: errText(err) }, 'status write failed');
+        return obj;
+      });
   }
 
   /** observedGeneration and the conditions for `outcome`. */
@@ -72,6 +74,14 @@ export class ImageStatus {
     if (before?.status !== 'False' || before.reason !== outcome.reason)
       await this.emit(obj, 'Warning', outcome.reason, outcome.message);
     await this.write(obj, this.conditions(obj, outcome));
+  }
+
+  /** A reconcile of a new generation begins (Ready=Unknown, Reconciling=True); the object as written. */
+  progressing(obj: KubeObject, message: string): Promise<KubeObject> {
+    return this.write(
+      obj,
+      this.conditions(obj, { ready: false, progressing: true, reason: REASON_PROGRESSING, message }),
+    );
   }
 
   /** A spec that does not parse: Stalled until the object changes. */

@@ -269,6 +269,22 @@ test('a wrong password: the scan stalls with a condition and an event naming the
       ),
     },
   } as KubeObject);
+  // Every status the object goes through, from a watch started before it exists.
+  const seen: string[] = [];
+  const watching = new AbortController();
+  const watch = env.client
+    .watch(
+      'trueup.dev/v1alpha1',
+      'ImageRepository',
+      { namespace: ns },
+      (_type, o) => {
+        if (o.metadata.name !== 'denied') return;
+        const cs = ((o.status ?? {}) as ImageStatus).conditions ?? [];
+        seen.push(cs.map((c) => `${c.type}=${c.status}/${c.reason}`).join(' '));
+      },
+      watching.signal,
+    )
+    .catch(() => {});
   await create(
     obj('ImageRepository', 'denied', {
       image,
@@ -293,6 +309,17 @@ test('a wrong password: the scan stalls with a condition and an event naming the
   );
   assert.equal(condition(s, 'Reconciling'), undefined);
   assert.equal(s.lastScanResult, undefined);
+  await waitFor('the watch to see the failure', async () => seen.some((c) => c.includes('Stalled=True')));
+  watching.abort();
+  await watch;
+  assert.deepEqual(
+    seen.filter((c) => c !== '').slice(0, 2),
+    [
+      'Ready=Unknown/Progressing Reconciling=True/Progressing',
+      'Ready=False/OciAuthFailed Stalled=True/OciAuthFailed',
+    ],
+    'Reconciling while the first scan runs, then Stalled',
+  );
   const warnings = await waitFor('the Warning event', async () => {
     const list = await eventsOn('ImageRepository', 'denied');
     return list.length ? list : undefined;
