@@ -21,18 +21,17 @@ import type { GoTemplateEngine } from '../helm/go-template.js';
 import type { ClusterClient } from '../kube/index.js';
 import type { ImageMetrics } from '../metrics/metrics.js';
 import type { OciClient } from '../oci/client.js';
-import { credentialsFor, dockerConfigFromSecret } from '../oci/docker-config.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { Informer } from '../runtime/informer.js';
 import { durationMs, type Outcome } from './conditions.js';
 import { DigestCache } from './digest.js';
-import { ImageErrorCode, imageError } from './errors.js';
+import { ImageErrorCode } from './errors.js';
 import type { GitUpdater } from './git-update.js';
 import { generationOf, Informers, key } from './informers.js';
 import { commitMessage } from './message.js';
 import { selectLatestTag } from './policy.js';
 import { retryDelayMs } from './retry.js';
-import { canonicalImageName, latestTags, parseImageName, scanTags } from './scan.js';
+import { canonicalImageName, latestTags, parseImageName, registryCredentials, scanTags } from './scan.js';
 import { ImageStatus, readyOf } from './status.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -215,7 +214,7 @@ export class ImageController {
     const started = this.o.clock.now();
     const seconds = () => (this.o.clock.now() - started) / 1000;
     try {
-      const credentials = await this.registryCredentials(repo);
+      const credentials = await registryCredentials(this.o.client, repo);
       const scan = await scanTags(this.o.oci, repo.spec, credentials, timeoutOf(repo));
       this.o.metrics?.observeScan('success', seconds());
       state.tags = scan.tags;
@@ -245,22 +244,6 @@ export class ImageController {
         : '';
       await this.status.fail(obj, failed(err, `ImageRepository ${k}: scan failed${secret}: ${errText(err)}`));
     }
-  }
-
-  private async registryCredentials(repo: ImageRepository) {
-    const ref = repo.spec.secretRef;
-    if (!ref) return undefined;
-    const ns = repo.metadata.namespace;
-    const secret = await this.o.client.get({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      namespace: ns,
-      name: ref.name,
-    });
-    if (!secret)
-      throw imageError(ImageErrorCode.SecretNotFound, `secretRef: Secret ${ns}/${ref.name} not found`);
-    const config = dockerConfigFromSecret(secret as never);
-    return credentialsFor(config, parseImageName(repo.spec.image).registry);
   }
 
   /** The policy's latest ref (written to its status), or undefined when it has none. */
@@ -323,7 +306,7 @@ export class ImageController {
       target,
       tag,
       repo.scans,
-      () => this.registryCredentials(target),
+      () => registryCredentials(this.o.client, target),
       timeoutOf(target),
     );
   }
