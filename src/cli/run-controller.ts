@@ -251,6 +251,8 @@ export async function runController(
       log: log.child({ component: 'image-automation' }),
       clock: systemClock,
       namespaces: config.namespaces,
+      event: (obj, type, reason, message) => eventWriter.event(obj, type, reason, message),
+      metrics: metrics.image,
       // A push reaches the Applications on that repository at once, as a webhook would.
       onPushed: (repoURL, branch) =>
         controller?.refreshRepo((app) =>

@@ -7,27 +7,37 @@
  * on the first pass.
  */
 import { APP_API_VERSION } from '../api/application.js';
-import { isTrueupError } from '../api/errors.js';
+import { isTrueupError, RetryClass } from '../api/errors.js';
 import { type ImagePolicy, ImagePolicySchema, type ImageRef } from '../api/image-policy.js';
-import { type ImageRepository, ImageRepositorySchema, LATEST_TAGS_KEPT } from '../api/image-repository.js';
+import {
+  DEFAULT_EXCLUSION_LIST,
+  type ImageRepository,
+  ImageRepositorySchema,
+  LATEST_TAGS_KEPT,
+} from '../api/image-repository.js';
 import { type ImageUpdateAutomation, ImageUpdateAutomationSchema } from '../api/image-update-automation.js';
 import type { JsonObject, KubeObject } from '../api/object.js';
 import type { GoTemplateEngine } from '../helm/go-template.js';
 import type { ClusterClient } from '../kube/index.js';
+import type { ImageMetrics } from '../metrics/metrics.js';
 import type { OciClient } from '../oci/client.js';
-import { credentialsFor, dockerConfigFromSecret } from '../oci/docker-config.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { Informer } from '../runtime/informer.js';
-import { durationMs, readyCondition } from './conditions.js';
-import { ImageErrorCode, imageError } from './errors.js';
+import { durationMs, type Outcome } from './conditions.js';
+import { DigestCache } from './digest.js';
+import { ImageErrorCode } from './errors.js';
 import type { GitUpdater } from './git-update.js';
+import { generationOf, Informers, key } from './informers.js';
 import { commitMessage } from './message.js';
 import { selectLatestTag } from './policy.js';
 import { retryDelayMs } from './retry.js';
-import { canonicalImageName, latestTags, parseImageName, scanTags } from './scan.js';
+import { canonicalImageName, latestTags, parseImageName, registryCredentials, scanTags } from './scan.js';
+import { ImageStatus, readyOf } from './status.js';
 
-const FIELD_MANAGER = 'trueup-image-controller';
 const DEFAULT_TIMEOUT_MS = 60_000;
+/** The ImageRepository's `timeout` (every request of a scan or digest lookup), default 60 s. */
+const timeoutOf = (repo: ImageRepository) =>
+  (repo.spec.timeout ? durationMs(repo.spec.timeout) : undefined) ?? DEFAULT_TIMEOUT_MS;
 
 export interface ImageLogger {
   info(obj: object, msg: string): void;
@@ -48,6 +58,12 @@ export interface ImageControllerOptions {
   namespaces?: readonly string[];
   /** How often due work is looked for (default 1 s; a watch event starts a pass at once). */
   tickMs?: number;
+  /**
+   * Records a Kubernetes Event on an image object: a failed scan, policy or run (Warning, once
+   * per new failure reason), a recovered scan, a new latest image, each pushed commit (Normal).
+   */
+  event?: (obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string) => Promise<void>;
+  metrics?: ImageMetrics;
 }
 
 interface RepoState {
@@ -68,47 +84,30 @@ interface AutomationState {
   nextAt: number;
 }
 
-const generationOf = (o: KubeObject): number | undefined =>
-  typeof o.metadata.generation === 'number' ? o.metadata.generation : undefined;
-const key = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const reasonOf = (err: unknown) => (isTrueupError(err) ? err.code : 'Failed');
-
-/** One kind's informers (one per watched namespace) read as one store. */
-class Informers {
-  constructor(readonly list: readonly Informer[]) {}
-  get synced(): boolean {
-    return this.list.every((i) => i.synced);
-  }
-  get size(): number {
-    return this.list.reduce((n, i) => n + i.store.size, 0);
-  }
-  values(): KubeObject[] {
-    return this.list.flatMap((i) => [...i.store.values()]);
-  }
-  /** By `namespace/name`. */
-  get(k: string): KubeObject | undefined {
-    return this.values().find((o) => key(o) === k);
-  }
-  start(): void {
-    for (const i of this.list) i.start();
-  }
-  stop(): Promise<void> {
-    return Promise.all(this.list.map((i) => i.stop())).then(() => {});
-  }
-}
+/** A failure as an outcome: terminal errors stall, the rest are retried (Reconciling). */
+const failed = (err: unknown, message: string): Outcome => ({
+  ready: false,
+  reason: reasonOf(err),
+  message,
+  terminal: isTrueupError(err) && err.retry === RetryClass.Terminal,
+});
 
 export class ImageController {
   private readonly informers: Record<'repos' | 'policies' | 'automations', Informers>;
   private readonly repos = new Map<string, RepoState>();
   private readonly automations = new Map<string, AutomationState>();
-  private readonly digests = new Map<string, { digest: string; scans: number }>();
+  private readonly digests: DigestCache;
+  private readonly status: ImageStatus;
   private timer: TimerHandle | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
 
   constructor(private readonly o: ImageControllerOptions) {
+    this.digests = new DigestCache(o.oci);
+    this.status = new ImageStatus({ client: o.client, log: o.log, now: () => o.clock.now(), event: o.event });
     const namespaces = o.namespaces?.length ? o.namespaces : [''];
     const informer = (kind: string) =>
       new Informers(
@@ -185,46 +184,13 @@ export class ImageController {
     for (const obj of this.informers.automations.values()) await this.automation(obj, refs, now);
   }
 
-  private async writeStatus(obj: KubeObject, status: JsonObject): Promise<void> {
-    const before = JSON.stringify(obj.status ?? {});
-    const after = JSON.stringify({ ...(obj.status as object | undefined), ...status });
-    if (before === after) return;
-    await this.o.client
-      .patchStatus(
-        {
-          apiVersion: APP_API_VERSION,
-          kind: obj.kind,
-          namespace: obj.metadata.namespace ?? '',
-          name: obj.metadata.name ?? '',
-        },
-        status,
-        { fieldManager: FIELD_MANAGER },
-      )
-      .catch((err) =>
-        this.o.log.warn({ object: `${obj.kind} ${key(obj)}`, err: errText(err) }, 'status write failed'),
-      );
-  }
-
-  private ready(obj: KubeObject, ok: boolean, reason: string, message: string): JsonObject {
-    const status = (obj.status ?? {}) as { conditions?: never };
-    const now = new Date(this.o.clock.now()).toISOString();
-    return {
-      observedGeneration: generationOf(obj) ?? 0,
-      conditions: readyCondition(status.conditions, ok, reason, message, generationOf(obj), now),
-    } as unknown as JsonObject;
-  }
-
-  private invalid(obj: KubeObject, issues: { path: PropertyKey[]; message: string }[]): Promise<void> {
-    const message = issues.map((i) => `spec.${i.path.join('.')}: ${i.message}`).join('; ');
-    return this.writeStatus(obj, this.ready(obj, false, ImageErrorCode.InvalidSpec, message));
-  }
-
-  private async repository(obj: KubeObject, now: number): Promise<void> {
+  private async repository(live: KubeObject, now: number): Promise<void> {
+    let obj = live;
     const parsed = ImageRepositorySchema.safeParse(obj);
     const k = key(obj);
     if (!parsed.success) {
       this.repos.delete(k);
-      return this.invalid(obj, parsed.error.issues);
+      return this.status.invalid(obj, parsed.error.issues);
     }
     const repo: ImageRepository = parsed.data;
     let state = this.repos.get(k);
@@ -243,56 +209,48 @@ export class ImageController {
     if (repo.spec.suspend || (!generationChanged && now < state.nextAt)) return;
     state.generation = generationOf(obj);
     const interval = durationMs(repo.spec.interval) ?? 60_000;
-    const timeout = repo.spec.timeout
-      ? (durationMs(repo.spec.timeout) ?? DEFAULT_TIMEOUT_MS)
-      : DEFAULT_TIMEOUT_MS;
+    // A new object or spec: Reconciling until this scan ends (not on every interval's scan).
+    if (generationChanged) obj = await this.status.progressing(obj, `scanning ${repo.spec.image}`);
+    const started = this.o.clock.now();
+    const seconds = () => (this.o.clock.now() - started) / 1000;
     try {
-      const credentials = await this.registryCredentials(repo);
-      const scan = await scanTags(this.o.oci, repo.spec, credentials, timeout);
+      const credentials = await registryCredentials(this.o.client, repo);
+      const scan = await scanTags(this.o.oci, repo.spec, credentials, timeoutOf(repo));
+      this.o.metrics?.observeScan('success', seconds());
       state.tags = scan.tags;
       state.scans++;
       state.failures = 0;
       state.nextAt = now + interval;
-      await this.writeStatus(obj, {
-        ...this.ready(obj, true, 'Succeeded', `successful scan: found ${scan.tags.length} tags`),
+      const message = `successful scan: found ${scan.tags.length} tags`;
+      if (readyOf(obj)?.status === 'False') await this.status.emit(obj, 'Normal', 'Succeeded', message);
+      await this.status.write(obj, {
+        ...this.status.conditions(obj, { ready: true, reason: 'Succeeded', message }),
         canonicalImageName: canonicalImageName(parseImageName(repo.spec.image)),
         lastScanResult: {
           tagCount: scan.tags.length,
           scanTime: new Date(this.o.clock.now()).toISOString(),
           latestTags: latestTags(scan.tags, LATEST_TAGS_KEPT),
         },
-        observedExclusionList: repo.spec.exclusionList ?? ['^.*\\.sig$'],
+        observedExclusionList: [...(repo.spec.exclusionList ?? DEFAULT_EXCLUSION_LIST)],
       } as unknown as JsonObject);
     } catch (err) {
       // The last result stays (in memory for the policies, and status.lastScanResult).
+      this.o.metrics?.observeScan('error', seconds());
       state.failures++;
       state.nextAt = now + retryDelayMs(err, interval, state.failures);
       this.o.log.warn({ imageRepository: k, err: errText(err) }, 'image scan failed');
-      await this.writeStatus(obj, this.ready(obj, false, reasonOf(err), `scan failed: ${errText(err)}`));
+      const secret = repo.spec.secretRef
+        ? ` (credentials from Secret ${repo.metadata.namespace}/${repo.spec.secretRef.name})`
+        : '';
+      await this.status.fail(obj, failed(err, `ImageRepository ${k}: scan failed${secret}: ${errText(err)}`));
     }
-  }
-
-  private async registryCredentials(repo: ImageRepository) {
-    const ref = repo.spec.secretRef;
-    if (!ref) return undefined;
-    const ns = repo.metadata.namespace;
-    const secret = await this.o.client.get({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      namespace: ns,
-      name: ref.name,
-    });
-    if (!secret)
-      throw imageError(ImageErrorCode.SecretNotFound, `secretRef: Secret ${ns}/${ref.name} not found`);
-    const config = dockerConfigFromSecret(secret as never);
-    return credentialsFor(config, parseImageName(repo.spec.image).registry);
   }
 
   /** The policy's latest ref (written to its status), or undefined when it has none. */
   private async policy(obj: KubeObject): Promise<ImageRef | undefined> {
     const parsed = ImagePolicySchema.safeParse(obj);
     if (!parsed.success) {
-      await this.invalid(obj, parsed.error.issues);
+      await this.status.invalid(obj, parsed.error.issues);
       return undefined;
     }
     const policy: ImagePolicy = parsed.data;
@@ -301,10 +259,11 @@ export class ImageController {
     const previous = policy.status?.latestRef;
     if (!repo?.tags) {
       const why = repo ? 'has no successful scan yet' : 'not found (or its spec is invalid)';
-      await this.writeStatus(
-        obj,
-        this.ready(obj, false, ImageErrorCode.RepositoryNotReady, `ImageRepository ${repoKey} ${why}`),
-      );
+      await this.status.fail(obj, {
+        ready: false,
+        reason: ImageErrorCode.RepositoryNotReady,
+        message: `ImageRepository ${repoKey} ${why}`,
+      });
       return previous;
     }
     try {
@@ -314,42 +273,42 @@ export class ImageController {
       if (digest) ref.digest = digest;
       const changed =
         !previous || previous.tag !== ref.tag || previous.digest !== ref.digest || previous.name !== ref.name;
-      await this.writeStatus(obj, {
-        ...this.ready(obj, true, 'Succeeded', `latest image tag for ${repo.image} resolved to ${tag}`),
+      if (changed) {
+        const shown = (r: ImageRef) => `${r.name}:${r.tag}${r.digest ? `@${r.digest}` : ''}`;
+        await this.status.emit(
+          obj,
+          'Normal',
+          'NewLatestImage',
+          previous
+            ? `latest image changed from ${shown(previous)} to ${shown(ref)}`
+            : `latest image resolved to ${shown(ref)}`,
+        );
+      }
+      const message = `latest image tag for ${repo.image} resolved to ${tag}`;
+      await this.status.write(obj, {
+        ...this.status.conditions(obj, { ready: true, reason: 'Succeeded', message }),
         latestRef: ref,
         ...(changed && previous ? { observedPreviousRef: previous } : {}),
       } as unknown as JsonObject);
       return ref;
     } catch (err) {
-      await this.writeStatus(obj, this.ready(obj, false, reasonOf(err), errText(err)));
+      await this.status.fail(obj, failed(err, `ImagePolicy ${key(obj)}: ${errText(err)}`));
       return undefined;
     }
   }
 
   private async digest(policy: ImagePolicy, repo: RepoState, tag: string): Promise<string | undefined> {
-    const mode = policy.spec.digestReflectionPolicy ?? 'Never';
-    if (mode === 'Never') return undefined;
-    const k = `${repo.image}:${tag}`;
-    const cached = this.digests.get(k);
-    if (cached && (mode === 'IfNotPresent' || cached.scans === repo.scans)) return cached.digest;
-    const target = this.informers.repos.get(
-      `${policy.metadata.namespace}/${policy.spec.imageRepositoryRef.name}`,
+    const target = ImageRepositorySchema.parse(
+      this.informers.repos.get(`${policy.metadata.namespace}/${policy.spec.imageRepositoryRef.name}`),
     );
-    const parsed = ImageRepositorySchema.parse(target);
-    const credentials = await this.registryCredentials(parsed);
-    const manifest = await this.o.oci.manifest(
-      parseImageName(repo.image),
+    return this.digests.lookup(
+      policy.spec.digestReflectionPolicy ?? 'Never',
+      target,
       tag,
-      [
-        'application/vnd.oci.image.index.v1+json',
-        'application/vnd.docker.distribution.manifest.list.v2+json',
-        'application/vnd.oci.image.manifest.v1+json',
-        'application/vnd.docker.distribution.manifest.v2+json',
-      ],
-      { credentials, ...(parsed.spec.insecure ? { plainHttp: true } : {}) },
+      repo.scans,
+      () => registryCredentials(this.o.client, target),
+      timeoutOf(target),
     );
-    this.digests.set(k, { digest: manifest.digest, scans: repo.scans });
-    return manifest.digest;
   }
 
   private async automation(
@@ -359,7 +318,7 @@ export class ImageController {
   ): Promise<void> {
     const parsed = ImageUpdateAutomationSchema.safeParse(obj);
     const k = key(obj);
-    if (!parsed.success) return this.invalid(obj, parsed.error.issues);
+    if (!parsed.success) return this.status.invalid(obj, parsed.error.issues);
     const auto: ImageUpdateAutomation = parsed.data;
     if (auto.spec.suspend) return;
     const ns = auto.metadata.namespace;
@@ -410,22 +369,21 @@ export class ImageController {
       next.failures = 0;
       const at = new Date(this.o.clock.now()).toISOString();
       const observedPolicies = Object.fromEntries([...refs].map(([p, r]) => [p.split(':')[1] as string, r]));
+      this.o.metrics?.recordAutomationRun(result.kind === 'pushed' ? 'pushed' : 'no_change');
+      const message =
+        result.kind === 'pushed'
+          ? `pushed commit '${result.commit.slice(0, 7)}' to branch '${pushBranch}'`
+          : 'no updates made';
       if (result.kind === 'pushed') {
         this.o.log.info(
           { imageUpdateAutomation: k, commit: result.commit, branch: pushBranch },
           'pushed image updates',
         );
         this.o.onPushed(repoURL, pushBranch);
+        await this.status.emit(obj, 'Normal', 'CommitPushed', `${message} (${repoURL})`);
       }
-      await this.writeStatus(obj, {
-        ...this.ready(
-          obj,
-          true,
-          'Succeeded',
-          result.kind === 'pushed'
-            ? `pushed commit '${result.commit.slice(0, 7)}' to branch '${pushBranch}'`
-            : 'no updates made',
-        ),
+      await this.status.write(obj, {
+        ...this.status.conditions(obj, { ready: true, reason: 'Succeeded', message }),
         lastAutomationRunTime: at,
         observedSourceRevision: result.revision,
         observedPolicies,
@@ -434,8 +392,9 @@ export class ImageController {
     } catch (err) {
       next.failures++;
       next.nextAt = now + retryDelayMs(err, interval, next.failures);
+      this.o.metrics?.recordAutomationRun('error');
       this.o.log.warn({ imageUpdateAutomation: k, err: errText(err) }, 'image update failed');
-      await this.writeStatus(obj, this.ready(obj, false, reasonOf(err), errText(err)));
+      await this.status.fail(obj, failed(err, `ImageUpdateAutomation ${k}: ${errText(err)}`));
     }
   }
 }

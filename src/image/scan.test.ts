@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { OciClient } from '../oci/client.js';
 import { durationMs } from './conditions.js';
-import { canonicalImageName, latestTags, parseImageName } from './scan.js';
+import { canonicalImageName, latestTags, parseImageName, scanTags } from './scan.js';
 
 test('image names as Docker reads them', () => {
   const table: [string, string, string, string][] = [
@@ -45,4 +46,24 @@ test('durationMs reads Go durations', () => {
     ['soon', undefined],
   ];
   for (const [text, want] of table) assert.equal(durationMs(text), want, text);
+});
+
+test('scanTags: the exclusion list (default: cosign signatures), insecure as plain HTTP, the timeout', async () => {
+  const seen: (boolean | undefined)[] = [];
+  const oci = {
+    tags: async (_r: unknown, o: { plainHttp?: boolean }) => {
+      seen.push(o.plainHttp);
+      return ['v1', 'sha256-abc.sig', 'v2-rc', 'v2'];
+    },
+  } as unknown as OciClient;
+  const spec = { image: 'registry.example.com/api', interval: '1m' };
+  assert.deepEqual((await scanTags(oci, spec, undefined, 1000)).tags, ['v1', 'v2-rc', 'v2']);
+  const custom = await scanTags(oci, { ...spec, exclusionList: ['-rc$'], insecure: true }, undefined, 1000);
+  assert.deepEqual(custom, { tags: ['v1', 'sha256-abc.sig', 'v2'], listed: 4 });
+  assert.deepEqual(seen, [undefined, true]);
+  const hanging = { tags: () => new Promise(() => {}) } as unknown as OciClient;
+  await assert.rejects(scanTags(hanging, spec, undefined, 20), {
+    code: 'OciTimeout',
+    message: /tags of registry.example.com\/api: the scan took longer than 20 ms/,
+  });
 });

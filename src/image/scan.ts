@@ -4,12 +4,14 @@
  * OCI client (Link pagination, bearer or basic challenges, typed errors with retry classes),
  * the exclusion list applied, all within the spec's timeout.
  */
-import type { ImageRepositorySpec } from '../api/image-repository.js';
+import type { ImageRepository, ImageRepositorySpec } from '../api/image-repository.js';
 import { DEFAULT_EXCLUSION_LIST } from '../api/image-repository.js';
+import type { ClusterClient } from '../kube/index.js';
 import type { OciClient } from '../oci/client.js';
-import type { RegistryCredentials } from '../oci/docker-config.js';
+import { credentialsFor, dockerConfigFromSecret, type RegistryCredentials } from '../oci/docker-config.js';
 import { OciErrorCode, ociError } from '../oci/errors.js';
 import type { OciRepository } from '../oci/reference.js';
+import { ImageErrorCode, imageError } from './errors.js';
 import { excludeTags } from './policy.js';
 
 /** `nginx` → docker.io + nginx; `ghcr.io/org/app` → ghcr.io + org/app; `localhost:5000/app` kept. */
@@ -71,4 +73,18 @@ export async function scanTags(
 /** Flux's latestTags: up to `n` tags, reverse-sorted. */
 export function latestTags(tags: readonly string[], n: number): string[] {
   return [...tags].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)).slice(0, n);
+}
+
+/** The credentials for the repository's registry from its `secretRef` (none without one). */
+export async function registryCredentials(
+  client: ClusterClient,
+  repo: ImageRepository,
+): Promise<RegistryCredentials | undefined> {
+  const ref = repo.spec.secretRef;
+  if (!ref) return undefined;
+  const ns = repo.metadata.namespace;
+  const secret = await client.get({ apiVersion: 'v1', kind: 'Secret', namespace: ns, name: ref.name });
+  if (!secret)
+    throw imageError(ImageErrorCode.SecretNotFound, `secretRef: Secret ${ns}/${ref.name} not found`);
+  return credentialsFor(dockerConfigFromSecret(secret as never), parseImageName(repo.spec.image).registry);
 }

@@ -184,4 +184,26 @@ describe('metrics', () => {
     assert.doesNotMatch(other, /process_resident_memory_bytes/);
     assert.equal(samples(other, 'trueup_app_info').length, 0);
   });
+  it('counts image scans and automation runs by result, zeroed from the start', async () => {
+    const m = createMetrics({ processMetrics: false });
+    const value = (text: string, name: string, result: string) =>
+      samples(text, name).find((s) => s.labels.result === result)?.value;
+    const first = await m.render();
+    assert.equal(value(first, 'trueup_image_scan_total', 'error'), 0);
+    assert.equal(value(first, 'trueup_image_automation_push_total', 'pushed'), 0);
+    m.image.observeScan('success', 0.2);
+    m.image.observeScan('success', 0.3);
+    m.image.observeScan('error', 5);
+    m.image.recordAutomationRun('pushed');
+    m.image.recordAutomationRun('no_change');
+    m.image.recordAutomationRun('no_change');
+    const text = await m.render();
+    assert.equal(value(text, 'trueup_image_scan_total', 'success'), 2);
+    assert.equal(value(text, 'trueup_image_scan_total', 'error'), 1);
+    assert.equal(value(text, 'trueup_image_scan_duration_seconds_count', 'success'), 2);
+    assert.equal(value(text, 'trueup_image_scan_duration_seconds_sum', 'error'), 5);
+    assert.equal(value(text, 'trueup_image_automation_push_total', 'pushed'), 1);
+    assert.equal(value(text, 'trueup_image_automation_push_total', 'no_change'), 2);
+    assert.equal(value(text, 'trueup_image_automation_push_total', 'error'), 0);
+  });
 });

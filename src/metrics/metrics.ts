@@ -74,6 +74,15 @@ export interface Metrics {
    * its address), `type` its type, `result` sent, duplicate, retried, failed or dropped.
    */
   recordNotification(provider: string, type: string, result: string): void;
+  readonly image: ImageMetrics;
+}
+
+/** Image automation (src/image): label values are fixed words, never object names. */
+export interface ImageMetrics {
+  /** One registry scan of an ImageRepository, `success` or `error`, and how long it took. */
+  observeScan(result: 'success' | 'error', seconds: number): void;
+  /** One ImageUpdateAutomation run: `pushed` a commit, `no_change`, or `error`. */
+  recordAutomationRun(result: 'pushed' | 'no_change' | 'error'): void;
 }
 
 export interface QueueMetrics {
@@ -207,6 +216,27 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['provider', 'type', 'result'],
     registers,
   });
+  const imageScans = new Counter<'result'>({
+    name: 'trueup_image_scan_total',
+    help: 'ImageRepository registry scans by result (success, error).',
+    labelNames: ['result'],
+    registers,
+  });
+  const imageScanDuration = new Histogram<'result'>({
+    name: 'trueup_image_scan_duration_seconds',
+    help: 'Duration of one ImageRepository registry scan (every tag page), by result.',
+    labelNames: ['result'],
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const imagePushes = new Counter<'result'>({
+    name: 'trueup_image_automation_push_total',
+    help: 'ImageUpdateAutomation runs by result: pushed (a commit), no_change (nothing to commit), error.',
+    labelNames: ['result'],
+    registers,
+  });
+  for (const result of ['success', 'error']) imageScans.inc({ result }, 0);
+  for (const result of ['pushed', 'no_change', 'error']) imagePushes.inc({ result }, 0);
   const leader = new Gauge<'shard'>({
     name: 'trueup_controller_leader',
     help: '1 while this replica holds the leader Lease of the shard, else 0.',
@@ -290,6 +320,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     recordNotification(provider, type, result) {
       notifications.inc({ provider: providers.value(provider), type, result });
+    },
+    image: {
+      observeScan(result, seconds) {
+        imageScans.inc({ result });
+        imageScanDuration.observe({ result }, seconds);
+      },
+      recordAutomationRun(result) {
+        imagePushes.inc({ result });
+      },
     },
   };
 }

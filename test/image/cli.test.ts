@@ -1,7 +1,7 @@
 /**
  * `trueup controller` (the CLI process) runs image automation: a tag pushed to the registry
  * reaches the Deployment through the process's own wiring (image controller on shard 0, Git
- * credentials, refresh of the Application on push).
+ * credentials, refresh of the Application on push, events on the image objects).
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -100,6 +100,22 @@ spec:
     `the Deployment on 1.0.10 (controller output: ${output})`,
     async () => (await live()) === `${image}:1.0.10`,
     90_000,
+  );
+  const head = await gitCli(repo.bare, 'rev-parse', 'main');
+  await waitFor('the CommitPushed event from the process', async () =>
+    (await env.client.list('v1', 'Event', { namespace: ns })).items.some((e) => {
+      const ev = e as unknown as {
+        involvedObject: { kind: string; name: string };
+        reason: string;
+        message: string;
+      };
+      return (
+        ev.involvedObject.kind === 'ImageUpdateAutomation' &&
+        ev.involvedObject.name === 'web' &&
+        ev.reason === 'CommitPushed' &&
+        ev.message.startsWith(`pushed commit '${head.slice(0, 7)}' to branch 'main'`)
+      );
+    }),
   );
   const message = await gitCli(repo.bare, 'log', '-1', '--format=%B', 'main');
   assert.match(

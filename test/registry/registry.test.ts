@@ -63,3 +63,35 @@ test('a pushed chart is served to a bearer token from the realm, and refused wit
     ],
   );
 });
+
+test('htpasswd: a Basic challenge, the bcrypt account served, a wrong password refused; down and up keep the data', async () => {
+  const basicRegistry = await startRegistry({ auth: 'htpasswd', users: { bob: 'b0b-pw' } });
+  try {
+    const pushed = await basicRegistry.push(
+      'org/app',
+      'v1',
+      { mediaType: 'application/vnd.oci.image.config.v1+json', data: Buffer.from('{}') },
+      [],
+    );
+    const manifestUrl = `${basicRegistry.url}/v2/org/app/manifests/v1`;
+    const get = (authorization?: string) =>
+      fetch(manifestUrl, {
+        headers: { accept: OCI_MANIFEST_MEDIA_TYPE, ...(authorization ? { authorization } : {}) },
+      });
+    const challenge = await get();
+    assert.equal(challenge.status, 401);
+    assert.equal(challenge.headers.get('www-authenticate'), 'Basic realm="trueup-test-registry"');
+    assert.equal((await get(basic('bob', 'wrong'))).status, 401);
+    const ok = await get(basic('bob', 'b0b-pw'));
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get('docker-content-digest'), pushed.manifestDigest);
+
+    await basicRegistry.down();
+    await assert.rejects(get(basic('bob', 'b0b-pw')));
+    await basicRegistry.up();
+    assert.equal((await get(basic('bob', 'b0b-pw'))).status, 200, 'the same data after up');
+    assert.deepEqual(basicRegistry.tokenRequests, [], 'no token server in htpasswd mode');
+  } finally {
+    await basicRegistry.stop();
+  }
+});

@@ -3,14 +3,16 @@
  * test/registry/build.sh) on loopback, with token auth as most registries do it: the registry
  * answers `401` with a `WWW-Authenticate: Bearer realm=…,service=…,scope=…` challenge, and a small
  * token server here (the realm) checks the client's basic credentials and issues an ES256 JWT
- * that the registry verifies against a JWKS file. Charts are pushed as OCI artifacts the way
- * `helm push` lays them out.
+ * that the registry verifies against a JWKS file. Or, with `auth: 'htpasswd'`, the registry's own
+ * basic auth (`auth.htpasswd`, bcrypt lines written here): `401` with `WWW-Authenticate: Basic`.
+ * Charts are pushed as OCI artifacts the way `helm push` lays them out.
  */
 import { createHash, generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import bcrypt from 'bcryptjs';
 import {
   freePort,
   type ManagedProcess,
@@ -39,6 +41,11 @@ export interface RegistryOptions {
   users?: Record<string, string>;
   /** Whether a token request without credentials is granted pull access. Default: false. */
   anonymousPull?: boolean;
+  /**
+   * `token` (default): the bearer-token flow above. `htpasswd`: the registry's basic auth, every
+   * account in `users` (bcrypt in an htpasswd file); no anonymous access.
+   */
+  auth?: 'token' | 'htpasswd';
 }
 
 /** What the token server saw, for assertions (token caching, credentials sent). */
@@ -61,6 +68,10 @@ export interface LocalRegistry {
   /** The token server's realm URL. */
   realm: string;
   tokenRequests: TokenRequest[];
+  /** Stops the registry process only (an outage): the data and the port stay for `up`. */
+  down(): Promise<void>;
+  /** Starts the registry again after `down`, on the same port with the same data. */
+  up(): Promise<void>;
   /** Pushes blobs and a manifest naming them under `tag`. */
   push(
     repository: string,
@@ -174,15 +185,22 @@ function startTokenServer(
   });
 }
 
-function registryConfig(dir: string, port: number, realm: string, jwksPath: string): string {
+function registryConfig(dir: string, port: number, auth: Record<string, unknown>): string {
   // JSON is YAML: the registry reads this as its configuration file.
   return JSON.stringify({
     version: 0.1,
     log: { level: 'info', accesslog: { disabled: true } },
     storage: { filesystem: { rootdirectory: join(dir, 'data') }, delete: { enabled: true } },
     http: { addr: `127.0.0.1:${port}`, secret: randomUUID() },
-    auth: { token: { realm, service: SERVICE, issuer: ISSUER, jwks: jwksPath } },
+    auth,
   });
+}
+
+/** An htpasswd file as the registry reads it: `user:bcrypt-hash` lines (cost 4: a test). */
+export function htpasswdLines(users: Record<string, string>): string {
+  return Object.entries(users)
+    .map(([user, password]) => `${user}:${bcrypt.hashSync(password, 4)}\n`)
+    .join('');
 }
 
 export async function startRegistry(options: RegistryOptions = {}): Promise<LocalRegistry> {
@@ -202,24 +220,39 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Loca
   const realm = `http://127.0.0.1:${tokenPort}/token`;
   const port = await freePort();
   const configPath = join(dir, 'config.yml');
-  writeFileSync(configPath, registryConfig(dir, port, realm, jwksPath));
-  const proc: ManagedProcess = startProcess('registry', binary, ['serve', configPath], dir);
+  // With htpasswd, the test's own pushes go as an extra account no test names.
+  const pusher = { user: `pusher-${randomUUID().slice(0, 8)}`, password: randomUUID() };
+  if (options.auth === 'htpasswd') {
+    const htpasswd = join(dir, 'htpasswd');
+    writeFileSync(htpasswd, htpasswdLines({ ...options.users, [pusher.user]: pusher.password }));
+    writeFileSync(configPath, registryConfig(dir, port, { htpasswd: { realm: SERVICE, path: htpasswd } }));
+  } else {
+    const token = { realm, service: SERVICE, issuer: ISSUER, jwks: jwksPath };
+    writeFileSync(configPath, registryConfig(dir, port, { token }));
+  }
   const url = `http://127.0.0.1:${port}`;
-  await waitUntil(
-    'the registry answering /v2/',
-    async () => (await fetch(`${url}/v2/`)).status === 401,
-    proc,
-    30_000,
-  );
+  const serve = async (): Promise<ManagedProcess> => {
+    const started = startProcess('registry', binary, ['serve', configPath], dir);
+    await waitUntil(
+      'the registry answering /v2/',
+      async () => (await fetch(`${url}/v2/`)).status === 401,
+      started,
+      30_000,
+    );
+    return started;
+  };
+  let proc: ManagedProcess | undefined = await serve();
 
-  const pushToken = (repository: string) =>
-    mintToken(privateKey, kid, 'pusher', [
-      { type: 'repository', name: repository, actions: ['pull', 'push'] },
-    ]);
+  const pushAuth = (repository: string) =>
+    options.auth === 'htpasswd'
+      ? `Basic ${Buffer.from(`${pusher.user}:${pusher.password}`).toString('base64')}`
+      : `Bearer ${mintToken(privateKey, kid, 'pusher', [
+          { type: 'repository', name: repository, actions: ['pull', 'push'] },
+        ])}`;
 
-  async function pushBlob(repository: string, token: string, data: Uint8Array): Promise<string> {
+  async function pushBlob(repository: string, authorization: string, data: Uint8Array): Promise<string> {
     const digest = sha256Digest(data);
-    const auth = { authorization: `Bearer ${token}` };
+    const auth = { authorization };
     const start = await fetch(`${url}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers: auth });
     const location = start.headers.get('location');
     if (start.status !== 202 || !location)
@@ -236,10 +269,10 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Loca
   }
 
   const push: LocalRegistry['push'] = async (repository, tag, config, layers) => {
-    const token = pushToken(repository);
+    const authorization = pushAuth(repository);
     const descriptor = async (blob: { mediaType: string; data: Uint8Array }) => ({
       mediaType: blob.mediaType,
-      digest: await pushBlob(repository, token, blob.data),
+      digest: await pushBlob(repository, authorization, blob.data),
       size: blob.data.byteLength,
     });
     const manifest = JSON.stringify({
@@ -250,7 +283,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Loca
     });
     const res = await fetch(`${url}/v2/${repository}/manifests/${tag}`, {
       method: 'PUT',
-      headers: { authorization: `Bearer ${token}`, 'content-type': OCI_MANIFEST_MEDIA_TYPE },
+      headers: { authorization, 'content-type': OCI_MANIFEST_MEDIA_TYPE },
       body: manifest,
     });
     if (res.status !== 201)
@@ -263,6 +296,13 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Loca
     url,
     realm,
     tokenRequests,
+    async down() {
+      await proc?.stop();
+      proc = undefined;
+    },
+    async up() {
+      proc ??= await serve();
+    },
     push,
     pushChart: (repository, tag, chartYaml, tgz) =>
       push(
@@ -272,7 +312,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Loca
         [{ mediaType: HELM_CHART_MEDIA_TYPE, data: tgz }],
       ),
     async stop() {
-      await proc.stop();
+      await proc?.stop();
       await new Promise<void>((resolve) => tokenServer.close(() => resolve()));
       rmSync(dir, { recursive: true, force: true });
       cleanup.forget();

@@ -116,9 +116,10 @@ export class KubeAppWriter implements AppWriter {
         name: `${app.metadata.name}.${Date.now().toString(16)}${(this.seq++).toString(16)}`,
         namespace: ns,
       },
+      // The object's own kind (image automation records events on its objects too).
       involvedObject: {
-        apiVersion: APP_API_VERSION,
-        kind: APP_KIND,
+        apiVersion: app.apiVersion || APP_API_VERSION,
+        kind: app.kind || APP_KIND,
         namespace: ns,
         name: app.metadata.name ?? '',
         ...(typeof app.metadata.uid === 'string' ? { uid: app.metadata.uid } : {}),
