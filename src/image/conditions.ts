@@ -78,22 +78,3 @@ export function readyCondition(
     },
   ];
 }
-
-/** A Go duration (`1m30s`, `500ms`, `1h`) in milliseconds; undefined when it is not one. */
-export function durationMs(text: string): number | undefined {
-  if (!/^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/.test(text)) return undefined;
-  const unit: Record<string, number> = {
-    ns: 1e-6,
-    us: 1e-3,
-    µs: 1e-3,
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-  };
-  let total = 0;
-  for (const m of text.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g)) {
-    total += Number(m[1]) * (unit[m[2] as string] ?? 0);
-  }
-  return total;
-}

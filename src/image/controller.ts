@@ -7,6 +7,7 @@
  * on the first pass.
  */
 import { APP_API_VERSION } from '../api/application.js';
+import { goDurationMs } from '../api/duration.js';
 import { isTrueupError, RetryClass } from '../api/errors.js';
 import { type ImagePolicy, ImagePolicySchema, type ImageRef } from '../api/image-policy.js';
 import {
@@ -23,7 +24,7 @@ import type { ImageMetrics } from '../metrics/metrics.js';
 import type { OciClient } from '../oci/client.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { Informer } from '../runtime/informer.js';
-import { durationMs, type Outcome } from './conditions.js';
+import type { Outcome } from './conditions.js';
 import { DigestCache } from './digest.js';
 import { ImageErrorCode } from './errors.js';
 import type { GitUpdater } from './git-update.js';
@@ -37,7 +38,7 @@ import { ImageStatus, readyOf } from './status.js';
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** The ImageRepository's `timeout` (every request of a scan or digest lookup), default 60 s. */
 const timeoutOf = (repo: ImageRepository) =>
-  (repo.spec.timeout ? durationMs(repo.spec.timeout) : undefined) ?? DEFAULT_TIMEOUT_MS;
+  (repo.spec.timeout ? goDurationMs(repo.spec.timeout) : undefined) ?? DEFAULT_TIMEOUT_MS;
 
 export interface ImageLogger {
   info(obj: object, msg: string): void;
@@ -208,7 +209,7 @@ export class ImageController {
     const generationChanged = state.generation !== generationOf(obj);
     if (repo.spec.suspend || (!generationChanged && now < state.nextAt)) return;
     state.generation = generationOf(obj);
-    const interval = durationMs(repo.spec.interval) ?? 60_000;
+    const interval = goDurationMs(repo.spec.interval) ?? 60_000;
     // A new object or spec: Reconciling until this scan ends (not on every interval's scan).
     if (generationChanged) obj = await this.status.progressing(obj, `scanning ${repo.spec.image}`);
     const started = this.o.clock.now();
@@ -336,7 +337,7 @@ export class ImageController {
     const due =
       !state || state.generation !== generationOf(obj) || state.refsKey !== refsKey || now >= state.nextAt;
     if (!due) return;
-    const interval = durationMs(auto.spec.interval) ?? 300_000;
+    const interval = goDurationMs(auto.spec.interval) ?? 300_000;
     const next: AutomationState = {
       generation: generationOf(obj),
       refsKey,

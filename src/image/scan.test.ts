@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { goDurationMs } from '../api/duration.js';
 import type { OciClient } from '../oci/client.js';
-import { durationMs } from './conditions.js';
 import { canonicalImageName, latestTags, parseImageName, scanTags } from './scan.js';
 
 test('image names as Docker reads them', () => {
@@ -36,7 +36,7 @@ test('latestTags: ten at most, reverse-sorted', () => {
   ]);
 });
 
-test('durationMs reads Go durations', () => {
+test('the intervals and timeouts are Go durations', () => {
   const table: [string, number | undefined][] = [
     ['1m30s', 90_000],
     ['500ms', 500],
@@ -45,7 +45,7 @@ test('durationMs reads Go durations', () => {
     ['5', undefined],
     ['soon', undefined],
   ];
-  for (const [text, want] of table) assert.equal(durationMs(text), want, text);
+  for (const [text, want] of table) assert.equal(goDurationMs(text), want, text);
 });
 
 test('scanTags: the exclusion list (default: cosign signatures), insecure as plain HTTP, the timeout', async () => {
