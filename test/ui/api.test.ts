@@ -8,14 +8,14 @@
  */
 import assert from 'node:assert/strict';
 import { get as httpGet } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { test } from 'node:test';
 import type { Application } from '../../src/api/application.js';
 import type { HistoryAnswerEntry, TreeAnswer, TreeNode } from '../../src/ui/shared/api-types.js';
 import type { AppSummary } from '../../src/ui/shared/summary.js';
 import { appManifest, e2eEnv, waitFor, yaml } from '../e2e/support.js';
 import { testNamespace } from '../support/cluster.js';
-import { builtUi, selfSignedCert, serviceAccountToken, startTestUi, webFiles } from './support.js';
+import { httpsCall, selfSignedCert } from '../support/tls.js';
+import { builtUi, serviceAccountToken, startTestUi, webFiles } from './support.js';
 
 const env = await e2eEnv('uiapi');
 const otherNs = await testNamespace('uiapi-other');
@@ -351,26 +351,6 @@ test('a multi-source app: every source and its revision in the history, the subj
   assert.equal(history[0]?.subject, 'web: first version');
   assert.equal(history[0]?.phase, 'Succeeded');
 });
-
-/** A request to the HTTPS UI trusting only its self-signed certificate. */
-function httpsCall(
-  url: string,
-  ca: string,
-  o: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { method: o.method ?? 'GET', headers: o.headers ?? {}, ca }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        body += c;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end(o.body);
-  });
-}
 
 test('over HTTPS (--ui-tls-cert-file/--ui-tls-key-file) the login cookies are Secure and work', async () => {
   const tls = await selfSignedCert();

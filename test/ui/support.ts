@@ -4,12 +4,10 @@
  * TokenReview/SubjectAccessReview), ServiceAccounts with and without RBAC and their tokens
  * minted with the TokenRequest API (`kubectl create token`).
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { promisify } from 'node:util';
 import { installedEngine } from '../../src/controller/adapters/render-helm.js';
 import { GitSourcePort } from '../../src/controller/adapters/source.js';
 import { silentLogger } from '../../src/controller/reconciler.js';
@@ -110,35 +108,4 @@ export function webFiles(image: string, data: Record<string, string>): Record<st
     'web/deploy.json': JSON.stringify(deploy, null, 2),
     'web/config.json': JSON.stringify(cm, null, 2),
   };
-}
-
-/**
- * A self-signed certificate for 127.0.0.1 (an EC key, valid one day), made with the `openssl`
- * command (node:crypto makes keys but not X.509 certificates).
- */
-export async function selfSignedCert(): Promise<{ cert: string; key: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'trueup-ui-tls-'));
-  after(() => rm(dir, { recursive: true, force: true }));
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  await promisify(execFile)('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-  ]);
-  return { cert: await readFile(cert, 'utf8'), key: await readFile(key, 'utf8') };
 }
