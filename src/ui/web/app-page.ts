@@ -9,19 +9,12 @@ import type {
   TreeAnswer,
   TreeNode,
 } from '../shared/api-types.js';
+import { type SourceSpec, sourceLines, sourceText } from '../shared/sources.js';
 import { type AppSummary, shortRevision } from '../shared/summary.js';
 import { appPath, getJson, type LiveApps, post } from './client.js';
 import { type Confirmation, ConfirmDialog } from './confirm.js';
 import { useLive } from './list.js';
 import { ago, navigate, statusClass } from './util.js';
-
-interface SourceSpec {
-  repoURL: string;
-  targetRevision?: string | undefined;
-  path?: string | undefined;
-  chart?: string | undefined;
-  ref?: string | undefined;
-}
 
 interface AppDetail {
   metadata: { namespace: string; name: string };
@@ -79,26 +72,10 @@ function Tree(p: { nodes: TreeNode[] }) {
   )}</ul>`;
 }
 
-/** What one source deploys: the repository, its path or chart, the target and (when known) the revision. */
-function sourceText(src: SourceSpec, revision: string | undefined): string {
-  const what = src.chart ? `chart ${src.chart}` : src.path !== undefined ? `: ${src.path}` : '';
-  return [
-    src.repoURL,
-    what,
-    `@ ${src.targetRevision ?? 'HEAD'}`,
-    src.ref ? `(ref ${src.ref})` : '',
-    revision ? `→ ${shortRevision(revision)}` : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
-}
-
 /** Every source of the app (spec.sources lists several; a `$values`-only ref too). */
 function Sources(p: { spec: AppDetail['spec']; sync: NonNullable<AppDetail['status']>['sync'] }) {
-  const list = p.spec.sources ?? (p.spec.source ? [p.spec.source] : []);
-  const revisions = p.spec.sources ? (p.sync?.revisions ?? []) : [p.sync?.revision];
-  return html`<ul class="sources" id="app-sources">${list.map(
-    (src, i) => html`<li data-source=${i}>${sourceText(src, revisions[i])}</li>`,
+  return html`<ul class="sources" id="app-sources">${sourceLines(p.spec, p.sync).map(
+    (line, i) => html`<li data-source=${i}>${line}</li>`,
   )}</ul>`;
 }
 
