@@ -106,6 +106,9 @@ test('a manual app is reported OutOfSync; app list/diff show it; app sync record
   assert.equal(get.code, 0, get.stderr);
   assert.match(get.stdout, /^Sync:\s+Synced to [0-9a-f]{40}$/m);
   assert.match(get.stdout, /^ConfigMap\s+\S+\s+manual-config\s+Synced\s+Healthy/m);
+  // History: each entry with the result of its sync and who asked for it.
+  assert.match(get.stdout, /^ID\s+REVISION\s+DEPLOYED\s+RESULT\s+BY$/m);
+  assert.match(get.stdout, /^0\s+[0-9a-f]{40}\s+\S+\s+Succeeded\s+\S+$/m);
   assert.equal((await cli(['app', 'diff', 'manual'])).code, 0);
 });
 
