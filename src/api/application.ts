@@ -350,6 +350,21 @@ export const HistoryEntrySchema = z.object({
   id: z.int(),
   revision: z.string(),
   deployedAt: time,
+  deployStartedAt: time.optional().describe('When the sync that deployed this entry started.'),
+  initiatedBy: z
+    .object({ username: z.string().optional(), automated: z.boolean().optional() })
+    .optional()
+    .describe('Who asked for the sync: a user (requested operation) or the controller (automated sync).'),
+  phase: z
+    .enum(['Succeeded'])
+    .optional()
+    .describe(
+      'The result of the sync that deployed this entry. Only a sync that succeeded deploys a revision, so entries are never Failed: a failed sync is reported by operationState, and failures cannot push rollback targets out of the history.',
+    ),
+  message: z
+    .string()
+    .optional()
+    .describe("That sync's result message (objects created, configured and pruned)."),
   source: z.object({ repoURL: z.string(), targetRevision: z.string(), path: z.string() }).optional(),
   revisions: z
     .array(z.string())

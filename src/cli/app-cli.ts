@@ -154,7 +154,16 @@ export async function appGet(name: string, o: AppCliOptions, io: CliIO): Promise
     }
     if (s.history?.length) {
       io.stdout(
-        `\nHistory:\n${table([['ID', 'REVISION', 'DEPLOYED'], ...s.history.map((h) => [String(h.id), h.revision, h.deployedAt])])}`,
+        `\nHistory:\n${table([
+          ['ID', 'REVISION', 'DEPLOYED', 'RESULT', 'BY'],
+          ...s.history.map((h) => [
+            String(h.id),
+            h.revision,
+            h.deployedAt,
+            h.phase ?? '',
+            h.initiatedBy?.username ?? (h.initiatedBy?.automated ? 'automated' : ''),
+          ]),
+        ])}`,
       );
     }
     return 0;

@@ -25,6 +25,13 @@ test('an automated app is applied, turns Synced/Healthy/Ready and records histor
     s?.history?.map((e) => [e.id, e.revision]),
     [[0, 'c1']],
   );
+  // Each entry carries the result of the sync that deployed it.
+  const entry = s?.history?.[0];
+  assert.deepEqual(
+    [entry?.phase, entry?.message, entry?.initiatedBy],
+    ['Succeeded', 'synced main@sha1:c1: 2 created, 0 configured, 0 pruned', { automated: true }],
+  );
+  assert.ok(entry?.deployStartedAt && entry.deployStartedAt <= entry.deployedAt);
   assert.equal(s?.operationState?.phase, 'Succeeded');
   assert.deepEqual(
     s?.resources?.map((x) => [x.kind, x.name, x.status, x.health?.status]),
@@ -131,6 +138,10 @@ test('a requested operation syncs a manual app once, is recorded and cleared', a
   assert.equal(h.writer.app.status?.operationState?.phase, 'Succeeded');
   assert.equal(h.writer.app.status?.operationState?.operation?.initiatedBy?.username, 'cli');
   assert.equal(h.writer.app.status?.sync?.status, 'Synced');
+  assert.deepEqual(
+    h.writer.app.status?.history?.map((e) => [e.revision, e.phase, e.initiatedBy]),
+    [['c1', 'Succeeded', { username: 'cli' }]],
+  );
 });
 
 test('a removed file is pruned with prune: true and only flagged with prune: false', async () => {

@@ -93,7 +93,11 @@ export async function runSync(port: SyncPort, i: SyncStepInput): Promise<SyncSte
         i.status.history,
         {
           revision: i.revision,
+          deployStartedAt: started,
           deployedAt: i.now(),
+          ...(state.operation?.initiatedBy ? { initiatedBy: state.operation.initiatedBy } : {}),
+          phase: 'Succeeded',
+          message: state.message,
           ...historySources(i.spec, i.revisions),
         },
         i.spec.revisionHistoryLimit ?? 10,

@@ -2,7 +2,7 @@
  * `trueup controller` as a real process against the current kubeconfig, and `trueup app
  * list|get|diff|sync` against it: a manual app is reported OutOfSync, diffed, and synced by a
  * recorded operation; /metrics shows it and the process's Git and API request counters; SIGTERM
- * stops the controller cleanly.
+ * stops the controller cleanly. The UI is served over HTTPS from --ui-tls-cert-file/--ui-tls-key-file.
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { testNamespace } from '../support/cluster.js';
+import { httpsCall, selfSignedCert } from '../support/tls.js';
 import {
   appManifest,
   condition,
@@ -40,11 +41,16 @@ let metricsURL = '';
 after(() => controller?.kill('SIGKILL'));
 
 test('trueup controller starts against the kubeconfig and serves /metrics', async () => {
+  const tls = await selfSignedCert();
   controller = spawnController(env, cache, [
     '--metrics-address',
     '127.0.0.1:0',
     '--ui-address',
     '127.0.0.1:0',
+    '--ui-tls-cert-file',
+    tls.certFile,
+    '--ui-tls-key-file',
+    tls.keyFile,
     '--install-crd',
     '--log-level',
     'warn',
@@ -54,10 +60,10 @@ test('trueup controller starts against the kubeconfig and serves /metrics', asyn
   metricsURL = await waitFor('serving line', async () => /serving (http:\/\/\S+)\/metrics/.exec(output)?.[1]);
   const res = await fetch(`${metricsURL}/readyz`);
   assert.equal(res.status, 200);
-  // --ui-address: the UI on its own port, closed without a token.
-  const uiURL = await waitFor('UI line', async () => /UI at (http:\/\/\S+)/.exec(output)?.[1]);
-  assert.equal((await fetch(`${uiURL}/api/v1/applications`)).status, 401);
-  assert.equal((await fetch(`${uiURL}/login`)).status, 200);
+  // --ui-address: the UI on its own port, over HTTPS with the --ui-tls-* files, closed without a token.
+  const uiURL = await waitFor('UI line', async () => /UI at (https:\/\/\S+)/.exec(output)?.[1]);
+  assert.equal((await httpsCall(`${uiURL}/api/v1/applications`, tls.cert)).status, 401);
+  assert.equal((await httpsCall(`${uiURL}/login`, tls.cert)).status, 200);
   assert.equal((await fetch(`${metricsURL}/api/v1/applications`)).status, 404, 'not on the metrics port');
 });
 
@@ -100,6 +106,9 @@ test('a manual app is reported OutOfSync; app list/diff show it; app sync record
   assert.equal(get.code, 0, get.stderr);
   assert.match(get.stdout, /^Sync:\s+Synced to [0-9a-f]{40}$/m);
   assert.match(get.stdout, /^ConfigMap\s+\S+\s+manual-config\s+Synced\s+Healthy/m);
+  // History: each entry with the result of its sync and who asked for it.
+  assert.match(get.stdout, /^ID\s+REVISION\s+DEPLOYED\s+RESULT\s+BY$/m);
+  assert.match(get.stdout, /^0\s+[0-9a-f]{40}\s+\S+\s+Succeeded\s+\S+$/m);
   assert.equal((await cli(['app', 'diff', 'manual'])).code, 0);
 });
 

@@ -3,7 +3,8 @@
  * TokenRequest API: an admin with get/list/patch on Applications in both app namespaces, and a
  * restricted viewer with get/list in the second one only. The restricted user sees only the
  * second namespace's app, cannot read the first, and cannot sync. Also: the tree (Deployment →
- * ReplicaSet → Pod), history with commit subjects, events, the login cookie and CSRF.
+ * ReplicaSet → Pod), history with commit subjects and each sync's result, a multi-source app,
+ * events, the login cookie (Secure over HTTPS) and CSRF.
  */
 import assert from 'node:assert/strict';
 import { get as httpGet } from 'node:http';
@@ -13,6 +14,7 @@ import type { HistoryAnswerEntry, TreeAnswer, TreeNode } from '../../src/ui/shar
 import type { AppSummary } from '../../src/ui/shared/summary.js';
 import { appManifest, e2eEnv, waitFor, yaml } from '../e2e/support.js';
 import { testNamespace } from '../support/cluster.js';
+import { httpsCall, selfSignedCert } from '../support/tls.js';
 import { builtUi, serviceAccountToken, startTestUi, webFiles } from './support.js';
 
 const env = await e2eEnv('uiapi');
@@ -30,6 +32,12 @@ const first = await repo.commit(
       metadata: { name: 'creds' },
       stringData: { token: CANARY },
     }),
+    'extra/config.json': JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'extra' },
+      data: { from: 'second source' },
+    }),
   },
   'web: first version',
 );
@@ -38,6 +46,14 @@ await env.kubectl(
   ['apply', '-f', '-'],
   yaml(appManifest('other', otherNs, repoURL, 'web', dest, { automated: false })),
 );
+const multiDest = await testNamespace('uiapi-multi');
+const multi = appManifest('multi', env.appNs, repoURL, 'web', multiDest);
+(multi.spec as { source?: unknown; sources?: unknown }).source = undefined;
+(multi.spec as { sources?: unknown }).sources = [
+  { repoURL, targetRevision: 'main', path: 'web' },
+  { repoURL, targetRevision: 'main', path: 'extra' },
+];
+await env.kubectl(['apply', '-f', '-'], yaml(multi));
 await env.controller();
 await env.kubectl(
   ['apply', '-f', '-'],
@@ -93,6 +109,7 @@ test('the admin sees both apps; the restricted viewer only the one RBAC allows',
   const who = await call('/api/v1/whoami', admin);
   assert.deepEqual(who.body, { user: `system:serviceaccount:${env.appNs}:ui-admin`, mode: 'token' });
   assert.deepEqual(names((await call('/api/v1/applications', admin)).body.items), [
+    `${env.appNs}/multi`,
     `${env.appNs}/web`,
     `${otherNs}/other`,
     `${otherNs}/secret`,
@@ -168,6 +185,7 @@ test('login sets HttpOnly SameSite=Strict cookies; with the cookie, a POST needs
   assert.match(session ?? '', /HttpOnly/);
   assert.match(session ?? '', /SameSite=Strict/);
   assert.doesNotMatch(session ?? '', /Secure/, 'plain HTTP: not Secure');
+  assert.doesNotMatch(csrf ?? '', /Secure/, 'plain HTTP: not Secure');
   assert.doesNotMatch(csrf ?? '', /HttpOnly/, 'the page reads the CSRF cookie');
   const jar = cookies.map((c) => c.split(';')[0]).join('; ');
   const csrfValue = decodeURIComponent((csrf ?? '').split(';')[0]?.split('=')[1] ?? '');
@@ -219,6 +237,11 @@ test('the tree shows Deployment → ReplicaSet → Pod with health; history name
   assert.equal(history[0]?.subject, 'web: first version');
   assert.ok(history[0]?.author);
   assert.equal(history[0]?.current, true);
+  // The result of the sync that deployed the entry, recorded on status.history.
+  assert.equal(history[0]?.phase, 'Succeeded');
+  assert.match(history[0]?.message ?? '', /^synced .*: \d+ created, \d+ configured, \d+ pruned$/);
+  assert.deepEqual(history[0]?.initiatedBy, { automated: true });
+  assert.ok(history[0]?.deployStartedAt);
   const events = (await call(`/api/v1/applications/${env.appNs}/web/events`, admin)).body.items as unknown[];
   assert.ok(events.length > 0, 'the controller recorded events for the app');
   const diff = (await call(`/api/v1/applications/${env.appNs}/web/diff`, admin)).body as {
@@ -298,4 +321,68 @@ test('trueup ui: the same API on localhost as the kubeconfig user, no token; POS
   } finally {
     await local.stop();
   }
+});
+
+test('a multi-source app: every source and its revision in the history, the subject of the primary', async () => {
+  await waitFor(
+    'multi synced',
+    async () => (await env.app('multi'))?.status?.sync?.status === 'Synced',
+    120_000,
+  );
+  const cm = await env.get('v1', 'ConfigMap', multiDest, 'extra');
+  assert.equal((cm?.data as { from?: string } | undefined)?.from, 'second source');
+  const app = (await call(`/api/v1/applications/${env.appNs}/multi`, admin))
+    .body as unknown as Application & {
+    summary: AppSummary;
+  };
+  assert.deepEqual(
+    app.spec.sources?.map((s) => s.path),
+    ['web', 'extra'],
+  );
+  assert.equal(app.summary.path, 'web', 'the row shows the primary (first rendering) source');
+  const history = (await call(`/api/v1/applications/${env.appNs}/multi/history`, admin)).body
+    .items as HistoryAnswerEntry[];
+  assert.equal(history.length, 1);
+  assert.deepEqual(
+    history[0]?.sources?.map((s) => s.path),
+    ['web', 'extra'],
+  );
+  assert.deepEqual(history[0]?.revisions, [first, first]);
+  assert.equal(history[0]?.subject, 'web: first version');
+  assert.equal(history[0]?.phase, 'Succeeded');
+});
+
+test('over HTTPS (--ui-tls-cert-file/--ui-tls-key-file) the login cookies are Secure and work', async () => {
+  const tls = await selfSignedCert();
+  const secure = await startTestUi(env, [env.appNs], undefined, tls);
+  assert.match(secure.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+  const login = await httpsCall(`${secure.url}/login`, tls.cert, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: secure.url },
+    body: new URLSearchParams({ token: admin }).toString(),
+  });
+  assert.equal(login.status, 303, login.body);
+  const cookies = (login.headers['set-cookie'] ?? []) as string[];
+  const session = cookies.find((c) => c.startsWith('trueup_session='));
+  const csrf = cookies.find((c) => c.startsWith('trueup_csrf='));
+  for (const c of [session, csrf]) {
+    assert.match(c ?? '', /; Secure(;|$)/, String(c));
+    assert.match(c ?? '', /SameSite=Strict/);
+  }
+  assert.match(session ?? '', /HttpOnly/);
+  const jar = cookies.map((c) => c.split(';')[0]).join('; ');
+  const csrfValue = decodeURIComponent((csrf ?? '').split(';')[0]?.split('=')[1] ?? '');
+  const who = await httpsCall(`${secure.url}/api/v1/whoami`, tls.cert, { headers: { cookie: jar } });
+  assert.equal(who.status, 200, who.body);
+  assert.equal(
+    (JSON.parse(who.body) as { user: string }).user,
+    `system:serviceaccount:${env.appNs}:ui-admin`,
+  );
+  // The browser's https Origin is this server's own.
+  const refresh = await httpsCall(`${secure.url}/api/v1/applications/${env.appNs}/web/refresh`, tls.cert, {
+    method: 'POST',
+    headers: { cookie: jar, 'x-trueup-csrf': csrfValue, origin: secure.url },
+    body: '{}',
+  });
+  assert.equal(refresh.status, 202, refresh.body);
 });

@@ -1,9 +1,10 @@
 /**
  * The UI in a real browser (Debian's chromium driven by playwright-core) against the real
  * control plane, Git server and an in-process controller: log in with a ServiceAccount token,
- * the list loads, filters and updates live; an app page shows the tree, the diff after a
- * `kubectl edit` of an app without self-heal, history after two commits; Sync and Rollback end
- * to end through the confirmation dialogs. Screenshots go to $TRUEUP_TEST_ARTIFACTS (default
+ * the list loads, filters (text, sync, health, namespace, project, labels) and updates live; an
+ * app page shows the tree, the diff after a `kubectl edit` of an app without self-heal, history
+ * after two commits with each sync's result; Sync and Rollback end to end through the
+ * confirmation dialogs; a multi-source app's page lists every source. Screenshots go to $TRUEUP_TEST_ARTIFACTS (default
  * /tmp/trueup-test-artifacts/ui); docs/ui/ holds copies of the key ones.
  */
 import assert from 'node:assert/strict';
@@ -28,21 +29,46 @@ const env = await e2eEnv('uib');
 const dest = await testNamespace('uib-dest');
 const repo = await env.git.createRepo('uib');
 const repoURL = env.git.url('uib');
-const first = await repo.commit(webFiles('nginx:1.27', { color: 'blue' }), 'shop: first version, blue');
+const cm = (name: string) =>
+  JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { from: name } });
+const first = await repo.commit(
+  {
+    ...webFiles('nginx:1.27', { color: 'blue' }),
+    'multi-a/cm.json': cm('multi-a'),
+    'multi-b/cm.json': cm('multi-b'),
+  },
+  'shop: first version, blue',
+);
 await env.kubectl(
   ['apply', '-f', '-'],
   yaml(appManifest('shop', env.appNs, repoURL, 'web', dest, { automated: false })),
 );
-for (const name of ['billing', 'catalog', 'search'])
-  await env.kubectl(
-    ['apply', '-f', '-'],
-    yaml(appManifest(name, env.appNs, repoURL, 'missing-path', dest, { automated: false })),
-  );
-await env.controller();
-const ui = await startTestUi(env, [env.appNs]);
+for (const name of ['billing', 'catalog', 'search']) {
+  const app = appManifest(name, env.appNs, repoURL, 'missing-path', dest, { automated: false });
+  if (name === 'billing') {
+    (app.spec as { project?: string }).project = 'finance';
+    app.metadata.labels = { team: 'pay' };
+  }
+  await env.kubectl(['apply', '-f', '-'], yaml(app));
+}
+// In a second namespace: an automated app of two sources (ConfigMaps only, so it turns Healthy).
+const otherNs = await testNamespace('uib-other');
+const multi = appManifest('multi', otherNs, repoURL, 'multi-a', await testNamespace('uib-multi'));
+(multi.spec as { source?: unknown }).source = undefined;
+(multi.spec as { sources?: unknown }).sources = [
+  { repoURL, targetRevision: 'main', path: 'multi-a' },
+  { repoURL, targetRevision: 'main', path: 'multi-b' },
+];
+await env.kubectl(['apply', '-f', '-'], yaml(multi));
+await env.controller({
+  config: { concurrency: 4, requeueInterval: 180_000, namespaces: [env.appNs, otherNs] },
+});
+const ui = await startTestUi(env, [env.appNs, otherNs]);
 const token = await serviceAccountToken(env, env.appNs, 'ui-user', [
   { namespace: env.appNs, verbs: ['get', 'list', 'patch'] },
+  { namespace: otherNs, verbs: ['get', 'list', 'patch'] },
 ]);
+const user = `system:serviceaccount:${env.appNs}:ui-user`;
 
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
@@ -82,14 +108,21 @@ test('log in with a token; the list loads with counts per status', async () => {
   await shot('login');
   await page.click('button[type=submit]');
   await page.waitForURL(`${ui.url}/`);
-  await waitFor('4 rows', async () => (await text('#total')) === '4');
-  assert.equal(await page.locator('.spacer .row').count(), 4);
-  // shop differs from Git; the three apps whose path does not exist cannot be compared.
+  await waitFor('5 rows', async () => (await text('#total')) === '5');
+  assert.equal(await page.locator('.spacer .row').count(), 5);
+  // shop differs from Git; the three apps whose path does not exist cannot be compared; multi syncs.
   await waitFor(
     'the counts',
     async () =>
       (await text('.facet [data-count=OutOfSync]')) === '1' &&
-      (await text('.facet [data-count=Unknown]')) === '3',
+      (await text('.facet [data-count=Unknown]')) === '3' &&
+      (await text('.facet [data-count=Synced]')) === '1' &&
+      (await text('.facet [data-count=Healthy]')) === '1',
+    120_000,
+  );
+  // Commit subjects arrive on the stream once read from Git.
+  await waitFor('the subjects', async () =>
+    /shop: first version, blue/.test(await text(`.row[data-key="${env.appNs}/shop"]`)),
   );
   await shot('list');
 });
@@ -101,10 +134,40 @@ test('the free-text and status filters narrow the list', async () => {
   // The URL follows the filter in an effect, after the list has been drawn.
   await waitFor('the filter in the URL', async () => /q=cat/.test(page.url()));
   await page.fill('input[name=q]', '');
-  await page.check('input[name=Sync-Synced]');
-  await waitFor('no row', async () => (await text('#shown')) === '0');
-  await page.uncheck('input[name=Sync-Synced]');
-  await waitFor('all rows', async () => (await text('#shown')) === '4');
+  await page.check('input[name=Sync-OutOfSync]');
+  await waitFor('one row', async () => (await text('#shown')) === '1');
+  assert.equal(await page.locator('.spacer .row').first().getAttribute('data-key'), `${env.appNs}/shop`);
+  await page.uncheck('input[name=Sync-OutOfSync]');
+  await waitFor('all rows', async () => (await text('#shown')) === '5');
+});
+
+test('the health, namespace, project and label filters narrow the list', async () => {
+  const only = async (what: string, key: string) => {
+    await waitFor(what, async () => (await text('#shown')) === '1');
+    assert.equal(await page.locator('.spacer .row').first().getAttribute('data-key'), key, what);
+  };
+  const all = () => waitFor('all rows', async () => (await text('#shown')) === '5');
+  await page.check('input[name=Health-Healthy]');
+  await only('health', `${otherNs}/multi`);
+  assert.match(page.url(), /health=Healthy/);
+  await page.uncheck('input[name=Health-Healthy]');
+  await all();
+  await page.selectOption('select[name=namespace]', otherNs);
+  await only('namespace', `${otherNs}/multi`);
+  assert.match(page.url(), new RegExp(`namespace=${otherNs}`));
+  await page.selectOption('select[name=namespace]', '');
+  await all();
+  await page.selectOption('select[name=project]', 'finance');
+  await only('project', `${env.appNs}/billing`);
+  assert.match(page.url(), /project=finance/);
+  await page.selectOption('select[name=project]', '');
+  await all();
+  await page.fill('input[name=labels]', 'team=pay');
+  await only('label', `${env.appNs}/billing`);
+  await page.fill('input[name=labels]', '!team');
+  await waitFor('four rows', async () => (await text('#shown')) === '4');
+  await page.fill('input[name=labels]', '');
+  await all();
 });
 
 test('a new Application appears without a reload', async () => {
@@ -112,7 +175,7 @@ test('a new Application appears without a reload', async () => {
     ['apply', '-f', '-'],
     yaml(appManifest('payments', env.appNs, repoURL, 'missing-path', dest, { automated: false })),
   );
-  await waitFor('5 rows', async () => (await text('#total')) === '5');
+  await waitFor('6 rows', async () => (await text('#total')) === '6');
   await page.locator(`.row[data-key="${env.appNs}/payments"]`).waitFor();
 });
 
@@ -130,7 +193,11 @@ test('Sync from the app page: the tree, the history', async () => {
     1,
   );
   await waitFor('one history entry', async () => (await page.locator('tr[data-history]').count()) === 1);
-  assert.match(await text('tr[data-history="0"]'), /shop: first version, blue/);
+  const entry = await text('tr[data-history="0"]');
+  assert.match(entry, /shop: first version, blue/);
+  // The sync result of the entry: phase, what it did, who asked.
+  assert.match(entry, /Succeeded\s+synced .*: \d+ created, 0 configured, 0 pruned/);
+  assert.ok(entry.includes(`by ${user}`), entry);
   await shot('app-tree');
 });
 
@@ -174,10 +241,32 @@ test('Rollback to the first history entry', async () => {
   const rolledBack = await text('tr[data-history="2"]');
   assert.ok(rolledBack.includes(`${first.slice(0, 7)} (current)`), rolledBack);
   assert.match(rolledBack, /shop: first version, blue/);
+  assert.match(rolledBack, /Succeeded\s+synced .*: \d+ created, \d+ configured, \d+ pruned/);
+  assert.ok(rolledBack.includes(`by ${user}`), rolledBack);
   // As Argo CD: after a rollback the app is compared with its targetRevision again, so OutOfSync.
   await waitFor('OutOfSync', async () => (await text('#app-sync')) === 'OutOfSync', 60_000);
   const cm = await env.get('v1', 'ConfigMap', dest, 'web-config');
   assert.equal((cm?.data as { color?: string } | undefined)?.color, 'blue');
   await shot('app-history');
+});
+
+test('a multi-source app: the page lists every source with its revision, and so does its history', async () => {
+  await page.goto(`${ui.url}/app/${otherNs}/multi`);
+  await waitFor('Synced', async () => (await text('#app-sync')) === 'Synced', 60_000);
+  await waitFor('both sources with their revision', async () => {
+    const sources = await page.locator('#app-sources li').allInnerTexts();
+    return (
+      sources.length === 2 &&
+      sources[0] === `${repoURL} : multi-a @ main → ${first.slice(0, 7)}` &&
+      sources[1] === `${repoURL} : multi-b @ main → ${first.slice(0, 7)}`
+    );
+  });
+  await waitFor('one history entry', async () => (await page.locator('tr[data-history]').count()) === 1);
+  const entry = await text('tr[data-history="0"]');
+  assert.match(entry, /multi-a @ main/);
+  assert.match(entry, /multi-b @ main/);
+  assert.match(entry, /shop: first version, blue/);
+  assert.match(entry, /Succeeded\s+synced .*: 2 created, 0 configured, 0 pruned\s+automated/);
+  await shot('app-multi-source');
   assert.deepEqual(consoleErrors, [], 'no errors in the browser console (CSP violations show there)');
 });

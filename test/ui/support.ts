@@ -31,6 +31,7 @@ export async function startTestUi(
   env: Env,
   namespaces: string[],
   access: Access = tokenAccess(env.client, { ttlMs: 1000 }),
+  tls?: { cert: string; key: string },
 ): Promise<RunningUi> {
   const cache = await mkdtemp(join(tmpdir(), 'trueup-ui-git-'));
   after(() => rm(cache, { recursive: true, force: true }));
@@ -48,6 +49,7 @@ export async function startTestUi(
     clock: systemClock,
     log: silentLogger,
     staticDir: await builtUi(),
+    ...(tls ? { tls } : {}),
   });
   after(async () => {
     await ui.close();

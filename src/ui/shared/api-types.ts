@@ -48,6 +48,14 @@ export interface HistoryAnswerEntry {
   revision: string;
   deployedAt: string;
   source?: { repoURL: string; targetRevision: string; path: string } | undefined;
+  /** With spec.sources: the sources deployed and the revision of each, in order. */
+  sources?: { repoURL: string; targetRevision: string; path?: string | undefined }[] | undefined;
+  revisions?: string[] | undefined;
+  /** The result of the sync that deployed this entry (status.history). */
+  deployStartedAt?: string | undefined;
+  initiatedBy?: { username?: string | undefined; automated?: boolean | undefined } | undefined;
+  phase?: string | undefined;
+  message?: string | undefined;
   subject: string;
   author: string;
   authorTime: string;

@@ -39,7 +39,13 @@ function row(name: string, o: Partial<AppSummary> = {}): AppSummary {
 const rows = [
   row('web', { labels: { team: 'web', tier: 'front' }, lastSync: '2026-01-02T00:00:00Z' }),
   row('api', { sync: 'OutOfSync', health: 'Degraded', labels: { team: 'core' }, subject: 'Bump API image' }),
-  row('db', { namespace: 'data', key: 'data/db', health: 'Progressing', lastSync: '2026-01-03T00:00:00Z' }),
+  row('db', {
+    namespace: 'data',
+    key: 'data/db',
+    project: 'payments',
+    health: 'Progressing',
+    lastSync: '2026-01-03T00:00:00Z',
+  }),
   row('old', { sync: 'Unknown', health: 'Missing', labels: { legacy: 'true' } }),
 ];
 
@@ -49,7 +55,9 @@ test('view: each filter keeps what it names (names in order)', () => {
     ['sync', { sync: ['OutOfSync', 'Unknown'] }, ['api', 'old']],
     ['health', { health: ['Healthy'] }, ['web']],
     ['namespace', { namespace: ['data'] }, ['db']],
-    ['project', { project: ['other'] }, []],
+    ['project', { project: ['payments'] }, ['db']],
+    ['project, several', { project: ['default', 'payments'] }, ['api', 'db', 'old', 'web']],
+    ['project, none has it', { project: ['other'] }, []],
     ['label equals', { labels: 'team=web' }, ['web']],
     ['label not equals', { labels: 'team!=web' }, ['api', 'db', 'old']],
     ['label exists and absent', { labels: 'team,!tier' }, ['api']],
@@ -104,7 +112,7 @@ test('counts per status, namespaces and projects', () => {
     sync: { Synced: 2, OutOfSync: 1, Unknown: 1 },
     health: { Healthy: 1, Degraded: 1, Progressing: 1, Missing: 1 },
     namespaces: ['apps', 'data'],
-    projects: ['default'],
+    projects: ['default', 'payments'],
   });
 });
 

@@ -9,6 +9,7 @@ import type {
   TreeAnswer,
   TreeNode,
 } from '../shared/api-types.js';
+import { type SourceSpec, sourceLines, sourceText } from '../shared/sources.js';
 import { type AppSummary, shortRevision } from '../shared/summary.js';
 import { appPath, getJson, type LiveApps, post } from './client.js';
 import { type Confirmation, ConfirmDialog } from './confirm.js';
@@ -17,8 +18,9 @@ import { ago, navigate, statusClass } from './util.js';
 
 interface AppDetail {
   metadata: { namespace: string; name: string };
-  spec: { syncPolicy?: { automated?: object } };
+  spec: { source?: SourceSpec; sources?: SourceSpec[]; syncPolicy?: { automated?: object } };
   status?: {
+    sync?: { revision?: string; revisions?: string[] };
     conditions?: {
       type: string;
       status: string;
@@ -67,6 +69,37 @@ function Tree(p: { nodes: TreeNode[] }) {
       ${n.healthMessage ? html`<small class="msg">${n.healthMessage}</small>` : ''}
       ${n.children.length ? html`<${Tree} nodes=${n.children} />` : ''}
     </li>`,
+  )}</ul>`;
+}
+
+/** Every source of the app (spec.sources lists several; a `$values`-only ref too). */
+function Sources(p: { spec: AppDetail['spec']; sync: NonNullable<AppDetail['status']>['sync'] }) {
+  return html`<ul class="sources" id="app-sources">${sourceLines(p.spec, p.sync).map(
+    (line, i) => html`<li data-source=${i}>${line}</li>`,
+  )}</ul>`;
+}
+
+/** The result of the sync that deployed a history entry, and who asked for it. */
+function HistoryResult(p: { e: HistoryAnswerEntry }) {
+  const e = p.e;
+  const by = e.initiatedBy?.username
+    ? `by ${e.initiatedBy.username}`
+    : e.initiatedBy?.automated
+      ? 'automated'
+      : '';
+  const took =
+    e.deployStartedAt && e.deployedAt
+      ? Math.max(0, Math.round((Date.parse(e.deployedAt) - Date.parse(e.deployStartedAt)) / 1000))
+      : undefined;
+  return html`${e.phase ? html`<span class=${`badge ${statusClass(e.phase === 'Succeeded' ? 'healthy' : 'degraded')}`}>${e.phase}</span> ` : ''}${e.message ?? ''}${by || took !== undefined ? html` <small>${[by, took !== undefined ? `in ${took}s` : ''].filter(Boolean).join(', ')}</small>` : ''}`;
+}
+
+/** The revision of a history entry; with several sources, each source's. */
+function HistoryRevision(p: { e: HistoryAnswerEntry }) {
+  const e = p.e;
+  if (!e.sources) return html`<code>${shortRevision(e.revision)}</code>${e.current ? ' (current)' : ''}`;
+  return html`${e.current ? '(current)' : ''}<ul class="sources">${e.sources.map(
+    (src, i) => html`<li>${sourceText(src, e.revisions?.[i])}</li>`,
   )}</ul>`;
 }
 
@@ -126,7 +159,7 @@ export function AppPage(p: { live: LiveApps; ns: string; name: string }) {
       <span class=${`badge ${statusClass(s.sync)}`} id="app-sync">${s.sync}</span>
       <span class=${`badge ${statusClass(s.health)}`} id="app-health">${s.health}</span>
       <span>Revision <code id="app-revision">${shortRevision(s.revision)}</code> ${s.subject}</span>
-      <span>${s.repoURL} @ ${s.targetRevision} : ${s.path}</span>
+      ${a ? html`<${Sources} spec=${a.spec} sync=${a.status?.sync} />` : html`<span>${s.repoURL} @ ${s.targetRevision} : ${s.path}</span>`}
       <span>→ ${s.destination}</span>
       <span>${automated ? 'automated sync' : 'manual sync'}</span>
     </div>`
@@ -147,11 +180,11 @@ export function AppPage(p: { live: LiveApps; ns: string; name: string }) {
     <h3>Diff</h3>
     ${diff.error ? html`<p class="error">${diff.error}</p>` : diff.data ? html`<${DiffView} d=${diff.data} />` : html`<p>rendering…</p>`}
     <h3>History</h3>
-    <table class="history"><thead><tr><th>ID</th><th>Revision</th><th>Commit</th><th>Author</th><th>Deployed</th><th></th></tr></thead><tbody>
+    <table class="history"><thead><tr><th>ID</th><th>Revision</th><th>Commit</th><th>Author</th><th>Deployed</th><th>Sync result</th><th></th></tr></thead><tbody>
     ${(hist.data?.items ?? []).map(
       (
         e,
-      ) => html`<tr data-history=${e.id}><td>${e.id}</td><td><code>${shortRevision(e.revision)}</code>${e.current ? ' (current)' : ''}</td><td>${e.subject || e.commitError || ''}</td><td>${e.author} ${e.authorTime ? html`<small>${ago(e.authorTime)}</small>` : ''}</td><td title=${e.deployedAt}>${ago(e.deployedAt)}</td>
+      ) => html`<tr data-history=${e.id}><td>${e.id}</td><td><${HistoryRevision} e=${e} /></td><td>${e.subject || e.commitError || ''}</td><td>${e.author} ${e.authorTime ? html`<small>${ago(e.authorTime)}</small>` : ''}</td><td title=${e.deployedAt}>${ago(e.deployedAt)}</td><td class="result"><${HistoryResult} e=${e} /></td>
       <td>${automated ? '' : html`<button class="rollback" onClick=${() => setConfirm({ title: 'Rollback', text: `Sync ${p.ns}/${p.name} back to history ${e.id} (${shortRevision(e.revision)} ${e.subject})?`, run: () => act('rollback', { id: e.id }) })}>Rollback</button>`}</td></tr>`,
     )}
     </tbody></table>
