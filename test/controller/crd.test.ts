@@ -10,7 +10,6 @@ import {
   CHART_ALONE_MESSAGE,
   CHART_REPO_URL_MESSAGE,
   HTTP_ONLY_MESSAGE,
-  IN_CLUSTER_ONLY_MESSAGE,
   KUSTOMIZE_OR_DIRECTORY_MESSAGE,
   PATH_INSIDE_MESSAGE,
 } from '../../src/api/application.js';
@@ -174,18 +173,6 @@ test('kubectl apply accepts every documented app-wide sync option', async () => 
 test('kubectl apply refuses the fields trueup cannot honour, naming the field and the reason', async () => {
   const src = good.source;
   const cases: [string, Record<string, unknown>, string, string][] = [
-    [
-      'server',
-      { ...good, destination: { server: 'https://other.example:6443' } },
-      'spec.destination.server',
-      IN_CLUSTER_ONLY_MESSAGE,
-    ],
-    [
-      'dest-name',
-      { ...good, destination: { name: 'prod-eu' } },
-      'spec.destination.name',
-      IN_CLUSTER_ONLY_MESSAGE,
-    ],
     [
       'ssh',
       { ...good, source: { ...src, repoURL: 'git@git.example:org/config.git' } },
