@@ -184,6 +184,9 @@ export class Controller {
           log: this.log,
           newRuntime: (entry, client) => runtime(client, { server: entry.server, name: entry.name }, false),
           onChange: () => this.requeueRemote(),
+          onReachabilityChange: (apps) => {
+            for (const key of apps) this.queue.add(key);
+          },
         })
       : undefined;
     this.queue = new WorkQueue({
@@ -300,6 +303,7 @@ export class Controller {
     for (const repo of repos) this.o.source.invalidate?.(repo);
     for (const key of keys) {
       this.local.reconciler.expire(key);
+      this.remotes?.expire(key);
       this.queue.add(key);
     }
     return keys;
@@ -325,7 +329,9 @@ export class Controller {
     const app = found as unknown as Application;
     const route = await routeApp(app, this.local, this.remotes);
     if ('hold' in route) {
+      // The reconcilers' memory of the status they last wrote is stale now.
       this.local.forget(key);
+      this.remotes?.forgetStatus(key);
       const held = await holdForCluster(
         { writer: this.writer, clock: this.clock, log: this.log },
         app,

@@ -42,7 +42,15 @@ interface Connection {
   server: string;
   apps: Set<string>;
   ready: Promise<RemoteCluster & { client: RemoteClient }>;
+  /** The periodic probe (stopped with the connection). */
+  watch?: { cancel(): void };
+  closed?: boolean;
+  /** Set once connected. */
+  runtime?: ClusterRuntime;
 }
+
+/** How often a connected cluster is probed: a flip (down or back) queues its apps at once. */
+export const REACHABILITY_INTERVAL_MS = 10_000;
 
 /** Which connection an entry gets: its credentials included, so a rotated token reconnects. */
 const fingerprint = (e: ClusterEntry) =>
@@ -63,6 +71,8 @@ export class RemoteClusters {
       newRuntime: (entry: ClusterEntry, client: ClusterClient) => ClusterRuntime;
       /** A cluster Secret changed: the apps on remote clusters are checked again. */
       onChange: () => void;
+      /** A connected cluster went down or came back: its apps are checked again. */
+      onReachabilityChange: (apps: readonly string[]) => void;
     },
   ) {
     this.informer = new Informer({
@@ -102,6 +112,12 @@ export class RemoteClusters {
     let conn = this.connections.get(id);
     if (!conn) {
       const c: Connection = { server: entry.server, apps: new Set(), ready: this.connect(entry) };
+      c.ready
+        .then((r) => {
+          c.runtime = r.runtime;
+          this.watchReachability(c, r.reach);
+        })
+        .catch(() => {});
       conn = c;
       this.connections.set(id, c);
       // A failed connection is forgotten, so the next pass tries again.
@@ -113,6 +129,16 @@ export class RemoteClusters {
     conn.apps.add(appKey);
     this.appConnection.set(appKey, id);
     return conn.ready;
+  }
+
+  /** The next pass of `appKey` resolves its revision again (webhook, refresh). */
+  expire(appKey: string): void {
+    for (const c of this.connections.values()) if (c.apps.has(appKey)) c.runtime?.reconciler.expire(appKey);
+  }
+
+  /** The status a cluster's reconciler last wrote for `appKey` is stale (the app was held): dropped. */
+  forgetStatus(appKey: string): void {
+    for (const c of this.connections.values()) if (c.apps.has(appKey)) c.runtime?.reconciler.forget(appKey);
   }
 
   /** `appKey` no longer uses a remote cluster; a cluster with no app left is disconnected. */
@@ -128,12 +154,18 @@ export class RemoteClusters {
     if (conn.apps.size > 0 || this.connections.get(id) !== conn) return;
     this.connections.delete(id);
     this.o.log.info({ server: conn.server }, 'remote cluster unused: disconnected');
+    conn.closed = true;
+    conn.watch?.cancel();
     await this.close(ready);
   }
 
   async stop(): Promise<void> {
     await this.informer.stop();
     const all = [...this.connections.values()];
+    for (const c of all) {
+      c.closed = true;
+      c.watch?.cancel();
+    }
     this.connections.clear();
     this.appConnection.clear();
     await Promise.all(all.map(async (c) => this.close(await c.ready.catch(() => undefined))));
@@ -151,6 +183,31 @@ export class RemoteClusters {
     const reach = new Reachability(entry.server, () => probeCluster(client), this.o.clock);
     this.o.log.info({ server: entry.server, cluster: entry.name }, 'remote cluster connected');
     return { runtime, reach, client };
+  }
+
+  /**
+   * Probes the cluster every interval (the apps' own passes may be minutes apart): when it goes
+   * down or comes back, its apps are queued, so their status says so without waiting for a poll.
+   */
+  private watchReachability(c: Connection, reach: Reachability): void {
+    let last: string | undefined;
+    const tick = () => {
+      if (c.closed) return;
+      reach.expire();
+      void reach.check().then((down) => {
+        if (c.closed) return;
+        if ((down === undefined) !== (last === undefined)) {
+          this.o.log.info(
+            { server: c.server, reachable: down === undefined },
+            'remote cluster reachability changed',
+          );
+          this.o.onReachabilityChange([...c.apps]);
+        }
+        last = down;
+        c.watch = this.o.clock.setTimer(REACHABILITY_INTERVAL_MS, tick);
+      });
+    };
+    c.watch = this.o.clock.setTimer(REACHABILITY_INTERVAL_MS, tick);
   }
 
   private async close(ready: { runtime: ClusterRuntime; client: RemoteClient } | undefined): Promise<void> {
