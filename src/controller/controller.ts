@@ -238,15 +238,17 @@ export class Controller {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    const informers = [
-      ...this.appInformers,
-      ...(this.projects ? [this.projects.informer] : []),
-      ...(this.remotes ? [this.remotes.informer] : []),
-    ];
+    const informers = [...this.appInformers, ...(this.projects ? [this.projects.informer] : [])];
     for (const inf of informers) inf.start();
+    this.remotes?.informer.start();
     this.local.start();
-    // Projects and cluster Secrets are known before the first pass, so no app is refused for one not yet listed.
-    await Promise.all(informers.map((i) => i.whenSynced()));
+    // Projects and cluster Secrets are known before the first pass, so no app is refused for one
+    // not yet listed; Secrets that cannot be listed (RBAC) leave remote apps held, not the controller.
+    const secrets = this.remotes?.informer;
+    await Promise.all([
+      ...informers.map((i) => i.whenSynced()),
+      ...(secrets ? [Promise.race([secrets.whenSynced(), secrets.whenFailing()])] : []),
+    ]);
     this.queue.start();
     this.log.info({ apps: this.appCount() }, 'controller started');
   }

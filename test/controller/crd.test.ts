@@ -57,9 +57,10 @@ const good = {
 
 test('a valid Application is stored with server-side defaults', async () => {
   const created = await client.create(app('good', good), { fieldManager: 'test' });
-  const spec = created.spec as { source: { targetRevision: string }; destination: { server: string } };
+  const spec = created.spec as { source: { targetRevision: string }; destination: { server?: string } };
   assert.equal(spec.source.targetRevision, 'HEAD');
-  assert.equal(spec.destination.server, 'https://kubernetes.default.svc');
+  // No default server: a destination by name must not get one (no server or name is the controller's own cluster).
+  assert.equal(spec.destination.server, undefined);
 });
 
 test('the API server refuses specs the schema rules out, naming the field', async () => {
