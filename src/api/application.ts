@@ -52,7 +52,6 @@ const syncOptionsList = z
   )
   .max(SYNC_OPTIONS_MAX_ITEMS);
 
-export const IN_CLUSTER_ONLY_MESSAGE = `only the in-cluster destination is supported: server ${IN_CLUSTER_SERVER} or name in-cluster`;
 export const HTTP_ONLY_MESSAGE = 'only http(s) Git URLs are supported (no SSH)';
 export const CHART_REPO_URL_MESSAGE =
   'a chart repository is an http(s):// Helm repository, an oci:// registry, or host/path (an OCI registry with an enableOCI repository Secret)';
@@ -183,20 +182,17 @@ export const SourceSchema = z
   });
 
 export const DestinationSchema = z.object({
-  server: ruled(
-    z.string().min(1),
-    `self == '${IN_CLUSTER_SERVER}'`,
-    IN_CLUSTER_ONLY_MESSAGE,
-    (v) => v === IN_CLUSTER_SERVER,
-  ).default(IN_CLUSTER_SERVER),
-  name: ruled(
-    z.string(),
-    "self == '' || self == 'in-cluster'",
-    IN_CLUSTER_ONLY_MESSAGE,
-    (v) => v === '' || v === 'in-cluster',
-  )
+  server: z
+    .string()
+    .min(1)
     .optional()
-    .describe('Cluster name (only the in-cluster cluster is supported).'),
+    .describe(
+      `API server of the destination cluster: ${IN_CLUSTER_SERVER} (the controller's own, the default) or the server of a cluster Secret.`,
+    ),
+  name: z
+    .string()
+    .optional()
+    .describe('Cluster name instead of server: in-cluster or the name of a cluster Secret.'),
   namespace: z.string().optional().describe('Namespace for objects that do not name one.'),
 });
 

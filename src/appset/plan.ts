@@ -10,6 +10,7 @@ import {
   type Application,
   ApplicationSpecSchema,
   ARGO_RESOURCES_FINALIZER,
+  IN_CLUSTER_SERVER,
   RESOURCES_FINALIZER,
 } from '../api/application.js';
 import { type ApplicationSetSpec, ApplicationsSync } from '../api/application-set.js';
@@ -52,7 +53,14 @@ function canonical(v: unknown): string {
 /** The spec with the API server's defaults filled in, so a defaulted live spec compares equal. */
 function defaulted(spec: unknown): string {
   const parsed = ApplicationSpecSchema.safeParse(spec);
-  return canonical(parsed.success ? parsed.data : spec);
+  if (!parsed.success) return canonical(spec);
+  // Earlier CRDs defaulted destination.server to the in-cluster one: stored that way, it means no server.
+  const d = parsed.data.destination;
+  if (d.server === IN_CLUSTER_SERVER && (d.name === undefined || d.name === 'in-cluster')) {
+    const { server: _default, ...rest } = d;
+    return canonical({ ...parsed.data, destination: rest });
+  }
+  return canonical(parsed.data);
 }
 
 const subset = (want: Record<string, string> | undefined, have: Record<string, string> | undefined) =>

@@ -14,6 +14,7 @@ import { errorMessage, TrueupError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import { AppSetController } from '../appset/controller.js';
 import { ChartSource } from '../chart-source/chart-source.js';
+import { connectCluster } from '../cluster/connect.js';
 import { type ControllerConfig, type Env, loadConfig, type RawFlags } from '../config/config.js';
 import { SourceRouter } from '../controller/adapters/chart-source.js';
 import { TreeRenderPort } from '../controller/adapters/render.js';
@@ -287,6 +288,11 @@ export async function runController(
       clock: systemClock,
       ...(projectNamespace ? { projectNamespace } : {}),
       ...(notifications ? { notify: notifications.notifier } : {}),
+      // Remote destinations: cluster Secrets in the controller's namespace (Argo CD's format).
+      clusters: {
+        namespace: config.leaderElection.leaseNamespace,
+        connect: (entry) => connectCluster(entry, (t) => instrumentKubeTransport(t, metrics)),
+      },
     });
     controller = c;
     // ApplicationSets: one controller for all shards (shard 0's), sharing the Git source.

@@ -3,9 +3,11 @@
  * the render step (chart context, spec.decryption's keys) and the sync engine's plan against the
  * live objects (no writes). `trueup app diff` prints it; the UI's diff view shows it per object.
  */
+
 import { type Application, ApplicationSpecSchema } from '../api/application.js';
 import { TrueupError } from '../api/errors.js';
 import { describeRef } from '../api/object.js';
+import { selectCluster } from '../cluster/select.js';
 import { objectDiffText } from '../diff/text.js';
 import type { ClusterClient } from '../kube/types.js';
 import { inNamespace, type PlainSecret } from '../secrets/plain-secrets.js';
@@ -50,6 +52,13 @@ export async function diffApp(
     throw new TrueupError(
       'InvalidSpec',
       `${namespace}/${name} has spec.sources: a revision names one source's revision, leave it out`,
+    );
+  }
+  // The diff reads the cluster it was given (the controller's own): a remote destination is refused, not misread.
+  if (selectCluster(spec.destination, [], '').kind !== 'local') {
+    throw new TrueupError(
+      'RemoteDestination',
+      `${namespace}/${name} deploys to cluster ${spec.destination.server ?? spec.destination.name}: its diff is not available here (only the controller's own cluster is read); see the app's status`,
     );
   }
   // A source that does not resolve fails with its own error (repository or chart named).

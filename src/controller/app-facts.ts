@@ -5,7 +5,6 @@ import {
   type ApplicationSpec,
   ApplicationSpecSchema,
   type ApplicationStatus,
-  IN_CLUSTER_SERVER,
 } from '../api/application.js';
 import type { KubeObject } from '../api/object.js';
 import { refKey } from '../api/object.js';
@@ -24,13 +23,7 @@ export function validateSpec(app: Application): SpecCheck {
     return { ok: false, message: `${where}: spec.${issue?.path.join('.')}: ${issue?.message}` };
   }
   const spec = parsed.data as ApplicationSpec;
-  const server = spec.destination.server;
-  const clusterName = spec.destination.name;
-  if ((server && server !== IN_CLUSTER_SERVER) || (clusterName && clusterName !== 'in-cluster'))
-    return {
-      ok: false,
-      message: `${where}: spec.destination: only the in-cluster destination (${IN_CLUSTER_SERVER}) is supported`,
-    };
+  // spec.destination's cluster is chosen (or refused) by the controller before the pass (src/cluster/select.ts).
   for (const s of sourcesOf(spec)) {
     // A chart's repoURL (Helm repository, OCI registry) is checked by the chart source, naming it.
     if (s.chart === undefined && !/^https?:\/\//.test(s.repoURL))

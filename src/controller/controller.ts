@@ -7,7 +7,6 @@
 
 import { DEFAULT_PROJECT } from '../api/app-project.js';
 import {
-  Annotation,
   APP_API_VERSION,
   APP_GROUP,
   APP_KIND,
@@ -15,25 +14,27 @@ import {
   type ApplicationStatus,
 } from '../api/application.js';
 import { errorMessage } from '../api/errors.js';
-import { groupOf, type KubeObject, refKey, versionOf } from '../api/object.js';
+import { type KubeObject, refKey } from '../api/object.js';
 import { sourcesOf } from '../api/sources.js';
-import { appKeyOfTrackingId, parseTrackingId } from '../api/tracking.js';
 import type { ControllerConfig } from '../config/config.js';
 import type { ClusterClient, ObjectAddress } from '../kube/types.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
-import { Informer, type InformerEvent, objectKey } from '../runtime/informer.js';
+import { Informer, type InformerEvent } from '../runtime/informer.js';
 import { WorkQueue } from '../runtime/queue.js';
-import { isHookObject } from '../sync/annotations.js';
-import { cachedClient } from './adapters/cached-client.js';
 import { secretDecryptionKeys } from './adapters/decryption-keys.js';
 import { healthPort } from './adapters/health.js';
-import { EngineSyncPort } from './adapters/sync.js';
 import { KubeAppWriter } from './adapters/writer.js';
+import { holdForCluster } from './cluster-hold.js';
+import { type ClusterIdentity, ClusterRuntime, type SharedDeps } from './cluster-runtime.js';
 import type { NotifyPort } from './deps.js';
-import type { AppWriter, HealthPort, ObjectId, RenderPort, SourcePort, SyncPort } from './ports.js';
+import type { AppWriter, HealthPort, RenderPort, SourcePort, SyncPort } from './ports.js';
+import { LOCAL_CLUSTER } from './project-step.js';
 import { ProjectCache } from './projects.js';
-import { type Logger, type PassInfo, Reconciler, silentLogger } from './reconciler.js';
+import type { Logger, PassInfo, Reconciler } from './reconciler.js';
+import { silentLogger } from './reconciler.js';
+import { type ClusterSecretsOptions, RemoteClusters } from './remote-clusters.js';
 import { RenderCache } from './render-cache.js';
+import { routeApp } from './route.js';
 
 /** The subset of src/metrics the controller feeds. */
 export interface ControllerMetrics {
@@ -83,11 +84,11 @@ export interface ControllerOptions {
   projectNamespace?: string;
   /** Notifications (src/notify): told of syncs and passes; forgets deleted apps. */
   notify?: NotifyPort & { forget?(appKey: string): void };
+  /** Remote destination clusters from cluster Secrets; unset: only the controller's own cluster. */
+  clusters?: ClusterSecretsOptions;
 }
 
 const QUEUE = 'applications';
-
-const noCapabilities = () => Promise.reject(new Error('the cluster client has no discovery of capabilities'));
 
 function appKey(obj: KubeObject): string {
   return `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
@@ -114,51 +115,23 @@ export function wantsReconcile(old: KubeObject | undefined, obj: KubeObject): bo
 
 export class Controller {
   readonly queue: WorkQueue;
-  readonly reconciler: Reconciler;
   readonly appInformers: Informer[] = [];
-  readonly managed = new Map<string, Informer>();
-  /** appKey → tracked objects (refKey → ref), from the managed informers. */
-  private readonly tracked = new Map<string, Map<string, ObjectId>>();
+  /** The controller's own cluster: its informers, caches, sync engine and reconciler. */
+  readonly local: ClusterRuntime;
+  /** Remote destination clusters (cluster Secrets); undefined without `clusters`. */
+  readonly remotes: RemoteClusters | undefined;
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly log: Logger;
-  private readonly syncPort: SyncPort;
+  private readonly writer: AppWriter;
   private started = false;
-  private readonly client: ClusterClient;
   private readonly projects: ProjectCache | undefined;
 
   constructor(private readonly o: ControllerOptions) {
     this.clock = o.clock ?? systemClock;
     this.random = o.random ?? Math.random;
     this.log = o.log ?? silentLogger;
-    this.client = o.client;
-    const cached = cachedClient(o.client, (a) => this.lookup(a));
-    // Apps that sync as a ServiceAccount: writes as it, reads still from our informers.
-    const asUser = new Map<string, ClusterClient>();
-    const impersonate = o.client.impersonate?.bind(o.client);
-    const clientAs = impersonate
-      ? (user: string) => {
-          const known = asUser.get(user);
-          if (known) return known;
-          const c = cachedClient(impersonate(user), (a) => this.lookup(a));
-          asUser.set(user, c);
-          return c;
-        }
-      : undefined;
-    this.syncPort =
-      o.sync ??
-      new EngineSyncPort({
-        client: cached,
-        ...(clientAs ? { clientAs } : {}),
-        live: (ref) =>
-          this.lookup({
-            apiVersion: ref.group ? `${ref.group}/${ref.version}` : ref.version,
-            kind: ref.kind,
-            namespace: ref.namespace,
-            name: ref.name,
-          }),
-        ...(o.healthTimeoutMs ? { healthTimeoutMs: o.healthTimeoutMs } : {}),
-      });
+    this.writer = o.writer ?? new KubeAppWriter(o.client);
     const metrics = o.metrics;
     this.projects = o.projectNamespace
       ? new ProjectCache(o.projectNamespace, {
@@ -169,13 +142,13 @@ export class Controller {
           onChange: (project) => this.requeueProject(project),
         })
       : undefined;
-    this.reconciler = new Reconciler({
+    // What every cluster's reconciler shares: Applications, Git, renders, projects live here.
+    const shared: SharedDeps = {
       ...(this.projects ? { projects: this.projects } : {}),
       source: o.source,
       render: o.render,
-      sync: this.syncPort,
       health: o.health ?? healthPort,
-      writer: o.writer ?? new KubeAppWriter(o.client),
+      writer: this.writer,
       clock: this.clock,
       renderCache: new RenderCache(o.config.limits?.renderCacheEntries ?? 256),
       decryption: secretDecryptionKeys((namespace, name) =>
@@ -184,19 +157,38 @@ export class Controller {
       requeueInterval: o.config.requeueInterval,
       denyPlainSecrets: o.config.denyPlainSecrets === true,
       ...(o.progressInterval ? { progressInterval: o.progressInterval } : {}),
-      trackedObjects: (ns, name) => [...(this.tracked.get(`${ns}/${name}`)?.values() ?? [])],
-      appsWithObjectsIn: (namespace) =>
-        [...this.tracked].flatMap(([key, objects]) =>
-          [...objects.values()].some((o) => o.namespace === namespace) ? [key] : [],
-        ),
-      watchKinds: (kinds) => this.watchKinds(kinds),
-      ...(o.client.capabilities
-        ? { capabilities: () => this.client.capabilities?.() ?? noCapabilities() }
-        : {}),
       log: this.log,
-      observe: (app, status, info) => this.observe(app, status, info),
       ...(o.notify ? { notify: o.notify } : {}),
-    });
+    };
+    const runtime = (client: ClusterClient, cluster: ClusterIdentity, local: boolean) =>
+      new ClusterRuntime({
+        client,
+        cluster,
+        shared,
+        clock: this.clock,
+        random: this.random,
+        log: this.log,
+        onOwnerEvent: (owner) => this.queue.add(owner),
+        observe: (app, status, info, c) => this.observe(app, status, info, c.server),
+        ...(local && o.sync ? { sync: o.sync } : {}),
+        ...(o.healthTimeoutMs ? { healthTimeoutMs: o.healthTimeoutMs } : {}),
+        ...(local ? { findApp: (key: string) => this.findApp(key) } : {}),
+      });
+    this.local = runtime(o.client, LOCAL_CLUSTER, true);
+    this.remotes = o.clusters
+      ? new RemoteClusters({
+          ...o.clusters,
+          client: o.client,
+          clock: this.clock,
+          random: this.random,
+          log: this.log,
+          newRuntime: (entry, client) => runtime(client, { server: entry.server, name: entry.name }, false),
+          onChange: () => this.requeueRemote(),
+          onReachabilityChange: (apps) => {
+            for (const key of apps) this.queue.add(key);
+          },
+        })
+      : undefined;
     this.queue = new WorkQueue({
       worker: (key) => this.work(key),
       clock: this.clock,
@@ -232,14 +224,31 @@ export class Controller {
     }
   }
 
+  /** The controller's own cluster's reconciler. */
+  get reconciler(): Reconciler {
+    return this.local.reconciler;
+  }
+
+  /** The informers of the kinds the apps manage on the controller's own cluster (liveness). */
+  get managed(): ReadonlyMap<string, Informer> {
+    return this.local.managed;
+  }
+
   /** Starts the informers; resolves once Applications are listed and the queue runs. */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
     const informers = [...this.appInformers, ...(this.projects ? [this.projects.informer] : [])];
     for (const inf of informers) inf.start();
-    // Projects are known before the first pass, so no app is refused for a project not yet listed.
-    await Promise.all(informers.map((i) => i.whenSynced()));
+    this.remotes?.informer.start();
+    this.local.start();
+    // Projects and cluster Secrets are known before the first pass, so no app is refused for one
+    // not yet listed; Secrets that cannot be listed (RBAC) leave remote apps held, not the controller.
+    const secrets = this.remotes?.informer;
+    await Promise.all([
+      ...informers.map((i) => i.whenSynced()),
+      ...(secrets ? [Promise.race([secrets.whenSynced(), secrets.whenFailing()])] : []),
+    ]);
     this.queue.start();
     this.log.info({ apps: this.appCount() }, 'controller started');
   }
@@ -248,7 +257,11 @@ export class Controller {
   async stop(): Promise<void> {
     await this.queue.stop();
     const projects = this.projects ? [this.projects.informer] : [];
-    await Promise.all([...this.appInformers, ...projects, ...this.managed.values()].map((i) => i.stop()));
+    await Promise.all([
+      ...[...this.appInformers, ...projects].map((i) => i.stop()),
+      this.local.stop(),
+      this.remotes?.stop(),
+    ]);
   }
 
   get cachesSynced(): boolean {
@@ -271,6 +284,14 @@ export class Controller {
     }
   }
 
+  /** A cluster Secret changed: every app that names a cluster is checked again. */
+  private requeueRemote(): void {
+    for (const app of this.apps()) {
+      const d = (app.spec as { destination?: { server?: string; name?: string } }).destination;
+      if (d?.server || d?.name) this.queue.add(`${app.metadata.namespace}/${app.metadata.name}`);
+    }
+  }
+
   /** Queues every app on `repoURL` (and `branch`, when given) with a fresh Git query. */
   refreshRepo(match: (app: Application) => boolean): string[] {
     const keys: string[] = [];
@@ -283,7 +304,8 @@ export class Controller {
     }
     for (const repo of repos) this.o.source.invalidate?.(repo);
     for (const key of keys) {
-      this.reconciler.expire(key);
+      this.local.reconciler.expire(key);
+      this.remotes?.expire(key);
       this.queue.add(key);
     }
     return keys;
@@ -300,15 +322,31 @@ export class Controller {
   }
 
   private async work(key: string) {
-    const app = this.findApp(key);
-    if (!app) {
-      this.reconciler.forget(key);
-      (this.syncPort as { forget?: (k: string) => void }).forget?.(key);
+    const found = this.findApp(key);
+    if (!found) {
+      this.local.forget(key);
+      await this.remotes?.release(key);
       return { requeueAfter: null };
     }
+    const app = found as unknown as Application;
+    const route = await routeApp(app, this.local, this.remotes);
+    if ('hold' in route) {
+      // The reconcilers' memory of the status they last wrote is stale now.
+      this.local.forget(key);
+      this.remotes?.forgetStatus(key);
+      const held = await holdForCluster(
+        { writer: this.writer, clock: this.clock, log: this.log },
+        app,
+        route.hold,
+      );
+      this.observe(app, held.status, {}, route.server);
+      return held.result;
+    }
     try {
-      return await this.reconciler.reconcile(app as unknown as Application);
+      return await route.runtime.reconciler.reconcile(app);
     } catch (err) {
+      // A remote cluster that failed mid-pass is asked again before the next pass.
+      route.remote?.reach.expire();
       this.log.warn(
         { app: key, err: errorMessage(err), failures: this.queue.failureCount(key) + 1 },
         'reconcile failed',
@@ -320,10 +358,11 @@ export class Controller {
   private onAppEvent(type: InformerEvent, obj: KubeObject, old: KubeObject | undefined): void {
     const key = appKey(obj);
     // A child Application (app-of-apps): its parent's health depends on it.
-    this.onTrackedEvent(type, obj);
+    this.local.onTrackedEvent(type, obj);
     if (type === 'DELETED') {
       this.queue.forget(key);
-      this.reconciler.forget(key);
+      this.local.forget(key);
+      void this.remotes?.release(key);
       this.o.notify?.forget?.(key);
       this.o.metrics?.deleteApp(obj.metadata.namespace ?? '', obj.metadata.name ?? '');
       return;
@@ -335,98 +374,21 @@ export class Controller {
     }
   }
 
-  private onTrackedEvent(type: InformerEvent, obj: KubeObject): void {
-    const id = obj.metadata.annotations?.[Annotation.TrackingId];
-    const owner = appKeyOfTrackingId(id);
-    if (!owner) return;
-    // A hook is not desired state: it never enters the app's inventory (only its delete policy removes it).
-    if (isHookObject(obj)) return;
-    const ref: ObjectId = {
-      group: groupOf(obj.apiVersion),
-      version: versionOf(obj.apiVersion),
-      kind: obj.kind,
-      namespace: obj.metadata.namespace ?? '',
-      name: obj.metadata.name ?? '',
-    };
-    // Only objects whose id names them (a copied annotation does not make an object ours).
-    const parsed = parseTrackingId(id);
-    if (parsed && (parsed.ref.name !== ref.name || parsed.ref.kind !== ref.kind)) return;
-    let set = this.tracked.get(owner);
-    if (type === 'DELETED') set?.delete(refKey(ref));
-    else {
-      if (!set) {
-        set = new Map();
-        this.tracked.set(owner, set);
-      }
-      set.set(refKey(ref), ref);
-    }
-    this.log.debug(
-      { app: owner, event: type, object: `${obj.kind} ${ref.namespace}/${ref.name}` },
-      'managed object event',
-    );
-    this.queue.add(owner);
+  /** Watches kinds on the controller's own cluster (see ClusterRuntime.watchKinds). */
+  watchKinds(kinds: readonly { apiVersion: string; kind: string }[]): Promise<void> {
+    return this.local.watchKinds(kinds);
   }
 
-  /**
-   * Watches the kinds (once per apiVersion/kind) and resolves when their caches have listed.
-   * A kind the server does not serve (yet: its CRD comes in the same sync) is not waited for.
-   */
-  async watchKinds(kinds: readonly { apiVersion: string; kind: string }[]): Promise<void> {
-    const waits: Promise<void>[] = [];
-    for (const k of kinds) {
-      const inf = this.watchKind(k.apiVersion, k.kind);
-      // A kind that fails to list (not served yet: its CRD comes in this very sync) is not waited for.
-      if (inf && !inf.synced && !inf.failing) waits.push(Promise.race([inf.whenSynced(), inf.whenFailing()]));
-    }
-    if (waits.length === 0) return;
-    let timer: { cancel(): void } | undefined;
-    const timeout = new Promise<void>((r) => {
-      timer = this.clock.setTimer(10_000, r);
-    });
-    await Promise.race([Promise.all(waits), timeout]);
-    timer?.cancel();
-  }
-
-  /** Starts watching a kind the apps manage (once per apiVersion/kind). */
   watchKind(apiVersion: string, kind: string): Informer | undefined {
-    if (groupOf(apiVersion) === APP_GROUP && kind === APP_KIND) return undefined;
-    const k = `${apiVersion}|${kind}`;
-    const existing = this.managed.get(k);
-    if (existing) return existing;
-    const inf = new Informer({
-      client: this.client,
-      apiVersion,
-      kind,
-      clock: this.clock,
-      random: this.random,
-      log: this.log,
-      // Objects being deleted (foreground prune waits for the garbage collector) are gone for us.
-      keep: (o) =>
-        o.metadata.annotations?.[Annotation.TrackingId] !== undefined && !o.metadata.deletionTimestamp,
-      onEvent: (type, obj) => this.onTrackedEvent(type, obj),
-    });
-    this.managed.set(k, inf);
-    if (this.started) inf.start();
-    return inf;
+    return this.local.watchKind(apiVersion, kind);
   }
 
-  /** The cached live object for an address, when its kind's informer has listed. */
+  /** The cached live object on the controller's own cluster, when its kind's informer has listed. */
   lookup(a: ObjectAddress): KubeObject | undefined {
-    if (groupOf(a.apiVersion) === APP_GROUP && a.kind === APP_KIND) {
-      return this.findApp(`${a.namespace ?? ''}/${a.name}`);
-    }
-    const inf = this.managed.get(`${a.apiVersion}|${a.kind}`);
-    if (!inf?.synced) return undefined;
-    return inf.store.get(
-      objectKey({
-        apiVersion: a.apiVersion,
-        kind: a.kind,
-        metadata: { name: a.name, namespace: a.namespace ?? '' },
-      }),
-    );
+    return this.local.lookup(a);
   }
 
-  private observe(app: Application, status: ApplicationStatus, info: PassInfo): void {
+  private observe(app: Application, status: ApplicationStatus, info: PassInfo, destServer: string): void {
     const m = this.o.metrics;
     if (!m) return;
     const { namespace, name } = app.metadata;
@@ -436,7 +398,7 @@ export class Controller {
         name,
         ...(app.spec.project ? { project: app.spec.project } : {}),
         repoURL: sourcesOf(app.spec)[0]?.repoURL ?? '',
-        destServer: app.spec.destination?.server ?? '',
+        destServer,
         destNamespace: app.spec.destination?.namespace ?? '',
         syncStatus: status.sync?.status ?? 'Unknown',
         healthStatus: status.health?.status ?? 'Unknown',

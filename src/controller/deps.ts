@@ -33,6 +33,8 @@ export interface ReconcilerDeps {
   renderCache: RenderCache;
   /** Reads spec.decryption's keys; without it an Application with spec.decryption fails to render. */
   decryption?: DecryptionKeysPort;
+  /** The destination cluster this reconciler syncs to (projects match it); default the controller's own. */
+  cluster?: { server: string; name: string };
   /** AppProjects; without it only the `default` project exists (permitting everything). */
   projects?: ProjectPort;
   /** --deny-plain-secrets: a Secret from Git holding cleartext data fails the sync (else a warning). */

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { application, cm, harness } from '../../test/support/reconciler-harness.js';
 import type { AppProjectSpec } from '../api/app-project.js';
+import type { Application, ApplicationSpec } from '../api/application.js';
 import type { ProjectPort } from './ports.js';
+import { appIdentity, appRefusals } from './project-step.js';
 
 const auto = { syncPolicy: { automated: { prune: true, selfHeal: true } } };
 const REPO = 'https://git.example/org/config.git';
@@ -184,4 +186,68 @@ test('every repository of a multi-source app must be permitted', async () => {
     h.condition('Ready')?.message ?? '',
     /^project p: source repository https:\/\/git\.example\/org\/values\.git is not permitted \(sourceRepos\)$/,
   );
+});
+
+test('remote destinations: project destinations match the resolved server or name; impersonation by server (table)', () => {
+  const east = { server: 'https://east.example:6443', name: 'east' };
+  const spec = (destination: Record<string, string>) =>
+    ({ project: 'p', source: { repoURL: REPO, path: '.' }, destination }) as unknown as ApplicationSpec;
+  const app = { metadata: { namespace: 'trueup-system', name: 'web' } } as unknown as Application;
+  const project = (destinations: AppProjectSpec['destinations']): AppProjectSpec => ({
+    sourceRepos: [REPO],
+    destinations,
+    destinationServiceAccounts: [
+      { server: 'https://east.example:6443', namespace: '*', defaultServiceAccount: 'east-deployer' },
+      { server: '*', namespace: '*', defaultServiceAccount: 'local-deployer' },
+    ],
+  });
+  const cases: [string, AppProjectSpec['destinations'], Record<string, string>, boolean][] = [
+    [
+      'server glob matches the resolved server (destination by name)',
+      [{ server: 'https://east*', namespace: 'web' }],
+      { name: 'east', namespace: 'web' },
+      true,
+    ],
+    [
+      'name matches (destination by server)',
+      [{ name: 'east', namespace: 'web' }],
+      { server: east.server, namespace: 'web' },
+      true,
+    ],
+    [
+      'only the local cluster permitted',
+      [{ server: 'https://kubernetes.default.svc', namespace: '*' }],
+      { name: 'east', namespace: 'web' },
+      false,
+    ],
+    [
+      'a deny entry on the name',
+      [
+        { name: '!east', namespace: '*' },
+        { server: '*', namespace: '*' },
+      ],
+      { name: 'east', namespace: 'web' },
+      false,
+    ],
+  ];
+  for (const [what, destinations, destination, permitted] of cases) {
+    const refusals = appRefusals(
+      { name: 'p', spec: project(destinations) },
+      app,
+      spec(destination),
+      'trueup-system',
+      east,
+    );
+    assert.equal(refusals.length === 0, permitted, `${what}: ${refusals.join('; ')}`);
+    if (!permitted) assert.match(refusals.join('; '), /https:\/\/east\.example:6443/, what);
+  }
+  const identity = appIdentity(
+    { name: 'p', spec: project([]) },
+    app,
+    spec({ name: 'east', namespace: 'web' }),
+    east,
+  );
+  assert.deepEqual(identity, { user: 'system:serviceaccount:web:east-deployer' });
+  const local = appIdentity({ name: 'p', spec: project([]) }, app, spec({ namespace: 'web' }));
+  assert.deepEqual(local, { user: 'system:serviceaccount:web:local-deployer' });
 });

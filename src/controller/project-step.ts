@@ -32,10 +32,14 @@ export function lookupProject(projects: ProjectPort | undefined, spec: Applicati
   return { name, problem: `project ${name} does not exist ${where}` };
 }
 
-const clusterOf = (spec: ApplicationSpec) => ({
-  server: spec.destination.server || IN_CLUSTER_SERVER,
-  name: spec.destination.name || 'in-cluster',
-});
+/** The destination cluster as the controller resolved it (server and name, from its cluster Secret). */
+export interface DestinationCluster {
+  server: string;
+  name: string;
+}
+
+/** The controller's own cluster. */
+export const LOCAL_CLUSTER: DestinationCluster = { server: IN_CLUSTER_SERVER, name: 'in-cluster' };
 
 /** Messages of what the project refuses about the app itself (empty: permitted). */
 export function appRefusals(
@@ -43,8 +47,8 @@ export function appRefusals(
   app: Application,
   spec: ApplicationSpec,
   controllerNamespace: string,
+  cluster: DestinationCluster = LOCAL_CLUSTER,
 ): string[] {
-  const cluster = clusterOf(spec);
   return [
     ...checkSourceNamespace(project.name, project.spec, app.metadata.namespace ?? '', controllerNamespace),
     ...checkSourceRepos(
@@ -60,14 +64,19 @@ export function appRefusals(
 }
 
 /** Who the app syncs as (project destinationServiceAccounts, else spec.serviceAccountName). */
-export function appIdentity(project: ProjectLookup, app: Application, spec: ApplicationSpec): Identity {
+export function appIdentity(
+  project: ProjectLookup,
+  app: Application,
+  spec: ApplicationSpec,
+  cluster: DestinationCluster = LOCAL_CLUSTER,
+): Identity {
   // A project that is missing refuses the app before anything is synced; a deletion proceeds
   // as the app's own ServiceAccount, if it names one.
   const known = 'spec' in project ? project : { name: project.name, spec: {} };
   return syncIdentity(
     known,
     { namespace: app.metadata.namespace ?? '', serviceAccountName: spec.serviceAccountName },
-    { server: clusterOf(spec).server, namespace: spec.destination.namespace ?? '' },
+    { server: cluster.server, namespace: spec.destination.namespace ?? '' },
   );
 }
 
@@ -75,7 +84,7 @@ export function appIdentity(project: ProjectLookup, app: Application, spec: Appl
 export function planRefusals(
   project: { name: string; spec: AppProjectSpec },
   plan: SyncPlan,
-  spec: ApplicationSpec,
+  cluster: DestinationCluster = LOCAL_CLUSTER,
 ) {
   const applied = plan.objects.filter(
     (o) => o.action === 'create' || o.action === 'update' || o.action === 'unchanged' || o.action === 'hook',
@@ -84,7 +93,7 @@ export function planRefusals(
     project.name,
     project.spec,
     applied.map((o) => o.id),
-    clusterOf(spec),
+    cluster,
   ).map((v) => v.message);
 }
 
@@ -101,12 +110,13 @@ export function windowHold(
   spec: ApplicationSpec,
   manual: boolean,
   now: number,
+  cluster: DestinationCluster = LOCAL_CLUSTER,
 ): string | undefined {
   let v: ReturnType<typeof syncWindowVerdict>;
   try {
     v = syncWindowVerdict(
       project.spec.syncWindows,
-      { app: app.metadata.name ?? '', namespace: spec.destination.namespace ?? '', ...clusterOf(spec) },
+      { app: app.metadata.name ?? '', namespace: spec.destination.namespace ?? '', ...cluster },
       now,
     );
   } catch (err) {

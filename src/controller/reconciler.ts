@@ -191,7 +191,7 @@ export class Reconciler {
       const message = `plan of ${key}: ${errorMessage(err)}`;
       throw stalledOrRetrying('SyncError', message, err);
     }
-    const refusedObjects = planRefusals(project, plan, spec);
+    const refusedObjects = planRefusals(project, plan, this.d.cluster);
     if (refusedObjects.length > 0) throw await this.refuse(app, status, refusedObjects);
     const verdictOfPlan = planVerdict(plan);
     this.log.debug(
@@ -230,7 +230,7 @@ export class Reconciler {
     const dryRun = app.operation?.sync?.dryRun ?? false;
     const windowHeld =
       decision.kind === 'sync'
-        ? windowHold(project, app, spec, decision.reason === 'requested', this.d.clock.now())
+        ? windowHold(project, app, spec, decision.reason === 'requested', this.d.clock.now(), this.d.cluster)
         : undefined;
     if (windowHeld) {
       if (!status.conditions?.some((c) => c.type === 'Ready' && c.message === windowHeld))
@@ -314,9 +314,9 @@ export class Reconciler {
   private async admit(app: Application, spec: ApplicationSpec, status: ApplicationStatus) {
     const found = lookupProject(this.d.projects, spec);
     if ('problem' in found) throw await this.refuse(app, status, [found.problem]);
-    const identity = appIdentity(found, app, spec);
+    const identity = appIdentity(found, app, spec, this.d.cluster);
     const refused = [
-      ...appRefusals(found, app, spec, this.d.projects?.namespace ?? ''),
+      ...appRefusals(found, app, spec, this.d.projects?.namespace ?? '', this.d.cluster),
       ...('problem' in identity ? [identity.problem] : []),
     ];
     if (refused.length > 0) throw await this.refuse(app, status, refused);
@@ -423,7 +423,7 @@ export class Reconciler {
       inventory,
     };
     if (spec?.destination.namespace) t.destinationNamespace = spec.destination.namespace;
-    const identity = spec ? appIdentity(lookupProject(this.d.projects, spec), app, spec) : {};
+    const identity = spec ? appIdentity(lookupProject(this.d.projects, spec), app, spec, this.d.cluster) : {};
     if ('user' in identity && identity.user) t.serviceAccount = identity.user;
     return t;
   }

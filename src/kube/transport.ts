@@ -45,7 +45,15 @@ function urlFor(server: string, spec: RequestSpec): URL {
 /** A request (not a watch) whose connection stays silent this long fails as a transient network error. */
 const REQUEST_IDLE_TIMEOUT_MS = 60_000;
 
-export async function createTransport(kc: KubeConfig, maxSockets = 32): Promise<Transport> {
+/**
+ * `requestTimeoutMs`: how long a request (not a watch) may stay silent; a remote cluster gets a
+ * shorter bound than the controller's own, so one that hangs holds a worker only that long.
+ */
+export async function createTransport(
+  kc: KubeConfig,
+  maxSockets = 32,
+  requestTimeoutMs = REQUEST_IDLE_TIMEOUT_MS,
+): Promise<Transport> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new TrueupError('KubeConfigInvalid', 'kubeconfig: no current cluster');
   const server = cluster.server;
@@ -112,7 +120,7 @@ export async function createTransport(kc: KubeConfig, maxSockets = 32): Promise<
 
   return {
     async send(spec) {
-      const res = await open(spec, await headersFor(spec), agent, undefined, REQUEST_IDLE_TIMEOUT_MS);
+      const res = await open(spec, await headersFor(spec), agent, undefined, requestTimeoutMs);
       const chunks: Buffer[] = [];
       await new Promise<void>((resolve, reject) => {
         res.on('data', (c: Buffer) => chunks.push(c));

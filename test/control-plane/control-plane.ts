@@ -62,6 +62,10 @@ export interface ControlPlane {
    * address with the same etcd; resolves once it is ready again.
    */
   restartApiServer(): Promise<void>;
+  /** Stops kube-apiserver only (the cluster is down for its clients; etcd keeps the data). */
+  stopApiServer(): Promise<void>;
+  /** Starts kube-apiserver again on the same address after stopApiServer; resolves once ready. */
+  startApiServer(): Promise<void>;
   /** Kills every process and removes the temporary directory. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -265,11 +269,15 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const api = await startApiServer(binDir, dir, pki, etcd.url, admin);
     procs.push(api.proc);
     let apiProc = api.proc;
-    const restartApiServer = async () => {
-      await apiProc.stop();
+    const stopApiServerOnly = () => apiProc.stop();
+    const startApiServerAgain = async () => {
       const again = await startApiServer(binDir, dir, pki, etcd.url, admin, api.port);
       procs[procs.indexOf(apiProc)] = again.proc;
       apiProc = again.proc;
+    };
+    const restartApiServer = async () => {
+      await stopApiServerOnly();
+      await startApiServerAgain();
     };
     const adminApi = (method: string, path: string, body?: unknown) =>
       apiRequest(api.server, pki.ca.cert, admin, method, path, body);
@@ -333,6 +341,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       binDir,
       mintUser,
       restartApiServer,
+      stopApiServer: stopApiServerOnly,
+      startApiServer: startApiServerAgain,
       stop,
     };
   } catch (err) {

@@ -10,7 +10,6 @@ import {
   CHART_ALONE_MESSAGE,
   CHART_REPO_URL_MESSAGE,
   HTTP_ONLY_MESSAGE,
-  IN_CLUSTER_ONLY_MESSAGE,
   KUSTOMIZE_OR_DIRECTORY_MESSAGE,
   PATH_INSIDE_MESSAGE,
 } from '../../src/api/application.js';
@@ -58,9 +57,10 @@ const good = {
 
 test('a valid Application is stored with server-side defaults', async () => {
   const created = await client.create(app('good', good), { fieldManager: 'test' });
-  const spec = created.spec as { source: { targetRevision: string }; destination: { server: string } };
+  const spec = created.spec as { source: { targetRevision: string }; destination: { server?: string } };
   assert.equal(spec.source.targetRevision, 'HEAD');
-  assert.equal(spec.destination.server, 'https://kubernetes.default.svc');
+  // No default server: a destination by name must not get one (no server or name is the controller's own cluster).
+  assert.equal(spec.destination.server, undefined);
 });
 
 test('the API server refuses specs the schema rules out, naming the field', async () => {
@@ -174,18 +174,6 @@ test('kubectl apply accepts every documented app-wide sync option', async () => 
 test('kubectl apply refuses the fields trueup cannot honour, naming the field and the reason', async () => {
   const src = good.source;
   const cases: [string, Record<string, unknown>, string, string][] = [
-    [
-      'server',
-      { ...good, destination: { server: 'https://other.example:6443' } },
-      'spec.destination.server',
-      IN_CLUSTER_ONLY_MESSAGE,
-    ],
-    [
-      'dest-name',
-      { ...good, destination: { name: 'prod-eu' } },
-      'spec.destination.name',
-      IN_CLUSTER_ONLY_MESSAGE,
-    ],
     [
       'ssh',
       { ...good, source: { ...src, repoURL: 'git@git.example:org/config.git' } },
