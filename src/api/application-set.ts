@@ -151,7 +151,7 @@ export const GitGeneratorSchema = z
 export const ClustersGeneratorSchema = z
   .object({
     selector: LabelSelectorSchema.optional().describe(
-      'Label selector over the clusters (the in-cluster destination has no labels).',
+      "Label selector over the cluster Secrets' labels (the in-cluster destination has none, so a non-empty selector excludes it).",
     ),
     values: z.record(z.string(), z.string()).optional().describe('Extra params `values.<key>`, templated.'),
     template: opaque.optional(),

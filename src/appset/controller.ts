@@ -4,10 +4,12 @@
  * re-evaluated when its spec changes, when one of its Applications changes, at its poll interval,
  * and at once when a webhook push names a repository it reads.
  */
+
 import { APP_API_VERSION, APP_KIND, type Application } from '../api/application.js';
 import { APPSET_KIND, APPSET_LABEL, type ApplicationSet } from '../api/application-set.js';
 import { errorMessage } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
+import { isClusterSecret } from '../cluster/secret.js';
 import { wantsReconcile } from '../controller/controller.js';
 import { type Logger, silentLogger } from '../controller/deps.js';
 import type { SourcePort } from '../controller/ports.js';
@@ -16,6 +18,7 @@ import type { ClusterClient } from '../kube/types.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
 import { Informer, type InformerEvent } from '../runtime/informer.js';
 import { WorkQueue } from '../runtime/queue.js';
+import { type ClusterListing, clusterListingOf } from './generators/clusters.js';
 import { type Fetch, HttpPullRequests } from './pull-requests.js';
 import { AppSetReconciler } from './reconciler.js';
 import { SourceRepoReader } from './repo-reader.js';
@@ -34,6 +37,11 @@ export interface AppSetControllerOptions {
   log?: Logger;
   /** HTTP for the pullRequest generator's provider APIs (default: global fetch). */
   fetch?: Fetch;
+  /**
+   * Where the cluster Secrets are (the controller's namespace): the clusters generator lists
+   * them, and a change re-evaluates the sets that use it. Absent: the in-cluster destination only.
+   */
+  clusterSecretsNamespace?: string;
 }
 
 /** A key of a Secret, decoded; undefined when the Secret or the key is missing. */
@@ -50,6 +58,8 @@ export class AppSetController {
   readonly queue: WorkQueue;
   readonly setInformers: Informer[] = [];
   readonly appInformers: Informer[] = [];
+  /** The cluster Secrets (with clusterSecretsNamespace). */
+  readonly clusterInformer: Informer | undefined;
   private readonly reconciler: AppSetReconciler;
   /** set key → repositories its last pass read. */
   private readonly reposOf = new Map<string, Set<string>>();
@@ -68,6 +78,7 @@ export class AppSetController {
         fetch: o.fetch ?? ((url, init) => fetch(url, init)),
         secretValue: (ns, name, key) => secretValue(o.client, ns, name, key),
       }),
+      ...(o.clusterSecretsNamespace !== undefined ? { clusters: () => this.clusters() } : {}),
       clock,
       appsIn: (ns) => this.appsIn(ns),
       log: this.log,
@@ -111,12 +122,26 @@ export class AppSetController {
         }),
       );
     }
+    this.clusterInformer =
+      o.clusterSecretsNamespace === undefined
+        ? undefined
+        : new Informer({
+            client: o.client,
+            apiVersion: 'v1',
+            kind: 'Secret',
+            namespace: o.clusterSecretsNamespace,
+            clock,
+            random,
+            log: this.log,
+            keep: isClusterSecret,
+            onEvent: () => this.refreshClusterSets(),
+          });
   }
 
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    const all = [...this.appInformers, ...this.setInformers];
+    const all = [...this.informers()];
     for (const i of all) i.start();
     await Promise.all(all.map((i) => i.whenSynced()));
     this.queue.start();
@@ -125,11 +150,41 @@ export class AppSetController {
 
   async stop(): Promise<void> {
     await this.queue.stop();
-    await Promise.all([...this.setInformers, ...this.appInformers].map((i) => i.stop()));
+    await Promise.all(this.informers().map((i) => i.stop()));
   }
 
   get cachesSynced(): boolean {
-    return [...this.setInformers, ...this.appInformers].every((i) => i.synced);
+    return this.informers().every((i) => i.synced);
+  }
+
+  private informers(): Informer[] {
+    return [
+      ...this.appInformers,
+      ...this.setInformers,
+      ...(this.clusterInformer ? [this.clusterInformer] : []),
+    ];
+  }
+
+  /** The cluster Secrets the clusters generator lists (from the informer: no request per pass). */
+  clusters(): ClusterListing[] {
+    return [...(this.clusterInformer?.store.values() ?? [])]
+      .map((s) => clusterListingOf(s))
+      .filter((c) => c !== undefined)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** A cluster Secret changed: every set with a clusters generator is evaluated again. */
+  private refreshClusterSets(): void {
+    for (const set of this.sets()) {
+      const usesClusters = (set.spec?.generators ?? []).some(
+        (g) =>
+          g.clusters !== undefined ||
+          [...(g.matrix?.generators ?? []), ...(g.merge?.generators ?? [])].some(
+            (c) => c.clusters !== undefined,
+          ),
+      );
+      if (usesClusters) this.queue.add(keyOf(set as unknown as KubeObject));
+    }
   }
 
   sets(): ApplicationSet[] {

@@ -12,7 +12,7 @@ import type {
   LeafGenerator,
 } from '../api/application-set.js';
 import { GeneratorError } from './errors.js';
-import { clustersParams } from './generators/clusters.js';
+import { type ClusterListing, clustersParams } from './generators/clusters.js';
 import { combinePair, mergeParams } from './generators/combine.js';
 import { gitDirectoryParams, gitFileParams, gitFilesSelected } from './generators/git.js';
 import { listParams } from './generators/list.js';
@@ -45,6 +45,8 @@ export interface GenerateDeps {
   pullRequests?: PullRequestLister;
   /** The set's namespace. */
   namespace?: string;
+  /** The cluster Secrets (the clusters generator; without it, only the in-cluster destination). */
+  clusters?: () => readonly ClusterListing[];
 }
 
 export interface Generated {
@@ -106,7 +108,11 @@ class Run {
   }
 
   private clusters(gen: ClustersGenerator): Promise<Params[]> {
-    return this.withValues(clustersParams(gen, this.d.goTemplate), gen.values, 'clusters');
+    return this.withValues(
+      clustersParams(gen, this.d.goTemplate, this.d.clusters?.() ?? []),
+      gen.values,
+      'clusters',
+    );
   }
 
   async leaf(g: Leaf): Promise<Params[]> {

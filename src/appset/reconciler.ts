@@ -22,6 +22,7 @@ import type { ClusterClient } from '../kube/types.js';
 import type { Clock } from '../runtime/clock.js';
 import type { WorkResult } from '../runtime/queue.js';
 import { generate, type RepoReader } from './generate.js';
+import type { ClusterListing } from './generators/clusters.js';
 import { goTemplateRenderer } from './go-renderer.js';
 import { planApps, withPolicy } from './plan.js';
 import type { PullRequestLister } from './pull-requests.js';
@@ -36,6 +37,8 @@ export interface AppSetReconcilerDeps {
   repos: RepoReader;
   /** The pullRequest generator's provider APIs. */
   pullRequests?: PullRequestLister;
+  /** The cluster Secrets, as the clusters generator lists them. */
+  clusters?: () => readonly ClusterListing[];
   /** The Helm engine, loaded on the first goTemplate set. */
   goEngine: () => Promise<GoTemplateEngine>;
   clock: Clock;
@@ -92,6 +95,7 @@ export class AppSetReconciler {
         goTemplate: spec.goTemplate === true,
         namespace,
         ...(this.d.pullRequests ? { pullRequests: this.d.pullRequests } : {}),
+        ...(this.d.clusters ? { clusters: this.d.clusters } : {}),
       });
       this.d.onRepos?.(key, generated.repos);
       try {

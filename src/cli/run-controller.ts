@@ -303,6 +303,8 @@ export async function runController(
             source,
             goEngine: () => helmEngine.get(),
             namespaces: config.namespaces,
+            // The clusters generator lists the same cluster Secrets the Applications deploy through.
+            clusterSecretsNamespace: config.leaderElection.leaseNamespace,
             concurrency: Math.max(1, Math.min(config.concurrency, 4)),
             requeueInterval: config.requeueInterval,
             clock: systemClock,

@@ -64,6 +64,8 @@ const sets = new AppSetController({
   concurrency: 2,
   requeueInterval: 3_600_000,
   clock: systemClock,
+  // The cluster Secrets of the clusters generator (the controller's namespace; here the apps').
+  clusterSecretsNamespace: appNs,
 });
 await sets.start();
 after(() => sets.stop());
@@ -295,6 +297,55 @@ test('preserveResourcesOnDeletion: deleting the set deletes its apps but not the
   await env.kubectl(['delete', 'applicationset', '-n', appNs, 'preserve']);
   await waitFor('keep-web garbage collected', async () => (await env.app('keep-web')) === undefined);
   assert.ok(await cm('web-config'), 'the ConfigMap stays');
+});
+
+test('clusters: one app per cluster Secret the selector keeps; a Secret added or deleted adds or deletes its app', async () => {
+  const clusterSecret = (name: string, server: string, env: string) => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: `cluster-${name.toLowerCase()}`,
+      namespace: appNs,
+      labels: { 'trueup.dev/secret-type': 'cluster', env },
+    },
+    stringData: { name, server, config: JSON.stringify({ bearerToken: 'not-used-here' }) },
+  });
+  await env.kubectl(
+    ['apply', '-f', '-'],
+    yaml(clusterSecret('EU-Staging', 'https://eu.example:6443', 'staging')),
+  );
+  await env.kubectl(['apply', '-f', '-'], yaml(clusterSecret('prod', 'https://prod.example:6443', 'prod')));
+  await applySet('per-cluster', {
+    generators: [{ clusters: { selector: { matchLabels: { env: 'staging' } } } }],
+    template: {
+      metadata: { name: 'pc-{{nameNormalized}}', labels: { env: '{{metadata.labels.env}}' } },
+      spec: {
+        source: { repoURL, targetRevision: 'main', path: 'apps/web/overlays/staging' },
+        destination: { server: '{{server}}', namespace: dest },
+      },
+    },
+  });
+  await waitFor(
+    'one app for the staging cluster',
+    async () => (await names('per-cluster')).join() === 'pc-eu-staging',
+  );
+  const app = await env.app('pc-eu-staging');
+  assert.equal(app?.spec.destination.server, 'https://eu.example:6443');
+  assert.equal(app?.metadata.labels?.env, 'staging');
+  // No push, no poll: the Secret's watch re-evaluates the set.
+  await env.kubectl(
+    ['apply', '-f', '-'],
+    yaml(clusterSecret('us-staging', 'https://us.example:6443', 'staging')),
+  );
+  await waitFor(
+    'an app for the new cluster',
+    async () => (await names('per-cluster')).join() === 'pc-eu-staging,pc-us-staging',
+  );
+  await env.kubectl(['delete', 'secret', '-n', appNs, 'cluster-eu-staging']);
+  await waitFor(
+    'its app deleted with the Secret',
+    async () => (await names('per-cluster')).join() === 'pc-us-staging',
+  );
 });
 
 test('pullRequest (Gitea API): an open pull request gets its app at its head; closing it removes app and objects', async () => {
