@@ -182,18 +182,19 @@ function helmOf(helm: JsonMap, notes: Notes, field = 'spec.source.helm', multi =
 function destinationOf(dest: JsonMap, notes: Notes): JsonMap {
   const server = str(dest.server);
   const name = str(dest.name);
-  if ((server && server !== IN_CLUSTER_SERVER) || (name && name !== 'in-cluster')) {
-    throw new Refusal(
-      `spec.destination ${server ?? name}: trueup deploys to its own cluster only (${IN_CLUSTER_SERVER})`,
-    );
-  }
   notes.warnUnhandled(
     dest,
     ['server', 'name', 'namespace'],
     'spec.destination',
     'not supported by trueup: dropped',
   );
-  return str(dest.namespace) ? { namespace: dest.namespace } : {};
+  // Another cluster is carried over (it needs a cluster Secret in trueup's namespace, in Argo CD's
+  // format); the controller's own cluster is the default and is left out.
+  return {
+    ...(server && server !== IN_CLUSTER_SERVER ? { server } : {}),
+    ...(name && name !== 'in-cluster' ? { name } : {}),
+    ...(str(dest.namespace) ? { namespace: dest.namespace } : {}),
+  };
 }
 
 function syncPolicyOf(policy: JsonMap, notes: Notes): JsonMap | undefined {

@@ -149,8 +149,6 @@ test("Argo CD: what would change the app's meaning refuses that app only", () =>
       /\$values\/prod\.yaml: a \$ref names a source of spec\.sources, and this app has one source/,
     ],
     ['plugin', argo({ source: { ...src, plugin: { name: 'cmp' } } }), /plugins/],
-    ['cluster', argo({ destination: { server: 'https://prod.example:6443' } }), /own cluster only/],
-    ['cluster name', argo({ destination: { name: 'prod' } }), /own cluster only/],
     ['ssh', argo({ source: { repoURL: 'git@github.com:org/config.git', path: '.' } }), /http\(s\) only/],
   ];
   for (const [name, input, message] of cases) {
@@ -163,6 +161,26 @@ test("Argo CD: what would change the app's meaning refuses that app only", () =>
     assert.equal(r.refusals.length, 1, name);
     assert.equal(r.refusals[0]?.where, 'in.yaml: Application argocd/web', name);
     assert.match(r.refusals[0]?.message ?? '', message, name);
+  }
+});
+
+test('Argo CD: a remote destination is carried over (server or name); the in-cluster one is the default, left out', () => {
+  const cases: [Record<string, unknown>, Record<string, unknown>][] = [
+    [
+      { server: 'https://prod.example:6443', namespace: 'web' },
+      { server: 'https://prod.example:6443', namespace: 'web' },
+    ],
+    [
+      { name: 'prod', namespace: 'web' },
+      { name: 'prod', namespace: 'web' },
+    ],
+    [{ server: 'https://kubernetes.default.svc', namespace: 'web' }, { namespace: 'web' }],
+    [{ name: 'in-cluster' }, {}],
+  ];
+  for (const [destination, want] of cases) {
+    const r = run(argo({ destination }));
+    assert.deepEqual(r.refusals, [], JSON.stringify(destination));
+    assert.deepEqual(r.applications[0]?.spec.destination, want, JSON.stringify(destination));
   }
 });
 
