@@ -182,6 +182,36 @@ test('repository Secrets: exact url, then the longest repo-creds prefix; enableO
   assert.throws(() => chartRepoAccess('git@host:x', undefined), code('ChartInvalidRepoUrl'));
 });
 
+test('repository Secrets: TLS client certificates, insecure and proxy fields are refused by name, never ignored', () => {
+  const withFields = (fields: Record<string, string>) =>
+    secret('tls', SecretType.Repository, { url: 'https://charts.example/stable', ...fields });
+  const refused: [Record<string, string>, string][] = [
+    [
+      { tlsClientCertData: '-----BEGIN CERTIFICATE-----', tlsClientCertKey: 'KEYMATERIAL' },
+      'tlsClientCertData, tlsClientCertKey \\(a TLS client certificate\\)',
+    ],
+    [{ insecure: 'true' }, 'insecure \\(skipping TLS verification\\)'],
+    [{ proxy: 'http://proxy:3128', noProxy: 'internal' }, 'proxy, noProxy \\(an HTTP proxy\\)'],
+  ];
+  for (const [fields, named] of refused)
+    for (const url of ['https://charts.example/stable', 'oci://charts.example/stable']) {
+      let err: (Error & { code?: string }) | undefined;
+      try {
+        chartRepoAccess(url, withFields(fields));
+      } catch (e) {
+        err = e as Error & { code?: string };
+      }
+      assert.equal(err?.code, 'ChartRepoSettingUnsupported', JSON.stringify(fields));
+      assert.match(err.message, new RegExp(`Secret trueup-system/tls sets ${named}, which`));
+      assert.doesNotMatch(err.message, /KEYMATERIAL|BEGIN CERTIFICATE|proxy:3128/);
+    }
+  // The defaults are not settings: insecure "false" and empty fields pass.
+  assert.equal(
+    chartRepoAccess('https://charts.example/stable', withFields({ insecure: 'false', proxy: '' })).kind,
+    'http',
+  );
+});
+
 test('chart archives unpack to the files of their one top directory, within budgets', () => {
   const limits = { maxUnpackedBytes: 1000, maxFiles: 10 };
   const long = `web/templates/${'x'.repeat(120)}.yaml`;

@@ -24,6 +24,8 @@ export const ChartErrorCode = {
   ServerError: 'ChartRepoServerError',
   /** DNS, refused connection, reset, TLS, timeout: the repository cannot be reached. */
   Unreachable: 'ChartRepoUnreachable',
+  /** The repository Secret asks for what chart downloads cannot do (client certificates, insecure TLS, a proxy). */
+  SettingUnsupported: 'ChartRepoSettingUnsupported',
 } as const;
 export type ChartErrorCode = (typeof ChartErrorCode)[keyof typeof ChartErrorCode];
 
@@ -40,6 +42,7 @@ const retryOf: Record<ChartErrorCode, RetryClass> = {
   ChartRepoNotFound: RetryClass.Terminal,
   ChartRepoServerError: RetryClass.Transient,
   ChartRepoUnreachable: RetryClass.Transient,
+  ChartRepoSettingUnsupported: RetryClass.Terminal,
 };
 
 export function chartError(code: ChartErrorCode, message: string, cause?: unknown): TrueupError {
