@@ -150,6 +150,10 @@ export class Controller {
       new EngineSyncPort({
         client: cached,
         ...(clientAs ? { clientAs } : {}),
+        known: (a) => {
+          const o = this.known(a);
+          return o ? structuredClone(o) : o;
+        },
         live: (ref) =>
           this.lookup({
             apiVersion: ref.group ? `${ref.group}/${ref.version}` : ref.version,
@@ -408,6 +412,25 @@ export class Controller {
     this.managed.set(k, inf);
     if (this.started) inf.start();
     return inf;
+  }
+
+  /**
+   * What the informers know of an address: the object, null when its kind's informer has listed
+   * and the server holds no such object, undefined when they cannot tell (kind not watched or
+   * not listed yet; an Application).
+   */
+  known(a: ObjectAddress): KubeObject | null | undefined {
+    const hit = this.lookup(a);
+    if (hit) return hit;
+    if (groupOf(a.apiVersion) === APP_GROUP && a.kind === APP_KIND) return undefined;
+    const inf = this.managed.get(`${a.apiVersion}|${a.kind}`);
+    if (!inf?.synced || inf.failing) return undefined;
+    const key = objectKey({
+      apiVersion: a.apiVersion,
+      kind: a.kind,
+      metadata: { name: a.name, namespace: a.namespace ?? '' },
+    });
+    return inf.exists(key) ? undefined : null;
   }
 
   /** The cached live object for an address, when its kind's informer has listed. */

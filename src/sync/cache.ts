@@ -68,6 +68,11 @@ export class VerdictCache {
     });
   }
 
+  /** Whether a verdict is kept for the object (this process applied or compared it). */
+  has(key: string): boolean {
+    return this.#verdicts.has(key);
+  }
+
   forget(key: string): void {
     this.#verdicts.delete(key);
   }
