@@ -364,6 +364,8 @@ export class Controller {
       }
       set.set(refKey(ref), ref);
     }
+    // The echo of our own apply (or of a version already found in sync) changes nothing.
+    if (type !== 'DELETED' && this.syncPort.knownInSync?.(owner, obj)) return;
     this.log.debug(
       { app: owner, event: type, object: `${obj.kind} ${ref.namespace}/${ref.name}` },
       'managed object event',

@@ -6,7 +6,7 @@
  * inventory ConfigMap.
  */
 import { TrueupError } from '../../api/errors.js';
-import type { KubeObject } from '../../api/object.js';
+import { groupOf, type KubeObject, refKey } from '../../api/object.js';
 import type { IgnoreRule } from '../../diff/ignore.js';
 import type { ClusterClient, ObjectAddress } from '../../kube/types.js';
 import {
@@ -144,6 +144,18 @@ export class EngineSyncPort implements SyncPort {
       { namespace: target.appNamespace, name: target.appName },
       otherApps,
     );
+  }
+
+  knownInSync(appKey: string, live: KubeObject): boolean {
+    const rv = live.metadata.resourceVersion;
+    if (!rv) return false;
+    const key = refKey({
+      group: groupOf(live.apiVersion),
+      kind: live.kind,
+      namespace: live.metadata.namespace ?? '',
+      name: live.metadata.name ?? '',
+    });
+    return this.caches.get(appKey)?.cache.versionOf(key) === rv;
   }
 
   live(id: ObjectId): KubeObject | undefined {
