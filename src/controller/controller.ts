@@ -366,6 +366,8 @@ export class Controller {
     }
     // The echo of our own apply (or of a version already found in sync) changes nothing.
     if (type !== 'DELETED' && this.syncPort.knownInSync?.(owner, obj)) return;
+    // Another shard's app (or one gone): a pass here would find no app to reconcile.
+    if (!this.findApp(owner)) return;
     this.log.debug(
       { app: owner, event: type, object: `${obj.kind} ${ref.namespace}/${ref.name}` },
       'managed object event',
