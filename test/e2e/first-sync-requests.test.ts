@@ -50,3 +50,46 @@ test('a first sync of 3 apps x 6 ConfigMaps in one namespace: no GET or LIST per
   const live = await env.get('v1', 'ConfigMap', dest, 'p0-cm-0');
   assert.deepEqual(live?.data, { i: '0' });
 });
+
+test("an event of an object tracked for an app this replica does not hold (another shard's) queues no pass", async () => {
+  const dest = await testNamespace('requests-foreign');
+  const repo = await env.git.createRepo('requests-foreign');
+  await repo.commit({ 'x/cm.yaml': configMap('x-cm', { i: '1' }) });
+  await env.client.create(appManifest('x', env.appNs, env.git.url('requests-foreign'), 'x', dest), {
+    fieldManager: 'test',
+  });
+  let reconciles = 0;
+  const controller = await env.controller({
+    metrics: {
+      setApp() {},
+      deleteApp() {},
+      recordSync() {},
+      observeReconcile: () => {
+        reconciles++;
+      },
+      recordDriftCorrection() {},
+      queue: { setDepth() {}, added() {}, retried() {}, observeWait() {}, observeWork() {} },
+    },
+  });
+  await waitFor('x Ready', async () => condition(await env.app('x'), 'Ready')?.status === 'True');
+  await controller.queue.whenIdle();
+  const before = reconciles;
+  // What another shard's replica would have applied for its app "y".
+  await env.client.create(
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'y-cm',
+        namespace: dest,
+        annotations: { 'trueup.dev/tracking-id': `${env.appNs}/y:/ConfigMap:${dest}/y-cm` },
+      },
+      data: { i: '1' },
+    },
+    { fieldManager: 'other-shard' },
+  );
+  const informer = controller.managed.get('v1|ConfigMap');
+  await waitFor('the informer holds y-cm', async () => informer?.store.has(`/ConfigMap/${dest}/y-cm`));
+  await controller.queue.whenIdle();
+  assert.equal(reconciles, before, 'no pass for an app this replica does not hold');
+});
