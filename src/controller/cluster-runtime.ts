@@ -81,6 +81,10 @@ export class ClusterRuntime {
       new EngineSyncPort({
         client: cached,
         ...(clientAs ? { clientAs } : {}),
+        known: (a) => {
+          const o = this.known(a);
+          return o ? structuredClone(o) : o;
+        },
         live: (ref) =>
           this.lookup({
             apiVersion: ref.group ? `${ref.group}/${ref.version}` : ref.version,
@@ -152,6 +156,8 @@ export class ClusterRuntime {
       }
       set.set(refKey(ref), ref);
     }
+    // The echo of our own apply (or of a version already found in sync) changes nothing.
+    if (type !== 'DELETED' && this.syncPort.knownInSync?.(owner, obj)) return;
     this.o.log.debug(
       {
         app: owner,
@@ -204,6 +210,25 @@ export class ClusterRuntime {
     this.managed.set(k, inf);
     if (this.started) inf.start();
     return inf;
+  }
+
+  /**
+   * What the informers know of an address: the object, null when its kind's informer has listed
+   * and the server holds no such object, undefined when they cannot tell (kind not watched or
+   * not listed yet; an Application).
+   */
+  known(a: ObjectAddress): KubeObject | null | undefined {
+    const hit = this.lookup(a);
+    if (hit) return hit;
+    if (groupOf(a.apiVersion) === APP_GROUP && a.kind === APP_KIND) return undefined;
+    const inf = this.managed.get(`${a.apiVersion}|${a.kind}`);
+    if (!inf?.synced || inf.failing) return undefined;
+    const key = objectKey({
+      apiVersion: a.apiVersion,
+      kind: a.kind,
+      metadata: { name: a.name, namespace: a.namespace ?? '' },
+    });
+    return inf.exists(key) ? undefined : null;
   }
 
   /** The cached live object for an address, when its kind's informer has listed. */

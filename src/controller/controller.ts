@@ -168,7 +168,10 @@ export class Controller {
         clock: this.clock,
         random: this.random,
         log: this.log,
-        onOwnerEvent: (owner) => this.queue.add(owner),
+        onOwnerEvent: (owner) => {
+          // Another shard's app (or one gone): a pass here would find no app to reconcile.
+          if (this.findApp(owner)) this.queue.add(owner);
+        },
         observe: (app, status, info, c) => this.observe(app, status, info, c.server),
         ...(local && o.sync ? { sync: o.sync } : {}),
         ...(o.healthTimeoutMs ? { healthTimeoutMs: o.healthTimeoutMs } : {}),

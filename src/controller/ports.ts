@@ -145,6 +145,11 @@ export interface SyncPort {
   ): Promise<NamespaceCleanup | undefined>;
   /** The live object as last seen (the informers' cache), for health after a sync. */
   live(id: ObjectId): KubeObject | undefined;
+  /**
+   * True when `live` is, to the resourceVersion, the object app `appKey` last applied or found
+   * in sync: its watch event reports nothing the app's last pass did not see (no pass needed).
+   */
+  knownInSync?(appKey: string, live: KubeObject): boolean;
 }
 
 export interface HealthPort {

@@ -79,7 +79,9 @@ export function resourceStatuses(
     } else if (res?.action === 'failed' && res.message) entry.message = res.message;
     else if (p.action === PlanAction.Skip) entry.message = p.reason;
     if (!leftGit) {
-      const live = (synced && ok ? liveNow(p.id) : undefined) ?? plannedLive(p) ?? liveNow(p.id);
+      // After a write: the informers' copy, else what the write returned (the watch may lag).
+      const live =
+        (synced && ok ? (liveNow(p.id) ?? res?.live) : undefined) ?? plannedLive(p) ?? liveNow(p.id);
       const h = live ? health(live) : { status: 'Missing' as const };
       entry.health =
         h.message === undefined ? { status: h.status } : { status: h.status, message: h.message };

@@ -144,3 +144,37 @@ test('keep() filters the store; an object that stops matching is reported delete
   assert.deepEqual([...inf.store.keys()], ['/ConfigMap/ns/c']);
   await inf.stop();
 });
+
+test('exists() knows the objects keep() turned away, so a synced informer can tell what is absent', async () => {
+  const tracked = { 'trueup.dev/tracking-id': 'x' };
+  const { client } = scripted(
+    [{ items: [cm('a', '1', tracked), cm('b', '2')], resourceVersion: '3' }],
+    [
+      async (emit) => {
+        emit('MODIFIED', cm('a', '4'));
+        emit('ADDED', cm('c', '5'));
+        emit('MODIFIED', cm('b', '6', tracked));
+        emit('DELETED', cm('c', '7'));
+      },
+    ],
+  );
+  const inf = new Informer({
+    client,
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    clock: new FakeClock(),
+    random: () => 0,
+    keep: (o) => Boolean(o.metadata.annotations?.['trueup.dev/tracking-id']),
+    onEvent: () => {},
+  });
+  inf.start();
+  await settle(20);
+  // a: kept, then untracked (exists, not kept); b: untracked, then kept; c: added untracked, then deleted.
+  assert.equal(inf.exists('/ConfigMap/ns/a'), true);
+  assert.equal(inf.store.has('/ConfigMap/ns/a'), false);
+  assert.equal(inf.exists('/ConfigMap/ns/b'), true);
+  assert.equal(inf.store.has('/ConfigMap/ns/b'), true);
+  assert.equal(inf.exists('/ConfigMap/ns/c'), false);
+  assert.equal(inf.exists('/ConfigMap/ns/never'), false);
+  await inf.stop();
+});

@@ -56,6 +56,11 @@ export function objectKey(obj: KubeObject): string {
 
 export class Informer {
   readonly store = new Map<string, KubeObject>();
+  /**
+   * Keys of the objects that exist but `keep` turned away: with them a synced informer knows
+   * that an object in neither set does not exist, so a first sync need not GET it to find out.
+   */
+  private readonly others = new Set<string>();
   private resourceVersion: string | undefined;
   private abort: AbortController | undefined;
   private stopped = false;
@@ -73,6 +78,11 @@ export class Informer {
 
   get synced(): boolean {
     return this.syncedOnce;
+  }
+
+  /** Whether the server held the object at the informer's last event (kept or not); needs `synced`. */
+  exists(key: string): boolean {
+    return this.store.has(key) || this.others.has(key);
   }
 
   /** A list or watch has failed since the last successful list (e.g. the kind is not served yet). */
@@ -191,6 +201,7 @@ export class Informer {
     const key = objectKey(obj);
     const old = this.store.get(key);
     if (type === 'DELETED') {
+      this.others.delete(key);
       if (old) {
         this.store.delete(key);
         this.o.onEvent('DELETED', obj, old);
@@ -198,6 +209,7 @@ export class Informer {
       return;
     }
     if (this.o.keep && !this.o.keep(obj)) {
+      this.others.add(key);
       // No longer of interest (e.g. its tracking annotation was removed): forget it.
       if (old) {
         this.store.delete(key);
@@ -205,6 +217,7 @@ export class Informer {
       }
       return;
     }
+    this.others.delete(key);
     this.store.set(key, obj);
     this.o.onEvent(old ? 'MODIFIED' : 'ADDED', obj, old);
   }
@@ -218,11 +231,15 @@ export class Informer {
       this.o.namespace ? { namespace: this.o.namespace } : {},
     );
     const seen = new Set<string>();
+    this.others.clear();
     for (const item of res.items) {
       // Lists omit apiVersion/kind on items.
       const obj: KubeObject = { ...item, apiVersion: this.o.apiVersion, kind: this.o.kind };
-      if (this.o.keep && !this.o.keep(obj)) continue;
       const key = objectKey(obj);
+      if (this.o.keep && !this.o.keep(obj)) {
+        this.others.add(key);
+        continue;
+      }
       seen.add(key);
       const old = this.store.get(key);
       this.store.set(key, obj);

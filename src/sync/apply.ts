@@ -112,7 +112,7 @@ export async function applyItem(
     }
     ctx.cache.record(item.key, item.hash, out, item.ignored);
     const action = existed ? ResultAction.Configured : ResultAction.Created;
-    return resultOf(item, action, `${existed ? 'configured' : 'created'}${note}`);
+    return { ...resultOf(item, action, `${existed ? 'configured' : 'created'}${note}`), live: out };
   } catch (err) {
     ctx.cache.forget(item.key);
     return resultOf(item, ResultAction.Failed, errorMessage(err));

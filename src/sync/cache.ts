@@ -68,6 +68,16 @@ export class VerdictCache {
     });
   }
 
+  /** The resourceVersion the object was last known in sync at (applied or compared). */
+  versionOf(key: string): string | undefined {
+    return this.#verdicts.get(key)?.resourceVersion || undefined;
+  }
+
+  /** Whether a verdict is kept for the object (this process applied or compared it). */
+  has(key: string): boolean {
+    return this.#verdicts.has(key);
+  }
+
   forget(key: string): void {
     this.#verdicts.delete(key);
   }

@@ -1,6 +1,8 @@
 /**
- * Reads the live objects for a set of items with as few requests as possible: one LIST per
- * kind and namespace when several objects share them, a GET otherwise.
+ * Reads the live objects for a set of items with as few requests as possible: what `known`
+ * answers (the controller's informers: the object, or null for one that does not exist) costs
+ * nothing; for the rest, one LIST per kind and namespace when several objects share them, a GET
+ * otherwise.
  */
 import type { KubeObject } from '../api/object.js';
 import { groupOf, refKey } from '../api/object.js';
@@ -13,17 +15,24 @@ export async function fetchLive(
   client: ClusterClient,
   addresses: readonly ObjectAddress[],
   concurrency: number,
+  known: (address: ObjectAddress) => KubeObject | null | undefined = () => undefined,
 ): Promise<Map<string, KubeObject>> {
   const groups = new Map<string, ObjectAddress[]>();
+  const out = new Map<string, KubeObject>();
+  const keyOf = (a: ObjectAddress) =>
+    refKey({ group: groupOf(a.apiVersion), kind: a.kind, namespace: a.namespace ?? '', name: a.name });
   for (const a of addresses) {
+    const local = known(a);
+    if (local === null) continue;
+    if (local) {
+      out.set(keyOf(a), local);
+      continue;
+    }
     const k = `${a.apiVersion}|${a.kind}|${a.namespace ?? ''}`;
     const g = groups.get(k);
     if (g) g.push(a);
     else groups.set(k, [a]);
   }
-  const out = new Map<string, KubeObject>();
-  const keyOf = (a: ObjectAddress) =>
-    refKey({ group: groupOf(a.apiVersion), kind: a.kind, namespace: a.namespace ?? '', name: a.name });
   const tasks: (() => Promise<void>)[] = [];
   for (const list of groups.values()) {
     const first = list[0] as ObjectAddress;

@@ -174,10 +174,21 @@ export async function plan(request: PlanRequest, deps: PlanDeps): Promise<SyncPl
   }
 
   const readable = ordinary.filter((i) => !i.pendingCrd);
+  const byAddress = new Map(readable.map((i) => [i.address, i]));
+  // An object this process wrote may not have reached the informers yet: its absence is not
+  // trusted (a GET tells), lest it be planned for creation again.
+  const known = deps.known;
   const live = await fetchLive(
     client,
     readable.map((i) => i.address),
     concurrency,
+    known
+      ? (a) => {
+          const local = known(a);
+          const item = byAddress.get(a);
+          return local === null && item && cache.has(item.key) ? undefined : local;
+        }
+      : undefined,
   );
   for (const i of readable) i.live = live.get(i.key);
   const ctx: ReadContext = { client, cache, app: request.app, ignoreDifferences, jq };

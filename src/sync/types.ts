@@ -10,7 +10,7 @@ import type { IgnoreRule } from '../diff/ignore.js';
 import type { JqEngine } from '../diff/jq.js';
 import type { ObjectDiff } from '../diff/text.js';
 import type { Health } from '../health/types.js';
-import type { ClusterClient } from '../kube/types.js';
+import type { ClusterClient, ObjectAddress } from '../kube/types.js';
 import type { VerdictCache } from './cache.js';
 import type { Inventory, ObjectId } from './identity.js';
 import type { InventoryStore } from './inventory.js';
@@ -53,6 +53,11 @@ export interface PlanDeps {
   cache?: VerdictCache;
   /** Parallel requests. Default 16. */
   concurrency?: number;
+  /**
+   * A local answer for a live read (the controller's informers): the object, null when it is
+   * known not to exist, undefined when unknown (then it is read from the API server).
+   */
+  known?: (address: ObjectAddress) => KubeObject | null | undefined;
 }
 
 export interface ExecuteDeps {
@@ -180,6 +185,11 @@ export interface ResourceResult {
   /** Live → desired, for created/configured/pruned (Secret values masked). */
   diff?: ObjectDiff;
   health?: Health;
+  /**
+   * The object as the write returned it (created/configured): the app's health reads it when the
+   * informers do not hold the object yet, so a first sync need not wait for a second pass.
+   */
+  live?: KubeObject;
 }
 
 export const SyncPhase = { Succeeded: 'Succeeded', Failed: 'Failed' } as const;

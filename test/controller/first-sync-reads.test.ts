@@ -94,3 +94,28 @@ test('an object created by someone else between plan and execute is taken over b
   const next = await port.plan(target, desired, { prune: true });
   assert.equal(next.objects[0]?.action, 'unchanged');
 });
+
+test("the watch echo of the port's own apply is known in sync; a later edit is not", async () => {
+  const desired = [object('ConfigMap', 'echo')];
+  const target: SyncTarget = {
+    appNamespace: ns,
+    appName: 'echo',
+    destinationNamespace: ns,
+    syncOptions: [],
+    ignoreDifferences: [],
+    inventory: [],
+  };
+  const port = new EngineSyncPort({ client });
+  const address = { apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'echo' };
+  const change = await port.execute(await port.plan(target, desired, { prune: true }));
+  assert.equal(change.phase, 'Succeeded');
+  const applied = await client.get(address);
+  assert.ok(applied);
+  assert.equal(port.knownInSync(`${ns}/echo`, applied), true, 'the object as applied');
+  assert.equal(port.knownInSync(`${ns}/other`, applied), false, 'another app knows nothing of it');
+  const edited = await client.apply(
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'echo', namespace: ns }, data: { k: 'edited' } },
+    { fieldManager: 'kubectl-edit', force: true },
+  );
+  assert.equal(port.knownInSync(`${ns}/echo`, edited), false, 'an edit has another resourceVersion');
+});

@@ -6,9 +6,9 @@
  * inventory ConfigMap.
  */
 import { TrueupError } from '../../api/errors.js';
-import type { KubeObject } from '../../api/object.js';
+import { groupOf, type KubeObject, refKey } from '../../api/object.js';
 import type { IgnoreRule } from '../../diff/ignore.js';
-import type { ClusterClient } from '../../kube/types.js';
+import type { ClusterClient, ObjectAddress } from '../../kube/types.js';
 import {
   DEFAULT_SYNC_OPTIONS,
   deleteCreatedNamespace,
@@ -29,6 +29,11 @@ export interface EngineSyncPortOptions {
   client: ClusterClient;
   /** The client for requests made as another user (impersonation); absent, such apps fail. */
   clientAs?: (user: string) => ClusterClient;
+  /**
+   * What the informers know of an object (null: it does not exist), so a first sync does not
+   * GET objects that are not there yet; the plan reads the rest.
+   */
+  known?: (address: ObjectAddress) => KubeObject | null | undefined;
   /** The live object from the informers' cache, for health. */
   live?: (id: ObjectId) => KubeObject | undefined;
   healthTimeoutMs?: number;
@@ -88,7 +93,11 @@ export class EngineSyncPort implements SyncPort {
         // The reconciler decides about empty renders (allowEmpty) before asking.
         allowEmpty: true,
       },
-      { client, cache: this.cacheOf(target.appNamespace, target.appName, target.serviceAccount) },
+      {
+        client,
+        cache: this.cacheOf(target.appNamespace, target.appName, target.serviceAccount),
+        ...(this.o.known ? { known: this.o.known } : {}),
+      },
     );
     this.planClients.set(made, client);
     return made;
@@ -135,6 +144,18 @@ export class EngineSyncPort implements SyncPort {
       { namespace: target.appNamespace, name: target.appName },
       otherApps,
     );
+  }
+
+  knownInSync(appKey: string, live: KubeObject): boolean {
+    const rv = live.metadata.resourceVersion;
+    if (!rv) return false;
+    const key = refKey({
+      group: groupOf(live.apiVersion),
+      kind: live.kind,
+      namespace: live.metadata.namespace ?? '',
+      name: live.metadata.name ?? '',
+    });
+    return this.caches.get(appKey)?.cache.versionOf(key) === rv;
   }
 
   live(id: ObjectId): KubeObject | undefined {

@@ -1,0 +1,275 @@
+/**
+ * Scale bench (issue 20): N Applications (3 ConfigMaps each, one repo, a kustomize namePrefix per
+ * app, all in one destination namespace) against the local control plane and a local Git HTTP
+ * server, the controller in its own child process (so its peak RSS and request counts are its own):
+ *   cold    - the Applications exist, the controller starts with an empty Git cache: time to all
+ *             Synced + Healthy + Ready, the API requests per verb, peak RSS
+ *   warm    - (after cold) a new controller process over the same, fully synced apps: time until
+ *             every app has been reconciled once and the queue is idle, its requests (the goal:
+ *             0 writes, 0 dry-runs), every app still Ready
+ *   shards  - a fresh control plane, N apps, two controller processes at once, each with its own
+ *             shard (the replicas' consistent hash): time until both have all their apps Ready
+ * Usage: npx tsx bench/scale/bench.ts [--apps 10000] [--scenarios cold,warm,shards]
+ * Prints JSON results on stdout (machine load average included); progress on stderr.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import * as k8s from '@kubernetes/client-node';
+import type { KubeObject } from '../../src/api/object.js';
+import { TreeRenderPort } from '../../src/controller/adapters/render.js';
+import { GitSourcePort } from '../../src/controller/adapters/source.js';
+import { Controller, type ControllerMetrics } from '../../src/controller/controller.js';
+import { installCrds } from '../../src/controller/install-crd.js';
+import { createClusterClient } from '../../src/kube/index.js';
+import type { ClusterClient } from '../../src/kube/types.js';
+import { shard, shardedClient, shardOf } from '../../src/runtime/sharding.js';
+import { GitSource } from '../../src/source/index.js';
+import { startControlPlane } from '../../test/control-plane/control-plane.js';
+import { GitHttpServer } from '../../test/support/git-server.js';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const MiB = 2 ** 20;
+
+const cm = (name: string, data: Record<string, string>) =>
+  JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+
+const appName = (i: number) => `a${String(i).padStart(5, '0')}`;
+
+function appObject(name: string, ns: string, repoURL: string, dest: string): KubeObject {
+  return {
+    apiVersion: 'trueup.dev/v1alpha1',
+    kind: 'Application',
+    metadata: { name, namespace: ns },
+    spec: {
+      source: { repoURL, targetRevision: 'main', path: 'app', kustomize: { namePrefix: `${name}-` } },
+      destination: { namespace: dest },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+    } as never,
+  };
+}
+
+const isReady = (o: KubeObject): boolean => {
+  const s = o.status as
+    | {
+        sync?: { status?: string };
+        health?: { status?: string };
+        conditions?: { type: string; status: string }[];
+      }
+    | undefined;
+  return (
+    s?.sync?.status === 'Synced' &&
+    s.health?.status === 'Healthy' &&
+    (s.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
+  );
+};
+
+function countingMetrics(): { reconciles: () => number; metrics: ControllerMetrics } {
+  let n = 0;
+  return {
+    reconciles: () => n,
+    metrics: {
+      setApp() {},
+      deleteApp() {},
+      recordSync() {},
+      observeReconcile: () => {
+        n++;
+      },
+      recordDriftCorrection() {},
+      queue: { setDepth() {}, added() {}, retried() {}, observeWait() {}, observeWork() {} },
+    },
+  };
+}
+
+async function applyNamespace(client: ClusterClient, name: string): Promise<void> {
+  await client.apply(
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+    { fieldManager: 'bench', force: true },
+  );
+}
+
+async function createApps(client: ClusterClient, appNs: string, dest: string, repoURL: string, n: number) {
+  await applyNamespace(client, appNs);
+  await applyNamespace(client, dest);
+  for (let i = 0; i < n; i += 50) {
+    await Promise.all(
+      Array.from({ length: Math.min(50, n - i) }, (_, j) =>
+        client.create(appObject(appName(i + j), appNs, repoURL, dest), { fieldManager: 'bench' }),
+      ),
+    );
+  }
+}
+
+/**
+ * Child: one controller process over `appNs` (its shard only when shards > 1). mode `cold`: wait
+ * for all its apps Ready; mode `warm`: wait for one reconcile of each app and an idle queue.
+ */
+async function child(args: string[]): Promise<Record<string, unknown>> {
+  const [mode, kubeconfig, appNs, n, shards, index] = args as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const total = Number(n);
+  const shardCount = Number(shards);
+  const owner = shard(Number(index), shardCount);
+  const expected = Array.from({ length: total }, (_, i) => appName(i)).filter(
+    (name) => shardOf(appNs, name, shardCount) === owner.index,
+  ).length;
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const raw = await createClusterClient(kc, { maxSockets: 32 });
+  const client = shardCount > 1 ? shardedClient(raw, owner) : raw;
+  const cache = await mkdtemp(join(tmpdir(), 'bench-scale-'));
+  const counting = countingMetrics();
+  const rssBefore = process.memoryUsage().rss;
+  const start = performance.now();
+  const controller = new Controller({
+    client,
+    config: { concurrency: 10, requeueInterval: 180_000, namespaces: [appNs] },
+    source: new GitSourcePort(new GitSource({ cacheDir: cache })),
+    render: new TreeRenderPort(),
+    metrics: counting.metrics,
+  });
+  await controller.start();
+  let peakRss = 0;
+  const deadline = Date.now() + 30 * 60_000;
+  const cpuStart = process.cpuUsage();
+  for (;;) {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const apps = controller.apps() as unknown as KubeObject[];
+    const ready = apps.filter(isReady).length;
+    const done =
+      mode === 'cold'
+        ? ready === expected
+        : counting.reconciles() >= expected && controller.queue.depth === 0 && ready === expected;
+    if (done) break;
+    if (Date.now() > deadline) throw new Error(`only ${ready}/${expected} Ready after 30 min`);
+    await sleep(100);
+  }
+  if (mode === 'warm') await controller.queue.whenIdle();
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const counts = Object.fromEntries(
+    Object.entries(raw.counter.snapshot()).filter(([, v]) => v > 0),
+  ) as Record<string, number>;
+  log(`  ${mode} shard ${owner.index}/${shardCount}: ${expected} apps in ${seconds.toFixed(1)} s`);
+  const reconciles = counting.reconciles();
+  await controller.stop();
+  raw.close();
+  await rm(cache, { recursive: true, force: true });
+  return {
+    mode,
+    shard: `${owner.index}/${shardCount}`,
+    apps: expected,
+    seconds,
+    reconciles,
+    requests: counts,
+    writes: raw.counter.writes,
+    dryRuns: raw.counter.dryRuns,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    peakRssMiB: Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / MiB,
+    rssBeforeMiB: rssBefore / MiB,
+    loadavgAtEnd: loadavg(),
+  };
+}
+
+function runChild(args: string[]): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, 'child', ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    c.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code !== 0 || !line) reject(new Error(`${args[0]} failed (exit ${code}): ${out.slice(-2000)}`));
+      else resolve(JSON.parse(line.slice(7)) as Record<string, unknown>);
+    });
+  });
+}
+
+/** A fresh control plane and Git server for one group of scenarios. */
+async function withCluster<T>(
+  fn: (kubeconfig: string, repoURL: string, client: ClusterClient) => Promise<T>,
+) {
+  const cp = await startControlPlane({ log });
+  const git = await GitHttpServer.start();
+  try {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(cp.kubeconfigPath);
+    const client = await createClusterClient(kc, { maxSockets: 32 });
+    await installCrds(client);
+    const repo = await git.createRepo('bench');
+    await repo.commit({
+      'app/kustomization.yaml': JSON.stringify({ resources: ['a.yaml', 'b.yaml', 'c.yaml'] }),
+      'app/a.yaml': cm('config-0', { value: 'v0' }),
+      'app/b.yaml': cm('config-1', { value: 'v1' }),
+      'app/c.yaml': cm('config-2', { value: 'v2' }),
+    });
+    try {
+      return await fn(cp.kubeconfigPath, git.url('bench'), client);
+    } finally {
+      client.close();
+    }
+  } finally {
+    await git.close();
+    await cp.stop();
+  }
+}
+
+async function parent(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      apps: { type: 'string', default: '10000' },
+      scenarios: { type: 'string', default: 'cold,warm,shards' },
+    },
+  });
+  const n = Number(values.apps);
+  const scenarios = new Set((values.scenarios ?? '').split(',').filter(Boolean));
+  const results: Record<string, unknown> = { apps: n, loadavgAtStart: loadavg(), node: process.version };
+  const appNs = 'bench-apps';
+  const dest = 'bench-dest';
+  if (scenarios.has('cold') || scenarios.has('warm')) {
+    await withCluster(async (kubeconfig, repoURL, client) => {
+      log(`[bench] creating ${n} Applications`);
+      await createApps(client, appNs, dest, repoURL, n);
+      log('[bench] cold start');
+      results.cold = await runChild(['cold', kubeconfig, appNs, String(n), '1', '0']);
+      log(`[bench]   ${JSON.stringify(results.cold)}`);
+      if (scenarios.has('warm')) {
+        log('[bench] warm restart');
+        results.warm = await runChild(['warm', kubeconfig, appNs, String(n), '1', '0']);
+        log(`[bench]   ${JSON.stringify(results.warm)}`);
+      }
+    });
+  }
+  if (scenarios.has('shards')) {
+    await withCluster(async (kubeconfig, repoURL, client) => {
+      log(`[bench] creating ${n} Applications`);
+      await createApps(client, appNs, dest, repoURL, n);
+      log('[bench] cold start over 2 shards');
+      const start = performance.now();
+      const both = await Promise.all(
+        ['0', '1'].map((i) => runChild(['cold', kubeconfig, appNs, String(n), '2', i])),
+      );
+      results.shards = { seconds: (performance.now() - start) / 1000, replicas: both };
+      log(`[bench]   ${JSON.stringify(results.shards)}`);
+    });
+  }
+  results.loadavgAtEnd = loadavg();
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+}
+
+if (process.argv[2] === 'child') {
+  const result = await child(process.argv.slice(3));
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+  process.exit(0);
+} else await parent();
