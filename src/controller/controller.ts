@@ -34,6 +34,7 @@ import type { AppWriter, HealthPort, ObjectId, RenderPort, SourcePort, SyncPort 
 import { ProjectCache } from './projects.js';
 import { type Logger, type PassInfo, Reconciler, silentLogger } from './reconciler.js';
 import { RenderCache } from './render-cache.js';
+import { trackedChangeMatters } from './tracked-change.js';
 
 /** The subset of src/metrics the controller feeds. */
 export interface ControllerMetrics {
@@ -126,12 +127,14 @@ export class Controller {
   private started = false;
   private readonly client: ClusterClient;
   private readonly projects: ProjectCache | undefined;
+  private readonly health: HealthPort;
 
   constructor(private readonly o: ControllerOptions) {
     this.clock = o.clock ?? systemClock;
     this.random = o.random ?? Math.random;
     this.log = o.log ?? silentLogger;
     this.client = o.client;
+    this.health = o.health ?? healthPort;
     const cached = cachedClient(o.client, (a) => this.lookup(a));
     // Apps that sync as a ServiceAccount: writes as it, reads still from our informers.
     const asUser = new Map<string, ClusterClient>();
@@ -174,7 +177,7 @@ export class Controller {
       source: o.source,
       render: o.render,
       sync: this.syncPort,
-      health: o.health ?? healthPort,
+      health: this.health,
       writer: o.writer ?? new KubeAppWriter(o.client),
       clock: this.clock,
       renderCache: new RenderCache(o.config.limits?.renderCacheEntries ?? 256),
@@ -319,8 +322,8 @@ export class Controller {
 
   private onAppEvent(type: InformerEvent, obj: KubeObject, old: KubeObject | undefined): void {
     const key = appKey(obj);
-    // A child Application (app-of-apps): its parent's health depends on it.
-    this.onTrackedEvent(type, obj);
+    // A child Application (app-of-apps): its parent's health depends on it (every change counts).
+    this.onTrackedEvent(type, obj, undefined);
     if (type === 'DELETED') {
       this.queue.forget(key);
       this.reconciler.forget(key);
@@ -335,7 +338,7 @@ export class Controller {
     }
   }
 
-  private onTrackedEvent(type: InformerEvent, obj: KubeObject): void {
+  private onTrackedEvent(type: InformerEvent, obj: KubeObject, old: KubeObject | undefined): void {
     const id = obj.metadata.annotations?.[Annotation.TrackingId];
     const owner = appKeyOfTrackingId(id);
     if (!owner) return;
@@ -364,6 +367,7 @@ export class Controller {
       { app: owner, event: type, object: `${obj.kind} ${ref.namespace}/${ref.name}` },
       'managed object event',
     );
+    if (type === 'MODIFIED' && !trackedChangeMatters(old, obj, this.health)) return;
     this.queue.add(owner);
   }
 
@@ -403,7 +407,7 @@ export class Controller {
       // Objects being deleted (foreground prune waits for the garbage collector) are gone for us.
       keep: (o) =>
         o.metadata.annotations?.[Annotation.TrackingId] !== undefined && !o.metadata.deletionTimestamp,
-      onEvent: (type, obj) => this.onTrackedEvent(type, obj),
+      onEvent: (type, obj, old) => this.onTrackedEvent(type, obj, old),
     });
     this.managed.set(k, inf);
     if (this.started) inf.start();
