@@ -124,6 +124,7 @@ export class Controller {
   private readonly random: () => number;
   private readonly log: Logger;
   private readonly syncPort: SyncPort;
+  private readonly renderCache: RenderCache;
   private started = false;
   private readonly client: ClusterClient;
   private readonly projects: ProjectCache | undefined;
@@ -135,6 +136,7 @@ export class Controller {
     this.log = o.log ?? silentLogger;
     this.client = o.client;
     this.health = o.health ?? healthPort;
+    this.renderCache = new RenderCache(o.config.limits?.renderCacheEntries ?? 256);
     const cached = cachedClient(o.client, (a) => this.lookup(a));
     // Apps that sync as a ServiceAccount: writes as it, reads still from our informers.
     const asUser = new Map<string, ClusterClient>();
@@ -180,7 +182,7 @@ export class Controller {
       health: this.health,
       writer: o.writer ?? new KubeAppWriter(o.client),
       clock: this.clock,
-      renderCache: new RenderCache(o.config.limits?.renderCacheEntries ?? 256),
+      renderCache: this.renderCache,
       decryption: secretDecryptionKeys((namespace, name) =>
         o.client.get({ apiVersion: 'v1', kind: 'Secret', namespace, name }),
       ),
@@ -412,6 +414,13 @@ export class Controller {
     this.managed.set(k, inf);
     if (this.started) inf.start();
     return inf;
+  }
+
+  /** The in-memory caches' sizes (render cache entries; the engine's verdicts, when it is the sync port). */
+  cacheSizes(): { render: number; verdictApps?: number; verdicts?: number } {
+    const port = this.syncPort;
+    const v = port instanceof EngineSyncPort ? port.verdictCacheSize() : undefined;
+    return { render: this.renderCache.size, ...(v ? { verdictApps: v.apps, verdicts: v.verdicts } : {}) };
   }
 
   /** The cached live object for an address, when its kind's informer has listed. */
