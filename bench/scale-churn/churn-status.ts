@@ -79,7 +79,14 @@ try {
   // First round: the Widgets get a status (with a Ready condition); then the churn proper.
   const churner = churnStatus(env.client, objects, period, churnedStatus, inFlight);
   while (churner.writes() < objects.length) await sleep(200);
-  await sleep(5000);
+  // The first round changes health (no conditions -> Ready): let those reconciles drain.
+  await sleep(2 * period);
+  // Until a second passes without a reconcile (bounded: a minute).
+  for (let i = 0, prev = (await ctl.next()).reconciles; i < 60; i++) {
+    const now = (await ctl.next()).reconciles;
+    if (now === prev) break;
+    prev = now;
+  }
   const w0 = churner.writes();
   const churn = await window('churn');
   const writes = churner.writes() - w0;

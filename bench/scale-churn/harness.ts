@@ -41,16 +41,15 @@ export async function startEnv(): Promise<Env> {
   const client = await createClusterClient(kc, { maxSockets: 64 });
   await installCrds(client);
   await installWidgetCrd(client);
-  return {
-    cp,
-    git,
-    client,
-    async stop() {
-      client.close();
-      await git.close();
-      await cp.stop();
-    },
+  const stop = async () => {
+    client.close();
+    await git.close();
+    await cp.stop();
   };
+  // An interrupted bench leaves no control plane behind.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void stop().finally(() => process.exit(130)));
+  return { cp, git, client, stop };
 }
 
 export async function namespace(client: ClusterClient, name: string): Promise<string> {
