@@ -22,6 +22,7 @@ import { EngineSyncPort } from './adapters/sync.js';
 import type { Logger, PassInfo, ReconcilerDeps } from './deps.js';
 import type { ObjectId, SyncPort } from './ports.js';
 import { Reconciler } from './reconciler.js';
+import { trackedChangeMatters } from './tracked-change.js';
 
 /** The destination a runtime serves, as projects and metrics name it. */
 export interface ClusterIdentity {
@@ -131,7 +132,7 @@ export class ClusterRuntime {
   }
 
   /** An object carrying a tracking id changed: record it for its app and queue the app. */
-  onTrackedEvent(type: InformerEvent, obj: KubeObject): void {
+  onTrackedEvent(type: InformerEvent, obj: KubeObject, old: KubeObject | undefined): void {
     const id = obj.metadata.annotations?.[Annotation.TrackingId];
     const owner = appKeyOfTrackingId(id);
     if (!owner) return;
@@ -167,6 +168,8 @@ export class ClusterRuntime {
       },
       'managed object event',
     );
+    // A status-only change (a controller's heartbeat, an HPA's counts) matters only through health.
+    if (type === 'MODIFIED' && !trackedChangeMatters(old, obj, this.o.shared.health)) return;
     this.o.onOwnerEvent(owner);
   }
 
@@ -205,7 +208,7 @@ export class ClusterRuntime {
       // Objects being deleted (foreground prune waits for the garbage collector) are gone for us.
       keep: (o) =>
         o.metadata.annotations?.[Annotation.TrackingId] !== undefined && !o.metadata.deletionTimestamp,
-      onEvent: (type, obj) => this.onTrackedEvent(type, obj),
+      onEvent: (type, obj, old) => this.onTrackedEvent(type, obj, old),
     });
     this.managed.set(k, inf);
     if (this.started) inf.start();

@@ -23,6 +23,7 @@ import { Informer, type InformerEvent } from '../runtime/informer.js';
 import { WorkQueue } from '../runtime/queue.js';
 import { secretDecryptionKeys } from './adapters/decryption-keys.js';
 import { healthPort } from './adapters/health.js';
+import { EngineSyncPort } from './adapters/sync.js';
 import { KubeAppWriter } from './adapters/writer.js';
 import { holdForCluster } from './cluster-hold.js';
 import { type ClusterIdentity, ClusterRuntime, type SharedDeps } from './cluster-runtime.js';
@@ -124,6 +125,7 @@ export class Controller {
   private readonly random: () => number;
   private readonly log: Logger;
   private readonly writer: AppWriter;
+  private readonly renderCache: RenderCache;
   private started = false;
   private readonly projects: ProjectCache | undefined;
 
@@ -132,6 +134,7 @@ export class Controller {
     this.random = o.random ?? Math.random;
     this.log = o.log ?? silentLogger;
     this.writer = o.writer ?? new KubeAppWriter(o.client);
+    this.renderCache = new RenderCache(o.config.limits?.renderCacheEntries ?? 256);
     const metrics = o.metrics;
     this.projects = o.projectNamespace
       ? new ProjectCache(o.projectNamespace, {
@@ -150,7 +153,7 @@ export class Controller {
       health: o.health ?? healthPort,
       writer: this.writer,
       clock: this.clock,
-      renderCache: new RenderCache(o.config.limits?.renderCacheEntries ?? 256),
+      renderCache: this.renderCache,
       decryption: secretDecryptionKeys((namespace, name) =>
         o.client.get({ apiVersion: 'v1', kind: 'Secret', namespace, name }),
       ),
@@ -360,8 +363,8 @@ export class Controller {
 
   private onAppEvent(type: InformerEvent, obj: KubeObject, old: KubeObject | undefined): void {
     const key = appKey(obj);
-    // A child Application (app-of-apps): its parent's health depends on it.
-    this.local.onTrackedEvent(type, obj);
+    // A child Application (app-of-apps): its parent's health depends on it (every change counts).
+    this.local.onTrackedEvent(type, obj, undefined);
     if (type === 'DELETED') {
       this.queue.forget(key);
       this.local.forget(key);
@@ -384,6 +387,13 @@ export class Controller {
 
   watchKind(apiVersion: string, kind: string): Informer | undefined {
     return this.local.watchKind(apiVersion, kind);
+  }
+
+  /** The in-memory caches' sizes (render cache entries; the local engine's verdicts, when it is the sync port). */
+  cacheSizes(): { render: number; verdictApps?: number; verdicts?: number } {
+    const port = this.local.syncPort;
+    const v = port instanceof EngineSyncPort ? port.verdictCacheSize() : undefined;
+    return { render: this.renderCache.size, ...(v ? { verdictApps: v.apps, verdicts: v.verdicts } : {}) };
   }
 
   /** The cached live object on the controller's own cluster, when its kind's informer has listed. */

@@ -70,4 +70,9 @@ export class RenderCache {
   clear(): void {
     this.entries.clear();
   }
+
+  /** Entries held (at most the capacity): read by the soak bench. */
+  get size(): number {
+    return this.entries.size;
+  }
 }

@@ -78,6 +78,13 @@ export class GitSource {
     };
   }
 
+  /** Repositories held in memory and their parsed trees (at most 64 each): read by the soak bench. */
+  cacheSize(): { repos: number; trees: number } {
+    let trees = 0;
+    for (const e of this.entries.values()) trees += e.trees.size;
+    return { repos: this.entries.size, trees };
+  }
+
   private entry(repoURL: string): Entry {
     const url = parseRepoUrl(repoURL);
     let entry = this.entries.get(url.cacheKey);

@@ -51,6 +51,13 @@ export class EngineSyncPort implements SyncPort {
     this.caches.delete(appKey);
   }
 
+  /** Apps with a verdict cache, and the verdicts they hold (one per managed object at most). */
+  verdictCacheSize(): { apps: number; verdicts: number } {
+    let verdicts = 0;
+    for (const { cache } of this.caches.values()) verdicts += cache.size;
+    return { apps: this.caches.size, verdicts };
+  }
+
   private cacheOf(namespace: string, name: string, user = ''): VerdictCache {
     const key = `${namespace}/${name}`;
     let entry = this.caches.get(key);

@@ -1,0 +1,124 @@
+/**
+ * Status churn: N apps × K Widgets each (a CRD with a status subresource), all Synced; then a
+ * status write on every Widget every P seconds (as KEDA, External Secrets or HPAs do). Measures
+ * the controller's CPU seconds per minute (its own process) over a quiet window and over a churn
+ * window, and the API requests by verb and reconciles in each.
+ * Usage: npx tsx bench/scale-churn/churn-status.ts [--apps 1000] [--per-app 10] [--period 10] [--window 60]
+ *          [--in-flight 32]
+ * Prints a JSON result on stdout; progress on stderr.
+ */
+import { churnedStatus, WIDGET_API, widget } from '../../test/support/widget-crd.js';
+import {
+  appObject,
+  ControllerProcess,
+  churnStatus,
+  cpuPerMinute,
+  createAll,
+  delta,
+  load,
+  log,
+  MiB,
+  namespace,
+  type Stats,
+  sleep,
+  startEnv,
+} from './harness.js';
+
+const flag = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const n = flag('apps', 1000);
+const perApp = flag('per-app', 10);
+const period = flag('period', 10) * 1000;
+const windowMs = flag('window', 60) * 1000;
+const inFlight = flag('in-flight', 32);
+
+const env = await startEnv();
+try {
+  const repo = await env.git.createRepo('churn');
+  const ws = Array.from({ length: perApp }, (_, i) => `w${i}`);
+  await repo.commit({
+    'app/kustomization.yaml': JSON.stringify({ resources: ws.map((w) => `${w}.yaml`) }),
+    ...Object.fromEntries(ws.map((w, i) => [`app/${w}.yaml`, JSON.stringify(widget(w, i))])),
+  });
+  const stamp = Date.now();
+  const appNs = await namespace(env.client, `churn-apps-${stamp}`);
+  const dest = await namespace(env.client, `churn-dest-${stamp}`);
+  const names = Array.from({ length: n }, (_, i) => `c${String(i).padStart(5, '0')}`);
+  await createAll(
+    env.client,
+    names.map((a) => appObject(a, appNs, env.git.url('churn'), 'app', dest, `${a}-`)),
+  );
+  const ctl = ControllerProcess.start(env.cp.kubeconfigPath, appNs, 10, 180_000);
+  const cold = await ctl.until('all apps Ready', (s) => s.apps === n && s.ready === n, 30 * 60_000);
+  log(`[churn] ${n} apps (${n * perApp} Widgets) Ready in ${(cold.t / 1000).toFixed(1)} s (load ${load()})`);
+  await sleep(10_000);
+
+  const window = async (label: string) => {
+    const a = await ctl.next();
+    const loadBefore = load();
+    await sleep(windowMs);
+    const b = await ctl.next();
+    const r = {
+      seconds: Math.round((b.t - a.t) / 100) / 10,
+      cpuSecondsPerMinute: Math.round(cpuPerMinute(a, b) * 1000) / 1000,
+      requests: delta(a, b),
+      reconciles: b.reconciles - a.reconciles,
+      rssMiB: MiB(b.rss),
+      loadavg: `${loadBefore} → ${load()}`,
+    };
+    log(`[churn] ${label}: ${JSON.stringify(r)}`);
+    return { r, a, b };
+  };
+  const quiet = await window('quiet');
+
+  const objects = names.flatMap((a) =>
+    ws.map((w) => ({ apiVersion: WIDGET_API, kind: 'Widget', namespace: dest, name: `${a}-${w}` })),
+  );
+  // First round: the Widgets get a status (with a Ready condition); then the churn proper.
+  const churner = churnStatus(env.client, objects, period, churnedStatus, inFlight);
+  while (churner.writes() < objects.length) await sleep(200);
+  // The first round changes health (no conditions -> Ready): let those reconciles drain.
+  await sleep(2 * period);
+  // Until a second passes without a reconcile (bounded: a minute).
+  for (let i = 0, prev = (await ctl.next()).reconciles; i < 60; i++) {
+    const now = (await ctl.next()).reconciles;
+    if (now === prev) break;
+    prev = now;
+  }
+  const w0 = churner.writes();
+  const churn = await window('churn');
+  const writes = churner.writes() - w0;
+  await churner.stop();
+  await ctl.stop();
+  const last = ctl.last as Stats;
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        apps: n,
+        widgets: objects.length,
+        periodSeconds: period / 1000,
+        coldStartSeconds: Math.round(cold.t / 100) / 10,
+        quiet: quiet.r,
+        churn: {
+          ...churn.r,
+          statusWrites: writes,
+          statusWritesPerSecond: Math.round((writes / churn.r.seconds) * 10) / 10,
+          wanted: objects.length / (period / 1000),
+        },
+        cpuPercentOfOneCore: {
+          quiet: Math.round((quiet.r.cpuSecondsPerMinute / 60) * 1000) / 10,
+          churn: Math.round((churn.r.cpuSecondsPerMinute / 60) * 1000) / 10,
+        },
+        peakRssMiB: MiB(Math.max(...ctl.history.map((s) => s.rss))),
+        caches: last.caches,
+        loadavg: load(),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+} finally {
+  await env.stop();
+}

@@ -1,0 +1,88 @@
+/**
+ * The controller under test, in its own process (so its CPU and memory are its own): the real
+ * source, renderer, sync engine and health, watching one Application namespace. Prints a
+ * `STATS {json}` line every second on stdout: CPU (user+system µs), RSS and heap, API requests
+ * by verb, reconciles, Ready apps, the revisions the apps are synced to, and cache sizes.
+ * Usage (from the benches): controller-child.ts KUBECONFIG APP_NAMESPACE CONCURRENCY REQUEUE_MS
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import type { KubeObject } from '../../src/api/object.js';
+import { TreeRenderPort } from '../../src/controller/adapters/render.js';
+import { GitSourcePort } from '../../src/controller/adapters/source.js';
+import { Controller, type ControllerMetrics } from '../../src/controller/controller.js';
+import { createClusterClient } from '../../src/kube/index.js';
+import { GitSource } from '../../src/source/index.js';
+
+const [kubeconfig, appNs, concurrency, requeueMs] = process.argv.slice(2) as [string, string, string, string];
+const kc = new k8s.KubeConfig();
+kc.loadFromFile(kubeconfig);
+const client = await createClusterClient(kc, { maxSockets: 32 });
+let reconciles = 0;
+const metrics: ControllerMetrics = {
+  setApp() {},
+  deleteApp() {},
+  recordSync() {},
+  observeReconcile: () => {
+    reconciles++;
+  },
+  recordDriftCorrection() {},
+  queue: { setDepth() {}, added() {}, retried() {}, observeWait() {}, observeWork() {} },
+};
+const git = new GitSource({ cacheDir: await mkdtemp(join(tmpdir(), 'bench-churn-git-')) });
+const controller = new Controller({
+  client,
+  config: { concurrency: Number(concurrency), requeueInterval: Number(requeueMs), namespaces: [appNs] },
+  source: new GitSourcePort(git),
+  render: new TreeRenderPort(),
+  metrics,
+});
+const started = performance.now();
+await controller.start();
+
+function isReady(o: KubeObject): boolean {
+  const s = o.status as
+    | {
+        sync?: { status?: string };
+        health?: { status?: string };
+        conditions?: { type: string; status: string }[];
+      }
+    | undefined;
+  return (
+    s?.sync?.status === 'Synced' &&
+    s.health?.status === 'Healthy' &&
+    (s.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
+  );
+}
+
+function stats() {
+  const apps = controller.apps() as unknown as KubeObject[];
+  const revisions: Record<string, number> = {};
+  let ready = 0;
+  for (const a of apps) {
+    if (isReady(a)) ready++;
+    const rev = (a.status as { sync?: { revision?: string } } | undefined)?.sync?.revision ?? '';
+    revisions[rev.slice(0, 12)] = (revisions[rev.slice(0, 12)] ?? 0) + 1;
+  }
+  const cpu = process.cpuUsage();
+  const mem = process.memoryUsage();
+  return {
+    t: performance.now() - started,
+    cpuUs: cpu.user + cpu.system,
+    rss: mem.rss,
+    heapUsed: mem.heapUsed,
+    requests: client.counter.snapshot(),
+    reconciles,
+    apps: apps.length,
+    ready,
+    revisions,
+    caches: { ...controller.cacheSizes(), git: git.cacheSize() },
+  };
+}
+
+setInterval(() => process.stdout.write(`STATS ${JSON.stringify(stats())}\n`), 1000);
+process.on('SIGTERM', () => {
+  void controller.stop().finally(() => process.exit(0));
+});

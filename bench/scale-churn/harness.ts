@@ -1,0 +1,214 @@
+/**
+ * Shared parts of the churn, large-app, repositories and soak benches: the local control plane
+ * and Git server, Applications created before the controller starts, the controller in a child
+ * process (controller-child.ts) whose per-second STATS lines are collected, and a status churner.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import type { KubeObject } from '../../src/api/object.js';
+import { installCrds } from '../../src/controller/install-crd.js';
+import { createClusterClient } from '../../src/kube/index.js';
+import type { ClusterClient } from '../../src/kube/types.js';
+import { mapLimit } from '../../src/sync/limit.js';
+import { type ControlPlane, startControlPlane } from '../../test/control-plane/control-plane.js';
+import { GitHttpServer } from '../../test/support/git-server.js';
+import { installWidgetCrd } from '../../test/support/widget-crd.js';
+
+export const log = (line: string) =>
+  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+export const MiB = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
+
+export interface Env {
+  cp: ControlPlane;
+  git: GitHttpServer;
+  client: ClusterClient;
+  stop(): Promise<void>;
+}
+
+export async function startEnv(): Promise<Env> {
+  log('[bench] starting the control plane and the Git server');
+  const cp = await startControlPlane({ log: () => {} });
+  const git = await GitHttpServer.start();
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(cp.kubeconfigPath);
+  const client = await createClusterClient(kc, { maxSockets: 64 });
+  await installCrds(client);
+  await installWidgetCrd(client);
+  const stop = async () => {
+    client.close();
+    await git.close();
+    await cp.stop();
+  };
+  // An interrupted bench leaves no control plane behind.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void stop().finally(() => process.exit(130)));
+  return { cp, git, client, stop };
+}
+
+export async function namespace(client: ClusterClient, name: string): Promise<string> {
+  await client.apply(
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+    { fieldManager: 'bench', force: true },
+  );
+  return name;
+}
+
+export function appObject(
+  name: string,
+  ns: string,
+  repoURL: string,
+  path: string,
+  dest: string,
+  prefix?: string,
+): KubeObject {
+  return {
+    apiVersion: 'trueup.dev/v1alpha1',
+    kind: 'Application',
+    metadata: { name, namespace: ns },
+    spec: {
+      source: {
+        repoURL,
+        targetRevision: 'main',
+        path,
+        ...(prefix ? { kustomize: { namePrefix: prefix } } : {}),
+      },
+      destination: { namespace: dest },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+    } as never,
+  };
+}
+
+export async function createAll(client: ClusterClient, objects: readonly KubeObject[]): Promise<void> {
+  await mapLimit(objects, 32, (o) => client.create(o, { fieldManager: 'bench' }).then(() => undefined));
+}
+
+export interface Stats {
+  t: number;
+  cpuUs: number;
+  rss: number;
+  heapUsed: number;
+  requests: Record<string, number>;
+  reconciles: number;
+  apps: number;
+  ready: number;
+  revisions: Record<string, number>;
+  caches: { render: number; verdictApps?: number; verdicts?: number; git: { repos: number; trees: number } };
+}
+
+export class ControllerProcess {
+  readonly history: Stats[] = [];
+  private constructor(readonly child: ChildProcess) {}
+
+  static start(kubeconfig: string, appNs: string, concurrency = 10, requeueMs = 180_000): ControllerProcess {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, 'controller-child.ts'),
+        kubeconfig,
+        appNs,
+        String(concurrency),
+        String(requeueMs),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const p = new ControllerProcess(child);
+    let buf = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let i = buf.indexOf('\n');
+      while (i >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (line.startsWith('STATS ')) p.history.push(JSON.parse(line.slice(6)) as Stats);
+        i = buf.indexOf('\n');
+      }
+    });
+    return p;
+  }
+
+  get last(): Stats | undefined {
+    return this.history.at(-1);
+  }
+
+  /** Waits for the next STATS line and returns it. */
+  async next(): Promise<Stats> {
+    const n = this.history.length;
+    while (this.history.length === n) await sleep(50);
+    return this.history.at(-1) as Stats;
+  }
+
+  async until(what: string, ok: (s: Stats) => boolean, timeoutMs: number): Promise<Stats> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const s = await this.next();
+      if (ok(s)) return s;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(s)}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGTERM');
+    await Promise.race([exited, sleep(10_000)]);
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+/** Request counts between two snapshots (only the verbs that moved). */
+export function delta(a: Stats, b: Stats): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(b.requests)) {
+    const d = v - (a.requests[k] ?? 0);
+    if (d) out[k] = d;
+  }
+  return out;
+}
+
+/** CPU seconds per wall-clock minute between two snapshots. */
+export const cpuPerMinute = (a: Stats, b: Stats) => ((b.cpuUs - a.cpuUs) / 1e6) * (60_000 / (b.t - a.t));
+
+/**
+ * Writes `status` on each object once per `periodMs` (as an operator would), with a bound on the
+ * writes in flight; counts the writes done. Stops when `stop()` is called.
+ */
+export function churnStatus(
+  client: ClusterClient,
+  objects: readonly { apiVersion: string; kind: string; namespace: string; name: string }[],
+  periodMs: number,
+  status: (tick: number) => Record<string, unknown>,
+  inFlight = 16,
+): { writes(): number; stop(): Promise<void> } {
+  let running = true;
+  let writes = 0;
+  const loop = (async () => {
+    for (let tick = 1; running; tick++) {
+      const began = Date.now();
+      await mapLimit(objects, inFlight, async (o) => {
+        if (!running) return;
+        await client
+          .patchStatus(o, status(tick) as never, { fieldManager: 'bench-operator' })
+          .catch(() => undefined);
+        writes++;
+      });
+      const rest = periodMs - (Date.now() - began);
+      if (rest > 0 && running) await sleep(rest);
+    }
+  })();
+  return {
+    writes: () => writes,
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}
