@@ -20,10 +20,10 @@ import {
   parseOciRepository,
 } from '../oci/reference.js';
 import type { FileTree } from '../render/file-tree.js';
+import { InMemoryTree } from '../render/memory-tree.js';
 import type { SecretSource } from '../source/credentials.js';
 import { redactUrl } from '../source/url.js';
 import { type UnpackedChart, unpackChart } from './archive.js';
-import { ChartTree } from './chart-tree.js';
 import { indexUrl, resolveChartUrl, sendsCredentials } from './chart-url.js';
 import { ChartErrorCode, chartError } from './errors.js';
 import { getBounded } from './http-get.js';
@@ -162,7 +162,7 @@ export class ChartSource {
     try {
       const { located } = await this.locate({ ...req, targetRevision: version }, false, true);
       const chart = await this.unpacked(located, `chart ${req.chart} ${version}`);
-      return new ChartTree(chart.files, `chart ${req.chart} ${version} from ${redactUrl(req.repoURL)}`);
+      return new InMemoryTree(chart.files, `chart ${req.chart} ${version} from ${redactUrl(req.repoURL)}`);
     } catch (err) {
       throw withContext(err, label);
     }

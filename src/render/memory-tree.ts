@@ -1,9 +1,12 @@
-/** An unpacked chart as a read-only FileTree rooted at the chart's directory (no symlinks, confined). */
+/**
+ * Files held in memory as a read-only FileTree (no symlinks, confined to its root): an unpacked
+ * chart archive, and the trees tests build.
+ */
 import { TrueupError } from '../api/errors.js';
-import type { FileStat, FileTree } from '../render/file-tree.js';
-import { normalize } from '../render/paths.js';
+import type { FileStat, FileTree } from './file-tree.js';
+import { normalize } from './paths.js';
 
-export class ChartTree implements FileTree {
+export class InMemoryTree implements FileTree {
   private readonly dirs = new Map<string, string[]>();
 
   constructor(
