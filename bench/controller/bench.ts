@@ -27,6 +27,7 @@ import { Informer } from '../../src/runtime/informer.js';
 import { GitSource } from '../../src/source/index.js';
 import { startControlPlane } from '../../test/control-plane/control-plane.js';
 import { GitHttpServer } from '../../test/support/git-server.js';
+import { isAppReady } from '../support/ready.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -96,22 +97,6 @@ function controllerFor(client: ClusterClient, appNs: string, cacheDir: string, m
     ...(metrics ? { metrics } : {}),
   });
 }
-
-type Ready = (o: KubeObject) => boolean;
-const isReady: Ready = (o) => {
-  const s = o.status as
-    | {
-        sync?: { status?: string };
-        health?: { status?: string };
-        conditions?: { type: string; status: string }[];
-      }
-    | undefined;
-  return (
-    s?.sync?.status === 'Synced' &&
-    s.health?.status === 'Healthy' &&
-    (s.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
-  );
-};
 
 /** Child: self-heal latency. */
 async function selfHeal(kubeconfig: string, repoURL: string): Promise<Record<string, unknown>> {
@@ -215,7 +200,7 @@ async function scale(kubeconfig: string, repoURL: string, n: number): Promise<Re
   let peakRss = 0;
   const deadline = Date.now() + 30 * 60_000;
   for (;;) {
-    ready = controller.apps().filter((a) => isReady(a as unknown as KubeObject)).length;
+    ready = controller.apps().filter((a) => isAppReady(a as unknown as KubeObject)).length;
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     if (ready === n) break;
     if (Date.now() > deadline) throw new Error(`only ${ready}/${n} Ready after 30 min`);

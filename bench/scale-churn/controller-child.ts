@@ -15,6 +15,7 @@ import { GitSourcePort } from '../../src/controller/adapters/source.js';
 import { Controller, type ControllerMetrics } from '../../src/controller/controller.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import { GitSource } from '../../src/source/index.js';
+import { isAppReady } from '../support/ready.js';
 
 const [kubeconfig, appNs, concurrency, requeueMs] = process.argv.slice(2) as [string, string, string, string];
 const kc = new k8s.KubeConfig();
@@ -42,27 +43,12 @@ const controller = new Controller({
 const started = performance.now();
 await controller.start();
 
-function isReady(o: KubeObject): boolean {
-  const s = o.status as
-    | {
-        sync?: { status?: string };
-        health?: { status?: string };
-        conditions?: { type: string; status: string }[];
-      }
-    | undefined;
-  return (
-    s?.sync?.status === 'Synced' &&
-    s.health?.status === 'Healthy' &&
-    (s.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
-  );
-}
-
 function stats() {
   const apps = controller.apps() as unknown as KubeObject[];
   const revisions: Record<string, number> = {};
   let ready = 0;
   for (const a of apps) {
-    if (isReady(a)) ready++;
+    if (isAppReady(a)) ready++;
     const rev = (a.status as { sync?: { revision?: string } } | undefined)?.sync?.revision ?? '';
     revisions[rev.slice(0, 12)] = (revisions[rev.slice(0, 12)] ?? 0) + 1;
   }

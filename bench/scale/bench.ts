@@ -30,6 +30,7 @@ import { shard, shardedClient, shardOf } from '../../src/runtime/sharding.js';
 import { GitSource } from '../../src/source/index.js';
 import { startControlPlane } from '../../test/control-plane/control-plane.js';
 import { GitHttpServer } from '../../test/support/git-server.js';
+import { isAppReady } from '../support/ready.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,21 +53,6 @@ function appObject(name: string, ns: string, repoURL: string, dest: string): Kub
     } as never,
   };
 }
-
-const isReady = (o: KubeObject): boolean => {
-  const s = o.status as
-    | {
-        sync?: { status?: string };
-        health?: { status?: string };
-        conditions?: { type: string; status: string }[];
-      }
-    | undefined;
-  return (
-    s?.sync?.status === 'Synced' &&
-    s.health?.status === 'Healthy' &&
-    (s.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
-  );
-};
 
 function countingMetrics(): { reconciles: () => number; metrics: ControllerMetrics } {
   let n = 0;
@@ -145,7 +131,7 @@ async function child(args: string[]): Promise<Record<string, unknown>> {
   for (;;) {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const apps = controller.apps() as unknown as KubeObject[];
-    const ready = apps.filter(isReady).length;
+    const ready = apps.filter(isAppReady).length;
     const done =
       mode === 'cold'
         ? ready === expected
