@@ -60,6 +60,7 @@ export class RemoteClusters {
   readonly informer: Informer;
   private readonly connections = new Map<string, Connection>();
   private readonly appConnection = new Map<string, string>();
+  private parsed: ParsedClusterSecret[] | undefined;
 
   constructor(
     private readonly o: ClusterSecretsOptions & {
@@ -84,7 +85,10 @@ export class RemoteClusters {
       random: o.random,
       log: o.log,
       keep: isClusterSecret,
-      onEvent: () => o.onChange(),
+      onEvent: () => {
+        this.parsed = undefined;
+        o.onChange();
+      },
     });
   }
 
@@ -97,8 +101,10 @@ export class RemoteClusters {
     return this.connections.size;
   }
 
+  /** The cluster Secrets, parsed once per change (every pass of every app selects its cluster). */
   secrets(): ParsedClusterSecret[] {
-    return [...this.informer.store.values()].map((s: KubeObject) => parseClusterSecret(s));
+    this.parsed ??= [...this.informer.store.values()].map((s: KubeObject) => parseClusterSecret(s));
+    return this.parsed;
   }
 
   select(destination: DestinationRef): SelectedCluster {
