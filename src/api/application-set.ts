@@ -10,7 +10,7 @@
  * each generated Application is checked against the Application schema after rendering.
  */
 import { z } from 'zod';
-import { ConditionSchema, HealthStatusCode, SyncStatusCode } from './application.js';
+import { ConditionSchema, HealthStatusCode, SyncStatusCode } from './status-common.js';
 
 export const APPSET_KIND = 'ApplicationSet';
 export const APPSET_PLURAL = 'applicationsets';

@@ -14,8 +14,8 @@ import {
   APP_SINGULAR,
   APP_VERSION,
   ApplicationSchema,
-  OperationSchema,
 } from './application.js';
+import { OperationSchema } from './application-operation.js';
 
 type Schema = { [key: string]: unknown };
 

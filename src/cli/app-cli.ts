@@ -5,13 +5,8 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  APP_API_VERSION,
-  APP_KIND,
-  type Application,
-  type Operation,
-  RefreshType,
-} from '../api/application.js';
+import { APP_API_VERSION, APP_KIND, type Application, RefreshType } from '../api/application.js';
+import type { Operation } from '../api/application-operation.js';
 import { TrueupError } from '../api/errors.js';
 import { describeRef } from '../api/object.js';
 import { sourcesOf } from '../api/sources.js';
