@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { PullRequestGeneratorSchema } from './application-set-pull-request.js';
 import {
   exactlyOne,
+  httpUrl,
   oneOfRule,
   opaque,
   PER_GENERATOR_TEMPLATE,
@@ -66,19 +67,7 @@ const GitPathSchema = z.object({
 
 export const GitGeneratorSchema = z
   .object({
-    repoURL: z
-      .string()
-      .min(1)
-      .max(2048)
-      .meta({
-        'x-kubernetes-validations': [
-          {
-            rule: "self.startsWith('https://') || self.startsWith('http://')",
-            message: 'only http(s) Git URLs are supported (no SSH)',
-          },
-        ],
-      })
-      .refine((v) => /^https?:\/\//.test(v), 'only http(s) Git URLs are supported (no SSH)'),
+    repoURL: httpUrl('only http(s) Git URLs are supported (no SSH)'),
     revision: z.string().optional().describe('Branch, tag or commit (default HEAD).'),
     directories: z.array(GitPathSchema).optional(),
     files: z.array(GitPathSchema).optional(),

@@ -3,7 +3,14 @@
  * as parameter sets. The other providers of Argo CD, and its filters, are refused.
  */
 import { z } from 'zod';
-import { exactlyOne, opaque, PER_GENERATOR_TEMPLATE, refusals, refuse } from './application-set-refusals.js';
+import {
+  exactlyOne,
+  httpUrl,
+  opaque,
+  PER_GENERATOR_TEMPLATE,
+  refusals,
+  refuse,
+} from './application-set-refusals.js';
 
 export const PULL_REQUEST_PROVIDER_MESSAGE =
   'the pullRequest generator supports github and gitea (GitHub-compatible) only';
@@ -30,19 +37,7 @@ const PullRequestRepoSchema = z.object({
     .describe('Only pull requests carrying every one of these labels.'),
 });
 
-const ProviderUrl = z
-  .string()
-  .min(1)
-  .max(2048)
-  .meta({
-    'x-kubernetes-validations': [
-      {
-        rule: "self.startsWith('https://') || self.startsWith('http://')",
-        message: 'api must be an http(s) URL',
-      },
-    ],
-  })
-  .refine((v) => /^https?:\/\//.test(v), 'api must be an http(s) URL');
+const ProviderUrl = httpUrl('api must be an http(s) URL');
 
 const GithubPullRequestSchema = PullRequestRepoSchema.extend({
   api: ProviderUrl.optional().describe(

@@ -34,4 +34,18 @@ export function exactlyOne(fields: readonly string[], message: string) {
 export const oneOfRule = (fields: readonly string[]) =>
   `${fields.map((f) => `(has(self.${f}) ? 1 : 0)`).join(' + ')} == 1`;
 
+/** An http(s) URL (no SSH, no other scheme): any other is refused with `message`. */
+export function httpUrl(message: string) {
+  return z
+    .string()
+    .min(1)
+    .max(2048)
+    .meta({
+      'x-kubernetes-validations': [
+        { rule: "self.startsWith('https://') || self.startsWith('http://')", message },
+      ],
+    })
+    .refine((v) => /^https?:\/\//.test(v), message);
+}
+
 export const PER_GENERATOR_TEMPLATE = 'a per-generator template is not supported: use spec.template';
