@@ -27,8 +27,8 @@ import { createClusterClient } from '../kube/index.js';
 import type { ClusterClient } from '../kube/types.js';
 import { describePlainSecrets } from '../secrets/plain-secrets.js';
 import { GitSource } from '../source/index.js';
+import { kubeConfigFrom } from './flag-values.js';
 import type { CliIO } from './io.js';
-import { kubeConfigFrom } from './run-controller.js';
 
 export interface AppCliOptions {
   namespace?: string;
