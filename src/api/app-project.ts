@@ -6,8 +6,9 @@
  * schema (src/api/crds.ts).
  */
 import { z } from 'zod';
-import { APP_GROUP, APP_VERSION, DURATION_PATTERN } from './application.js';
+import { APP_GROUP, APP_VERSION } from './application.js';
 import { customResourceDefinition, specStatusOpenApiSchema } from './crd.js';
+import { DURATION_PATTERN } from './duration.js';
 
 export const PROJECT_KIND = 'AppProject';
 export const PROJECT_PLURAL = 'appprojects';

@@ -14,8 +14,8 @@ import {
   APP_SINGULAR,
   APP_VERSION,
   ApplicationSchema,
-  OperationSchema,
 } from './application.js';
+import { OperationSchema } from './application-operation.js';
 
 type Schema = { [key: string]: unknown };
 
@@ -43,7 +43,7 @@ const KEPT = new Set([
   'additionalProperties',
   'items',
   'nullable',
-  // CEL rules (src/api/application.ts attaches them with .meta()): refused at kubectl apply time.
+  // CEL rules (the schemas in src/api attach them with .meta()): refused at kubectl apply time.
   'x-kubernetes-validations',
   // Free-form values (spec.source.helm.valuesObject): kept as written, not pruned.
   'x-kubernetes-preserve-unknown-fields',

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DURATION_PATTERN } from './application.js';
-import { goDurationMs } from './duration.js';
+import { DURATION_PATTERN, goDurationMs } from './duration.js';
 
 test('Go durations, as time.ParseDuration reads them', () => {
   const cases: [string, number | undefined][] = [

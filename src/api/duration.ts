@@ -2,6 +2,9 @@
  * Durations as Go's time.ParseDuration reads them (`90s`, `1m30s`, `1.5h`, `200ms`): the form
  * Argo CD's and Flux's fields take, and the one DURATION_PATTERN admits in the CRDs.
  */
+/** Duration text as Go's time.ParseDuration reads it (`5s`, `1m30s`, `200ms`). */
+export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';
+
 const UNIT_MS: Record<string, number> = {
   ns: 1e-6,
   us: 1e-3,

@@ -5,7 +5,9 @@
  * apply`, zod in the controller) instead of being pruned or ignored.
  */
 import { z } from 'zod';
-import { APP_API_VERSION, ConditionSchema, DURATION_PATTERN } from './application.js';
+import { APP_API_VERSION } from './application.js';
+import { DURATION_PATTERN } from './duration.js';
+import { ConditionSchema } from './status-common.js';
 
 export const IMAGE_API_VERSION = APP_API_VERSION;
 /** Not 'trueup': `kubectl get trueup` keeps listing Applications alone (one table, bare names). */

@@ -6,7 +6,6 @@
  * from the same repository Secrets): trueup has no GitRepository resource.
  */
 import { z } from 'zod';
-import { HTTP_ONLY_MESSAGE, PATH_INSIDE_MESSAGE } from './application.js';
 import {
   duration,
   IMAGE_API_VERSION,
@@ -18,6 +17,7 @@ import {
   stringMap,
 } from './image-common.js';
 import { ImageRefSchema } from './image-policy.js';
+import { HTTP_ONLY_MESSAGE, PATH_INSIDE_MESSAGE } from './source-rules.js';
 
 export const IMAGE_UPDATE_AUTOMATION_KIND = 'ImageUpdateAutomation';
 export const IMAGE_UPDATE_AUTOMATION_PLURAL = 'imageupdateautomations';

@@ -8,8 +8,8 @@
  * holds for each entry too.
  */
 import { z } from 'zod';
+import type { SourceSchema } from './application-source.js';
 // Type only (no import at run time, so no cycle): application.ts passes the schema in.
-import type { SourceSchema } from './application.js';
 
 export const SOURCE_OR_SOURCES_MESSAGE =
   'set exactly one of spec.source (one source) and spec.sources (several sources)';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Generator, GeneratorSchema } from '../api/application-set.js';
+import { type Generator, GeneratorSchema } from '../api/application-set-generators.js';
 import { type GenerateDeps, generate, type RepoReader } from './generate.js';
 import type { Params } from './params.js';
 import { fasttemplateRenderer } from './template-engine.js';

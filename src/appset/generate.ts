@@ -5,12 +5,8 @@
  * source layer shares fetches with Applications); templated strings (a matrix's second
  * generator, `values`) through the set's StringRenderer.
  */
-import type {
-  ApplicationSetSpec,
-  ClustersGenerator,
-  GitGenerator,
-  LeafGenerator,
-} from '../api/application-set.js';
+import type { ApplicationSetSpec } from '../api/application-set.js';
+import type { ClustersGenerator, GitGenerator, LeafGenerator } from '../api/application-set-generators.js';
 import { GeneratorError } from './errors.js';
 import { type ClusterListing, clustersParams } from './generators/clusters.js';
 import { combinePair, mergeParams } from './generators/combine.js';

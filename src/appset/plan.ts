@@ -10,10 +10,10 @@ import {
   type Application,
   ApplicationSpecSchema,
   ARGO_RESOURCES_FINALIZER,
-  IN_CLUSTER_SERVER,
   RESOURCES_FINALIZER,
 } from '../api/application.js';
 import { type ApplicationSetSpec, ApplicationsSync } from '../api/application-set.js';
+import { IN_CLUSTER_SERVER } from '../api/destination.js';
 
 export type AppAction =
   | { action: 'create'; app: Application }

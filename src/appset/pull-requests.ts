@@ -4,7 +4,7 @@
  * in the Authorization header: never logged, never in an error. Network errors and 5xx are
  * transient (retried with backoff); 401/403/404 are the set's to fix.
  */
-import type { PullRequestGenerator } from '../api/application-set.js';
+import type { PullRequestGenerator } from '../api/application-set-pull-request.js';
 import { AppSetError, AppSetErrorCode, GeneratorError } from './errors.js';
 import type { PullRequest } from './generators/pull-request.js';
 

@@ -2,7 +2,7 @@
  * A Kubernetes label selector over a parameter set, as Argo CD applies a generator's `selector`:
  * the set is flattened (`path.basename`, `values.env`) and matched as a label set.
  */
-import type { LabelSelector } from '../api/application-set.js';
+import type { LabelSelector } from '../api/application-set-generators.js';
 import { flatten, type Params } from './params.js';
 
 export function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {

@@ -3,12 +3,13 @@
  * `ParametersGenerated`, `ResourcesUpToDate`; a transition time kept while a condition's status
  * holds) and the generated Applications with their sync and health.
  */
-import type { Application, Condition } from '../api/application.js';
+import type { Application } from '../api/application.js';
 import {
   type ApplicationSetResource,
   type ApplicationSetStatus,
   AppSetConditionType,
 } from '../api/application-set.js';
+import type { Condition } from '../api/status-common.js';
 
 export type PassOutcome =
   | { kind: 'ok'; apps: number }

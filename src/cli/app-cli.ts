@@ -5,13 +5,8 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  APP_API_VERSION,
-  APP_KIND,
-  type Application,
-  type Operation,
-  RefreshType,
-} from '../api/application.js';
+import { APP_API_VERSION, APP_KIND, type Application, RefreshType } from '../api/application.js';
+import type { Operation } from '../api/application-operation.js';
 import { TrueupError } from '../api/errors.js';
 import { describeRef } from '../api/object.js';
 import { sourcesOf } from '../api/sources.js';
@@ -32,8 +27,8 @@ import { createClusterClient } from '../kube/index.js';
 import type { ClusterClient } from '../kube/types.js';
 import { describePlainSecrets } from '../secrets/plain-secrets.js';
 import { GitSource } from '../source/index.js';
+import { kubeConfigFrom } from './flag-values.js';
 import type { CliIO } from './io.js';
-import { kubeConfigFrom } from './run-controller.js';
 
 export interface AppCliOptions {
   namespace?: string;

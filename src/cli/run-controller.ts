@@ -6,11 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { PROJECT_KIND } from '../api/app-project.js';
 import { APP_API_VERSION } from '../api/application.js';
-import { errorMessage, TrueupError } from '../api/errors.js';
+import { errorMessage } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import { AppSetController } from '../appset/controller.js';
 import { ChartSource } from '../chart-source/chart-source.js';
@@ -37,134 +36,15 @@ import { createNotifications } from '../notify/start.js';
 import { goTemplateRenderer } from '../notify/templates.js';
 import { OciClient } from '../oci/client.js';
 import { systemClock } from '../runtime/clock.js';
-import type { Heartbeat } from '../runtime/informer.js';
-import { type ElectionState, kubeLeaseStore, LeaderElector, leaderGate } from '../runtime/leader-election.js';
+import { kubeLeaseStore, LeaderElector } from '../runtime/leader-election.js';
 import { shard, shardedClient, shardFromPodName, shardLeaseName } from '../runtime/sharding.js';
-import { type Liveness, liveness } from '../server/liveness.js';
-import { type Readiness, readiness } from '../server/readiness.js';
 import { startServer } from '../server/server.js';
 import { createWebhookHandler, pushMatches, pushMatchesSource } from '../server/webhook.js';
 import { cachedSecretSource } from '../source/credentials.js';
 import { GitSource, nodeHttpClient } from '../source/index.js';
 import { version } from '../version.js';
-
-export function kubeConfigFrom(path: string, context?: string): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    if (path) kc.loadFromFile(path);
-    else kc.loadFromDefault();
-  } catch (err) {
-    throw new TrueupError('KubeConfigInvalid', `kubeconfig ${path || '(default)'}: ${String(err)}`, {
-      cause: err,
-    });
-  }
-  if (context) kc.setCurrentContext(context);
-  if (!kc.getCurrentCluster()) throw new TrueupError('KubeConfigInvalid', 'kubeconfig: no current cluster');
-  return kc;
-}
-
-export function splitAddress(address: string, setting = 'metricsAddress'): { host: string; port: number } {
-  const i = address.lastIndexOf(':');
-  const port = Number(address.slice(i + 1));
-  if (i < 0 || !Number.isInteger(port)) {
-    throw new TrueupError('ConfigInvalid', `config ${setting}: "${address}" is not host:port`);
-  }
-  return { host: address.slice(0, i) || '0.0.0.0', port };
-}
-
-/** What the process needs of its leader elector (`LeaderElector`; fakes in tests). */
-export interface Campaign {
-  start(): void;
-  /** Stops campaigning; a leader releases its Lease. */
-  stop(): Promise<void>;
-  readonly running: boolean;
-  readonly isLeader: boolean;
-  /** The campaign loop's heartbeat (see LeaderElector.heartbeat). */
-  readonly heartbeat?: Heartbeat | undefined;
-}
-
-/**
- * Runs `work` only while the elector leads: `work` starts the controller and returns the
- * function that stops it. `stop()` stops reconciling first and only then stops the elector
- * (which releases the Lease), so no standby can take over while this replica still reconciles;
- * leadership won while stopping is ignored.
- */
-export function whileLeading(
-  newElector: (onChange: (state: ElectionState) => void) => Campaign,
-  work: () => Promise<() => Promise<void>>,
-): { elector: Campaign; stop(): Promise<void> } {
-  const gate = leaderGate(work);
-  let stopping = false;
-  const elector = newElector((state) => {
-    if (stopping && state.leader) return;
-    gate.onChange(state);
-  });
-  elector.start();
-  let stopped: Promise<void> | undefined;
-  return {
-    elector,
-    stop: () => {
-      stopped ??= (async () => {
-        stopping = true;
-        await gate.shutdown();
-        await elector.stop();
-        await gate.settled();
-      })();
-      return stopped;
-    },
-  };
-}
-
-/** /readyz of this replica: caches synced and, under leader election, the elector's real state. */
-export function replicaReadiness(
-  cachesSynced: boolean,
-  elector: Pick<Campaign, 'running' | 'isLeader'> | undefined,
-): Readiness {
-  return readiness({
-    cachesSynced,
-    ...(elector ? { leaderElection: { leader: elector.isLeader, running: elector.running } } : {}),
-  });
-}
-
-/** What liveness reads of a running controller: its work queue and its watches' heartbeats. */
-export interface LoopsOf {
-  readonly queue: {
-    readonly depth: number;
-    readonly oldestWaitingSince: number | undefined;
-    readonly lastProgressAt: number;
-  };
-  readonly appInformers: readonly { readonly heartbeat: Heartbeat | undefined }[];
-  readonly managed: ReadonlyMap<string, { readonly heartbeat: Heartbeat | undefined }>;
-}
-
-/** /healthz of this replica: the controller's queue and watches (when it runs) and the elector's loop. */
-export function replicaLiveness(
-  controller: LoopsOf | undefined,
-  elector: Pick<Campaign, 'heartbeat'> | undefined,
-  now: number,
-  stallTimeoutMs: number,
-): Liveness {
-  const loops = [
-    ...(controller ? [...controller.appInformers, ...controller.managed.values()] : []),
-    ...(elector ? [elector] : []),
-  ]
-    .map((l) => l.heartbeat)
-    .filter((h): h is Heartbeat => h !== undefined);
-  return liveness({
-    now,
-    stallTimeoutMs,
-    loops,
-    ...(controller
-      ? {
-          queue: {
-            waiting: controller.queue.depth,
-            oldestWaitingSince: controller.queue.oldestWaitingSince,
-            lastProgressAt: controller.queue.lastProgressAt,
-          },
-        }
-      : {}),
-  });
-}
+import { kubeConfigFrom, splitAddress } from './flag-values.js';
+import { type Campaign, replicaLiveness, replicaReadiness, whileLeading } from './replica.js';
 
 export interface RunHandle {
   /** Resolves when the process should exit (after a signal and a clean stop). */

@@ -16,7 +16,7 @@ import { systemClock } from '../runtime/clock.js';
 import { GitSource } from '../source/index.js';
 import { kubeconfigAccess } from '../ui/access.js';
 import { startUi } from '../ui/server.js';
-import { kubeConfigFrom, splitAddress } from './run-controller.js';
+import { kubeConfigFrom, splitAddress } from './flag-values.js';
 
 export interface UiCliOptions {
   address?: string;

@@ -6,7 +6,7 @@
  * in, a cluster entry or a refusal out. A refusal names the Secret and the key, never a value: a
  * config that does not parse may be a token.
  */
-import { IN_CLUSTER_SERVER } from '../api/application.js';
+import { IN_CLUSTER_SERVER } from '../api/destination.js';
 import type { KubeObject } from '../api/object.js';
 
 export const CLUSTER_SECRET_LABELS = ['argocd.argoproj.io/secret-type', 'trueup.dev/secret-type'] as const;

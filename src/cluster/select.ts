@@ -3,7 +3,7 @@
  * https://kubernetes.default.svc, `name` in-cluster, or neither) or one cluster Secret, matched
  * by `server` or by `name`. Pure: the parsed Secrets in, the cluster or a refusal out.
  */
-import { IN_CLUSTER_SERVER } from '../api/application.js';
+import { IN_CLUSTER_SERVER } from '../api/destination.js';
 import { type ClusterEntry, IN_CLUSTER_NAME, normalizeServer, type ParsedClusterSecret } from './secret.js';
 
 export const ClusterRefusal = {

@@ -9,9 +9,9 @@ import {
   APP_API_VERSION,
   APP_KIND,
   type Application,
-  type Operation,
   type RefreshType,
 } from '../api/application.js';
+import type { Operation } from '../api/application-operation.js';
 import { TrueupError } from '../api/errors.js';
 import { primarySource } from '../api/primary-source.js';
 import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';

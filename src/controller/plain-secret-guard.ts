@@ -11,10 +11,9 @@ import {
   type Application,
   type ApplicationSpec,
   type ApplicationStatus,
-  type Condition,
-  ConditionType,
 } from '../api/application.js';
 import { RetryClass, TrueupError } from '../api/errors.js';
+import { type Condition, ConditionType } from '../api/status-common.js';
 import { describePlainSecrets, inNamespace, type PlainSecret } from '../secrets/plain-secrets.js';
 import type { ReconcilerDeps } from './deps.js';
 import { mergeConditions } from './status.js';

@@ -3,15 +3,12 @@
  * them to src/source, src/render, src/sync and src/health; tests bind them to tables.
  */
 import type { AppProjectSpec } from '../api/app-project.js';
-import type {
-  Application,
-  ApplicationSource,
-  ApplicationStatus,
-  HealthStatusCode,
-  IgnoreDifference,
-  KustomizeOverrides,
-} from '../api/application.js';
+import type { Application, ApplicationStatus } from '../api/application.js';
+import type { ApplicationSource } from '../api/application-source.js';
+import type { IgnoreDifference } from '../api/ignore-differences.js';
+import type { KustomizeOverrides } from '../api/kustomize-source.js';
 import type { KubeObject } from '../api/object.js';
+import type { HealthStatusCode } from '../api/status-common.js';
 import type { ClusterCapabilities } from '../helm/app-source.js';
 import type { FileTree } from '../render/file-tree.js';
 import type { AgeIdentities } from '../secrets/age.js';

@@ -5,7 +5,8 @@
  * A refusal stops the pass before anything is applied or pruned.
  */
 import { type AppProjectSpec, DEFAULT_PROJECT, DEFAULT_PROJECT_SPEC } from '../api/app-project.js';
-import { type Application, type ApplicationSpec, IN_CLUSTER_SERVER } from '../api/application.js';
+import type { Application, ApplicationSpec } from '../api/application.js';
+import { IN_CLUSTER_SERVER } from '../api/destination.js';
 import { errorMessage } from '../api/errors.js';
 import { sourcesOf } from '../api/sources.js';
 import { type Identity, syncIdentity } from '../project/impersonation.js';

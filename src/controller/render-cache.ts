@@ -3,7 +3,8 @@
  * key serves every reconcile and every app with the same input. Bounded LRU; a pending render
  * is shared (single-flight); failures are not cached.
  */
-import type { ApplicationSource, KustomizeOverrides } from '../api/application.js';
+import type { ApplicationSource } from '../api/application-source.js';
+import type { KustomizeOverrides } from '../api/kustomize-source.js';
 import type { KubeObject } from '../api/object.js';
 import type { PlainSecret } from '../secrets/plain-secrets.js';
 import type { ChartContext } from './ports.js';

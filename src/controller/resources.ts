@@ -3,14 +3,11 @@
  * and the operationState a sync records. Hooks never appear in either list of resources: they
  * are not desired state.
  */
-import type {
-  ApplicationStatus,
-  HealthStatusCode,
-  OperationState,
-  ResourceStatus,
-  SyncStatusCode,
-} from '../api/application.js';
+import type { ApplicationStatus } from '../api/application.js';
+import type { OperationState } from '../api/application-operation.js';
+import type { ResourceStatus } from '../api/application-status.js';
 import type { KubeObject } from '../api/object.js';
+import type { HealthStatusCode, SyncStatusCode } from '../api/status-common.js';
 import {
   idKey,
   ignoredExtraneous,

@@ -3,17 +3,16 @@
  * Stalled) that keep their transition time while unchanged, health roll-up, history, the retry
  * policy's delays, and the "did anything change" test that keeps idle reconciles write-free.
  */
+import type { ApplicationStatus } from '../api/application.js';
+import type { HistoryEntry, ResourceStatus } from '../api/application-status.js';
+import { goDurationMs } from '../api/duration.js';
 import {
-  type ApplicationStatus,
   type Condition,
   ConditionType,
   type HealthStatusCode,
-  type HistoryEntry,
-  type ResourceStatus,
-  type RetryPolicy,
   type SyncStatusCode,
-} from '../api/application.js';
-import { goDurationMs } from '../api/duration.js';
+} from '../api/status-common.js';
+import type { RetryPolicy } from '../api/sync-policy.js';
 
 export interface ConditionInput {
   type: string;

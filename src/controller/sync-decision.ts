@@ -4,7 +4,8 @@
  * retryCount, syncResult.revision, finishedAt), never only in memory: a restarted or newly
  * elected controller continues the same retry count and backoff.
  */
-import type { ApplicationStatus, RetryPolicy } from '../api/application.js';
+import type { ApplicationStatus } from '../api/application.js';
+import type { RetryPolicy } from '../api/sync-policy.js';
 import type { PassOutcome } from './outcome.js';
 import { retryDelay, type Verdict } from './status.js';
 

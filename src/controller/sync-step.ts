@@ -3,7 +3,8 @@
  * operationState (with the retry count and the generation of a requested operation), history,
  * events and the pass's verdict when it failed.
  */
-import type { ApplicationSpec, ApplicationStatus, Operation, OperationState } from '../api/application.js';
+import type { ApplicationSpec, ApplicationStatus } from '../api/application.js';
+import type { Operation, OperationState } from '../api/application-operation.js';
 import { describeRef } from '../api/object.js';
 import { preview } from '../sync/execute.js';
 import type { ChangeSet, SyncPlan } from '../sync/types.js';

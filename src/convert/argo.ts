@@ -10,9 +10,9 @@ import {
   APP_API_VERSION,
   APP_KIND,
   type Application,
-  IN_CLUSTER_SERVER,
   RESOURCES_FINALIZER,
 } from '../api/application.js';
+import { IN_CLUSTER_SERVER } from '../api/destination.js';
 import { appSyncOptionProblem } from '../api/sync-options.js';
 import { type ConvertOptions, httpRepoURL, isMap, type JsonMap, type Notes, Refusal, str } from './common.js';
 

@@ -1,13 +1,9 @@
 /** Health of one object or of an app: a status and a message saying why. */
-export const HealthStatus = {
-  Healthy: 'Healthy',
-  Progressing: 'Progressing',
-  Degraded: 'Degraded',
-  Suspended: 'Suspended',
-  Missing: 'Missing',
-  Unknown: 'Unknown',
-} as const;
-export type HealthStatus = (typeof HealthStatus)[keyof typeof HealthStatus];
+import { HealthStatusCode } from '../api/status-common.js';
+
+/** The health codes of the Application's status (one list: what we assess is what we report). */
+export const HealthStatus = HealthStatusCode;
+export type HealthStatus = HealthStatusCode;
 
 export interface Health {
   status: HealthStatus;

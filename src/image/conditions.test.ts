@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Condition } from '../api/application.js';
+import type { Condition } from '../api/status-common.js';
 import { imageConditions, type Outcome } from './conditions.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';

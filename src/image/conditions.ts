@@ -1,3 +1,4 @@
+import type { Condition } from '../api/status-common.js';
 /**
  * The conditions of the image resources, kstatus style as Flux sets them: Ready always;
  * Reconciling=True while a failure is retried with back-off (the controller is still working
@@ -5,7 +6,6 @@
  * refused, a bad template) and only a change of the object or its inputs will help. Each with a
  * stable transition time. Pure.
  */
-import type { Condition } from '../api/application.js';
 
 /** What one reconcile of an image object came to (or, `progressing`, that it has begun). */
 export interface Outcome {

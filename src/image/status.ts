@@ -3,8 +3,9 @@
  * conditions of an outcome (conditions.ts), a Warning event when an object starts failing for a
  * new reason (not on every retry), Normal events as the controller asks.
  */
-import { APP_API_VERSION, type Condition } from '../api/application.js';
+import { APP_API_VERSION } from '../api/application.js';
 import type { JsonObject, KubeObject } from '../api/object.js';
+import type { Condition } from '../api/status-common.js';
 import type { ClusterClient } from '../kube/index.js';
 import { imageConditions, type Outcome, REASON_PROGRESSING } from './conditions.js';
 import { ImageErrorCode } from './errors.js';

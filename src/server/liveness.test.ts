@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeClock, settle } from '../../test/support/fake-clock.js';
 import type { KubeObject } from '../api/object.js';
-import { replicaLiveness } from '../cli/run-controller.js';
+import { replicaLiveness } from '../cli/replica.js';
 import type { ClusterClient, WatchEventType, WatchOptions } from '../kube/types.js';
 import { Informer, WATCH_STALL_GRACE_MS } from '../runtime/informer.js';
 import { WorkQueue } from '../runtime/queue.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import git from 'isomorphic-git';
 import type { FileTree } from '../render/file-tree.js';
 import { collectGarbage } from './cache-gc.js';
+import { descends, expandCommit, fullSha, hasCommit } from './commit-lookup.js';
 import {
   authorizationHeader,
   cachedSecretSource,
@@ -12,7 +12,7 @@ import { SourceErrorCode, sourceError } from './errors.js';
 import { type CommitInfo, GitFileTree, ObjectReader } from './git-tree.js';
 import type { HttpClient } from './http.js';
 import { nodeHttpClient } from './node-http.js';
-import { gitFailure, type NetworkLimits, type RefQuery, type RepoState, RepoStore } from './repo.js';
+import { type NetworkLimits, type RefQuery, type RepoState, RepoStore } from './repo.js';
 import { matchRevision, type RefSnapshot, revisionText } from './revision.js';
 import type { Clock, GitSourceOptions, LogFn, Revision, SourceLogger, SourceRequest } from './types.js';
 import { parseRepoUrl, type RepoUrl, redactUrl } from './url.js';
@@ -44,8 +44,6 @@ interface Entry {
 function fingerprint(authorization: string | undefined): string {
   return authorization ? createHash('sha256').update(authorization).digest('hex') : '';
 }
-
-const fullSha = /^[0-9a-f]{40}$/;
 
 /**
  * The Git source: resolves revisions, fetches into a shared on-disk cache and serves trees.
@@ -156,77 +154,6 @@ export class GitSource {
     return promise;
   }
 
-  private async hasCommit(entry: Entry, oid: string): Promise<boolean> {
-    if (await entry.reader.has(oid)) return true;
-    try {
-      await git.readCommit({
-        fs: entry.store.fs,
-        gitdir: entry.store.gitdir,
-        oid,
-        cache: entry.reader.cache,
-      });
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  /** Full commit id for a full or short id present in the cache; undefined when absent. */
-  private async expandCommit(entry: Entry, oid: string): Promise<string | undefined> {
-    const { fs, gitdir, display } = entry.store;
-    let full = oid;
-    if (!fullSha.test(oid)) {
-      const packed = await entry.reader.expand(oid);
-      if (packed.length > 1) {
-        throw sourceError(
-          SourceErrorCode.AmbiguousRevision,
-          `repository ${display}: '${oid}' matches more than one object`,
-        );
-      }
-      if (packed.length === 1) full = packed[0]!;
-      else {
-        try {
-          full = await git.expandOid({ fs, gitdir, oid, cache: entry.reader.cache });
-        } catch (err) {
-          if ((err as { code?: string }).code === 'AmbiguousError') {
-            throw sourceError(
-              SourceErrorCode.AmbiguousRevision,
-              `repository ${display}: '${oid}' matches more than one object`,
-            );
-          }
-          return undefined;
-        }
-      }
-    }
-    const packed = await entry.reader.object(full);
-    let type: string | undefined = packed?.type;
-    let target: string | undefined;
-    if (packed?.type === 'tag') target = /^object ([0-9a-f]{40})$/m.exec(packed.data.toString('latin1'))?.[1];
-    if (!packed) {
-      try {
-        const { type: t, object } = await git.readObject({
-          fs,
-          gitdir,
-          oid: full,
-          cache: entry.reader.cache,
-          format: 'parsed',
-        });
-        type = t;
-        if (t === 'tag') target = (object as { object: string }).object;
-      } catch {
-        return undefined;
-      }
-    }
-    if (type === 'tag') return target;
-    if (type !== 'commit') {
-      throw sourceError(
-        SourceErrorCode.RevisionNotFound,
-        `repository ${display}: '${oid}' is a ${type}, not a commit`,
-      );
-    }
-    return full;
-  }
-
   /** Fetches unless `present()` holds; concurrent callers share one fetch and its outcome. */
   private async fetchUnless(
     entry: Entry,
@@ -285,7 +212,7 @@ export class GitSource {
     const auth = await this.authorization(entry, req);
     // A full id already in the cache needs no network, once these credentials (or none) have
     // been accepted by the server for this repository: the cache is not a way around auth.
-    if (fullSha.test(rev) && entry.authorized.has(fingerprint(auth)) && (await this.hasCommit(entry, rev))) {
+    if (fullSha.test(rev) && entry.authorized.has(fingerprint(auth)) && (await hasCommit(entry, rev))) {
       return { ...base, commit: rev, kind: 'commit', text: revisionText(rev), fetched: false };
     }
     const query = await this.queryRefs(entry, auth);
@@ -293,18 +220,18 @@ export class GitSource {
     const lastGood: RefSnapshot = { refs: { ...state.refs?.refs, ...state.lastGood }, peeled: {} };
     const match = matchRevision(store.display, rev, query.snapshot, lastGood);
     if (match.kind === 'commit') {
-      let commit = await this.expandCommit(entry, match.oid);
+      let commit = await expandCommit(entry, match.oid);
       let fetched = false;
       if (!commit) {
         const unchanged = state.refs && JSON.stringify(state.refs) === JSON.stringify(query.snapshot);
         if (!unchanged) {
           fetched = await this.fetchUnless(
             entry,
-            async () => (await this.expandCommit(entry, match.oid)) !== undefined,
+            async () => (await expandCommit(entry, match.oid)) !== undefined,
             auth,
             query,
           );
-          commit = await this.expandCommit(entry, match.oid);
+          commit = await expandCommit(entry, match.oid);
         }
       }
       if (!commit) {
@@ -315,8 +242,8 @@ export class GitSource {
       }
       return { ...base, commit, kind: 'commit', text: revisionText(commit), fetched };
     }
-    const fetched = await this.fetchUnless(entry, () => this.hasCommit(entry, match.commit), auth, query);
-    if (!(await this.hasCommit(entry, match.commit))) {
+    const fetched = await this.fetchUnless(entry, () => hasCommit(entry, match.commit), auth, query);
+    if (!(await hasCommit(entry, match.commit))) {
       throw sourceError(
         SourceErrorCode.RevisionNotFound,
         `repository ${store.display}: ${match.ref} points to ${match.commit}, which the server did not send`,
@@ -331,8 +258,8 @@ export class GitSource {
       fetched,
     };
     const previous = req.previousCommit ?? state.lastGood?.[match.ref];
-    if (previous && previous !== match.commit && (await this.hasCommit(entry, previous))) {
-      if (!(await this.descends(entry, match.commit, previous))) {
+    if (previous && previous !== match.commit && (await hasCommit(entry, previous))) {
+      if (!(await descends(entry, match.commit, previous))) {
         if (this.options.onHistoryRewrite === 'refuse') {
           throw sourceError(
             SourceErrorCode.HistoryRewritten,
@@ -352,43 +279,6 @@ export class GitSource {
       return true;
     });
     return revision;
-  }
-
-  /** True when `ancestor` is reachable from `oid` (breadth-first over parents, from the packs). */
-  private async descends(entry: Entry, oid: string, ancestor: string): Promise<boolean> {
-    const seen = new Set<string>([oid]);
-    let frontier = [oid];
-    while (frontier.length > 0) {
-      const next: string[] = [];
-      for (const commit of frontier) {
-        const parents = await entry.reader.parents(commit);
-        if (!parents) return this.descendsSlow(entry, oid, ancestor);
-        for (const p of parents) {
-          if (p === ancestor) return true;
-          if (!seen.has(p)) {
-            seen.add(p);
-            next.push(p);
-          }
-        }
-      }
-      frontier = next;
-    }
-    return false;
-  }
-
-  private async descendsSlow(entry: Entry, oid: string, ancestor: string): Promise<boolean> {
-    try {
-      return await git.isDescendent({
-        fs: entry.store.fs,
-        gitdir: entry.store.gitdir,
-        oid,
-        ancestor,
-        depth: -1,
-        cache: entry.reader.cache,
-      });
-    } catch (err) {
-      throw gitFailure(entry.store.display, 'walking history', err);
-    }
   }
 
   /** The tree of a commit already in the cache (from resolve). Trees are cached per commit. */
@@ -423,7 +313,7 @@ export class GitSource {
    */
   async commitInfo(repoURL: string, commit: string): Promise<CommitInfo> {
     const entry = this.entry(repoURL);
-    if (!(await this.hasCommit(entry, commit))) await this.resolve({ repoURL, targetRevision: commit });
+    if (!(await hasCommit(entry, commit))) await this.resolve({ repoURL, targetRevision: commit });
     try {
       return await entry.reader.commitInfo(commit);
     } catch (err) {

@@ -5,7 +5,8 @@
  * history and events are read on demand for the one app asked about.
  */
 import { z } from 'zod';
-import { type Application, RefreshType, SyncOperationSchema } from '../api/application.js';
+import { type Application, RefreshType } from '../api/application.js';
+import { SyncOperationSchema } from '../api/application-operation.js';
 import { errorMessage, isTrueupError } from '../api/errors.js';
 import { primaryRevision, primarySource } from '../api/primary-source.js';
 import type { AppDiff } from '../controller/app-diff.js';

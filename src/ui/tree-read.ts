@@ -3,7 +3,8 @@
  * owned kind once per namespace concerned (LIST), never a watch. The tree itself is built by
  * tree.ts.
  */
-import type { Application, ResourceStatus } from '../api/application.js';
+import type { Application } from '../api/application.js';
+import type { ResourceStatus } from '../api/application-status.js';
 import { errorMessage } from '../api/errors.js';
 import { groupOf, type KubeObject } from '../api/object.js';
 import type { ClusterClient } from '../kube/types.js';

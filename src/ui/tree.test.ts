@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ResourceStatus } from '../api/application.js';
+import type { ResourceStatus } from '../api/application-status.js';
 import type { KubeObject } from '../api/object.js';
 import type { TreeNode } from './shared/api-types.js';
 import { buildTree, ownedKindsOf } from './tree.js';

@@ -3,7 +3,7 @@
  * object when it exists) and, under each, what it owns by ownerReferences (Deployment →
  * ReplicaSet → Pod, Job → Pod, StatefulSet/DaemonSet → Pod, …), each with its health.
  */
-import type { ResourceStatus } from '../api/application.js';
+import type { ResourceStatus } from '../api/application-status.js';
 import { groupOf, type KubeObject, versionOf } from '../api/object.js';
 import { assessHealth } from '../health/index.js';
 import type { TreeNode } from './shared/api-types.js';

@@ -8,14 +8,18 @@ import { test } from 'node:test';
 import { dump } from 'js-yaml';
 import {
   APPLY_NESTED_SELECTORS_MESSAGE,
-  GIT_KIND_MESSAGE,
-  NESTED_MESSAGE,
-  ONE_GENERATOR_MESSAGE,
-  PULL_REQUEST_ONE_MESSAGE,
-  PULL_REQUEST_PROVIDER_MESSAGE,
   STRATEGY_MESSAGE,
   TEMPLATE_PATCH_GO_MESSAGE,
 } from '../../src/api/application-set.js';
+import {
+  GIT_KIND_MESSAGE,
+  NESTED_MESSAGE,
+  ONE_GENERATOR_MESSAGE,
+} from '../../src/api/application-set-generators.js';
+import {
+  PULL_REQUEST_ONE_MESSAGE,
+  PULL_REQUEST_PROVIDER_MESSAGE,
+} from '../../src/api/application-set-pull-request.js';
 import { installCrds } from '../../src/controller/install-crd.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import { testCluster, testNamespace } from '../support/cluster.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
-import { PullRequestGeneratorSchema } from '../../src/api/application-set.js';
+import { PullRequestGeneratorSchema } from '../../src/api/application-set-pull-request.js';
 import { isTrueupError } from '../../src/api/errors.js';
 import { HttpPullRequests } from '../../src/appset/pull-requests.js';
 

@@ -6,14 +6,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dump } from 'js-yaml';
+import type { KubeObject } from '../../src/api/object.js';
 import {
   CHART_ALONE_MESSAGE,
   CHART_REPO_URL_MESSAGE,
   HTTP_ONLY_MESSAGE,
   KUSTOMIZE_OR_DIRECTORY_MESSAGE,
   PATH_INSIDE_MESSAGE,
-} from '../../src/api/application.js';
-import type { KubeObject } from '../../src/api/object.js';
+} from '../../src/api/source-rules.js';
 import { appSyncOptionProblem } from '../../src/api/sync-options.js';
 import { installCrds } from '../../src/controller/install-crd.js';
 import { createClusterClient } from '../../src/kube/index.js';

@@ -6,9 +6,8 @@
  * Secret describes it). Params are Argo's: `name`, `nameNormalized`, `server`, `project`,
  * `metadata.labels.<key>`, `metadata.annotations.<key>` (nested under `metadata` with goTemplate).
  */
-
-import { IN_CLUSTER_SERVER } from '../../api/application.js';
-import type { ClustersGenerator } from '../../api/application-set.js';
+import type { ClustersGenerator } from '../../api/application-set-generators.js';
+import { IN_CLUSTER_SERVER } from '../../api/destination.js';
 import type { KubeObject } from '../../api/object.js';
 import type { Params } from '../params.js';
 import { isEmptySelector, selectorMatches } from '../selector.js';

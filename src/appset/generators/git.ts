@@ -10,7 +10,7 @@
  * `pathParamPrefix: p` moves the path params under `p.path…`.
  */
 import { load } from 'js-yaml';
-import type { GitGenerator } from '../../api/application-set.js';
+import type { GitGenerator } from '../../api/application-set-generators.js';
 import { GeneratorError } from '../errors.js';
 import { pathMatch, pathspecMatch } from '../glob.js';
 import { flatten, type Params } from '../params.js';

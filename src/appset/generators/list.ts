@@ -4,7 +4,7 @@
  * `values.<key>` (Argo CD's rules and messages); with goTemplate the elements are kept as written.
  */
 import { load } from 'js-yaml';
-import type { ListGenerator } from '../../api/application-set.js';
+import type { ListGenerator } from '../../api/application-set-generators.js';
 import { GeneratorError } from '../errors.js';
 import type { Params } from '../params.js';
 

@@ -6,8 +6,9 @@
  * says `recurse: true`, filtered by its include/exclude globs.
  */
 import { dump } from 'js-yaml';
-import type { ApplicationSource, KustomizeOverrides } from '../../api/application.js';
+import type { ApplicationSource } from '../../api/application-source.js';
 import { RetryClass, TrueupError } from '../../api/errors.js';
+import type { KustomizeOverrides } from '../../api/kustomize-source.js';
 import type { KubeObject } from '../../api/object.js';
 import type { HelmRenderer } from '../../helm/engine.js';
 import { HelmErrorCode, helmError } from '../../helm/errors.js';

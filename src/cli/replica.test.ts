@@ -10,7 +10,7 @@ import {
   type LeaseStore,
   type StoredLease,
 } from '../runtime/leader-election.js';
-import { type Campaign, replicaReadiness, whileLeading } from './run-controller.js';
+import { type Campaign, replicaReadiness, whileLeading } from './replica.js';
 
 /** An in-memory Lease that logs its release (an update to an empty holder) into `events`. */
 function memoryStore(events: string[]): LeaseStore & { lease: StoredLease | undefined } {
