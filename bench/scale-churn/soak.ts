@@ -229,6 +229,8 @@ try {
     commitLagSeconds: {
       p50: (lags[Math.floor(lags.length / 2)] ?? 0) / 1000,
       max: (lags.at(-1) ?? 0) / 1000,
+      // In commit order: a lag that grows over the soak is a queue falling behind.
+      each: commits.map((c) => Math.round((c.appliedAfterMs as number) / 1000)),
     },
     edits: edits.length,
     editsReverted: reverted.length,
