@@ -2,7 +2,10 @@
  * The controller under test, in its own process (so its CPU and memory are its own): the real
  * source, renderer, sync engine and health, watching one Application namespace. Prints a
  * `STATS {json}` line every second on stdout: CPU (user+system µs), RSS and heap, API requests
- * by verb, reconciles, Ready apps, the revisions the apps are synced to, and cache sizes.
+ * by verb, reconciles, Ready apps, the revisions the apps are synced to, cache sizes, and per
+ * queue lane the keys waiting and the waits (s) of the keys started since the last line. On
+ * SIGUSR2 (run with --expose-gc) it collects garbage and prints `HEAP {json}`: the heap's
+ * retained size, which heapUsed between collections is not.
  * Usage (from the benches): controller-child.ts KUBECONFIG APP_NAMESPACE CONCURRENCY REQUEUE_MS
  */
 import { mkdtemp } from 'node:fs/promises';
@@ -14,6 +17,7 @@ import { TreeRenderPort } from '../../src/controller/adapters/render.js';
 import { GitSourcePort } from '../../src/controller/adapters/source.js';
 import { Controller, type ControllerMetrics } from '../../src/controller/controller.js';
 import { createClusterClient } from '../../src/kube/index.js';
+import type { Lane } from '../../src/runtime/queue.js';
 import { GitSource } from '../../src/source/index.js';
 import { isAppReady } from '../support/ready.js';
 
@@ -22,6 +26,7 @@ const kc = new k8s.KubeConfig();
 kc.loadFromFile(kubeconfig);
 const client = await createClusterClient(kc, { maxSockets: 32 });
 let reconciles = 0;
+let waits: Record<Lane, number[]> = { urgent: [], periodic: [] };
 const metrics: ControllerMetrics = {
   setApp() {},
   deleteApp() {},
@@ -30,7 +35,15 @@ const metrics: ControllerMetrics = {
     reconciles++;
   },
   recordDriftCorrection() {},
-  queue: { setDepth() {}, added() {}, retried() {}, observeWait() {}, observeWork() {} },
+  queue: {
+    setDepth() {},
+    added() {},
+    retried() {},
+    observeWait: (_queue, seconds, lane) => {
+      waits[lane].push(Math.round(seconds * 1000) / 1000);
+    },
+    observeWork() {},
+  },
 };
 const git = new GitSource({ cacheDir: await mkdtemp(join(tmpdir(), 'bench-churn-git-')) });
 const controller = new Controller({
@@ -54,6 +67,11 @@ function stats() {
   }
   const cpu = process.cpuUsage();
   const mem = process.memoryUsage();
+  const lanes = {
+    urgent: { waiting: controller.queue.laneDepth('urgent'), waits: waits.urgent },
+    periodic: { waiting: controller.queue.laneDepth('periodic'), waits: waits.periodic },
+  };
+  waits = { urgent: [], periodic: [] };
   return {
     t: performance.now() - started,
     cpuUs: cpu.user + cpu.system,
@@ -65,10 +83,25 @@ function stats() {
     ready,
     revisions,
     caches: { ...controller.cacheSizes(), git: git.cacheSize() },
+    lanes,
   };
 }
 
 setInterval(() => process.stdout.write(`STATS ${JSON.stringify(stats())}\n`), 1000);
+const gc = (globalThis as { gc?: () => void }).gc;
+process.on('SIGUSR2', () => {
+  // Twice: a first collection may leave what only a second one frees (weak refs, finalizers).
+  gc?.();
+  gc?.();
+  const mem = process.memoryUsage();
+  const heap = {
+    t: performance.now() - started,
+    collected: gc !== undefined,
+    heapUsed: mem.heapUsed,
+    rss: mem.rss,
+  };
+  process.stdout.write(`HEAP ${JSON.stringify(heap)}\n`);
+});
 process.on('SIGTERM', () => {
   void controller.stop().finally(() => process.exit(0));
 });

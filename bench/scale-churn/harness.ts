@@ -100,16 +100,29 @@ export interface Stats {
   ready: number;
   revisions: Record<string, number>;
   caches: { render: number; verdictApps?: number; verdicts?: number; git: { repos: number; trees: number } };
+  /** Per queue lane: keys waiting, and the waits (s) of the keys started since the last line. */
+  lanes?: Record<'urgent' | 'periodic', { waiting: number; waits: number[] }>;
+}
+
+/** The controller's heap after a forced collection (its retained size). */
+export interface HeapSample {
+  t: number;
+  /** False when the child could not collect (not run with --expose-gc): then heapUsed is not retained. */
+  collected: boolean;
+  heapUsed: number;
+  rss: number;
 }
 
 export class ControllerProcess {
   readonly history: Stats[] = [];
+  readonly heaps: HeapSample[] = [];
   private constructor(readonly child: ChildProcess) {}
 
   static start(kubeconfig: string, appNs: string, concurrency = 10, requeueMs = 180_000): ControllerProcess {
     const child = spawn(
       process.execPath,
       [
+        '--expose-gc',
         '--import',
         'tsx',
         join(import.meta.dirname, 'controller-child.ts'),
@@ -129,6 +142,7 @@ export class ControllerProcess {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 1);
         if (line.startsWith('STATS ')) p.history.push(JSON.parse(line.slice(6)) as Stats);
+        if (line.startsWith('HEAP ')) p.heaps.push(JSON.parse(line.slice(5)) as HeapSample);
         i = buf.indexOf('\n');
       }
     });
@@ -144,6 +158,18 @@ export class ControllerProcess {
     const n = this.history.length;
     while (this.history.length === n) await sleep(50);
     return this.history.at(-1) as Stats;
+  }
+
+  /** Forces a full collection in the controller and returns its heap then (the retained size). */
+  async retainedHeap(timeoutMs = 60_000): Promise<HeapSample> {
+    const n = this.heaps.length;
+    this.child.kill('SIGUSR2');
+    const deadline = Date.now() + timeoutMs;
+    while (this.heaps.length === n) {
+      if (Date.now() > deadline) throw new Error('the controller did not report its heap after a forced GC');
+      await sleep(50);
+    }
+    return this.heaps.at(-1) as HeapSample;
   }
 
   async until(what: string, ok: (s: Stats) => boolean, timeoutMs: number): Promise<Stats> {

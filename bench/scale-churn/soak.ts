@@ -3,7 +3,9 @@
  * (changes one ConfigMap's value in every app), a random `kubectl` edit of a managed ConfigMap
  * every E seconds (each must be reverted by self-heal), and status churn on every Widget
  * (a status write per Widget every S seconds). The controller runs in its own process; its
- * per-second STATS give the RSS and heap slope after warm-up, and the cache sizes.
+ * per-second STATS give the RSS and heap slope after warm-up, the cache sizes and the queue's
+ * lanes (keys waiting, waits); a forced GC at the start and at the end of the measured window
+ * (after warm-up, until the load stops) gives the heap's retained size.
  * Usage: npx tsx bench/scale-churn/soak.ts [--minutes 30] [--apps 1000] [--commit-every 30]
  *          [--edit-every 5] [--churn-period 30] [--requeue 60]
  * Prints a JSON result on stdout; progress on stderr.
@@ -18,6 +20,7 @@ import {
   cpuPerMinute,
   createAll,
   delta,
+  type HeapSample,
   load,
   log,
   MiB,
@@ -87,7 +90,11 @@ try {
     name: `${a}-widget`,
   }));
   const churn = churnStatus(env.client, widgets, churnPeriod, churnedStatus, 8);
+  // Warm-up: the first sixth of the soak (at least 2 minutes, at most half) is left out.
+  const warmupMs = Math.min(Math.max(120_000, (minutes * 60_000) / 6), (minutes * 60_000) / 2);
   const end = Date.now() + minutes * 60_000;
+  const windowStartsAt = Date.now() + warmupMs;
+  let heapAtStart: HeapSample | undefined;
   let round = 0;
   let nextCommit = Date.now() + commitEvery;
   let nextEdit = Date.now() + editEvery;
@@ -95,6 +102,7 @@ try {
   const kubectl = (args: string[]) => run('kubectl', ['--kubeconfig', env.cp.kubeconfigPath, ...args]);
   const pendingEdits: Promise<void>[] = [];
   while (Date.now() < end) {
+    if (!heapAtStart && Date.now() >= windowStartsAt) heapAtStart = await ctl.retainedHeap();
     if (Date.now() >= nextCommit) {
       round++;
       commits.push({ sha: await repo.commit(files(round)), at: Date.now() });
@@ -151,6 +159,8 @@ try {
     }
     await sleep(250);
   }
+  const heapAtEnd = await ctl.retainedHeap();
+  const windowEnd = (ctl.last as Stats).t;
   await churn.stop();
   await Promise.all(pendingEdits);
   const lastSha = (commits.at(-1) as { sha: string }).sha.slice(0, 12);
@@ -162,11 +172,10 @@ try {
   for (const c of commits) if (c.appliedAfterMs === undefined) c.appliedAfterMs = Date.now() - c.at;
   await ctl.stop();
 
-  // Warm-up: the first sixth of the soak (at least 2 minutes) is left out of the slope.
+  // The measured window: from the end of the warm-up to the end of the load.
   const soakStart = ctl.history.findIndex((s) => s === cold);
   const soak = ctl.history.slice(soakStart);
-  const warm = Math.min(Math.max(120, Math.floor(soak.length / 6)), Math.floor(soak.length / 2));
-  const after = soak.slice(warm);
+  const after = soak.filter((s) => s.t >= (heapAtStart?.t ?? cold.t + warmupMs) && s.t <= windowEnd);
   const first = after[0] as Stats;
   const lastS = after.at(-1) as Stats;
   const perHour = (f: (s: Stats) => number) =>
@@ -175,6 +184,25 @@ try {
   const lags = commits.map((c) => c.appliedAfterMs as number).sort((a, b) => a - b);
   const revertTimes = reverted.map((e) => e.revertedAfterMs as number).sort((a, b) => a - b);
   const maxOf = <T>(f: (s: Stats) => T) => soak.map(f);
+  const quantile = (xs: readonly number[], q: number) =>
+    xs[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? 0;
+  const lane = (l: 'urgent' | 'periodic') => {
+    const waits = soak.flatMap((s) => s.lanes?.[l].waits ?? []).sort((a, b) => a - b);
+    return {
+      started: waits.length,
+      waitSeconds: { p50: quantile(waits, 0.5), p99: quantile(waits, 0.99), max: waits.at(-1) ?? 0 },
+      waitingMax: Math.max(...maxOf((s) => s.lanes?.[l].waiting ?? 0)),
+    };
+  };
+  const retained = (h: HeapSample | undefined) =>
+    h
+      ? {
+          heapMiB: MiB(h.heapUsed),
+          rssMiB: MiB(h.rss),
+          atMinute: Math.round((h.t - cold.t) / 6000) / 10,
+          collected: h.collected,
+        }
+      : undefined;
   const result = {
     minutes,
     apps: n,
@@ -184,6 +212,9 @@ try {
     heapSlopeMiBPerHour: perHour((s) => s.heapUsed),
     rssMiB: { afterWarmup: MiB(first.rss), end: MiB(lastS.rss), max: MiB(Math.max(...maxOf((s) => s.rss))) },
     heapUsedMiB: { afterWarmup: MiB(first.heapUsed), end: MiB(lastS.heapUsed) },
+    // After a forced GC: what the heap holds, at the start and the end of the measured window.
+    heapRetained: { start: retained(heapAtStart), end: retained(heapAtEnd) },
+    measuredMinutes: Math.round((windowEnd - first.t) / 6000) / 10,
     cpuSecondsPerMinute: Math.round(cpuPerMinute(first, lastS) * 100) / 100,
     caches: {
       renderMax: Math.max(...maxOf((s) => s.caches.render)),
@@ -198,6 +229,8 @@ try {
     commitLagSeconds: {
       p50: (lags[Math.floor(lags.length / 2)] ?? 0) / 1000,
       max: (lags.at(-1) ?? 0) / 1000,
+      // In commit order: a lag that grows over the soak is a queue falling behind.
+      each: commits.map((c) => Math.round((c.appliedAfterMs as number) / 1000)),
     },
     edits: edits.length,
     editsReverted: reverted.length,
@@ -205,6 +238,7 @@ try {
       p50: (revertTimes[Math.floor(revertTimes.length / 2)] ?? 0) / 1000,
       max: (revertTimes.at(-1) ?? 0) / 1000,
     },
+    lanes: { urgent: lane('urgent'), periodic: lane('periodic') },
     statusWrites: churn.writes(),
     requestsDuringSoak: delta(cold, final),
     reconcilesDuringSoak: final.reconciles - cold.reconciles,

@@ -16,6 +16,7 @@ import { appKeyOfTrackingId, parseTrackingId } from '../api/tracking.js';
 import type { ClusterClient, ObjectAddress } from '../kube/types.js';
 import type { Clock } from '../runtime/clock.js';
 import { Informer, type InformerEvent, objectKey } from '../runtime/informer.js';
+import type { Lane } from '../runtime/queue.js';
 import { isHookObject } from '../sync/annotations.js';
 import { cachedClient } from './adapters/cached-client.js';
 import { EngineSyncPort } from './adapters/sync.js';
@@ -43,8 +44,8 @@ export interface ClusterRuntimeOptions {
   clock: Clock;
   random: () => number;
   log: Logger;
-  /** A tracked object of `appKey` changed: queue it. */
-  onOwnerEvent: (appKey: string) => void;
+  /** A tracked object of `appKey` changed: queue it in `lane`. */
+  onOwnerEvent: (appKey: string, lane: Lane) => void;
   observe?: (app: Application, status: ApplicationStatus, info: PassInfo, cluster: ClusterIdentity) => void;
   /** Overrides the sync engine (tests). */
   sync?: SyncPort;
@@ -131,8 +132,11 @@ export class ClusterRuntime {
     (this.syncPort as { forget?: (k: string) => void }).forget?.(key);
   }
 
-  /** An object carrying a tracking id changed: record it for its app and queue the app. */
-  onTrackedEvent(type: InformerEvent, obj: KubeObject, old: KubeObject | undefined): void {
+  /**
+   * An object carrying a tracking id changed: record it for its app and queue the app in `lane`
+   * (urgent: a drift to revert, a health to report; periodic for an informer's first list).
+   */
+  onTrackedEvent(type: InformerEvent, obj: KubeObject, old: KubeObject | undefined, lane: Lane): void {
     const id = obj.metadata.annotations?.[Annotation.TrackingId];
     const owner = appKeyOfTrackingId(id);
     if (!owner) return;
@@ -170,7 +174,7 @@ export class ClusterRuntime {
     );
     // A status-only change (a controller's heartbeat, an HPA's counts) matters only through health.
     if (type === 'MODIFIED' && !trackedChangeMatters(old, obj, this.o.shared.health)) return;
-    this.o.onOwnerEvent(owner);
+    this.o.onOwnerEvent(owner, lane);
   }
 
   /**
@@ -198,7 +202,7 @@ export class ClusterRuntime {
     const k = `${apiVersion}|${kind}`;
     const existing = this.managed.get(k);
     if (existing) return existing;
-    const inf = new Informer({
+    const inf: Informer = new Informer({
       client: this.o.client,
       apiVersion,
       kind,
@@ -208,7 +212,9 @@ export class ClusterRuntime {
       // Objects being deleted (foreground prune waits for the garbage collector) are gone for us.
       keep: (o) =>
         o.metadata.annotations?.[Annotation.TrackingId] !== undefined && !o.metadata.deletionTimestamp,
-      onEvent: (type, obj, old) => this.onTrackedEvent(type, obj, old),
+      // The first list (a kind newly watched, a cluster connected, a restart) finds objects, it
+      // does not report a change: periodic. Later events are drift or health: urgent.
+      onEvent: (type, obj, old) => this.onTrackedEvent(type, obj, old, inf.synced ? 'urgent' : 'periodic'),
     });
     this.managed.set(k, inf);
     if (this.started) inf.start();

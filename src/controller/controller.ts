@@ -3,6 +3,12 @@
  * queue, the reconciler. A change to a managed object queues its app at once through the
  * tracking annotation (self-heal without polling); a change to a child Application queues its
  * parent (app-of-apps health roll-up); the queue's jittered requeue polls Git.
+ *
+ * Lanes (src/runtime/queue.ts): whatever reports something that happened (a watch event on an
+ * Application or a managed object, a refresh, a webhook, a project or cluster change) queues the
+ * app `urgent`, served before the apps only due for their Git poll. An informer's first list is
+ * not news (it is what a start finds): its keys go `periodic`, so an edit made during a restart
+ * does not wait behind every app.
  */
 
 import { DEFAULT_PROJECT } from '../api/app-project.js';
@@ -20,7 +26,7 @@ import type { ControllerConfig } from '../config/config.js';
 import type { ClusterClient, ObjectAddress } from '../kube/types.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
 import { Informer, type InformerEvent } from '../runtime/informer.js';
-import { WorkQueue } from '../runtime/queue.js';
+import { type Lane, WorkQueue } from '../runtime/queue.js';
 import { secretDecryptionKeys } from './adapters/decryption-keys.js';
 import { healthPort } from './adapters/health.js';
 import { EngineSyncPort } from './adapters/sync.js';
@@ -55,10 +61,10 @@ export interface ControllerMetrics {
   observeReconcile(seconds: number, result: 'success' | 'error'): void;
   recordDriftCorrection(namespace: string, name: string, objects?: number): void;
   readonly queue: {
-    setDepth(queue: string, depth: number): void;
+    setDepth(queue: string, depth: number, lane: Lane): void;
     added(queue: string): void;
     retried(queue: string): void;
-    observeWait(queue: string, seconds: number): void;
+    observeWait(queue: string, seconds: number, lane: Lane): void;
     observeWork(queue: string, seconds: number): void;
   };
 }
@@ -142,7 +148,9 @@ export class Controller {
           clock: this.clock,
           random: this.random,
           log: this.log,
-          onChange: (project) => this.requeueProject(project),
+          // The first list (the projects a start finds) is no change: periodic, as the apps' own.
+          onChange: (project) =>
+            this.requeueProject(project, this.projects?.informer.synced ? 'urgent' : 'periodic'),
         })
       : undefined;
     // What every cluster's reconciler shares: Applications, Git, renders, projects live here.
@@ -171,9 +179,9 @@ export class Controller {
         clock: this.clock,
         random: this.random,
         log: this.log,
-        onOwnerEvent: (owner) => {
+        onOwnerEvent: (owner, lane) => {
           // Another shard's app (or one gone): a pass here would find no app to reconcile.
-          if (this.findApp(owner)) this.queue.add(owner);
+          if (this.findApp(owner)) this.queue.add(owner, lane);
         },
         observe: (app, status, info, c) => this.observe(app, status, info, c.server),
         ...(local && o.sync ? { sync: o.sync } : {}),
@@ -189,9 +197,11 @@ export class Controller {
           random: this.random,
           log: this.log,
           newRuntime: (entry, client) => runtime(client, { server: entry.server, name: entry.name }, false),
-          onChange: () => this.requeueRemote(),
+          // The first list (the Secrets a start finds) is no change: periodic, as the apps' own.
+          onChange: () => this.requeueRemote(this.remotes?.informer.synced ? 'urgent' : 'periodic'),
           onReachabilityChange: (apps) => {
-            for (const key of apps) this.queue.add(key);
+            // Urgent: the status must say the cluster is down (or back) now, not at the next poll.
+            for (const key of apps) this.queue.add(key, 'urgent');
           },
         })
       : undefined;
@@ -203,30 +213,30 @@ export class Controller {
       resyncInterval: o.config.requeueInterval,
       observer: metrics
         ? {
-            started: (_k, wait) => metrics.queue.observeWait(QUEUE, wait / 1000),
+            started: (_k, wait, lane) => metrics.queue.observeWait(QUEUE, wait / 1000, lane),
             finished: (_k, work, err) => {
               metrics.queue.observeWork(QUEUE, work / 1000);
               metrics.observeReconcile(work / 1000, err === undefined ? 'success' : 'error');
               if (err !== undefined) metrics.queue.retried(QUEUE);
             },
-            depth: (d) => metrics.queue.setDepth(QUEUE, d),
+            depth: (d, lane) => metrics.queue.setDepth(QUEUE, d, lane),
           }
         : {},
     });
     const namespaces = o.config.namespaces.length ? o.config.namespaces : [''];
     for (const ns of namespaces) {
-      this.appInformers.push(
-        new Informer({
-          client: o.client,
-          apiVersion: APP_API_VERSION,
-          kind: APP_KIND,
-          ...(ns ? { namespace: ns } : {}),
-          clock: this.clock,
-          random: this.random,
-          log: this.log,
-          onEvent: (type, obj, old) => this.onAppEvent(type, obj, old),
-        }),
-      );
+      const informer: Informer = new Informer({
+        client: o.client,
+        apiVersion: APP_API_VERSION,
+        kind: APP_KIND,
+        ...(ns ? { namespace: ns } : {}),
+        clock: this.clock,
+        random: this.random,
+        log: this.log,
+        // The first list is what the controller finds at start, not a change: periodic.
+        onEvent: (type, obj, old) => this.onAppEvent(type, obj, old, informer.synced ? 'urgent' : 'periodic'),
+      });
+      this.appInformers.push(informer);
     }
   }
 
@@ -282,19 +292,27 @@ export class Controller {
     return this.appInformers.flatMap((i) => [...i.store.values()]) as unknown as Application[];
   }
 
-  /** Queues every app of a project that changed. */
-  private requeueProject(project: string): void {
+  /**
+   * Queues every app of a project that changed. Urgent (once listed): a narrowed project must stop
+   * what it no longer permits now (and a widened one unblock apps), not at each app's next poll;
+   * projects change rarely, so this burst is rare, and the poll still gets its share meanwhile.
+   */
+  private requeueProject(project: string, lane: Lane): void {
     for (const app of this.apps()) {
       if ((app.spec.project || DEFAULT_PROJECT) === project)
-        this.queue.add(`${app.metadata.namespace}/${app.metadata.name}`);
+        this.queue.add(`${app.metadata.namespace}/${app.metadata.name}`, lane);
     }
   }
 
-  /** A cluster Secret changed: every app that names a cluster is checked again. */
-  private requeueRemote(): void {
+  /**
+   * A cluster Secret changed: every app that names a cluster is checked again. Urgent (once
+   * listed): a new Secret (or token) is what held apps wait for, and a removed one must hold its
+   * apps now.
+   */
+  private requeueRemote(lane: Lane): void {
     for (const app of this.apps()) {
       const d = (app.spec as { destination?: { server?: string; name?: string } }).destination;
-      if (d?.server || d?.name) this.queue.add(`${app.metadata.namespace}/${app.metadata.name}`);
+      if (d?.server || d?.name) this.queue.add(`${app.metadata.namespace}/${app.metadata.name}`, lane);
     }
   }
 
@@ -312,7 +330,8 @@ export class Controller {
     for (const key of keys) {
       this.local.reconciler.expire(key);
       this.remotes?.expire(key);
-      this.queue.add(key);
+      // Urgent: a webhook or a push says a new commit is there; the poll would find it minutes later.
+      this.queue.add(key, 'urgent');
     }
     return keys;
   }
@@ -361,10 +380,11 @@ export class Controller {
     }
   }
 
-  private onAppEvent(type: InformerEvent, obj: KubeObject, old: KubeObject | undefined): void {
+  /** `lane`: urgent for a change seen by the watch, periodic for the informer's first list. */
+  private onAppEvent(type: InformerEvent, obj: KubeObject, old: KubeObject | undefined, lane: Lane): void {
     const key = appKey(obj);
     // A child Application (app-of-apps): its parent's health depends on it (every change counts).
-    this.local.onTrackedEvent(type, obj, undefined);
+    this.local.onTrackedEvent(type, obj, undefined, lane);
     if (type === 'DELETED') {
       this.queue.forget(key);
       this.local.forget(key);
@@ -376,7 +396,8 @@ export class Controller {
     this.log.debug({ app: key, event: type }, 'application event');
     if (wantsReconcile(old, obj)) {
       this.o.metrics?.queue.added(QUEUE);
-      this.queue.add(key);
+      // A new app, a spec edit, a refresh annotation, an operation, a deletion: someone waits on it.
+      this.queue.add(key, lane);
     }
   }
 

@@ -139,8 +139,9 @@ describe('metrics', () => {
     m.recordKubeRequest('GET', 'leases', 'error');
     m.observeReconcile(0.12, 'success');
     m.queue.added('applications');
-    m.queue.setDepth('applications', 3);
-    m.queue.observeWait('applications', 0.002);
+    m.queue.setDepth('applications', 3, 'urgent');
+    m.queue.setDepth('applications', 7, 'periodic');
+    m.queue.observeWait('applications', 0.002, 'urgent');
     m.queue.observeWork('applications', 0.5);
     m.queue.retried('applications');
     m.setLeader('0', true);
@@ -162,10 +163,19 @@ describe('metrics', () => {
       (s) => s.labels.le === '0.25',
     );
     assert.equal(le?.value, 1);
-    assert.equal(samples(text, 'trueup_workqueue_depth')[0]?.value, 3);
+    assert.deepEqual(
+      samples(text, 'trueup_workqueue_depth').map((s) => [s.labels.lane, s.value]),
+      [
+        ['urgent', 3],
+        ['periodic', 7],
+      ],
+    );
     assert.equal(samples(text, 'trueup_workqueue_adds_total')[0]?.value, 1);
     assert.equal(samples(text, 'trueup_workqueue_retries_total')[0]?.value, 1);
-    assert.equal(samples(text, 'trueup_workqueue_queue_duration_seconds_count')[0]?.value, 1);
+    assert.deepEqual(
+      samples(text, 'trueup_workqueue_queue_duration_seconds_count').map((s) => [s.labels.lane, s.value]),
+      [['urgent', 1]],
+    );
     assert.equal(samples(text, 'trueup_workqueue_work_duration_seconds_sum')[0]?.value, 0.5);
     assert.deepEqual(samples(text, 'trueup_controller_leader'), [
       { name: 'trueup_controller_leader', labels: { shard: '0' }, value: 1 },

@@ -86,11 +86,12 @@ export interface ImageMetrics {
 }
 
 export interface QueueMetrics {
-  setDepth(queue: string, depth: number): void;
+  /** Items waiting in one lane of the queue (`urgent`: something happened; `periodic`: the poll). */
+  setDepth(queue: string, depth: number, lane: string): void;
   added(queue: string): void;
   retried(queue: string): void;
-  /** Seconds an item waited in the queue before a worker took it. */
-  observeWait(queue: string, seconds: number): void;
+  /** Seconds an item waited in a lane of the queue before a worker took it. */
+  observeWait(queue: string, seconds: number, lane: string): void;
   /** Seconds a worker spent on an item. */
   observeWork(queue: string, seconds: number): void;
 }
@@ -177,10 +178,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['verb', 'resource', 'code'],
     registers,
   });
-  const queueDepth = new Gauge<'queue'>({
+  const queueDepth = new Gauge<'queue' | 'lane'>({
     name: 'trueup_workqueue_depth',
-    help: 'Items waiting in the work queue.',
-    labelNames: ['queue'],
+    help: 'Items waiting in the work queue, by lane (urgent: something happened; periodic: only the poll is due).',
+    labelNames: ['queue', 'lane'],
     registers,
   });
   const queueAdds = new Counter<'queue'>({
@@ -195,10 +196,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['queue'],
     registers,
   });
-  const queueWait = new Histogram<'queue'>({
+  const queueWait = new Histogram<'queue' | 'lane'>({
     name: 'trueup_workqueue_queue_duration_seconds',
-    help: 'Seconds an item waits in the work queue before a worker takes it.',
-    labelNames: ['queue'],
+    help: 'Seconds an item waits in a lane of the work queue before a worker takes it.',
+    labelNames: ['queue', 'lane'],
     buckets: DURATION_BUCKETS,
     registers,
   });
@@ -309,10 +310,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       kubeRequests.inc({ verb: verb.toLowerCase(), resource: resources.value(resource), code: String(code) });
     },
     queue: {
-      setDepth: (queue, depth) => queueDepth.set({ queue }, depth),
+      setDepth: (queue, depth, lane) => queueDepth.set({ queue, lane }, depth),
       added: (queue) => queueAdds.inc({ queue }),
       retried: (queue) => queueRetries.inc({ queue }),
-      observeWait: (queue, seconds) => queueWait.observe({ queue }, seconds),
+      observeWait: (queue, seconds, lane) => queueWait.observe({ queue, lane }, seconds),
       observeWork: (queue, seconds) => queueWork.observe({ queue }, seconds),
     },
     setLeader(shard, isLeader) {
