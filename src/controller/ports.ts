@@ -150,6 +150,12 @@ export interface SyncPort {
    * in sync: its watch event reports nothing the app's last pass did not see (no pass needed).
    */
   knownInSync?(appKey: string, live: KubeObject): boolean;
+  /**
+   * While a sync of app `appKey` is writing: resolves once its writes have ended and their answers
+   * are recorded (so `knownInSync` can tell the watch echo of an apply that arrived before the
+   * apply's answer); undefined when the app is not writing.
+   */
+  writing?(appKey: string): Promise<void> | undefined;
 }
 
 export interface HealthPort {
