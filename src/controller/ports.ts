@@ -174,8 +174,11 @@ export interface AppChange {
 
 /** Writes to the Application itself. */
 export interface AppWriter {
-  /** Writes `status` (the previous one is `app.status`; fields gone from it are removed). */
-  patchStatus(app: Application, status: ApplicationStatus): Promise<void>;
+  /**
+   * Writes `status` (the previous one is `app.status`; fields gone from it are removed); resolves
+   * with the resourceVersion the write made (undefined when nothing was written or it is unknown).
+   */
+  patchStatus(app: Application, status: ApplicationStatus): Promise<string | undefined>;
   /** Removes the resources finalizer (ours or Argo CD's), the `operation`, and/or annotations. */
   patchApp(namespace: string, name: string, change: AppChange): Promise<void>;
   event(app: KubeObject, type: EventType, reason: string, message: string): Promise<void>;

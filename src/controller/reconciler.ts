@@ -61,8 +61,13 @@ interface Recall {
   /** With spec.sources: each source's revision. */
   revisions?: string[] | undefined;
   resolvedAt: number;
-  /** The status this controller last wrote (the informer's copy may lag behind it). */
-  lastStatus?: ApplicationStatus;
+  /**
+   * The status this controller last wrote, while the informer's copy may lag behind it: dropped
+   * once the informer holds the object that write made (`lastStatusVersion`), so ten thousand
+   * idle apps do not each keep a second copy of their status.
+   */
+  lastStatus?: ApplicationStatus | undefined;
+  lastStatusVersion?: string | undefined;
 }
 
 export class Reconciler {
@@ -84,12 +89,30 @@ export class Reconciler {
     this.recall.delete(key);
   }
 
+  /** How many apps' last written status this reconciler still holds (the informer lags on them). */
+  heldStatuses(): number {
+    let n = 0;
+    for (const r of this.recall.values()) if (r.lastStatus) n++;
+    return n;
+  }
+
+  /**
+   * The informer holds this version of the app: when it is the one our last status write made,
+   * the informer's copy has that status and ours is no longer needed.
+   */
+  seen(key: string, resourceVersion: string | undefined): void {
+    const r = this.recall.get(key);
+    if (r?.lastStatus && resourceVersion !== undefined && r.lastStatusVersion === resourceVersion)
+      this.recall.set(key, { ...r, lastStatus: undefined, lastStatusVersion: undefined });
+  }
+
   async reconcile(cached: Application): Promise<WorkResult> {
     const { namespace, name } = cached.metadata;
     const key = `${namespace}/${name}`;
     if (cached.metadata.deletionTimestamp) return this.finalize(cached);
 
     // The informer may not hold our own last write yet: start from the status we last wrote.
+    this.seen(key, cached.metadata.resourceVersion);
     const lastStatus = this.recall.get(key)?.lastStatus;
     let app = lastStatus ? { ...cached, status: lastStatus } : cached;
     const generation = app.metadata.generation;
@@ -451,10 +474,10 @@ export class Reconciler {
   private async writeStatus(app: Application, status: ApplicationStatus, now: string): Promise<void> {
     if (!statusChanged(app.status, status)) return;
     status.reconciledAt = now;
-    await this.d.writer.patchStatus(app, status);
+    const written = await this.d.writer.patchStatus(app, status);
     const key = `${app.metadata.namespace}/${app.metadata.name}`;
     const r = this.recall.get(key) ?? { sourceKey: '', revision: '', display: '', resolvedAt: 0 };
-    this.recall.set(key, { ...r, lastStatus: structuredClone(status) });
+    this.recall.set(key, { ...r, lastStatus: structuredClone(status), lastStatusVersion: written });
   }
 
   private async finalize(app: Application): Promise<WorkResult> {

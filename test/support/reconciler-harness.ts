@@ -269,7 +269,13 @@ export class FakeWriter implements AppWriter {
 
   async patchStatus(_app: Application, status: ApplicationStatus) {
     this.statusWrites++;
-    this.app = { ...this.app, status: structuredClone(status) };
+    const resourceVersion = `status-${this.statusWrites}`;
+    this.app = {
+      ...this.app,
+      metadata: { ...this.app.metadata, resourceVersion },
+      status: structuredClone(status),
+    };
+    return resourceVersion;
   }
 
   async patchApp(_ns: string, _name: string, change: AppChange) {
