@@ -10,11 +10,15 @@
  *   shards  - a fresh control plane, N apps, two controller processes at once, each with its own
  *             shard (the replicas' consistent hash): time until both have all their apps Ready
  * Usage: npx tsx bench/scale/bench.ts [--apps 10000] [--scenarios cold,warm,shards]
- *   [--controller cli|inproc] [--cpu-prof DIR]
+ *   [--controller cli|inproc] [--identity token|cert] [--cpu-prof DIR] [--heap-snapshot DIR]
  * --controller: the cold start's child is `bin/trueup controller` (cli, the default: compiled, plain
  * node, so its RSS is the controller's own; a baseline run over no apps is reported next to it) or
  * the in-process wiring under tsx (inproc: the request counter of the ClusterClient, as before).
- * warm and shards always run the in-process child. --cpu-prof: the cold child writes a V8 CPU
+ * --heap-snapshot (cli): the child writes a heap snapshot there once all apps are Ready.
+ * warm and shards always run the in-process child. --identity: the children connect with a
+ * ServiceAccount token (token, the default: what `trueup controller` has in a cluster; the API
+ * server caches its verification) or the admin's client certificate (cert: verified on every
+ * request, ~10 % of kube-apiserver's CPU; the figures before 2026-12-06 03:30 were made so). --cpu-prof: the cold child writes a V8 CPU
  * profile there. The cold start reports the CPU seconds of every process (controller, etcd,
  * kube-apiserver, kube-controller-manager, the bench and its git http-backend children) and of the
  * whole machine (all engineers' work) from /proc.
@@ -41,6 +45,7 @@ import { GitHttpServer } from '../../test/support/git-server.js';
 import { CpuLedger } from '../support/proc-cpu.js';
 import { isAppReady } from '../support/ready.js';
 import { cliBaseline, cliCold } from './cli-child.js';
+import { serviceAccountKubeconfig } from './identity.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -217,6 +222,7 @@ function runChild(
 
 /** A fresh control plane and Git server for one group of scenarios. */
 async function withCluster<T>(
+  identity: string,
   fn: (kubeconfig: string, repoURL: string, client: ClusterClient, cp: ControlPlane) => Promise<T>,
 ) {
   const cp = await startControlPlane({ log });
@@ -234,7 +240,9 @@ async function withCluster<T>(
       'app/c.yaml': cm('config-2', { value: 'v2' }),
     });
     try {
-      return await fn(cp.kubeconfigPath, git.url('bench'), client, cp);
+      // The controller children connect as a ServiceAccount (token) unless --identity cert.
+      const kubeconfig = identity === 'cert' ? cp.kubeconfigPath : await serviceAccountKubeconfig(cp);
+      return await fn(kubeconfig, git.url('bench'), client, cp);
     } finally {
       client.close();
     }
@@ -250,19 +258,30 @@ async function parent(): Promise<void> {
       apps: { type: 'string', default: '10000' },
       scenarios: { type: 'string', default: 'cold,warm,shards' },
       controller: { type: 'string', default: 'cli' },
+      identity: { type: 'string', default: 'token' },
       'cpu-prof': { type: 'string' },
+      'heap-snapshot': { type: 'string' },
     },
   });
   if (values.controller !== 'cli' && values.controller !== 'inproc')
     throw new Error(`--controller ${values.controller}: cli or inproc`);
+  if (values.identity !== 'token' && values.identity !== 'cert')
+    throw new Error(`--identity ${values.identity}: token or cert`);
+  const identity = values.identity;
   const cpuProfDir = values['cpu-prof'];
   const n = Number(values.apps);
   const scenarios = new Set((values.scenarios ?? '').split(',').filter(Boolean));
-  const results: Record<string, unknown> = { apps: n, loadavgAtStart: loadavg(), node: process.version };
+  const results: Record<string, unknown> = {
+    apps: n,
+    identity,
+    controller: values.controller,
+    loadavgAtStart: loadavg(),
+    node: process.version,
+  };
   const appNs = 'bench-apps';
   const dest = 'bench-dest';
   if (scenarios.has('cold') || scenarios.has('warm')) {
-    await withCluster(async (kubeconfig, repoURL, client, cp) => {
+    await withCluster(identity, async (kubeconfig, repoURL, client, cp) => {
       log(`[bench] creating ${n} Applications`);
       await createApps(client, appNs, dest, repoURL, n);
       if (values.controller === 'cli') {
@@ -279,7 +298,12 @@ async function parent(): Promise<void> {
         const baseline = await cliBaseline(o);
         log(`[bench] cold start (bin/trueup controller, log ${o.logPath})`);
         results.cold = {
-          ...(await cliCold({ ...o, ledger: ledgerOf(cp), ...(cpuProfDir ? { cpuProfDir } : {}) })),
+          ...(await cliCold({
+            ...o,
+            ledger: ledgerOf(cp),
+            ...(cpuProfDir ? { cpuProfDir } : {}),
+            ...(values['heap-snapshot'] ? { heapSnapshotDir: values['heap-snapshot'] } : {}),
+          })),
           baselineRssMiB: baseline.rssMiB,
         };
         await rm(cacheDir, { recursive: true, force: true });
@@ -299,7 +323,7 @@ async function parent(): Promise<void> {
     });
   }
   if (scenarios.has('shards')) {
-    await withCluster(async (kubeconfig, repoURL, client) => {
+    await withCluster(identity, async (kubeconfig, repoURL, client) => {
       log(`[bench] creating ${n} Applications`);
       await createApps(client, appNs, dest, repoURL, n);
       log('[bench] cold start over 2 shards');

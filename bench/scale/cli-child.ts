@@ -8,6 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { KubeObject } from '../../src/api/object.js';
@@ -32,10 +33,13 @@ export interface CliRunOptions {
   ledger?: CpuLedger;
   /** --cpu-prof into this directory. */
   cpuProfDir?: string;
+  /** A heap snapshot into this directory once all apps are Ready (before the child stops). */
+  heapSnapshotDir?: string;
 }
 
 interface Child {
   pid: number;
+  signal(s: NodeJS.Signals): void;
   metricsUrl: string;
   exited: Promise<number | null>;
   stop(): Promise<void>;
@@ -44,7 +48,10 @@ interface Child {
 async function startCli(o: CliRunOptions, namespace: string): Promise<Child> {
   const port = await freePort();
   const log = createWriteStream(o.logPath, { flags: 'a' });
-  const nodeArgs = o.cpuProfDir ? [`--cpu-prof`, `--cpu-prof-dir=${o.cpuProfDir}`] : [];
+  const nodeArgs = [
+    ...(o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : []),
+    ...(o.heapSnapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${o.heapSnapshotDir}`] : []),
+  ];
   const c = spawn(process.execPath, [...nodeArgs, BIN, 'controller'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -75,6 +82,7 @@ async function startCli(o: CliRunOptions, namespace: string): Promise<Child> {
   }
   return {
     pid: c.pid,
+    signal: (s) => c.kill(s),
     metricsUrl,
     exited,
     stop: async () => {
@@ -148,6 +156,7 @@ export async function cliCold(o: CliRunOptions): Promise<Record<string, unknown>
   const cpuSeconds = (procCpu(child.pid)?.self ?? 0) - cpuAtStart;
   const rss = procRssMiB(child.pid);
   const { requests, reconciles } = await scrape(child.metricsUrl);
+  if (o.heapSnapshotDir) await heapSnapshot(child, o.heapSnapshotDir);
   await child.stop();
   await apps.stop();
   return {
@@ -162,4 +171,21 @@ export async function cliCold(o: CliRunOptions): Promise<Record<string, unknown>
     rssAtEndMiB: rss?.rss,
     ...(cpu ? { cpuByProcess: cpu } : {}),
   };
+}
+
+/** Signals the child to write a heap snapshot and waits until the file is complete. */
+async function heapSnapshot(child: Child, dir: string): Promise<void> {
+  const done = async () => (await readdir(dir)).some((f) => f.endsWith('.heapsnapshot'));
+  child.signal('SIGUSR2');
+  const until = Date.now() + 120_000;
+  while (!(await done()) && Date.now() < until) await sleep(500);
+  // The file appears when writing starts: it is complete once its size stops changing.
+  let size = -1;
+  while (Date.now() < until) {
+    const f = (await readdir(dir)).find((n) => n.endsWith('.heapsnapshot'));
+    const now = f ? (await stat(join(dir, f))).size : 0;
+    if (now === size && now > 0) return;
+    size = now;
+    await sleep(1000);
+  }
 }
