@@ -380,6 +380,16 @@ test('the last written status is held only until the informer delivers the versi
   assert.equal(h.cluster.applies.length, 1);
 });
 
+test('a status write the informer delivered before its answer came back is not held at all', async () => {
+  const h = harness(application({}, { operation: { sync: {} } }));
+  h.git.commit('main', 'c1', [cm('one')]);
+  const key = `${h.writer.app.metadata.namespace}/${h.writer.app.metadata.name}`;
+  h.writer.beforeAnswer = (rv) => h.reconciler.seen(key, rv);
+  await h.run();
+  assert.equal(h.writer.statusWrites, 1);
+  assert.equal(h.reconciler.heldStatuses(), 0);
+});
+
 test('a reconcile of the version our status write made drops the held copy (no informer event needed)', async () => {
   const h = harness(application({}, { operation: { sync: {} } }));
   h.git.commit('main', 'c1', [cm('one')]);

@@ -72,6 +72,8 @@ interface Recall {
 
 export class Reconciler {
   private readonly recall = new Map<string, Recall>();
+  /** Per app: the resourceVersion the informer last delivered (see `seen`). */
+  private readonly seenVersions = new Map<string, string>();
   private readonly log: Logger;
 
   constructor(private readonly d: ReconcilerDeps) {
@@ -87,6 +89,7 @@ export class Reconciler {
   /** Forget an app that no longer exists. */
   forget(key: string): void {
     this.recall.delete(key);
+    this.seenVersions.delete(key);
   }
 
   /** How many apps' last written status this reconciler still holds (the informer lags on them). */
@@ -101,6 +104,8 @@ export class Reconciler {
    * the informer's copy has that status and ours is no longer needed.
    */
   seen(key: string, resourceVersion: string | undefined): void {
+    // The watch may deliver our write before the write's answer comes back: writeStatus looks here.
+    if (resourceVersion !== undefined) this.seenVersions.set(key, resourceVersion);
     const r = this.recall.get(key);
     if (r?.lastStatus && resourceVersion !== undefined && r.lastStatusVersion === resourceVersion)
       this.recall.set(key, { ...r, lastStatus: undefined, lastStatusVersion: undefined });
@@ -477,7 +482,9 @@ export class Reconciler {
     const written = await this.d.writer.patchStatus(app, status);
     const key = `${app.metadata.namespace}/${app.metadata.name}`;
     const r = this.recall.get(key) ?? { sourceKey: '', revision: '', display: '', resolvedAt: 0 };
-    this.recall.set(key, { ...r, lastStatus: structuredClone(status), lastStatusVersion: written });
+    if (written !== undefined && this.seenVersions.get(key) === written)
+      this.recall.set(key, { ...r, lastStatus: undefined, lastStatusVersion: undefined });
+    else this.recall.set(key, { ...r, lastStatus: structuredClone(status), lastStatusVersion: written });
   }
 
   private async finalize(app: Application): Promise<WorkResult> {

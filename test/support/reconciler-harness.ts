@@ -265,6 +265,8 @@ export class FakeWriter implements AppWriter {
   events: string[] = [];
   /** Makes patchApp fail (a process that dies before clearing the operation). */
   failPatchApp = false;
+  /** Runs after a status write, before its answer: the watch delivering the write first. */
+  beforeAnswer: ((resourceVersion: string) => void) | undefined;
   constructor(public app: Application) {}
 
   async patchStatus(_app: Application, status: ApplicationStatus) {
@@ -275,6 +277,7 @@ export class FakeWriter implements AppWriter {
       metadata: { ...this.app.metadata, resourceVersion },
       status: structuredClone(status),
     };
+    this.beforeAnswer?.(resourceVersion);
     return resourceVersion;
   }
 
