@@ -10,6 +10,18 @@
  *   shards  - a fresh control plane, N apps, two controller processes at once, each with its own
  *             shard (the replicas' consistent hash): time until both have all their apps Ready
  * Usage: npx tsx bench/scale/bench.ts [--apps 10000] [--scenarios cold,warm,shards]
+ *   [--controller cli|inproc] [--identity token|cert] [--cpu-prof DIR] [--heap-snapshot DIR]
+ * --controller: the cold start's child is `bin/trueup controller` (cli, the default: compiled, plain
+ * node, so its RSS is the controller's own; a baseline run over no apps is reported next to it) or
+ * the in-process wiring under tsx (inproc: the request counter of the ClusterClient, as before).
+ * --heap-snapshot (cli): the child writes a heap snapshot there once all apps are Ready.
+ * warm and shards always run the in-process child. --identity: the children connect with a
+ * ServiceAccount token (token, the default: what `trueup controller` has in a cluster; the API
+ * server caches its verification) or the admin's client certificate (cert: verified on every
+ * request, ~10 % of kube-apiserver's CPU; the figures before 2026-12-06 03:30 were made so). --cpu-prof: the cold child writes a V8 CPU
+ * profile there. The cold start reports the CPU seconds of every process (controller, etcd,
+ * kube-apiserver, kube-controller-manager, the bench and its git http-backend children) and of the
+ * whole machine (all engineers' work) from /proc.
  * Prints JSON results on stdout (machine load average included); progress on stderr.
  */
 import { spawn } from 'node:child_process';
@@ -28,9 +40,12 @@ import { createClusterClient } from '../../src/kube/index.js';
 import type { ClusterClient } from '../../src/kube/types.js';
 import { shard, shardedClient, shardOf } from '../../src/runtime/sharding.js';
 import { GitSource } from '../../src/source/index.js';
-import { startControlPlane } from '../../test/control-plane/control-plane.js';
+import { type ControlPlane, startControlPlane } from '../../test/control-plane/control-plane.js';
 import { GitHttpServer } from '../../test/support/git-server.js';
+import { CpuLedger } from '../support/proc-cpu.js';
 import { isAppReady } from '../support/ready.js';
+import { cliBaseline, cliCold } from './cli-child.js';
+import { serviceAccountKubeconfig } from './identity.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -167,24 +182,48 @@ async function child(args: string[]): Promise<Record<string, unknown>> {
   };
 }
 
-function runChild(args: string[]): Promise<Record<string, unknown>> {
+/** The control plane's processes and the bench (itself, and the git http-backend children it reaps). */
+function ledgerOf(cp: ControlPlane): CpuLedger {
+  const ledger = new CpuLedger();
+  for (const p of cp.processes()) ledger.track(p.name, p.pid);
+  ledger.track('bench', process.pid);
+  ledger.track('bench children (git http-backend)', process.pid, 'children');
+  return ledger;
+}
+
+function runChild(
+  args: string[],
+  o: { ledger?: CpuLedger; cpuProfDir?: string } = {},
+): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, 'child', ...args], {
+    const prof = o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [];
+    const c = spawn(process.execPath, [...prof, '--import', 'tsx', import.meta.filename, 'child', ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    o.ledger?.track('controller', c.pid);
     let out = '';
-    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    let cpu: ReturnType<CpuLedger['spent']> | undefined;
+    c.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      // Before the child is reaped (the bench's children figure would then include it).
+      if (!cpu && o.ledger && out.includes('RESULT ')) cpu = o.ledger.spent();
+    });
     c.on('exit', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('RESULT '));
       if (code !== 0 || !line) reject(new Error(`${args[0]} failed (exit ${code}): ${out.slice(-2000)}`));
-      else resolve(JSON.parse(line.slice(7)) as Record<string, unknown>);
+      else
+        resolve({
+          ...(JSON.parse(line.slice(7)) as Record<string, unknown>),
+          ...(cpu ? { cpuByProcess: cpu } : {}),
+        });
     });
   });
 }
 
 /** A fresh control plane and Git server for one group of scenarios. */
 async function withCluster<T>(
-  fn: (kubeconfig: string, repoURL: string, client: ClusterClient) => Promise<T>,
+  identity: string,
+  fn: (kubeconfig: string, repoURL: string, client: ClusterClient, cp: ControlPlane) => Promise<T>,
 ) {
   const cp = await startControlPlane({ log });
   const git = await GitHttpServer.start();
@@ -201,7 +240,9 @@ async function withCluster<T>(
       'app/c.yaml': cm('config-2', { value: 'v2' }),
     });
     try {
-      return await fn(cp.kubeconfigPath, git.url('bench'), client);
+      // The controller children connect as a ServiceAccount (token) unless --identity cert.
+      const kubeconfig = identity === 'cert' ? cp.kubeconfigPath : await serviceAccountKubeconfig(cp);
+      return await fn(kubeconfig, git.url('bench'), client, cp);
     } finally {
       client.close();
     }
@@ -216,19 +257,63 @@ async function parent(): Promise<void> {
     options: {
       apps: { type: 'string', default: '10000' },
       scenarios: { type: 'string', default: 'cold,warm,shards' },
+      controller: { type: 'string', default: 'cli' },
+      identity: { type: 'string', default: 'token' },
+      'cpu-prof': { type: 'string' },
+      'heap-snapshot': { type: 'string' },
     },
   });
+  if (values.controller !== 'cli' && values.controller !== 'inproc')
+    throw new Error(`--controller ${values.controller}: cli or inproc`);
+  if (values.identity !== 'token' && values.identity !== 'cert')
+    throw new Error(`--identity ${values.identity}: token or cert`);
+  const identity = values.identity;
+  const cpuProfDir = values['cpu-prof'];
   const n = Number(values.apps);
   const scenarios = new Set((values.scenarios ?? '').split(',').filter(Boolean));
-  const results: Record<string, unknown> = { apps: n, loadavgAtStart: loadavg(), node: process.version };
+  const results: Record<string, unknown> = {
+    apps: n,
+    identity,
+    controller: values.controller,
+    loadavgAtStart: loadavg(),
+    node: process.version,
+  };
   const appNs = 'bench-apps';
   const dest = 'bench-dest';
   if (scenarios.has('cold') || scenarios.has('warm')) {
-    await withCluster(async (kubeconfig, repoURL, client) => {
+    await withCluster(identity, async (kubeconfig, repoURL, client, cp) => {
       log(`[bench] creating ${n} Applications`);
       await createApps(client, appNs, dest, repoURL, n);
-      log('[bench] cold start');
-      results.cold = await runChild(['cold', kubeconfig, appNs, String(n), '1', '0']);
+      if (values.controller === 'cli') {
+        const cacheDir = await mkdtemp(join(tmpdir(), 'bench-scale-cli-'));
+        const o = {
+          kubeconfig,
+          appNs,
+          apps: n,
+          cacheDir,
+          client,
+          logPath: join(cp.dir, 'trueup-controller.log'),
+        };
+        log('[bench] baseline: bin/trueup controller over no apps');
+        const baseline = await cliBaseline(o);
+        log(`[bench] cold start (bin/trueup controller, log ${o.logPath})`);
+        results.cold = {
+          ...(await cliCold({
+            ...o,
+            ledger: ledgerOf(cp),
+            ...(cpuProfDir ? { cpuProfDir } : {}),
+            ...(values['heap-snapshot'] ? { heapSnapshotDir: values['heap-snapshot'] } : {}),
+          })),
+          baselineRssMiB: baseline.rssMiB,
+        };
+        await rm(cacheDir, { recursive: true, force: true });
+      } else {
+        log('[bench] cold start');
+        results.cold = await runChild(['cold', kubeconfig, appNs, String(n), '1', '0'], {
+          ledger: ledgerOf(cp),
+          ...(cpuProfDir ? { cpuProfDir } : {}),
+        });
+      }
       log(`[bench]   ${JSON.stringify(results.cold)}`);
       if (scenarios.has('warm')) {
         log('[bench] warm restart');
@@ -238,7 +323,7 @@ async function parent(): Promise<void> {
     });
   }
   if (scenarios.has('shards')) {
-    await withCluster(async (kubeconfig, repoURL, client) => {
+    await withCluster(identity, async (kubeconfig, repoURL, client) => {
       log(`[bench] creating ${n} Applications`);
       await createApps(client, appNs, dest, repoURL, n);
       log('[bench] cold start over 2 shards');

@@ -18,6 +18,7 @@ import type { ClusterClient } from '../kube/types.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
 import { Informer, type InformerEvent } from '../runtime/informer.js';
 import { WorkQueue } from '../runtime/queue.js';
+import { appSetView } from './app-view.js';
 import { type ClusterListing, clusterListingOf } from './generators/clusters.js';
 import { type Fetch, HttpPullRequests } from './pull-requests.js';
 import { AppSetReconciler } from './reconciler.js';
@@ -115,6 +116,7 @@ export class AppSetController {
           clock,
           random,
           log: this.log,
+          transform: appSetView,
           onEvent: (_type, obj) => {
             const set = obj.metadata.labels?.[APPSET_LABEL];
             if (set) this.queue.add(`${obj.metadata.namespace ?? ''}/${set}`);

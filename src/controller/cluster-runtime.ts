@@ -163,6 +163,27 @@ export class ClusterRuntime {
     }
     // The echo of our own apply (or of a version already found in sync) changes nothing.
     if (type !== 'DELETED' && this.syncPort.knownInSync?.(owner, obj)) return;
+    // The watch can deliver that echo before the apply's answer is recorded (the app is still
+    // writing): decide once its writes have ended, so the echo does not queue a second pass.
+    const writing = type === 'DELETED' ? undefined : this.syncPort.writing?.(owner);
+    if (writing) {
+      void writing.then(() => {
+        if (!this.syncPort.knownInSync?.(owner, obj)) this.changed(type, owner, obj, old, ref, lane);
+      });
+      return;
+    }
+    this.changed(type, owner, obj, old, ref, lane);
+  }
+
+  /** A managed object's event that is not the echo of the app's own writes. */
+  private changed(
+    type: InformerEvent,
+    owner: string,
+    obj: KubeObject,
+    old: KubeObject | undefined,
+    ref: ObjectId,
+    lane: Lane,
+  ): void {
     this.o.log.debug(
       {
         app: owner,

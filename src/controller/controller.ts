@@ -25,7 +25,7 @@ import { sourcesOf } from '../api/sources.js';
 import type { ControllerConfig } from '../config/config.js';
 import type { ClusterClient, ObjectAddress } from '../kube/types.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
-import { Informer, type InformerEvent } from '../runtime/informer.js';
+import { Informer, type InformerEvent, withoutManagedFields } from '../runtime/informer.js';
 import { type Lane, WorkQueue } from '../runtime/queue.js';
 import { secretDecryptionKeys } from './adapters/decryption-keys.js';
 import { healthPort } from './adapters/health.js';
@@ -233,6 +233,9 @@ export class Controller {
         clock: this.clock,
         random: this.random,
         log: this.log,
+        // Nothing reads an Application's managedFields, and they are most of its size (the
+        // status writer's entry lists every status field): ~40 % of the store at 10,000 apps.
+        transform: withoutManagedFields,
         // The first list is what the controller finds at start, not a change: periodic.
         onEvent: (type, obj, old) => this.onAppEvent(type, obj, old, informer.synced ? 'urgent' : 'periodic'),
       });
@@ -394,6 +397,9 @@ export class Controller {
       return;
     }
     this.log.debug({ app: key, event: type }, 'application event');
+    // Our own status write has reached the informer: the reconciler's copy of it can go.
+    const rv = obj.metadata.resourceVersion;
+    this.local.reconciler.seen(key, typeof rv === 'string' ? rv : undefined);
     if (wantsReconcile(old, obj)) {
       this.o.metrics?.queue.added(QUEUE);
       // A new app, a spec edit, a refresh annotation, an operation, a deletion: someone waits on it.

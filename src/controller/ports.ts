@@ -147,6 +147,12 @@ export interface SyncPort {
    * in sync: its watch event reports nothing the app's last pass did not see (no pass needed).
    */
   knownInSync?(appKey: string, live: KubeObject): boolean;
+  /**
+   * While a sync of app `appKey` is writing: resolves once its writes have ended and their answers
+   * are recorded (so `knownInSync` can tell the watch echo of an apply that arrived before the
+   * apply's answer); undefined when the app is not writing.
+   */
+  writing?(appKey: string): Promise<void> | undefined;
 }
 
 export interface HealthPort {
@@ -165,8 +171,11 @@ export interface AppChange {
 
 /** Writes to the Application itself. */
 export interface AppWriter {
-  /** Writes `status` (the previous one is `app.status`; fields gone from it are removed). */
-  patchStatus(app: Application, status: ApplicationStatus): Promise<void>;
+  /**
+   * Writes `status` (the previous one is `app.status`; fields gone from it are removed); resolves
+   * with the resourceVersion the write made (undefined when nothing was written or it is unknown).
+   */
+  patchStatus(app: Application, status: ApplicationStatus): Promise<string | undefined>;
   /** Removes the resources finalizer (ours or Argo CD's), the `operation`, and/or annotations. */
   patchApp(namespace: string, name: string, change: AppChange): Promise<void>;
   event(app: KubeObject, type: EventType, reason: string, message: string): Promise<void>;

@@ -362,6 +362,48 @@ test('a stale cached copy (our own writes not seen yet) does not run an operatio
   assert.equal(h.cluster.applies.length, 1);
 });
 
+test('the last written status is held only until the informer delivers the version that write made', async () => {
+  const h = harness(application({}, { operation: { sync: {} } }));
+  h.git.commit('main', 'c1', [cm('one')]);
+  await h.run();
+  const key = `${h.writer.app.metadata.namespace}/${h.writer.app.metadata.name}`;
+  const written = h.writer.app.metadata.resourceVersion;
+  assert.ok(written);
+  assert.equal(h.reconciler.heldStatuses(), 1, 'held while the informer may lag');
+  h.reconciler.seen(key, 'another-version');
+  assert.equal(h.reconciler.heldStatuses(), 1, 'another version says nothing about our write');
+  h.reconciler.seen(key, written);
+  assert.equal(h.reconciler.heldStatuses(), 0, 'the informer has our write: our copy goes');
+  const writes = h.writer.statusWrites;
+  await h.run();
+  assert.equal(h.writer.statusWrites, writes, 'the informer copy is the written status: nothing to write');
+  assert.equal(h.cluster.applies.length, 1);
+});
+
+test('a status write the informer delivered before its answer came back is not held at all', async () => {
+  const h = harness(application({}, { operation: { sync: {} } }));
+  h.git.commit('main', 'c1', [cm('one')]);
+  const key = `${h.writer.app.metadata.namespace}/${h.writer.app.metadata.name}`;
+  h.writer.beforeAnswer = (rv) => h.reconciler.seen(key, rv);
+  await h.run();
+  assert.equal(h.writer.statusWrites, 1);
+  assert.equal(h.reconciler.heldStatuses(), 0);
+});
+
+test('a reconcile of the version our status write made drops the held copy (no informer event needed)', async () => {
+  const h = harness(application({}, { operation: { sync: {} } }));
+  h.git.commit('main', 'c1', [cm('one')]);
+  const stale = structuredClone(h.writer.app);
+  await h.run();
+  assert.equal(h.reconciler.heldStatuses(), 1);
+  // A stale copy keeps it (the existing rule: our own writes not seen yet).
+  await h.reconciler.reconcile(stale);
+  assert.equal(h.reconciler.heldStatuses(), 1);
+  await h.run();
+  assert.equal(h.reconciler.heldStatuses(), 0);
+  assert.equal(h.cluster.applies.length, 1, 'one sync in all');
+});
+
 test('spec.source.directory reaches the render and is part of its cache key', async () => {
   const source = {
     repoURL: 'https://git.example/org/config.git',

@@ -61,12 +61,19 @@ interface Recall {
   /** With spec.sources: each source's revision. */
   revisions?: string[] | undefined;
   resolvedAt: number;
-  /** The status this controller last wrote (the informer's copy may lag behind it). */
-  lastStatus?: ApplicationStatus;
+  /**
+   * The status this controller last wrote, while the informer's copy may lag behind it: dropped
+   * once the informer holds the object that write made (`lastStatusVersion`), so ten thousand
+   * idle apps do not each keep a second copy of their status.
+   */
+  lastStatus?: ApplicationStatus | undefined;
+  lastStatusVersion?: string | undefined;
 }
 
 export class Reconciler {
   private readonly recall = new Map<string, Recall>();
+  /** Per app: the resourceVersion the informer last delivered (see `seen`). */
+  private readonly seenVersions = new Map<string, string>();
   private readonly log: Logger;
 
   constructor(private readonly d: ReconcilerDeps) {
@@ -82,6 +89,26 @@ export class Reconciler {
   /** Forget an app that no longer exists. */
   forget(key: string): void {
     this.recall.delete(key);
+    this.seenVersions.delete(key);
+  }
+
+  /** How many apps' last written status this reconciler still holds (the informer lags on them). */
+  heldStatuses(): number {
+    let n = 0;
+    for (const r of this.recall.values()) if (r.lastStatus) n++;
+    return n;
+  }
+
+  /**
+   * The informer holds this version of the app: when it is the one our last status write made,
+   * the informer's copy has that status and ours is no longer needed.
+   */
+  seen(key: string, resourceVersion: string | undefined): void {
+    // The watch may deliver our write before the write's answer comes back: writeStatus looks here.
+    if (resourceVersion !== undefined) this.seenVersions.set(key, resourceVersion);
+    const r = this.recall.get(key);
+    if (r?.lastStatus && resourceVersion !== undefined && r.lastStatusVersion === resourceVersion)
+      this.recall.set(key, { ...r, lastStatus: undefined, lastStatusVersion: undefined });
   }
 
   async reconcile(cached: Application): Promise<WorkResult> {
@@ -90,6 +117,7 @@ export class Reconciler {
     if (cached.metadata.deletionTimestamp) return this.finalize(cached);
 
     // The informer may not hold our own last write yet: start from the status we last wrote.
+    this.seen(key, cached.metadata.resourceVersion);
     const lastStatus = this.recall.get(key)?.lastStatus;
     let app = lastStatus ? { ...cached, status: lastStatus } : cached;
     const generation = app.metadata.generation;
@@ -451,10 +479,12 @@ export class Reconciler {
   private async writeStatus(app: Application, status: ApplicationStatus, now: string): Promise<void> {
     if (!statusChanged(app.status, status)) return;
     status.reconciledAt = now;
-    await this.d.writer.patchStatus(app, status);
+    const written = await this.d.writer.patchStatus(app, status);
     const key = `${app.metadata.namespace}/${app.metadata.name}`;
     const r = this.recall.get(key) ?? { sourceKey: '', revision: '', display: '', resolvedAt: 0 };
-    this.recall.set(key, { ...r, lastStatus: structuredClone(status) });
+    if (written !== undefined && this.seenVersions.get(key) === written)
+      this.recall.set(key, { ...r, lastStatus: undefined, lastStatusVersion: undefined });
+    else this.recall.set(key, { ...r, lastStatus: structuredClone(status), lastStatusVersion: written });
   }
 
   private async finalize(app: Application): Promise<WorkResult> {

@@ -4,7 +4,7 @@ import { FakeClock, settle } from '../../test/support/fake-clock.js';
 import type { KubeObject } from '../api/object.js';
 import { apiError, networkError } from '../kube/errors.js';
 import type { ClusterClient, ListResult, WatchEventType, WatchOptions } from '../kube/types.js';
-import { Informer } from './informer.js';
+import { Informer, withoutManagedFields } from './informer.js';
 
 const cm = (name: string, rv: string, annotations: Record<string, string> = {}): KubeObject => ({
   apiVersion: 'v1',
@@ -176,5 +176,47 @@ test('exists() knows the objects keep() turned away, so a synced informer can te
   assert.equal(inf.store.has('/ConfigMap/ns/b'), true);
   assert.equal(inf.exists('/ConfigMap/ns/c'), false);
   assert.equal(inf.exists('/ConfigMap/ns/never'), false);
+  await inf.stop();
+});
+
+test('transform() shapes what the store keeps and what events carry, on list and on watch', async () => {
+  const withFields = (name: string, rv: string): KubeObject => ({
+    ...cm(name, rv),
+    metadata: { ...cm(name, rv).metadata, managedFields: [{ manager: 'm', operation: 'Apply' }] },
+  });
+  const { client } = scripted(
+    [{ items: [withFields('a', '1')], resourceVersion: '2' }],
+    [
+      async (emit) => {
+        emit('MODIFIED', withFields('a', '3'));
+        emit('ADDED', withFields('b', '4'));
+        emit('DELETED', withFields('b', '5'));
+      },
+    ],
+  );
+  const events: [string, KubeObject, KubeObject | undefined][] = [];
+  const inf = new Informer({
+    client,
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    clock: new FakeClock(),
+    random: () => 0,
+    transform: withoutManagedFields,
+    onEvent: (t, o, old) => events.push([t, o, old]),
+  });
+  inf.start();
+  await settle(20);
+  assert.deepEqual(
+    events.map(([t, o]) => `${t} ${o.metadata.name} ${o.metadata.resourceVersion}`),
+    ['ADDED a 1', 'MODIFIED a 3', 'ADDED b 4', 'DELETED b 5'],
+  );
+  const kept = inf.store.get('/ConfigMap/ns/a');
+  assert.equal(kept?.metadata.resourceVersion, '3');
+  assert.equal('managedFields' in (kept?.metadata ?? {}), false, 'the store holds no managedFields');
+  for (const [t, o, old] of events.slice(0, 3)) {
+    assert.equal('managedFields' in o.metadata, false, `${t} carries the transformed object`);
+    if (old) assert.equal('managedFields' in old.metadata, false, `${t}'s old object is the stored one`);
+  }
+  assert.deepEqual(withoutManagedFields(cm('x', '1')), cm('x', '1'), 'nothing to drop: the same object');
   await inf.stop();
 });

@@ -21,6 +21,12 @@ export interface InformerOptions {
   namespace?: string;
   /** Which objects the store keeps (all by default); events fire for kept objects only. */
   keep?: (obj: KubeObject) => boolean;
+  /**
+   * What the store keeps of a kept object (by default all of it), e.g. without managedFields:
+   * at ten thousand objects what a store holds is most of the process's memory. Events carry
+   * the transformed object.
+   */
+  transform?: (obj: KubeObject) => KubeObject;
   onEvent: (type: InformerEvent, obj: KubeObject, old: KubeObject | undefined) => void;
   /** Called after each (re)list, once the store matches the server. */
   onSynced?: () => void;
@@ -52,6 +58,15 @@ export function objectKey(obj: KubeObject): string {
     namespace: obj.metadata.namespace ?? '',
     name: obj.metadata.name ?? '',
   });
+}
+
+/** The object without metadata.managedFields (for stores whose readers never look at them). */
+export function withoutManagedFields(obj: KubeObject): KubeObject {
+  if (!('managedFields' in obj.metadata)) return obj;
+  const { managedFields: _drop, ...metadata } = obj.metadata as KubeObject['metadata'] & {
+    managedFields?: unknown;
+  };
+  return { ...obj, metadata };
 }
 
 export class Informer {
@@ -218,8 +233,9 @@ export class Informer {
       return;
     }
     this.others.delete(key);
-    this.store.set(key, obj);
-    this.o.onEvent(old ? 'MODIFIED' : 'ADDED', obj, old);
+    const kept = this.o.transform ? this.o.transform(obj) : obj;
+    this.store.set(key, kept);
+    this.o.onEvent(old ? 'MODIFIED' : 'ADDED', kept, old);
   }
 
   private async relist(): Promise<void> {
@@ -234,12 +250,13 @@ export class Informer {
     this.others.clear();
     for (const item of res.items) {
       // Lists omit apiVersion/kind on items.
-      const obj: KubeObject = { ...item, apiVersion: this.o.apiVersion, kind: this.o.kind };
-      const key = objectKey(obj);
-      if (this.o.keep && !this.o.keep(obj)) {
+      const listed: KubeObject = { ...item, apiVersion: this.o.apiVersion, kind: this.o.kind };
+      const key = objectKey(listed);
+      if (this.o.keep && !this.o.keep(listed)) {
         this.others.add(key);
         continue;
       }
+      const obj = this.o.transform ? this.o.transform(listed) : listed;
       seen.add(key);
       const old = this.store.get(key);
       this.store.set(key, obj);

@@ -66,6 +66,8 @@ export interface ControlPlane {
   stopApiServer(): Promise<void>;
   /** Starts kube-apiserver again on the same address after stopApiServer; resolves once ready. */
   startApiServer(): Promise<void>;
+  /** The running processes (etcd, kube-apiserver, ...) by name, for benches that measure their CPU. */
+  processes(): { name: string; pid: number | undefined }[];
   /** Kills every process and removes the temporary directory. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -343,6 +345,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       restartApiServer,
       stopApiServer: stopApiServerOnly,
       startApiServer: startApiServerAgain,
+      processes: () => procs.map((p) => ({ name: p.name, pid: p.child.pid })),
       stop,
     };
   } catch (err) {

@@ -119,3 +119,60 @@ test("the watch echo of the port's own apply is known in sync; a later edit is n
   );
   assert.equal(port.knownInSync(`${ns}/echo`, edited), false, 'an edit has another resourceVersion');
 });
+
+test('while an app is writing, its echo is recognised once the apply answers (the watch may deliver it first)', async () => {
+  const desired = [object('ConfigMap', 'early-echo')];
+  const target: SyncTarget = {
+    appNamespace: ns,
+    appName: 'early',
+    destinationNamespace: ns,
+    syncOptions: [],
+    ignoreDifferences: [],
+    inventory: [],
+  };
+  // The apply's answer is held back after the server has written the object, as when the watch
+  // event of that write reaches the informer before the answer reaches the engine.
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  let written: KubeObject | undefined;
+  const slow = new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop !== 'apply') {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? v.bind(target) : v;
+      }
+      return async (...args: Parameters<typeof client.apply>) => {
+        written = await target.apply(...args);
+        await held;
+        return written;
+      };
+    },
+  });
+  const port = new EngineSyncPort({ client: slow });
+  const key = `${ns}/early`;
+  assert.equal(port.writing(key), undefined, 'not writing before execute');
+  const run = port.execute(await port.plan(target, desired, { prune: true }));
+  const writing = port.writing(key);
+  assert.ok(writing, 'writing while execute runs');
+  await waitUntilWritten(() => written);
+  const echo = written as KubeObject;
+  assert.equal(port.knownInSync(key, echo), false, 'the answer is not recorded yet');
+  let settled = false;
+  void writing.then(() => {
+    settled = true;
+  });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(settled, false, 'writing has not ended while the answer is held');
+  release();
+  await writing;
+  assert.equal(port.knownInSync(key, echo), true, 'once written, the early echo is known as ours');
+  assert.equal((await run).phase, 'Succeeded');
+  assert.equal(port.writing(key), undefined, 'not writing after execute');
+});
+
+async function waitUntilWritten(get: () => KubeObject | undefined): Promise<void> {
+  for (let i = 0; i < 500 && !get(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(get(), 'the apply reached the server');
+}

@@ -265,11 +265,20 @@ export class FakeWriter implements AppWriter {
   events: string[] = [];
   /** Makes patchApp fail (a process that dies before clearing the operation). */
   failPatchApp = false;
+  /** Runs after a status write, before its answer: the watch delivering the write first. */
+  beforeAnswer: ((resourceVersion: string) => void) | undefined;
   constructor(public app: Application) {}
 
   async patchStatus(_app: Application, status: ApplicationStatus) {
     this.statusWrites++;
-    this.app = { ...this.app, status: structuredClone(status) };
+    const resourceVersion = `status-${this.statusWrites}`;
+    this.app = {
+      ...this.app,
+      metadata: { ...this.app.metadata, resourceVersion },
+      status: structuredClone(status),
+    };
+    this.beforeAnswer?.(resourceVersion);
+    return resourceVersion;
   }
 
   async patchApp(_ns: string, _name: string, change: AppChange) {

@@ -44,6 +44,8 @@ export class EngineSyncPort implements SyncPort {
   private readonly caches = new Map<string, { user: string; cache: VerdictCache }>();
   /** The client each plan was made with, so `execute` writes as the same user. */
   private readonly planClients = new WeakMap<SyncPlan, ClusterClient>();
+  /** Per app: its execute in progress, settled (never rejects) once its answers are recorded. */
+  private readonly executing = new Map<string, Promise<void>>();
 
   constructor(private readonly o: EngineSyncPortOptions) {}
 
@@ -111,6 +113,24 @@ export class EngineSyncPort implements SyncPort {
   }
 
   execute(p: SyncPlan): Promise<ChangeSet> {
+    const key = `${p.app.namespace}/${p.app.name}`;
+    const run = this.run(p);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.executing.set(key, settled);
+    void settled.then(() => {
+      if (this.executing.get(key) === settled) this.executing.delete(key);
+    });
+    return run;
+  }
+
+  writing(appKey: string): Promise<void> | undefined {
+    return this.executing.get(appKey);
+  }
+
+  private run(p: SyncPlan): Promise<ChangeSet> {
     const client = this.planClients.get(p) ?? this.o.client;
     return execute(p, {
       client,

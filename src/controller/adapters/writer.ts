@@ -47,10 +47,10 @@ export class KubeAppWriter implements AppWriter {
     private readonly instance = hostname(),
   ) {}
 
-  async patchStatus(app: Application, status: ApplicationStatus): Promise<void> {
+  async patchStatus(app: Application, status: ApplicationStatus): Promise<string | undefined> {
     const patch = mergePatch(app.status ?? {}, status);
-    if (patch === undefined) return;
-    await this.client.patchStatus(
+    if (patch === undefined) return undefined;
+    const written = await this.client.patchStatus(
       {
         apiVersion: APP_API_VERSION,
         kind: APP_KIND,
@@ -60,6 +60,8 @@ export class KubeAppWriter implements AppWriter {
       patch as JsonObject,
       { fieldManager: CONTROLLER_FIELD_MANAGER },
     );
+    const rv = written.metadata.resourceVersion;
+    return typeof rv === 'string' ? rv : undefined;
   }
 
   async patchApp(namespace: string, name: string, change: AppChange): Promise<void> {
