@@ -95,6 +95,10 @@ try {
   const end = Date.now() + minutes * 60_000;
   const windowStartsAt = Date.now() + warmupMs;
   let heapAtStart: HeapSample | undefined;
+  // A retained-heap sample every 5 minutes of the window, with the Git tree cache's size then:
+  // growth while that cache fills toward its bound is the cache, growth after it is not.
+  const heapSamples: { heap: HeapSample; gitTrees: number }[] = [];
+  let nextHeapSample = windowStartsAt;
   let round = 0;
   let nextCommit = Date.now() + commitEvery;
   let nextEdit = Date.now() + editEvery;
@@ -102,7 +106,12 @@ try {
   const kubectl = (args: string[]) => run('kubectl', ['--kubeconfig', env.cp.kubeconfigPath, ...args]);
   const pendingEdits: Promise<void>[] = [];
   while (Date.now() < end) {
-    if (!heapAtStart && Date.now() >= windowStartsAt) heapAtStart = await ctl.retainedHeap();
+    if (Date.now() >= nextHeapSample) {
+      const heap = await ctl.retainedHeap();
+      heapAtStart ??= heap;
+      heapSamples.push({ heap, gitTrees: ctl.last?.caches.git.trees ?? 0 });
+      nextHeapSample += 5 * 60_000;
+    }
     if (Date.now() >= nextCommit) {
       round++;
       commits.push({ sha: await repo.commit(files(round)), at: Date.now() });
@@ -214,6 +223,7 @@ try {
     heapUsedMiB: { afterWarmup: MiB(first.heapUsed), end: MiB(lastS.heapUsed) },
     // After a forced GC: what the heap holds, at the start and the end of the measured window.
     heapRetained: { start: retained(heapAtStart), end: retained(heapAtEnd) },
+    heapRetainedEvery5Minutes: heapSamples.map((h) => ({ ...retained(h.heap), gitTrees: h.gitTrees })),
     measuredMinutes: Math.round((windowEnd - first.t) / 6000) / 10,
     cpuSecondsPerMinute: Math.round(cpuPerMinute(first, lastS) * 100) / 100,
     caches: {
