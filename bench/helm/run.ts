@@ -100,6 +100,36 @@ const charts = [
   },
 ];
 
+/**
+ * What the figures above come from and what was tried, measured on 2026-12-06 (kept in the
+ * section on every --write; update it when the engine changes).
+ */
+const NOTES = [
+  'Before the collector change below (this bench, 2026-12-06 03:23 UTC, load 6.1, 30 warm renders): mid-size warm render 71 ms CPU (66 ms wall) ' +
+    'against 64 ms CPU (82 ms wall) for the `helm template` process, **1.10x** CPU; large 169 ms CPU against 106 ms, **1.60x** CPU.',
+  '',
+  'Where a warm render goes (`node --cpu-prof` of the engine worker over 30 warm renders of the large chart, an engine linked with symbols): ' +
+    'the main thread (reading the chart, encoding the request, posting it, parsing the answer) is under 2% of a render; the rest is Go. ' +
+    "Of the Go part: Helm's template engine about 50% (`toYaml` ~16%, `tpl` copying the template set ~9%, `include` ~9%, parsing ~4%), " +
+    "Helm's manifest sorter about 41% (YAML-decoding every document through sigs.k8s.io/yaml ~29%, the regexp document split ~11%), " +
+    'dependencies and values coalescing ~5%, chart loading ~3%, the schema ~1%; the collector (assists, marking, write barriers), inside those, 10-15%.',
+  '',
+  "Changed (helm/wasm/main.go, src/helm/worker.ts): Go's collector is off during a call and runs after its answer is posted (`trueup_collect`, " +
+    "when 4 MB or more were allocated since the last), when only the engine's own few MB are alive; a 256 MiB memory limit bounds a render that allocates a lot. " +
+    'A/B against the previous engine, 3 rounds of 40 warm renders each, load ~10: mid-size 86-97 -> 70-73 ms CPU (median per round), large 173-213 -> 140-154 ms, ' +
+    "about 20% less; the module's memory after both charts about the same (~50-60 MiB). Tried and not kept: GOGC=400 (a similar CPU gain, but the module grew to 181-203 MiB " +
+    'instead of 49); GOGC=400 with a collection after each answer (mid-size as good, large not: a cycle still fell inside its render).',
+  '',
+  "The 0.2x goal is met for neither chart, and this engine cannot meet it: for the mid-size chart it means about 14 ms of CPU, while Helm's own steps take " +
+    "about 50 ms of CPU per warm render in WebAssembly (about 2.5x native). What is left is inside Helm's packages: the sorter must YAML-decode every document " +
+    'to fail exactly as Helm does on invalid YAML (a head-only decode with goyaml still parses every document, about two thirds of the cost of that decode), `toYaml` goes through JSON and back, ' +
+    "`tpl` copies the template set per call. Not done: handing the controller JSON objects from Go instead of YAML text; the controller's YAML parse of a rendered " +
+    'chart measures about 6 ms of CPU for the mid-size chart (chartObjects in src/controller/adapters/render-helm.ts), the text must still be produced for byte-identity ' +
+    'with `helm template`, and a second serialization in Go would cost about as much in WebAssembly; it would not change the render. Branch `helm-speed` (patched copies ' +
+    "of Helm's Engine.Render and SortManifests: about 10%) stays not adopted: under the 25% this repository asks of patched copies of Helm code; V8's `--no-liftoff` (tried earlier: about 10% less CPU per render, but process-wide and the engine load went from ~2 s to ~10 s) is not used either.",
+  '',
+];
+
 const tools = await buildHelmTools((line) => process.stderr.write(`${line}\n`));
 const work = mkdtempSync(join(tmpdir(), 'trueup-bench-helm-'));
 try {
@@ -199,10 +229,11 @@ try {
       `Output byte-identical to \`helm template --include-crds\`: ${same ? 'yes' : 'NO'}.`,
     '',
     ...lines,
-    `Warm render / \`helm template\` process (goal: at most 0.2x): ${ratios.join('; ')}. ` +
+    `Warm render / \`helm template\` process (goal: at most 0.2x): ${ratios.join('; ')}${load0[0]! > cpuInfo.length ? ` (at this load a whole process's wall time includes waiting for a CPU: compare CPU)` : ''}. ` +
       `Engine size ${mib(readFileSync(tools.wasm).byteLength)} on disk. Process RSS: ${mib(rss0)} before the load, ` +
       `+${mib(rssLoaded - rss0)} with the engine loaded, +${mib(rssWarm - rss0)} after ${2 * (warmRuns + 1)} renders (the worker's wasm memory included).`,
     '',
+    ...NOTES,
   ].join('\n');
   process.stdout.write(`${section}\n`);
   if (write) await writeResultsSection('Helm', section);
