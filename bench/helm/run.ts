@@ -106,7 +106,9 @@ const charts = [
  */
 const NOTES = [
   'Before the collector change below (this bench, 2026-12-06 03:23 UTC, load 6.1, 30 warm renders): mid-size warm render 71 ms CPU (66 ms wall) ' +
-    'against 64 ms CPU (82 ms wall) for the `helm template` process, **1.10x** CPU; large 169 ms CPU against 106 ms, **1.60x** CPU.',
+    'against 64 ms CPU (82 ms wall) for the `helm template` process, **1.10x** CPU; large 169 ms CPU against 106 ms, **1.60x** CPU. ' +
+    'After it, three runs of this bench between 04:14 and 04:28 UTC at load 7-18: mid-size 0.82x, 0.86x, 0.81x CPU (warm render 59-63 ms); large 1.22x, 1.38x, 1.53x CPU ' +
+    '(warm render 135-145 ms; the `helm template` process itself moved between 95 and 110 ms). The interleaved A/B below is the cleaner measure of the change.',
   '',
   'Where a warm render goes (`node --cpu-prof` of the engine worker over 30 warm renders of the large chart, an engine linked with symbols): ' +
     'the main thread (reading the chart, encoding the request, posting it, parsing the answer) is under 2% of a render; the rest is Go. ' +
