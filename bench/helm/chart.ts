@@ -1,6 +1,6 @@
 /**
- * The mid-size chart of the Helm benchmark, written to a directory: the shape of a typical
- * platform chart (ingress controller, monitoring stack): a library of named templates, two
+ * The large chart of the Helm benchmark, written to a directory: the shape of a big platform
+ * chart (many services in one release): a library of named templates, two
  * subcharts (one twice, by alias), 24 services each with a Deployment, Service, ConfigMap,
  * ServiceAccount, HPA and PodDisruptionBudget, a values.schema.json, hooks and CRDs.
  * About 160 objects, ~110 KB of YAML.
@@ -95,7 +95,7 @@ metadata:
   return head + specs[kind];
 }
 
-export function writeMidChart(root: string): void {
+export function writeLargeChart(root: string): void {
   const services: string[] = [];
   for (let i = 0; i < 24; i++)
     services.push(

@@ -11,6 +11,7 @@
 //	trueup_free(outPtr)
 //
 // trueup_template has the same convention: Go templates (text/template + sprig) outside charts.
+// After each call's answer the host calls trueup_collect (garbage collection off the call's time).
 //
 // Go's garbage collector does not move objects, so a pointer stays valid while the slice is
 // referenced from `pinned`. The module has no preopened directories and no sockets: every byte
@@ -20,7 +21,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"unsafe"
 )
 
@@ -64,6 +67,21 @@ func trueupTemplate(p, n uint32) uint64 {
 	}
 	delete(pinned, p)
 	return respond(handleTemplates(in[:n]))
+}
+
+// trueup_collect runs a full collection when the calls since the last one allocated enough to
+// be worth it. The host calls it after it has sent a call's answer, so no render waits for it:
+// by then that render's garbage is all dead, the cycle marks only what the engine keeps between
+// calls (a few MB), and the next render starts on a clean heap.
+//
+//go:wasmexport trueup_collect
+func trueupCollect() {
+	sample := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(sample)
+	if allocs := sample[0].Value.Uint64(); allocs-allocsAtCollect >= collectAfterBytes {
+		runtime.GC()
+		allocsAtCollect = allocs
+	}
 }
 
 //go:wasmexport trueup_info
@@ -111,6 +129,29 @@ func handleTemplates(in []byte) (out any) {
 		return failure(codeBadRequest, "decoding the request: "+err.Error())
 	}
 	return evaluateTemplates(&req)
+}
+
+// Go's collector runs in WebAssembly on the one thread there is, inside the call that allocates:
+// with the default GOGC=100 and the few MB the engine keeps between renders, a render paid one
+// or two full cycles in the middle of its work (marking its own live data, with write barriers on
+// while they ran). So the collector is off during calls and runs after each (trueup_collect),
+// when only the engine's own data is alive. The memory limit bounds a render that allocates
+// a lot: past it the collector runs during the render as usual (Go's limiter caps it at half
+// the CPU if live data ever nears the limit). WebAssembly memory never shrinks, so the limit
+// is also what the module can keep after a big chart; it stays under the host's default
+// recycle bound (1 GiB, src/helm/engine.ts). Measured in bench/helm/run.ts: see
+// bench/RESULTS.md, section Helm.
+const (
+	memoryLimit       = 256 << 20
+	collectAfterBytes = 4 << 20
+)
+
+// allocsAtCollect is the cumulative heap allocation at the last collection trueup_collect ran.
+var allocsAtCollect uint64
+
+func init() {
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(memoryLimit)
 }
 
 func main() {}

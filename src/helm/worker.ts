@@ -19,6 +19,7 @@ interface Exports {
   trueup_render(ptr: number, len: number): bigint;
   trueup_template(ptr: number, len: number): bigint;
   trueup_info(): bigint;
+  trueup_collect(): void;
 }
 
 const port = parentPort;
@@ -89,7 +90,13 @@ async function start(): Promise<Exports> {
   });
   const instance = await wasm.instantiate(module, wasi.getImportObject());
   wasi.initialize(instance);
-  return instance.exports as unknown as Exports;
+  const exports = instance.exports as unknown as Exports;
+  // An engine built from older sources (TRUEUP_HELM_ENGINE pointing at it) lacks newer exports.
+  if (typeof exports.trueup_collect !== 'function')
+    throw new Error(
+      'the engine has no trueup_collect: it was built from older sources; rebuild it with helm/build.sh',
+    );
+  return exports;
 }
 
 let ex: Exports;
@@ -106,9 +113,13 @@ function stderrSuffix(): string {
   return text ? `: ${text}` : '';
 }
 
+/** Set when the collection after a response trapped: the next call is answered as a crash. */
+let broken: string | undefined;
+
 port.on('message', (msg: ToWorker) => {
   let out: unknown;
   try {
+    if (broken !== undefined) throw new Error(broken);
     out = call(ex, msg);
   } catch (err) {
     // A trap leaves the Go runtime in an unknown state: report it and let the host replace us.
@@ -130,4 +141,11 @@ port.on('message', (msg: ToWorker) => {
       result: out,
       memoryBytes: ex.memory.buffer.byteLength,
     });
+  // The call's garbage is collected after its answer is on its way (helm/wasm/main.go,
+  // trueup_collect): the host does not wait for it, and the next call starts on a clean heap.
+  try {
+    ex.trueup_collect();
+  } catch (err) {
+    broken = `the collection after the previous call failed: ${(err as Error).message}`;
+  }
 });

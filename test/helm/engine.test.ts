@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -184,6 +184,29 @@ describe('finding the engine', () => {
     await assert.rejects(
       HelmEngine.load(join(empty, 'nope.wasm')),
       rejectsWith('HELM_ENGINE_MISSING', /cannot read it/),
+    );
+  });
+
+  test('an engine built from older sources (without trueup_collect) is refused at start, saying how to rebuild', async () => {
+    // The smallest WASI reactor: a memory and an empty _initialize, none of the engine's calls.
+    const module = Uint8Array.from([
+      ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // magic, version 1
+      ...[0x01, 0x04, 0x01, 0x60, 0x00, 0x00], // types: () -> ()
+      ...[0x03, 0x02, 0x01, 0x00], // one function of type 0
+      ...[0x05, 0x03, 0x01, 0x00, 0x01], // one memory, one page
+      ...[0x07, 0x18, 0x02], // two exports:
+      ...[0x06, ...Buffer.from('memory'), 0x02, 0x00],
+      ...[0x0b, ...Buffer.from('_initialize'), 0x00, 0x00],
+      ...[0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b], // its body: end
+    ]);
+    const path = join(empty, 'old-engine.wasm');
+    writeFileSync(path, module);
+    await assert.rejects(
+      HelmEngine.load(path),
+      rejectsWith(
+        'HELM_ENGINE_FAILED',
+        /old-engine\.wasm: cannot start: .*no trueup_collect.*helm\/build\.sh/,
+      ),
     );
   });
 });
