@@ -209,6 +209,8 @@ export class ClusterRuntime {
       keep: (o) =>
         o.metadata.annotations?.[Annotation.TrackingId] !== undefined && !o.metadata.deletionTimestamp,
       onEvent: (type, obj, old) => this.onTrackedEvent(type, obj, old),
+      // The live objects are only read (the sync engine and cached reads get copies).
+      shareUnchanged: true,
     });
     this.managed.set(k, inf);
     if (this.started) inf.start();

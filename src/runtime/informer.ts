@@ -10,6 +10,7 @@ import { silentLogger } from '../controller/reconciler.js';
 import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';
 import type { ClusterClient } from '../kube/types.js';
 import type { Clock } from './clock.js';
+import { shareUnchanged } from './share-unchanged.js';
 
 export type InformerEvent = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -29,6 +30,12 @@ export interface InformerOptions {
   log?: Logger;
   /** Server-side watch timeout (s); the watch then resumes. Default 300. */
   watchTimeoutSeconds?: number;
+  /**
+   * A changed object shares the subtrees that did not change with the version it replaces
+   * (share-unchanged.ts): less garbage under status churn. Only for consumers that never
+   * mutate the objects they are given (default false).
+   */
+  shareUnchanged?: boolean;
 }
 
 /**
@@ -218,6 +225,7 @@ export class Informer {
       return;
     }
     this.others.delete(key);
+    if (old && this.o.shareUnchanged) shareUnchanged(old, obj);
     this.store.set(key, obj);
     this.o.onEvent(old ? 'MODIFIED' : 'ADDED', obj, old);
   }
@@ -244,8 +252,10 @@ export class Informer {
       const old = this.store.get(key);
       this.store.set(key, obj);
       if (!old) this.o.onEvent('ADDED', obj, undefined);
-      else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion)
+      else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) {
+        if (this.o.shareUnchanged) shareUnchanged(old, obj);
         this.o.onEvent('MODIFIED', obj, old);
+      }
     }
     for (const [key, old] of [...this.store]) {
       if (!seen.has(key)) {
