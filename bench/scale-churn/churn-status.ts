@@ -4,7 +4,8 @@
  * the controller's CPU seconds per minute (its own process) over a quiet window and over a churn
  * window, and the API requests by verb and reconciles in each.
  * Usage: npx tsx bench/scale-churn/churn-status.ts [--apps 1000] [--per-app 10] [--period 10] [--window 60]
- *          [--in-flight 32]
+ *          [--in-flight 32] [--profile FILE]
+ * --profile FILE: the controller's V8 CPU profile over the churn window, written to FILE.
  * Prints a JSON result on stdout; progress on stderr.
  */
 import { churnedStatus, WIDGET_API, widget } from '../../test/support/widget-crd.js';
@@ -33,6 +34,8 @@ const perApp = flag('per-app', 10);
 const period = flag('period', 10) * 1000;
 const windowMs = flag('window', 60) * 1000;
 const inFlight = flag('in-flight', 32);
+const profileAt = process.argv.indexOf('--profile');
+const profile = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
 
 const env = await startEnv();
 try {
@@ -50,7 +53,7 @@ try {
     env.client,
     names.map((a) => appObject(a, appNs, env.git.url('churn'), 'app', dest, `${a}-`)),
   );
-  const ctl = ControllerProcess.start(env.cp.kubeconfigPath, appNs, 10, 180_000);
+  const ctl = ControllerProcess.start(env.cp.kubeconfigPath, appNs, 10, 180_000, profile);
   const cold = await ctl.until('all apps Ready', (s) => s.apps === n && s.ready === n, 30 * 60_000);
   log(`[churn] ${n} apps (${n * perApp} Widgets) Ready in ${(cold.t / 1000).toFixed(1)} s (load ${load()})`);
   await sleep(10_000);
@@ -88,7 +91,12 @@ try {
     prev = now;
   }
   const w0 = churner.writes();
+  if (profile) ctl.child.kill('SIGUSR2');
   const churn = await window('churn');
+  if (profile) {
+    ctl.child.kill('SIGUSR2');
+    await sleep(2000);
+  }
   const writes = churner.writes() - w0;
   await churner.stop();
   await ctl.stop();

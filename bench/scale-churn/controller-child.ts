@@ -4,8 +4,11 @@
  * `STATS {json}` line every second on stdout: CPU (user+system µs), RSS and heap, API requests
  * by verb, reconciles, Ready apps, the revisions the apps are synced to, and cache sizes.
  * Usage (from the benches): controller-child.ts KUBECONFIG APP_NAMESPACE CONCURRENCY REQUEUE_MS
+ * With BENCH_CPU_PROFILE=FILE, SIGUSR2 starts the V8 CPU profiler and the next SIGUSR2 writes the
+ * profile to FILE (open it in Chrome DevTools or speedscope): a window of the run, not its start.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -66,6 +69,27 @@ function stats() {
     revisions,
     caches: { ...controller.cacheSizes(), git: git.cacheSize() },
   };
+}
+
+const profileFile = process.env.BENCH_CPU_PROFILE;
+if (profileFile) {
+  const session = new Session();
+  session.connect();
+  let profiling = false;
+  process.on('SIGUSR2', () => {
+    void (async () => {
+      if (!profiling) {
+        profiling = true;
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+        return;
+      }
+      profiling = false;
+      const { profile } = await session.post('Profiler.stop');
+      await writeFile(profileFile, JSON.stringify(profile));
+      process.stderr.write(`[controller] CPU profile written to ${profileFile}\n`);
+    })();
+  });
 }
 
 setInterval(() => process.stdout.write(`STATS ${JSON.stringify(stats())}\n`), 1000);

@@ -106,7 +106,14 @@ export class ControllerProcess {
   readonly history: Stats[] = [];
   private constructor(readonly child: ChildProcess) {}
 
-  static start(kubeconfig: string, appNs: string, concurrency = 10, requeueMs = 180_000): ControllerProcess {
+  /** `profileFile`: where SIGUSR2 … SIGUSR2 writes the child's CPU profile (controller-child.ts). */
+  static start(
+    kubeconfig: string,
+    appNs: string,
+    concurrency = 10,
+    requeueMs = 180_000,
+    profileFile?: string,
+  ): ControllerProcess {
     const child = spawn(
       process.execPath,
       [
@@ -118,7 +125,10 @@ export class ControllerProcess {
         String(concurrency),
         String(requeueMs),
       ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        ...(profileFile ? { env: { ...process.env, BENCH_CPU_PROFILE: profileFile } } : {}),
+      },
     );
     const p = new ControllerProcess(child);
     let buf = '';
