@@ -2,7 +2,8 @@
  * The controller under test, in its own process (so its CPU and memory are its own): the real
  * source, renderer, sync engine and health, watching one Application namespace. Prints a
  * `STATS {json}` line every second on stdout: CPU (user+system µs), RSS and heap, API requests
- * by verb, reconciles, Ready apps, the revisions the apps are synced to, and cache sizes.
+ * by verb, reconciles, Ready apps, the revisions the apps are synced to, cache sizes, and the
+ * garbage collections so far (count and pause ms, young and full).
  * Usage (from the benches): controller-child.ts KUBECONFIG APP_NAMESPACE CONCURRENCY REQUEUE_MS
  * With BENCH_CPU_PROFILE=FILE, SIGUSR2 starts the V8 CPU profiler and the next SIGUSR2 writes the
  * profile to FILE (open it in Chrome DevTools or speedscope): a window of the run, not its start.
@@ -11,6 +12,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '../../src/api/object.js';
 import { TreeRenderPort } from '../../src/controller/adapters/render.js';
@@ -46,6 +48,20 @@ const controller = new Controller({
 const started = performance.now();
 await controller.start();
 
+const gc = { young: 0, youngMs: 0, full: 0, fullMs: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = (e as { detail?: { kind?: number } }).detail?.kind;
+    if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
+      gc.young++;
+      gc.youngMs += e.duration;
+    } else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+      gc.full++;
+      gc.fullMs += e.duration;
+    }
+  }
+}).observe({ entryTypes: ['gc'] });
+
 function stats() {
   const apps = controller.apps() as unknown as KubeObject[];
   const revisions: Record<string, number> = {};
@@ -68,6 +84,7 @@ function stats() {
     ready,
     revisions,
     caches: { ...controller.cacheSizes(), git: git.cacheSize() },
+    gc: { ...gc, youngMs: Math.round(gc.youngMs), fullMs: Math.round(gc.fullMs) },
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Shared parts of the churn, large-app, repositories and soak benches: the local control plane
  * and Git server, Applications created before the controller starts, the controller in a child
- * process (controller-child.ts) whose per-second STATS lines are collected, and a status churner.
+ * process (controller-child.ts) whose per-second STATS lines are collected (the status churner:
+ * status-churner.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -100,6 +101,8 @@ export interface Stats {
   ready: number;
   revisions: Record<string, number>;
   caches: { render: number; verdictApps?: number; verdicts?: number; git: { repos: number; trees: number } };
+  /** Garbage collections so far: count and pause milliseconds, young generation and full. */
+  gc?: { young: number; youngMs: number; full: number; fullMs: number };
 }
 
 export class ControllerProcess {
@@ -186,39 +189,3 @@ export function delta(a: Stats, b: Stats): Record<string, number> {
 
 /** CPU seconds per wall-clock minute between two snapshots. */
 export const cpuPerMinute = (a: Stats, b: Stats) => ((b.cpuUs - a.cpuUs) / 1e6) * (60_000 / (b.t - a.t));
-
-/**
- * Writes `status` on each object once per `periodMs` (as an operator would), with a bound on the
- * writes in flight; counts the writes done. Stops when `stop()` is called.
- */
-export function churnStatus(
-  client: ClusterClient,
-  objects: readonly { apiVersion: string; kind: string; namespace: string; name: string }[],
-  periodMs: number,
-  status: (tick: number) => Record<string, unknown>,
-  inFlight = 16,
-): { writes(): number; stop(): Promise<void> } {
-  let running = true;
-  let writes = 0;
-  const loop = (async () => {
-    for (let tick = 1; running; tick++) {
-      const began = Date.now();
-      await mapLimit(objects, inFlight, async (o) => {
-        if (!running) return;
-        await client
-          .patchStatus(o, status(tick) as never, { fieldManager: 'bench-operator' })
-          .catch(() => undefined);
-        writes++;
-      });
-      const rest = periodMs - (Date.now() - began);
-      if (rest > 0 && running) await sleep(rest);
-    }
-  })();
-  return {
-    writes: () => writes,
-    async stop() {
-      running = false;
-      await loop;
-    },
-  };
-}

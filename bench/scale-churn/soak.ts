@@ -14,7 +14,6 @@ import { churnedStatus, WIDGET_API, widget } from '../../test/support/widget-crd
 import {
   appObject,
   ControllerProcess,
-  churnStatus,
   cpuPerMinute,
   createAll,
   delta,
@@ -26,6 +25,7 @@ import {
   sleep,
   startEnv,
 } from './harness.js';
+import { churnStatus } from './status-churner.js';
 
 const run = promisify(execFile);
 const flag = (name: string, dflt: number) => {
@@ -80,13 +80,14 @@ try {
   const cold = await ctl.until('all apps Ready', (s) => s.apps === n && s.ready === n, 20 * 60_000);
   log(`[soak] ${n} apps Ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (load ${load()})`);
 
+  const { resource } = await env.client.mapping(WIDGET_API, 'Widget');
   const widgets = names.map((a) => ({
     apiVersion: WIDGET_API,
-    kind: 'Widget',
+    resource,
     namespace: dest,
     name: `${a}-widget`,
   }));
-  const churn = churnStatus(env.client, widgets, churnPeriod, churnedStatus, 8);
+  const churn = churnStatus(env.cp.kubeconfig, widgets, churnPeriod, churnedStatus, 8);
   const end = Date.now() + minutes * 60_000;
   let round = 0;
   let nextCommit = Date.now() + commitEvery;
