@@ -2,16 +2,17 @@
  * Status churn: N apps × K Widgets each (a CRD with a status subresource), all Synced; then a
  * status write on every Widget every P seconds (as KEDA, External Secrets or HPAs do). Measures
  * the controller's CPU seconds per minute (its own process) over a quiet window and over a churn
- * window, and the API requests by verb and reconciles in each.
+ * window, and the API requests by verb and reconciles in each; and the write rate the churner
+ * (status-churner.ts, in this process) reached, with this process's own CPU.
  * Usage: npx tsx bench/scale-churn/churn-status.ts [--apps 1000] [--per-app 10] [--period 10] [--window 60]
- *          [--in-flight 32]
+ *          [--in-flight 64] [--profile FILE]
+ * --profile FILE: the controller's V8 CPU profile over the churn window, written to FILE.
  * Prints a JSON result on stdout; progress on stderr.
  */
 import { churnedStatus, WIDGET_API, widget } from '../../test/support/widget-crd.js';
 import {
   appObject,
   ControllerProcess,
-  churnStatus,
   cpuPerMinute,
   createAll,
   delta,
@@ -23,6 +24,7 @@ import {
   sleep,
   startEnv,
 } from './harness.js';
+import { churnStatus } from './status-churner.js';
 
 const flag = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,7 +34,20 @@ const n = flag('apps', 1000);
 const perApp = flag('per-app', 10);
 const period = flag('period', 10) * 1000;
 const windowMs = flag('window', 60) * 1000;
-const inFlight = flag('in-flight', 32);
+const inFlight = flag('in-flight', 64);
+const profileAt = process.argv.indexOf('--profile');
+const profile = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
+
+/** Garbage collections between two snapshots. */
+const gcDelta = (a: Stats, b: Stats) =>
+  a.gc && b.gc
+    ? {
+        young: b.gc.young - a.gc.young,
+        youngMs: b.gc.youngMs - a.gc.youngMs,
+        full: b.gc.full - a.gc.full,
+        fullMs: b.gc.fullMs - a.gc.fullMs,
+      }
+    : undefined;
 
 const env = await startEnv();
 try {
@@ -50,7 +65,7 @@ try {
     env.client,
     names.map((a) => appObject(a, appNs, env.git.url('churn'), 'app', dest, `${a}-`)),
   );
-  const ctl = ControllerProcess.start(env.cp.kubeconfigPath, appNs, 10, 180_000);
+  const ctl = ControllerProcess.start(env.cp.kubeconfigPath, appNs, 10, 180_000, profile);
   const cold = await ctl.until('all apps Ready', (s) => s.apps === n && s.ready === n, 30 * 60_000);
   log(`[churn] ${n} apps (${n * perApp} Widgets) Ready in ${(cold.t / 1000).toFixed(1)} s (load ${load()})`);
   await sleep(10_000);
@@ -66,6 +81,8 @@ try {
       requests: delta(a, b),
       reconciles: b.reconciles - a.reconciles,
       rssMiB: MiB(b.rss),
+      heapUsedMiB: MiB(b.heapUsed),
+      gc: gcDelta(a, b),
       loadavg: `${loadBefore} → ${load()}`,
     };
     log(`[churn] ${label}: ${JSON.stringify(r)}`);
@@ -73,11 +90,12 @@ try {
   };
   const quiet = await window('quiet');
 
+  const { resource } = await env.client.mapping(WIDGET_API, 'Widget');
   const objects = names.flatMap((a) =>
-    ws.map((w) => ({ apiVersion: WIDGET_API, kind: 'Widget', namespace: dest, name: `${a}-${w}` })),
+    ws.map((w) => ({ apiVersion: WIDGET_API, resource, namespace: dest, name: `${a}-${w}` })),
   );
   // First round: the Widgets get a status (with a Ready condition); then the churn proper.
-  const churner = churnStatus(env.client, objects, period, churnedStatus, inFlight);
+  const churner = churnStatus(env.cp.kubeconfig, objects, period, churnedStatus, inFlight);
   while (churner.writes() < objects.length) await sleep(200);
   // The first round changes health (no conditions -> Ready): let those reconciles drain.
   await sleep(2 * period);
@@ -87,9 +105,24 @@ try {
     if (now === prev) break;
     prev = now;
   }
-  const w0 = churner.writes();
+  if (profile) ctl.child.kill('SIGUSR2');
+  const counts = () => ({
+    at: performance.now(),
+    writes: churner.writes(),
+    failures: churner.failures(),
+    late: churner.late(),
+    cpu: process.cpuUsage(),
+  });
+  const c0 = counts();
   const churn = await window('churn');
-  const writes = churner.writes() - w0;
+  const c1 = counts();
+  if (profile) {
+    ctl.child.kill('SIGUSR2');
+    await sleep(2000);
+  }
+  const churnSeconds = (c1.at - c0.at) / 1000;
+  const writes = c1.writes - c0.writes;
+  const benchCpuSeconds = (c1.cpu.user + c1.cpu.system - c0.cpu.user - c0.cpu.system) / 1e6;
   await churner.stop();
   await ctl.stop();
   const last = ctl.last as Stats;
@@ -104,8 +137,11 @@ try {
         churn: {
           ...churn.r,
           statusWrites: writes,
-          statusWritesPerSecond: Math.round((writes / churn.r.seconds) * 10) / 10,
+          statusWritesPerSecond: Math.round((writes / churnSeconds) * 10) / 10,
           wanted: objects.length / (period / 1000),
+          failedWrites: c1.failures - c0.failures,
+          lateWrites: c1.late - c0.late,
+          benchCpuSecondsPerMinute: Math.round(benchCpuSeconds * (60 / churnSeconds) * 1000) / 1000,
         },
         cpuPercentOfOneCore: {
           quiet: Math.round((quiet.r.cpuSecondsPerMinute / 60) * 1000) / 10,

@@ -5,12 +5,17 @@
  * by verb, reconciles, Ready apps, the revisions the apps are synced to, cache sizes, and per
  * queue lane the keys waiting and the waits (s) of the keys started since the last line. On
  * SIGUSR2 (run with --expose-gc) it collects garbage and prints `HEAP {json}`: the heap's
- * retained size, which heapUsed between collections is not.
+ * retained size, which heapUsed between collections is not; the garbage collections so far
+ * (count and pause ms, young and full).
  * Usage (from the benches): controller-child.ts KUBECONFIG APP_NAMESPACE CONCURRENCY REQUEUE_MS
+ * With BENCH_CPU_PROFILE=FILE, SIGUSR2 starts the V8 CPU profiler and the next SIGUSR2 writes the
+ * profile to FILE (open it in Chrome DevTools or speedscope): a window of the run, not its start.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '../../src/api/object.js';
 import { TreeRenderPort } from '../../src/controller/adapters/render.js';
@@ -56,6 +61,20 @@ const controller = new Controller({
 const started = performance.now();
 await controller.start();
 
+const gc = { young: 0, youngMs: 0, full: 0, fullMs: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = (e as { detail?: { kind?: number } }).detail?.kind;
+    if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
+      gc.young++;
+      gc.youngMs += e.duration;
+    } else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+      gc.full++;
+      gc.fullMs += e.duration;
+    }
+  }
+}).observe({ entryTypes: ['gc'] });
+
 function stats() {
   const apps = controller.apps() as unknown as KubeObject[];
   const revisions: Record<string, number> = {};
@@ -84,24 +103,48 @@ function stats() {
     revisions,
     caches: { ...controller.cacheSizes(), git: git.cacheSize() },
     lanes,
+    gc: { ...gc, youngMs: Math.round(gc.youngMs), fullMs: Math.round(gc.fullMs) },
   };
 }
 
+const profileFile = process.env.BENCH_CPU_PROFILE;
+if (profileFile) {
+  const session = new Session();
+  session.connect();
+  let profiling = false;
+  process.on('SIGUSR2', () => {
+    void (async () => {
+      if (!profiling) {
+        profiling = true;
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+        return;
+      }
+      profiling = false;
+      const { profile } = await session.post('Profiler.stop');
+      await writeFile(profileFile, JSON.stringify(profile));
+      process.stderr.write(`[controller] CPU profile written to ${profileFile}\n`);
+    })();
+  });
+}
+
 setInterval(() => process.stdout.write(`STATS ${JSON.stringify(stats())}\n`), 1000);
-const gc = (globalThis as { gc?: () => void }).gc;
-process.on('SIGUSR2', () => {
-  // Twice: a first collection may leave what only a second one frees (weak refs, finalizers).
-  gc?.();
-  gc?.();
-  const mem = process.memoryUsage();
-  const heap = {
-    t: performance.now() - started,
-    collected: gc !== undefined,
-    heapUsed: mem.heapUsed,
-    rss: mem.rss,
-  };
-  process.stdout.write(`HEAP ${JSON.stringify(heap)}\n`);
-});
+const forceGc = (globalThis as { gc?: () => void }).gc;
+// SIGUSR2 is the profiler's switch when a profile was asked for (churn-status.ts), else a heap sample (soak.ts).
+if (!profileFile)
+  process.on('SIGUSR2', () => {
+    // Twice: a first collection may leave what only a second one frees (weak refs, finalizers).
+    forceGc?.();
+    forceGc?.();
+    const mem = process.memoryUsage();
+    const heap = {
+      t: performance.now() - started,
+      collected: forceGc !== undefined,
+      heapUsed: mem.heapUsed,
+      rss: mem.rss,
+    };
+    process.stdout.write(`HEAP ${JSON.stringify(heap)}\n`);
+  });
 process.on('SIGTERM', () => {
   void controller.stop().finally(() => process.exit(0));
 });

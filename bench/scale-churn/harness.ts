@@ -1,7 +1,8 @@
 /**
  * Shared parts of the churn, large-app, repositories and soak benches: the local control plane
  * and Git server, Applications created before the controller starts, the controller in a child
- * process (controller-child.ts) whose per-second STATS lines are collected, and a status churner.
+ * process (controller-child.ts) whose per-second STATS lines are collected (the status churner:
+ * status-churner.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -102,6 +103,8 @@ export interface Stats {
   caches: { render: number; verdictApps?: number; verdicts?: number; git: { repos: number; trees: number } };
   /** Per queue lane: keys waiting, and the waits (s) of the keys started since the last line. */
   lanes?: Record<'urgent' | 'periodic', { waiting: number; waits: number[] }>;
+  /** Garbage collections so far: count and pause milliseconds, young generation and full. */
+  gc?: { young: number; youngMs: number; full: number; fullMs: number };
 }
 
 /** The controller's heap after a forced collection (its retained size). */
@@ -118,7 +121,14 @@ export class ControllerProcess {
   readonly heaps: HeapSample[] = [];
   private constructor(readonly child: ChildProcess) {}
 
-  static start(kubeconfig: string, appNs: string, concurrency = 10, requeueMs = 180_000): ControllerProcess {
+  /** `profileFile`: where SIGUSR2 … SIGUSR2 writes the child's CPU profile (controller-child.ts). */
+  static start(
+    kubeconfig: string,
+    appNs: string,
+    concurrency = 10,
+    requeueMs = 180_000,
+    profileFile?: string,
+  ): ControllerProcess {
     const child = spawn(
       process.execPath,
       [
@@ -131,7 +141,10 @@ export class ControllerProcess {
         String(concurrency),
         String(requeueMs),
       ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        ...(profileFile ? { env: { ...process.env, BENCH_CPU_PROFILE: profileFile } } : {}),
+      },
     );
     const p = new ControllerProcess(child);
     let buf = '';
@@ -202,39 +215,3 @@ export function delta(a: Stats, b: Stats): Record<string, number> {
 
 /** CPU seconds per wall-clock minute between two snapshots. */
 export const cpuPerMinute = (a: Stats, b: Stats) => ((b.cpuUs - a.cpuUs) / 1e6) * (60_000 / (b.t - a.t));
-
-/**
- * Writes `status` on each object once per `periodMs` (as an operator would), with a bound on the
- * writes in flight; counts the writes done. Stops when `stop()` is called.
- */
-export function churnStatus(
-  client: ClusterClient,
-  objects: readonly { apiVersion: string; kind: string; namespace: string; name: string }[],
-  periodMs: number,
-  status: (tick: number) => Record<string, unknown>,
-  inFlight = 16,
-): { writes(): number; stop(): Promise<void> } {
-  let running = true;
-  let writes = 0;
-  const loop = (async () => {
-    for (let tick = 1; running; tick++) {
-      const began = Date.now();
-      await mapLimit(objects, inFlight, async (o) => {
-        if (!running) return;
-        await client
-          .patchStatus(o, status(tick) as never, { fieldManager: 'bench-operator' })
-          .catch(() => undefined);
-        writes++;
-      });
-      const rest = periodMs - (Date.now() - began);
-      if (rest > 0 && running) await sleep(rest);
-    }
-  })();
-  return {
-    writes: () => writes,
-    async stop() {
-      running = false;
-      await loop;
-    },
-  };
-}

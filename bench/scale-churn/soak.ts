@@ -16,7 +16,6 @@ import { churnedStatus, WIDGET_API, widget } from '../../test/support/widget-crd
 import {
   appObject,
   ControllerProcess,
-  churnStatus,
   cpuPerMinute,
   createAll,
   delta,
@@ -29,6 +28,7 @@ import {
   sleep,
   startEnv,
 } from './harness.js';
+import { churnStatus } from './status-churner.js';
 
 const run = promisify(execFile);
 const flag = (name: string, dflt: number) => {
@@ -83,13 +83,14 @@ try {
   const cold = await ctl.until('all apps Ready', (s) => s.apps === n && s.ready === n, 20 * 60_000);
   log(`[soak] ${n} apps Ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (load ${load()})`);
 
+  const { resource } = await env.client.mapping(WIDGET_API, 'Widget');
   const widgets = names.map((a) => ({
     apiVersion: WIDGET_API,
-    kind: 'Widget',
+    resource,
     namespace: dest,
     name: `${a}-widget`,
   }));
-  const churn = churnStatus(env.client, widgets, churnPeriod, churnedStatus, 8);
+  const churn = churnStatus(env.cp.kubeconfig, widgets, churnPeriod, churnedStatus, 8);
   // Warm-up: the first sixth of the soak (at least 2 minutes, at most half) is left out.
   const warmupMs = Math.min(Math.max(120_000, (minutes * 60_000) / 6), (minutes * 60_000) / 2);
   const end = Date.now() + minutes * 60_000;

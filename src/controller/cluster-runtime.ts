@@ -12,7 +12,7 @@ import {
   type ApplicationStatus,
 } from '../api/application.js';
 import { groupOf, type KubeObject, refKey, versionOf } from '../api/object.js';
-import { appKeyOfTrackingId, parseTrackingId } from '../api/tracking.js';
+import { parseTrackingId } from '../api/tracking.js';
 import type { ClusterClient, ObjectAddress } from '../kube/types.js';
 import type { Clock } from '../runtime/clock.js';
 import { Informer, type InformerEvent, objectKey } from '../runtime/informer.js';
@@ -134,32 +134,33 @@ export class ClusterRuntime {
 
   /**
    * An object carrying a tracking id changed: record it for its app and queue the app in `lane`
-   * (urgent: a drift to revert, a health to report; periodic for an informer's first list).
+   * (urgent: a drift to revert, a health to report; periodic for an informer's first list). Runs
+   * for every watch event of every managed object (a thousand a second when operators churn their
+   * status), so what a status-only change needs is kept cheap.
    */
   onTrackedEvent(type: InformerEvent, obj: KubeObject, old: KubeObject | undefined, lane: Lane): void {
-    const id = obj.metadata.annotations?.[Annotation.TrackingId];
-    const owner = appKeyOfTrackingId(id);
-    if (!owner) return;
+    const parsed = parseTrackingId(obj.metadata.annotations?.[Annotation.TrackingId]);
+    if (!parsed) return;
     // A hook is not desired state: it never enters the app's inventory (only its delete policy removes it).
     if (isHookObject(obj)) return;
-    const ref: ObjectId = {
-      group: groupOf(obj.apiVersion),
-      version: versionOf(obj.apiVersion),
-      kind: obj.kind,
-      namespace: obj.metadata.namespace ?? '',
-      name: obj.metadata.name ?? '',
-    };
+    const namespace = obj.metadata.namespace ?? '';
+    const name = obj.metadata.name ?? '';
     // Only objects whose id names them (a copied annotation does not make an object ours).
-    const parsed = parseTrackingId(id);
-    if (parsed && (parsed.ref.name !== ref.name || parsed.ref.kind !== ref.kind)) return;
+    if (parsed.ref.name !== name || parsed.ref.kind !== obj.kind) return;
+    const owner = `${parsed.appNamespace}/${parsed.appName}`;
+    const group = groupOf(obj.apiVersion);
+    const key = refKey({ group, kind: obj.kind, namespace, name });
     let set = this.tracked.get(owner);
-    if (type === 'DELETED') set?.delete(refKey(ref));
+    if (type === 'DELETED') set?.delete(key);
     else {
       if (!set) {
         set = new Map();
         this.tracked.set(owner, set);
       }
-      set.set(refKey(ref), ref);
+      const version = versionOf(obj.apiVersion);
+      // Kept as it is when unchanged: a new ref per event would only be garbage for the collector.
+      if (set.get(key)?.version !== version)
+        set.set(key, { group, version, kind: obj.kind, namespace, name });
     }
     // The echo of our own apply (or of a version already found in sync) changes nothing.
     if (type !== 'DELETED' && this.syncPort.knownInSync?.(owner, obj)) return;
@@ -168,11 +169,11 @@ export class ClusterRuntime {
     const writing = type === 'DELETED' ? undefined : this.syncPort.writing?.(owner);
     if (writing) {
       void writing.then(() => {
-        if (!this.syncPort.knownInSync?.(owner, obj)) this.changed(type, owner, obj, old, ref, lane);
+        if (!this.syncPort.knownInSync?.(owner, obj)) this.changed(type, owner, obj, old, lane);
       });
       return;
     }
-    this.changed(type, owner, obj, old, ref, lane);
+    this.changed(type, owner, obj, old, lane);
   }
 
   /** A managed object's event that is not the echo of the app's own writes. */
@@ -181,20 +182,19 @@ export class ClusterRuntime {
     owner: string,
     obj: KubeObject,
     old: KubeObject | undefined,
-    ref: ObjectId,
     lane: Lane,
   ): void {
+    // A status-only change (a controller's heartbeat, an HPA's counts) matters only through health.
+    if (type === 'MODIFIED' && !trackedChangeMatters(old, obj, this.o.shared.health)) return;
     this.o.log.debug(
       {
         app: owner,
         event: type,
-        object: `${obj.kind} ${ref.namespace}/${ref.name}`,
+        object: `${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`,
         server: this.o.cluster.server,
       },
       'managed object event',
     );
-    // A status-only change (a controller's heartbeat, an HPA's counts) matters only through health.
-    if (type === 'MODIFIED' && !trackedChangeMatters(old, obj, this.o.shared.health)) return;
     this.o.onOwnerEvent(owner, lane);
   }
 
@@ -236,6 +236,8 @@ export class ClusterRuntime {
       // The first list (a kind newly watched, a cluster connected, a restart) finds objects, it
       // does not report a change: periodic. Later events are drift or health: urgent.
       onEvent: (type, obj, old) => this.onTrackedEvent(type, obj, old, inf.synced ? 'urgent' : 'periodic'),
+      // The live objects are only read (the sync engine and cached reads get copies).
+      shareUnchanged: true,
     });
     this.managed.set(k, inf);
     if (this.started) inf.start();

@@ -220,3 +220,45 @@ test('transform() shapes what the store keeps and what events carry, on list and
   assert.deepEqual(withoutManagedFields(cm('x', '1')), cm('x', '1'), 'nothing to drop: the same object');
   await inf.stop();
 });
+
+test('shareUnchanged: a changed object keeps the unchanged parts of the version it replaces, on watch and relist', async () => {
+  const withData = (rv: string, data: Record<string, unknown>): KubeObject => ({
+    ...cm('a', rv, { 'trueup.dev/tracking-id': 'x' }),
+    data: data as never,
+  });
+  const { client } = scripted(
+    [
+      { items: [withData('1', { big: { x: 1 }, n: 1 })], resourceVersion: '1' },
+      { items: [withData('3', { big: { x: 1 }, n: 3 })], resourceVersion: '3' },
+    ],
+    [
+      async (emit) => {
+        emit('MODIFIED', withData('2', { big: { x: 1 }, n: 2 }));
+        throw apiError('watch ConfigMap', 410, { reason: 'Expired', message: 'too old resource version' });
+      },
+    ],
+  );
+  const seen: { obj: KubeObject; old: KubeObject | undefined }[] = [];
+  const inf = new Informer({
+    client,
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    clock: new FakeClock(),
+    random: () => 0,
+    shareUnchanged: true,
+    onEvent: (_t, obj, old) => seen.push({ obj, old }),
+  });
+  inf.start();
+  await settle(20);
+  await inf.stop();
+  const data = (o: KubeObject | undefined) => (o as { data?: { big: unknown; n: number } } | undefined)?.data;
+  assert.deepEqual(
+    seen.map((s) => data(s.obj)?.n),
+    [1, 2, 3],
+  );
+  for (const s of seen.slice(1)) {
+    assert.equal(data(s.obj)?.big, data(s.old)?.big, 'the unchanged subtree is the old one');
+    assert.equal(s.obj.metadata.annotations, s.old?.metadata.annotations);
+  }
+  assert.equal(inf.store.get('/ConfigMap/ns/a'), seen[2]?.obj);
+});

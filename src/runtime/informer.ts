@@ -10,6 +10,7 @@ import { silentLogger } from '../controller/reconciler.js';
 import { isKubeApiError, KubeErrorCode } from '../kube/errors.js';
 import type { ClusterClient } from '../kube/types.js';
 import type { Clock } from './clock.js';
+import { shareUnchanged } from './share-unchanged.js';
 
 export type InformerEvent = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -35,6 +36,12 @@ export interface InformerOptions {
   log?: Logger;
   /** Server-side watch timeout (s); the watch then resumes. Default 300. */
   watchTimeoutSeconds?: number;
+  /**
+   * A changed object shares the subtrees that did not change with the version it replaces
+   * (share-unchanged.ts): less garbage under status churn. Only for consumers that never
+   * mutate the objects they are given (default false).
+   */
+  shareUnchanged?: boolean;
 }
 
 /**
@@ -234,6 +241,7 @@ export class Informer {
     }
     this.others.delete(key);
     const kept = this.o.transform ? this.o.transform(obj) : obj;
+    if (old && this.o.shareUnchanged) shareUnchanged(old, kept);
     this.store.set(key, kept);
     this.o.onEvent(old ? 'MODIFIED' : 'ADDED', kept, old);
   }
@@ -261,8 +269,10 @@ export class Informer {
       const old = this.store.get(key);
       this.store.set(key, obj);
       if (!old) this.o.onEvent('ADDED', obj, undefined);
-      else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion)
+      else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) {
+        if (this.o.shareUnchanged) shareUnchanged(old, obj);
         this.o.onEvent('MODIFIED', obj, old);
+      }
     }
     for (const [key, old] of [...this.store]) {
       if (!seen.has(key)) {
