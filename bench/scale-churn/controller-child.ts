@@ -15,7 +15,6 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { constants, PerformanceObserver } from 'node:perf_hooks';
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '../../src/api/object.js';
 import { TreeRenderPort } from '../../src/controller/adapters/render.js';
@@ -24,6 +23,7 @@ import { Controller, type ControllerMetrics } from '../../src/controller/control
 import { createClusterClient } from '../../src/kube/index.js';
 import type { Lane } from '../../src/runtime/queue.js';
 import { GitSource } from '../../src/source/index.js';
+import { countGarbageCollections } from '../support/gc-counter.js';
 import { isAppReady } from '../support/ready.js';
 
 const [kubeconfig, appNs, concurrency, requeueMs] = process.argv.slice(2) as [string, string, string, string];
@@ -61,19 +61,7 @@ const controller = new Controller({
 const started = performance.now();
 await controller.start();
 
-const gc = { young: 0, youngMs: 0, full: 0, fullMs: 0 };
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) {
-    const kind = (e as { detail?: { kind?: number } }).detail?.kind;
-    if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
-      gc.young++;
-      gc.youngMs += e.duration;
-    } else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
-      gc.full++;
-      gc.fullMs += e.duration;
-    }
-  }
-}).observe({ entryTypes: ['gc'] });
+const gc = countGarbageCollections();
 
 function stats() {
   const apps = controller.apps() as unknown as KubeObject[];

@@ -11,13 +11,13 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { constants, PerformanceObserver } from 'node:perf_hooks';
 import * as k8s from '@kubernetes/client-node';
 import { healthPort } from '../../src/controller/adapters/health.js';
 import { ClusterRuntime } from '../../src/controller/cluster-runtime.js';
 import { silentLogger } from '../../src/controller/deps.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import { systemClock } from '../../src/runtime/clock.js';
+import { countGarbageCollections } from '../support/gc-counter.js';
 
 const flag = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,19 +27,7 @@ const n = flag('objects', 10_000);
 const rate = flag('rate', 1000);
 const seconds = flag('seconds', 30);
 
-const gc = { young: 0, youngMs: 0, full: 0, fullMs: 0 };
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) {
-    const kind = (e as { detail?: { kind?: number } }).detail?.kind;
-    if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
-      gc.young++;
-      gc.youngMs += e.duration;
-    } else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
-      gc.full++;
-      gc.fullMs += e.duration;
-    }
-  }
-}).observe({ entryTypes: ['gc'] });
+const gc = countGarbageCollections();
 
 const server = spawn(
   process.execPath,
