@@ -147,19 +147,21 @@ test('the health, namespace, project and label filters narrow the list', async (
     assert.equal(await page.locator('.spacer .row').first().getAttribute('data-key'), key, what);
   };
   const all = () => waitFor('all rows', async () => (await text('#shown')) === '5');
+  // The URL follows the filters in an effect, after the list has been drawn: wait for it.
+  const inUrl = (re: RegExp) => waitFor(`${re} in the URL`, async () => re.test(page.url()));
   await page.check('input[name=Health-Healthy]');
   await only('health', `${otherNs}/multi`);
-  assert.match(page.url(), /health=Healthy/);
+  await inUrl(/health=Healthy/);
   await page.uncheck('input[name=Health-Healthy]');
   await all();
   await page.selectOption('select[name=namespace]', otherNs);
   await only('namespace', `${otherNs}/multi`);
-  assert.match(page.url(), new RegExp(`namespace=${otherNs}`));
+  await inUrl(new RegExp(`namespace=${otherNs}`));
   await page.selectOption('select[name=namespace]', '');
   await all();
   await page.selectOption('select[name=project]', 'finance');
   await only('project', `${env.appNs}/billing`);
-  assert.match(page.url(), /project=finance/);
+  await inUrl(/project=finance/);
   await page.selectOption('select[name=project]', '');
   await all();
   await page.fill('input[name=labels]', 'team=pay');
