@@ -26,6 +26,7 @@ import { systemClock } from '../../src/runtime/clock.js';
 import { Informer } from '../../src/runtime/informer.js';
 import { GitSource } from '../../src/source/index.js';
 import { startControlPlane } from '../../test/control-plane/control-plane.js';
+import { countingReconciles } from '../../test/support/counting-metrics.js';
 import { GitHttpServer } from '../../test/support/git-server.js';
 import { isAppReady } from '../support/ready.js';
 
@@ -39,28 +40,6 @@ function percentile(sorted: number[], p: number): number {
 
 const cm = (name: string, data: Record<string, string>) =>
   JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
-
-interface Counting {
-  reconciles: number;
-  metrics: ControllerMetrics;
-}
-
-function countingMetrics(): Counting {
-  const c: Counting = {
-    reconciles: 0,
-    metrics: {
-      setApp() {},
-      deleteApp() {},
-      recordSync() {},
-      observeReconcile: () => {
-        c.reconciles++;
-      },
-      recordDriftCorrection() {},
-      queue: { setDepth() {}, added() {}, retried() {}, observeWait() {}, observeWork() {} },
-    },
-  };
-  return c;
-}
 
 async function namespace(client: ClusterClient, name: string): Promise<string> {
   await client.apply(
@@ -192,7 +171,7 @@ async function scale(kubeconfig: string, repoURL: string, n: number): Promise<Re
   }
   const rssBefore = process.memoryUsage().rss;
   const cache = await mkdtemp(join(tmpdir(), 'bench-scale-'));
-  const counting = countingMetrics();
+  const counting = countingReconciles();
   const start = performance.now();
   const controller = controllerFor(client, appNs, cache, counting.metrics);
   await controller.start();
@@ -207,7 +186,7 @@ async function scale(kubeconfig: string, repoURL: string, n: number): Promise<Re
     await sleep(200);
   }
   const elapsed = performance.now() - start;
-  const coldReconciles = counting.reconciles;
+  const coldReconciles = counting.passes();
   const coldCounts = client.counter.snapshot();
   log(`  scale ${n}: all Ready in ${(elapsed / 1000).toFixed(1)} s after ${coldReconciles} reconciles`);
 
@@ -215,12 +194,12 @@ async function scale(kubeconfig: string, repoURL: string, n: number): Promise<Re
   await sleep(3000);
   await controller.queue.whenIdle();
   const before = client.counter.snapshot();
-  const reconcilesBefore = counting.reconciles;
+  const reconcilesBefore = counting.passes();
   for (const name of names) controller.queue.add(`${appNs}/${name}`);
   await sleep(50);
   await controller.queue.whenIdle();
   const after = client.counter.snapshot();
-  const idleReconciles = counting.reconciles - reconcilesBefore;
+  const idleReconciles = counting.passes() - reconcilesBefore;
   const idle: Record<string, number> = {};
   let idleTotal = 0;
   for (const [verb, count] of Object.entries(after)) {

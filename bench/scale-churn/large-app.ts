@@ -17,8 +17,9 @@ import type { Application } from '../../src/api/application.js';
 import { Annotation } from '../../src/api/application.js';
 import { TreeRenderPort } from '../../src/controller/adapters/render.js';
 import { GitSourcePort } from '../../src/controller/adapters/source.js';
-import { Controller, type ControllerMetrics } from '../../src/controller/controller.js';
+import { Controller } from '../../src/controller/controller.js';
 import { GitSource } from '../../src/source/index.js';
+import { countingReconciles } from '../../test/support/counting-metrics.js';
 import { appObject, load, log, MiB, namespace, sleep, startEnv } from './harness.js';
 
 const run = promisify(execFile);
@@ -51,17 +52,8 @@ try {
   const dest = await namespace(env.client, `large-dest-${stamp}`);
   const kdest = await namespace(env.client, `large-kubectl-${stamp}`);
 
-  let reconciles = 0;
-  const metrics: ControllerMetrics = {
-    setApp() {},
-    deleteApp() {},
-    recordSync() {},
-    observeReconcile: () => {
-      reconciles++;
-    },
-    recordDriftCorrection() {},
-    queue: { setDepth() {}, added() {}, retried() {}, observeWait() {}, observeWork() {} },
-  };
+  const counting = countingReconciles();
+  const { metrics } = counting;
   global.gc?.();
   const baseline = process.memoryUsage();
   const controller = new Controller({
@@ -128,11 +120,11 @@ try {
   const firstPeak = peakRss;
   await sleep(3000);
   await controller.queue.whenIdle();
-  const r0 = reconciles;
+  const r0 = counting.passes();
   const resync = await step(
     'no-change resync',
     async () => controller.queue.add(`${appNs}/large`),
-    () => reconciles > r0,
+    () => counting.passes() > r0,
   );
   const refresh = async () => {
     await env.client.apply(

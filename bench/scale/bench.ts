@@ -34,13 +34,14 @@ import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '../../src/api/object.js';
 import { TreeRenderPort } from '../../src/controller/adapters/render.js';
 import { GitSourcePort } from '../../src/controller/adapters/source.js';
-import { Controller, type ControllerMetrics } from '../../src/controller/controller.js';
+import { Controller } from '../../src/controller/controller.js';
 import { installCrds } from '../../src/controller/install-crd.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import type { ClusterClient } from '../../src/kube/types.js';
 import { shard, shardedClient, shardOf } from '../../src/runtime/sharding.js';
 import { GitSource } from '../../src/source/index.js';
 import { type ControlPlane, startControlPlane } from '../../test/control-plane/control-plane.js';
+import { countingReconciles } from '../../test/support/counting-metrics.js';
 import { GitHttpServer } from '../../test/support/git-server.js';
 import { CpuLedger } from '../support/proc-cpu.js';
 import { isAppReady } from '../support/ready.js';
@@ -66,23 +67,6 @@ function appObject(name: string, ns: string, repoURL: string, dest: string): Kub
       destination: { namespace: dest },
       syncPolicy: { automated: { prune: true, selfHeal: true } },
     } as never,
-  };
-}
-
-function countingMetrics(): { reconciles: () => number; metrics: ControllerMetrics } {
-  let n = 0;
-  return {
-    reconciles: () => n,
-    metrics: {
-      setApp() {},
-      deleteApp() {},
-      recordSync() {},
-      observeReconcile: () => {
-        n++;
-      },
-      recordDriftCorrection() {},
-      queue: { setDepth() {}, added() {}, retried() {}, observeWait() {}, observeWork() {} },
-    },
   };
 }
 
@@ -129,7 +113,7 @@ async function child(args: string[]): Promise<Record<string, unknown>> {
   const raw = await createClusterClient(kc, { maxSockets: 32 });
   const client = shardCount > 1 ? shardedClient(raw, owner) : raw;
   const cache = await mkdtemp(join(tmpdir(), 'bench-scale-'));
-  const counting = countingMetrics();
+  const counting = countingReconciles();
   const rssBefore = process.memoryUsage().rss;
   const start = performance.now();
   const controller = new Controller({
@@ -150,7 +134,7 @@ async function child(args: string[]): Promise<Record<string, unknown>> {
     const done =
       mode === 'cold'
         ? ready === expected
-        : counting.reconciles() >= expected && controller.queue.depth === 0 && ready === expected;
+        : counting.passes() >= expected && controller.queue.depth === 0 && ready === expected;
     if (done) break;
     if (Date.now() > deadline) throw new Error(`only ${ready}/${expected} Ready after 30 min`);
     await sleep(100);
@@ -162,7 +146,7 @@ async function child(args: string[]): Promise<Record<string, unknown>> {
     Object.entries(raw.counter.snapshot()).filter(([, v]) => v > 0),
   ) as Record<string, number>;
   log(`  ${mode} shard ${owner.index}/${shardCount}: ${expected} apps in ${seconds.toFixed(1)} s`);
-  const reconciles = counting.reconciles();
+  const reconciles = counting.passes();
   await controller.stop();
   raw.close();
   await rm(cache, { recursive: true, force: true });

@@ -4,30 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import type { ControllerMetrics } from '../../src/controller/controller.js';
 import { createClusterClient } from '../../src/kube/index.js';
 import { testNamespace } from '../support/cluster.js';
+import { countingReconciles } from '../support/counting-metrics.js';
 import { appManifest, condition, configMap, e2eEnv, waitFor } from './support.js';
 
 const env = await e2eEnv('requests');
-
-/** Controller metrics that count reconciles (passes) only. */
-function countingReconciles(): { passes: () => number; metrics: ControllerMetrics } {
-  let n = 0;
-  return {
-    passes: () => n,
-    metrics: {
-      setApp() {},
-      deleteApp() {},
-      recordSync() {},
-      observeReconcile: () => {
-        n++;
-      },
-      recordDriftCorrection() {},
-      queue: { setDepth() {}, added() {}, retried() {}, observeWait() {}, observeWork() {} },
-    },
-  };
-}
 
 test('a first sync of 3 apps x 6 ConfigMaps in one namespace: no GET or LIST per object, one status write and one pass per app', async () => {
   const dest = await testNamespace('requests-dest');
