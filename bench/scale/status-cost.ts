@@ -12,9 +12,12 @@
  *   status-json-patch    a JSON patch adding the same status
  *   status-merge-schemaless the recorded status merge patch on a CRD without a schema
  *                        (x-kubernetes-preserve-unknown-fields) and the same spec
+ *   status-merge-small-on-full a one-field merge patch (status.reconciledAt) on an Application
+ *                        that already holds the full status (written before the measurement):
+ *                        tells a write's cost by the patch's size from its cost by the object's
  * It also reports the size of one Application's managedFields after each kind of write.
  * Usage: npx tsx bench/scale/status-cost.ts --script FILE [--count 1000] [--rounds 2]
- *   [--concurrency 16]   (FILE: a recording of api-floor.ts record)
+ *   [--concurrency 16] [--kinds configmap-apply,...]   (FILE: a recording of api-floor.ts record)
  */
 import { createReadStream } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -39,6 +42,7 @@ const KINDS = [
   'status-apply',
   'status-json-patch',
   'status-merge-schemaless',
+  'status-merge-small-on-full',
 ] as const;
 type CostKind = (typeof KINDS)[number];
 
@@ -123,6 +127,8 @@ function requestsOf(kind: CostKind, s: Samples, ns: string, count: number): Reco
       case 'event-create': {
         const body = JSON.parse(s.event.body ?? '{}') as KubeObject;
         body.metadata = { ...body.metadata, name: `e-${name}`, namespace: ns };
+        // The API server refuses an Event whose object is in another namespace.
+        body.involvedObject = { ...(body.involvedObject as object), namespace: ns };
         return {
           ...base,
           method: 'POST',
@@ -138,6 +144,14 @@ function requestsOf(kind: CostKind, s: Samples, ns: string, count: number): Reco
           path: `${app}${q}`,
           contentType: merge,
           body: s.status.body ?? '',
+        };
+      case 'status-merge-small-on-full':
+        return {
+          ...base,
+          method: 'PATCH',
+          path: `${app}${q}`,
+          contentType: 'application/merge-patch+json',
+          body: JSON.stringify({ status: { reconciledAt: new Date(Date.UTC(2027, 0, 1)).toISOString() } }),
         };
       case 'status-merge-small':
         return {
@@ -208,6 +222,7 @@ async function main(): Promise<void> {
       count: { type: 'string', default: '1000' },
       rounds: { type: 'string', default: '2' },
       concurrency: { type: 'string', default: '16' },
+      kinds: { type: 'string', default: KINDS.join(',') },
     },
   });
   if (!values.script) throw new Error('--script FILE (a recording of api-floor.ts record) is required');
@@ -220,6 +235,10 @@ async function main(): Promise<void> {
     ['concurrency', concurrency],
   ] as const)
     if (!Number.isInteger(v) || v <= 0) throw new Error(`--${flag}: a positive integer`);
+  const kinds = values.kinds.split(',').filter(Boolean) as CostKind[];
+  for (const k of kinds)
+    if (!(KINDS as readonly string[]).includes(k))
+      throw new Error(`--kinds: ${k} is not one of ${KINDS.join(', ')}`);
   const samples = await samplesOf(values.script);
   const results: Record<string, unknown> = { count, rounds, concurrency, loadavgAtStart: loadavg() };
   await withCluster('token', async (kubeconfig, repoURL, client, cp) => {
@@ -231,12 +250,14 @@ async function main(): Promise<void> {
     const managedFields: Record<string, number> = {};
     for (let round = 0; round < rounds; round++) {
       // Rotate the order each round, so no kind always runs first or last.
-      const order = KINDS.map((_, i) => KINDS[(i + round * 3) % KINDS.length] as CostKind);
+      const order = kinds.map((_, i) => kinds[(i + round * 3) % kinds.length] as CostKind);
       for (const kind of order) {
         const ns = `cost-${round}-${KINDS.indexOf(kind)}`;
         log(`[cost] round ${round + 1}/${rounds}: ${kind} (setting up ${ns})`);
         if (kind === 'status-merge-schemaless') await createBlobs(client, ns, count, spec);
         else if (kind.startsWith('status')) await createApps(client, ns, `${ns}-dest`, repoURL, count);
+        if (kind === 'status-merge-small-on-full')
+          (await replay(target, requestsOf('status-merge', samples, ns, count), concurrency)).closeWatches();
         else await applyNamespace(client, ns);
         await sleep(3000);
         const ledger = new CpuLedger();
