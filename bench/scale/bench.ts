@@ -35,59 +35,19 @@ import type { KubeObject } from '../../src/api/object.js';
 import { TreeRenderPort } from '../../src/controller/adapters/render.js';
 import { GitSourcePort } from '../../src/controller/adapters/source.js';
 import { Controller } from '../../src/controller/controller.js';
-import { installCrds } from '../../src/controller/install-crd.js';
 import { createClusterClient } from '../../src/kube/index.js';
-import type { ClusterClient } from '../../src/kube/types.js';
 import { shard, shardedClient, shardOf } from '../../src/runtime/sharding.js';
 import { GitSource } from '../../src/source/index.js';
-import { type ControlPlane, startControlPlane } from '../../test/control-plane/control-plane.js';
+import type { ControlPlane } from '../../test/control-plane/control-plane.js';
 import { countingReconciles } from '../../test/support/counting-metrics.js';
-import { GitHttpServer } from '../../test/support/git-server.js';
 import { CpuLedger } from '../support/proc-cpu.js';
 import { isAppReady } from '../support/ready.js';
 import { cliBaseline, cliCold } from './cli-child.js';
-import { serviceAccountKubeconfig } from './identity.js';
+import { APP_NAMESPACE, appName, createApps, DEST_NAMESPACE, withCluster } from './setup.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MiB = 2 ** 20;
-
-const cm = (name: string, data: Record<string, string>) =>
-  JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
-
-const appName = (i: number) => `a${String(i).padStart(5, '0')}`;
-
-function appObject(name: string, ns: string, repoURL: string, dest: string): KubeObject {
-  return {
-    apiVersion: 'trueup.dev/v1alpha1',
-    kind: 'Application',
-    metadata: { name, namespace: ns },
-    spec: {
-      source: { repoURL, targetRevision: 'main', path: 'app', kustomize: { namePrefix: `${name}-` } },
-      destination: { namespace: dest },
-      syncPolicy: { automated: { prune: true, selfHeal: true } },
-    } as never,
-  };
-}
-
-async function applyNamespace(client: ClusterClient, name: string): Promise<void> {
-  await client.apply(
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
-    { fieldManager: 'bench', force: true },
-  );
-}
-
-async function createApps(client: ClusterClient, appNs: string, dest: string, repoURL: string, n: number) {
-  await applyNamespace(client, appNs);
-  await applyNamespace(client, dest);
-  for (let i = 0; i < n; i += 50) {
-    await Promise.all(
-      Array.from({ length: Math.min(50, n - i) }, (_, j) =>
-        client.create(appObject(appName(i + j), appNs, repoURL, dest), { fieldManager: 'bench' }),
-      ),
-    );
-  }
-}
 
 /**
  * Child: one controller process over `appNs` (its shard only when shards > 1). mode `cold`: wait
@@ -204,38 +164,6 @@ function runChild(
   });
 }
 
-/** A fresh control plane and Git server for one group of scenarios. */
-async function withCluster<T>(
-  identity: string,
-  fn: (kubeconfig: string, repoURL: string, client: ClusterClient, cp: ControlPlane) => Promise<T>,
-) {
-  const cp = await startControlPlane({ log });
-  const git = await GitHttpServer.start();
-  try {
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(cp.kubeconfigPath);
-    const client = await createClusterClient(kc, { maxSockets: 32 });
-    await installCrds(client);
-    const repo = await git.createRepo('bench');
-    await repo.commit({
-      'app/kustomization.yaml': JSON.stringify({ resources: ['a.yaml', 'b.yaml', 'c.yaml'] }),
-      'app/a.yaml': cm('config-0', { value: 'v0' }),
-      'app/b.yaml': cm('config-1', { value: 'v1' }),
-      'app/c.yaml': cm('config-2', { value: 'v2' }),
-    });
-    try {
-      // The controller children connect as a ServiceAccount (token) unless --identity cert.
-      const kubeconfig = identity === 'cert' ? cp.kubeconfigPath : await serviceAccountKubeconfig(cp);
-      return await fn(kubeconfig, git.url('bench'), client, cp);
-    } finally {
-      client.close();
-    }
-  } finally {
-    await git.close();
-    await cp.stop();
-  }
-}
-
 async function parent(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -262,8 +190,8 @@ async function parent(): Promise<void> {
     loadavgAtStart: loadavg(),
     node: process.version,
   };
-  const appNs = 'bench-apps';
-  const dest = 'bench-dest';
+  const appNs = APP_NAMESPACE;
+  const dest = DEST_NAMESPACE;
   if (scenarios.has('cold') || scenarios.has('warm')) {
     await withCluster(identity, async (kubeconfig, repoURL, client, cp) => {
       log(`[bench] creating ${n} Applications`);

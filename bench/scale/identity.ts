@@ -6,7 +6,7 @@
  * a ServiceAccount token is verified once and then served from the authenticator's token cache.
  */
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ControlPlane } from '../../test/control-plane/control-plane.js';
@@ -41,4 +41,22 @@ export async function serviceAccountKubeconfig(cp: ControlPlane): Promise<string
   const path = join(cp.dir, 'trueup-controller.kubeconfig');
   await writeFile(path, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   return path;
+}
+
+/** The server, CA and token of a kubeconfig this module wrote, for a client that sends its own requests. */
+export async function tokenTargetOf(
+  kubeconfigPath: string,
+): Promise<{ server: string; ca: string; token: string }> {
+  const kc = JSON.parse(await readFile(kubeconfigPath, 'utf8')) as {
+    clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
+    users: { user: { token?: string } }[];
+  };
+  const cluster = kc.clusters[0]?.cluster;
+  const token = kc.users[0]?.user.token;
+  if (!cluster || !token) throw new Error(`${kubeconfigPath}: no cluster or no token`);
+  return {
+    server: cluster.server,
+    ca: Buffer.from(cluster['certificate-authority-data'], 'base64').toString(),
+    token,
+  };
 }

@@ -6,7 +6,6 @@
  */
 import {
   type AppProjectSpec,
-  AppProjectSpecSchema,
   DEFAULT_PROJECT,
   DEFAULT_PROJECT_SPEC,
   PROJECT_KIND,
@@ -18,13 +17,12 @@ import type { ClusterClient } from '../kube/types.js';
 import type { Clock } from '../runtime/clock.js';
 import { Informer } from '../runtime/informer.js';
 import type { ProjectPort } from './ports.js';
+import { ProjectSpecs } from './project-specs.js';
 import type { Logger } from './reconciler.js';
-
-/** A project that does not parse permits nothing, and says so: nothing it was meant to bound runs unbounded. */
-const NOTHING_PERMITTED: AppProjectSpec = { sourceRepos: [], destinations: [] };
 
 export class ProjectCache implements ProjectPort {
   readonly informer: Informer;
+  private readonly specs: ProjectSpecs;
 
   constructor(
     readonly namespace: string,
@@ -47,15 +45,13 @@ export class ProjectCache implements ProjectPort {
       ...(o.log ? { log: o.log } : {}),
       onEvent: (_type, obj) => o.onChange(obj.metadata.name ?? ''),
     });
+    this.specs = new ProjectSpecs((name) =>
+      this.informer.store.get(refKey({ group: APP_GROUP, kind: PROJECT_KIND, namespace, name })),
+    );
   }
 
   get(name: string): AppProjectSpec | undefined {
-    const obj = this.informer.store.get(
-      refKey({ group: APP_GROUP, kind: PROJECT_KIND, namespace: this.namespace, name }),
-    );
-    if (!obj) return undefined;
-    const parsed = AppProjectSpecSchema.safeParse((obj as { spec?: unknown }).spec ?? {});
-    return parsed.success ? parsed.data : NOTHING_PERMITTED;
+    return this.specs.get(name);
   }
 }
 

@@ -58,6 +58,27 @@ test('normalize drops metadata noise and status, and never mutates its input', (
   assert.equal(d.metadata.resourceVersion, '42');
 });
 
+test('normalize leaves managedFields and status out before copying: it never reads inside them', () => {
+  const d = deploy(2);
+  const read: string[] = [];
+  const spy = (what: string) => ({
+    get inner() {
+      read.push(what);
+      return 1;
+    },
+  });
+  (d.metadata.managedFields as unknown[]).push(spy('managedFields'));
+  (d as unknown as { status: unknown }).status = spy('status');
+  d.metadata.labels = {};
+  d.metadata.annotations = { 'kubectl.kubernetes.io/last-applied-configuration': '{}', keep: 'y' };
+  const n = normalize(d);
+  assert.deepEqual(read, [], 'a deep copy of the whole object would read both');
+  assert.deepEqual(n.metadata, { name: 'api', namespace: 'web', annotations: { keep: 'y' } });
+  assert.deepEqual(Object.keys(n), ['apiVersion', 'kind', 'metadata', 'spec'], "the input's key order");
+  assert.equal(d.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'], '{}');
+  assert.deepEqual(d.metadata.labels, {}, 'the input is untouched');
+});
+
 test('compare: a table of drift verdicts', () => {
   const cases: {
     name: string;

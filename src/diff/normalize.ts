@@ -26,19 +26,35 @@ function isPlainObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** A deep copy without metadata noise and without `status`. Never mutates its input. */
+/**
+ * A deep copy without metadata noise and without `status`. Never mutates its input. The noise is
+ * left out before the copy, not deleted after it: a live object's managedFields and status are
+ * often most of it, and every drift test and diff normalises both sides of every object.
+ * Key order is the input's.
+ */
 export function normalize(obj: KubeObject): JsonObject {
-  const out = cloneJson(obj) as unknown as JsonObject;
-  delete out.status;
-  const meta = out.metadata;
-  if (isPlainObject(meta)) {
-    for (const key of NOISE_METADATA) delete meta[key];
-    const annotations = meta.annotations;
-    if (isPlainObject(annotations)) {
-      for (const key of NOISE_ANNOTATIONS) delete annotations[key];
-      if (Object.keys(annotations).length === 0) delete meta.annotations;
+  const top: JsonObject = {};
+  for (const [key, value] of Object.entries(obj as unknown as JsonObject)) {
+    if (key === 'status') continue;
+    top[key] = key === 'metadata' && isPlainObject(value) ? withoutNoise(value) : value;
+  }
+  return cloneJson(top);
+}
+
+/** A shallow copy of metadata without the noise fields, annotations and empty labels. */
+function withoutNoise(meta: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(meta)) {
+    if ((NOISE_METADATA as readonly string[]).includes(key)) continue;
+    if (key === 'annotations' && isPlainObject(value)) {
+      const kept: JsonObject = {};
+      for (const [k, v] of Object.entries(value))
+        if (!(NOISE_ANNOTATIONS as readonly string[]).includes(k)) kept[k] = v;
+      if (Object.keys(kept).length > 0) out.annotations = kept;
+      continue;
     }
-    if (isPlainObject(meta.labels) && Object.keys(meta.labels).length === 0) delete meta.labels;
+    if (key === 'labels' && isPlainObject(value) && Object.keys(value).length === 0) continue;
+    out[key] = value;
   }
   return out;
 }
