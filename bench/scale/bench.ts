@@ -11,6 +11,12 @@
  *             shard (the replicas' consistent hash): time until both have all their apps Ready
  * Usage: npx tsx bench/scale/bench.ts [--apps 10000] [--scenarios cold,warm,shards]
  *   [--controller cli|inproc] [--identity token|cert] [--cpu-prof DIR] [--heap-snapshot DIR]
+ *   [--node-flags='--flag1 --flag2']
+ * --node-flags: passed to node for the controller children (cli: before bin/trueup; inproc: before
+ * --import tsx), e.g. --node-flags=--heap-growing-percent=50 (a heap flag also stops the
+ * controller's own --heap-growing-percent=20, src/cli/heap-growth.ts). The cold start reports
+ * the peak RSS it sampled, when (sampledPeakAt, seconds from the start) and how many apps were
+ * Ready then.
  * --controller: the cold start's child is `bin/trueup controller` (cli, the default: compiled, plain
  * node, so its RSS is the controller's own; a baseline run over no apps is reported next to it) or
  * the in-process wiring under tsx (inproc: the request counter of the ClusterClient, as before).
@@ -137,11 +143,12 @@ function ledgerOf(cp: ControlPlane): CpuLedger {
 
 function runChild(
   args: string[],
-  o: { ledger?: CpuLedger; cpuProfDir?: string } = {},
+  o: { ledger?: CpuLedger; cpuProfDir?: string; nodeFlags?: string[] } = {},
 ): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const prof = o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [];
-    const c = spawn(process.execPath, [...prof, '--import', 'tsx', import.meta.filename, 'child', ...args], {
+    const node = [...(o.nodeFlags ?? []), ...prof];
+    const c = spawn(process.execPath, [...node, '--import', 'tsx', import.meta.filename, 'child', ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     o.ledger?.track('controller', c.pid);
@@ -173,8 +180,10 @@ async function parent(): Promise<void> {
       identity: { type: 'string', default: 'token' },
       'cpu-prof': { type: 'string' },
       'heap-snapshot': { type: 'string' },
+      'node-flags': { type: 'string', default: '' },
     },
   });
+  const nodeFlags = (values['node-flags'] ?? '').split(/\s+/).filter(Boolean);
   if (values.controller !== 'cli' && values.controller !== 'inproc')
     throw new Error(`--controller ${values.controller}: cli or inproc`);
   if (values.identity !== 'token' && values.identity !== 'cert')
@@ -189,6 +198,7 @@ async function parent(): Promise<void> {
     controller: values.controller,
     loadavgAtStart: loadavg(),
     node: process.version,
+    ...(nodeFlags.length ? { nodeFlags } : {}),
   };
   const appNs = APP_NAMESPACE;
   const dest = DEST_NAMESPACE;
@@ -205,6 +215,7 @@ async function parent(): Promise<void> {
           cacheDir,
           client,
           logPath: join(cp.dir, 'trueup-controller.log'),
+          nodeFlags,
         };
         log('[bench] baseline: bin/trueup controller over no apps');
         const baseline = await cliBaseline(o);
@@ -217,19 +228,21 @@ async function parent(): Promise<void> {
             ...(values['heap-snapshot'] ? { heapSnapshotDir: values['heap-snapshot'] } : {}),
           })),
           baselineRssMiB: baseline.rssMiB,
+          baselineStartupCpuSeconds: baseline.cpuSeconds,
         };
         await rm(cacheDir, { recursive: true, force: true });
       } else {
         log('[bench] cold start');
         results.cold = await runChild(['cold', kubeconfig, appNs, String(n), '1', '0'], {
           ledger: ledgerOf(cp),
+          nodeFlags,
           ...(cpuProfDir ? { cpuProfDir } : {}),
         });
       }
       log(`[bench]   ${JSON.stringify(results.cold)}`);
       if (scenarios.has('warm')) {
         log('[bench] warm restart');
-        results.warm = await runChild(['warm', kubeconfig, appNs, String(n), '1', '0']);
+        results.warm = await runChild(['warm', kubeconfig, appNs, String(n), '1', '0'], { nodeFlags });
         log(`[bench]   ${JSON.stringify(results.warm)}`);
       }
     });
@@ -241,7 +254,7 @@ async function parent(): Promise<void> {
       log('[bench] cold start over 2 shards');
       const start = performance.now();
       const both = await Promise.all(
-        ['0', '1'].map((i) => runChild(['cold', kubeconfig, appNs, String(n), '2', i])),
+        ['0', '1'].map((i) => runChild(['cold', kubeconfig, appNs, String(n), '2', i], { nodeFlags })),
       );
       results.shards = { seconds: (performance.now() - start) / 1000, replicas: both };
       log(`[bench]   ${JSON.stringify(results.shards)}`);

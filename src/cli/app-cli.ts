@@ -27,7 +27,7 @@ import { createClusterClient } from '../kube/index.js';
 import type { ClusterClient } from '../kube/types.js';
 import { describePlainSecrets } from '../secrets/plain-secrets.js';
 import { GitSource } from '../source/index.js';
-import { kubeConfigFrom } from './flag-values.js';
+import { kubeConnectionFrom } from './flag-values.js';
 import type { CliIO } from './io.js';
 
 export interface AppCliOptions {
@@ -50,9 +50,9 @@ export interface AppCliOptions {
 async function connect(
   o: AppCliOptions,
 ): Promise<{ client: ClusterClient & { close(): void }; namespace: string }> {
-  const kc = kubeConfigFrom(o.kubeconfig ?? '', o.context);
-  const namespace = o.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'trueup-system';
-  return { client: await createClusterClient(kc), namespace };
+  const conn = await kubeConnectionFrom(o.kubeconfig ?? '', o.context, process.env);
+  const namespace = o.namespace ?? conn.namespace ?? 'trueup-system';
+  return { client: await createClusterClient(conn), namespace };
 }
 
 const getApp = getApplication;

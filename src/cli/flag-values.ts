@@ -2,22 +2,20 @@
  * Flag values the commands that connect to a cluster or listen share: the kubeconfig (--kubeconfig,
  * --context) and host:port addresses, refused with a typed error naming the setting.
  */
-import { KubeConfig } from '@kubernetes/client-node';
 import { TrueupError } from '../api/errors.js';
+import type { KubeConnection } from '../kube/connection.js';
+import { loadKubeConnection } from '../kube/kubeconfig-load.js';
 
-export function kubeConfigFrom(path: string, context?: string): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    if (path) kc.loadFromFile(path);
-    else kc.loadFromDefault();
-  } catch (err) {
-    throw new TrueupError('KubeConfigInvalid', `kubeconfig ${path || '(default)'}: ${String(err)}`, {
-      cause: err,
-    });
-  }
-  if (context) kc.setCurrentContext(context);
-  if (!kc.getCurrentCluster()) throw new TrueupError('KubeConfigInvalid', 'kubeconfig: no current cluster');
-  return kc;
+/**
+ * The connection of --kubeconfig (else KUBECONFIG, ~/.kube/config or in-cluster, as kubectl
+ * finds it) and --context. `env` is the process's environment, passed in by the command.
+ */
+export function kubeConnectionFrom(
+  path: string,
+  context: string | undefined,
+  env: Record<string, string | undefined>,
+): Promise<KubeConnection> {
+  return loadKubeConnection({ kubeconfig: path || (env.KUBECONFIG ?? ''), context, env });
 }
 
 export function splitAddress(address: string, setting = 'metricsAddress'): { host: string; port: number } {

@@ -43,7 +43,7 @@ import { createWebhookHandler, pushMatches, pushMatchesSource } from '../server/
 import { cachedSecretSource } from '../source/credentials.js';
 import { GitSource, nodeHttpClient } from '../source/index.js';
 import { version } from '../version.js';
-import { kubeConfigFrom, splitAddress } from './flag-values.js';
+import { kubeConnectionFrom, splitAddress } from './flag-values.js';
 import { type Campaign, replicaLiveness, replicaReadiness, whileLeading } from './replica.js';
 
 export interface RunHandle {
@@ -63,11 +63,12 @@ export async function runController(
 ): Promise<RunHandle> {
   const config: Readonly<ControllerConfig> = loadConfig(flags, env);
   const log = pino({ level: config.logLevel, base: { component: 'trueup-controller' } });
-  const kc = kubeConfigFrom(config.kubeconfig, opts.context);
+  // config.kubeconfig is --kubeconfig or else KUBECONFIG (a list of files, merged as kubectl does).
+  const conn = await kubeConnectionFrom(config.kubeconfig, opts.context, env);
   const metrics = createMetrics({ version });
   // Every API request and every Git HTTP request is counted (trueup_kube_requests_total,
   // trueup_git_requests_total and its duration histogram).
-  const client = clusterClientOver(instrumentKubeTransport(await createTransport(kc), metrics));
+  const client = clusterClientOver(instrumentKubeTransport(await createTransport(conn), metrics));
   // Sharding: this replica sees only its shard's Applications and holds its shard's Lease.
   const shardIndex =
     config.shard ??

@@ -16,7 +16,7 @@ import { systemClock } from '../runtime/clock.js';
 import { GitSource } from '../source/index.js';
 import { kubeconfigAccess } from '../ui/access.js';
 import { startUi } from '../ui/server.js';
-import { kubeConfigFrom, splitAddress } from './flag-values.js';
+import { kubeConnectionFrom, splitAddress } from './flag-values.js';
 
 export interface UiCliOptions {
   address?: string;
@@ -30,9 +30,9 @@ export interface UiCliOptions {
 }
 
 export async function runUi(o: UiCliOptions) {
-  const kc = kubeConfigFrom(o.kubeconfig ?? '', o.context);
-  const user = kc.getCurrentUser()?.name ?? 'kubeconfig user';
-  const client = await createClusterClient(kc);
+  const conn = await kubeConnectionFrom(o.kubeconfig ?? '', o.context, process.env);
+  const user = conn.userName || 'kubeconfig user';
+  const client = await createClusterClient(conn);
   const log = pino({ level: 'warn', base: { component: 'trueup-ui' } }, pino.destination(2));
   const git = new GitSource({
     cacheDir: o.cacheDir ?? join(homedir(), '.cache', 'trueup', 'git'),

@@ -1,7 +1,6 @@
 /** `trueup diff` and `trueup sync`: render a local directory and run the sync engine on it. */
 import { realpath } from 'node:fs/promises';
 import { basename, relative, resolve, sep } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { TrueupError } from '../api/errors.js';
 import { describeRef, type KubeObject } from '../api/object.js';
 import { chartObjects } from '../controller/adapters/render-helm.js';
@@ -16,6 +15,7 @@ import { sync } from '../sync/engine.js';
 import { ConfigMapInventory } from '../sync/inventory.js';
 import type { SyncResult } from '../sync/types.js';
 import type { ClusterCommandOptions } from './commands/sync.js';
+import { kubeConnectionFrom } from './flag-values.js';
 import { type CliIO, ExitCode } from './io.js';
 import {
   cliChartInflator,
@@ -82,23 +82,6 @@ async function renderLocalChart(
   });
 }
 
-function kubeConfigFor(opts: ClusterCommandOptions): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-    else kc.loadFromDefault();
-  } catch (err) {
-    throw new TrueupError(
-      'KubeConfigInvalid',
-      `kubeconfig ${opts.kubeconfig ?? '(default)'}: ${String(err)}`,
-      { cause: err },
-    );
-  }
-  if (opts.context) kc.setCurrentContext(opts.context);
-  if (!kc.getCurrentCluster()) throw new TrueupError('KubeConfigInvalid', 'kubeconfig: no current cluster');
-  return kc;
-}
-
 async function run(
   dir: string,
   opts: ClusterCommandOptions,
@@ -114,7 +97,9 @@ async function run(
       'CLI_USAGE',
       `${given.join(', ')} given, but ${dir} is not a Helm chart (no Chart.yaml)`,
     );
-  const client = await createClusterClient(kubeConfigFor(opts));
+  const client = await createClusterClient(
+    await kubeConnectionFrom(opts.kubeconfig ?? '', opts.context, process.env),
+  );
   const charts = chart ? undefined : cliChartInflator(helmEnvironment());
   try {
     const app = { namespace: opts.namespace, name: opts.app ?? basename(resolve(dir)) };

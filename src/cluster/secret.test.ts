@@ -76,6 +76,10 @@ test('parseClusterSecret: refusals name the Secret and the key, never a credenti
     [{ ...base, config: JSON.stringify({ bearerToken: 5 }) }, /config\.bearerToken must be a string/],
     [{ ...base, config: JSON.stringify({ username: TOKEN }) }, /username and password go together/],
     [
+      { ...base, config: JSON.stringify({ bearerToken: TOKEN, username: 'u', password: TOKEN }) },
+      /bearerToken and username\/password are both set/,
+    ],
+    [
       { ...base, config: JSON.stringify({ tlsClientConfig: { insecure: 'yes' } }) },
       /insecure must be a boolean/,
     ],

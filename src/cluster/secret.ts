@@ -88,6 +88,11 @@ function credentialsOf(text: string | undefined): ClusterCredentials {
   }
   if ((out.username === undefined) !== (out.password === undefined))
     throw new Refusal('config: username and password go together');
+  // client-go refuses both as well; the transport would have to drop one of them.
+  if (out.bearerToken !== undefined && out.username !== undefined)
+    throw new Refusal(
+      'config: bearerToken and username/password are both set; only one way to authenticate is allowed',
+    );
   const tls = c.tlsClientConfig;
   if (tls !== undefined && tls !== null) {
     if (typeof tls !== 'object' || Array.isArray(tls))

@@ -1,10 +1,11 @@
 /**
  * The ClusterClient adapter: discovery-backed RESTMapping, object paths, and the verbs, over a
- * Transport built from a client-node KubeConfig. Every request is counted by verb.
+ * Transport built from a KubeConnection (or a client-node KubeConfig). Every request is counted by verb.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { describeRef, groupOf, type JsonObject, type KubeObject, versionOf } from '../api/object.js';
 import { apiVersionsOf, kubeVersionOf, type ServerCapabilities } from './capabilities.js';
+import type { KubeConnection } from './connection.js';
 import { RequestCounter, Verb } from './counter.js';
 import {
   apiError,
@@ -45,7 +46,7 @@ function isObject(v: unknown): v is JsonObject {
 }
 
 export async function createClusterClient(
-  kc: KubeConfig,
+  kc: KubeConnection | KubeConfig,
   options: { maxSockets?: number } & ClientOptions = {},
 ): Promise<ClosableClusterClient> {
   return clusterClientOver(await createTransport(kc, options.maxSockets), options);

@@ -4,6 +4,13 @@ export {
   clusterClientOver,
   createClusterClient,
 } from './client.js';
+export {
+  type HeaderValues,
+  type KubeAuth,
+  KubeConfigErrorCode,
+  type KubeConnection,
+  type KubeTls,
+} from './connection.js';
 export { dryRunsIn, RequestCounter, Verb, type VerbCounts, writesIn } from './counter.js';
 export {
   apiError,
@@ -14,5 +21,6 @@ export {
   kindUnknownError,
   networkError,
 } from './errors.js';
+export { type KubeconfigLoadOptions, loadKubeConnection } from './kubeconfig-load.js';
 export type { Transport } from './transport.js';
 export * from './types.js';

@@ -1,14 +1,15 @@
 /**
- * HTTP to the API server with the credentials of a client-node KubeConfig: raw JSON in and out
- * (no typed model round-trip, so unknown fields and int-or-string values pass untouched) over a
- * keep-alive agent, so a thousand applies reuse a few TLS connections.
+ * HTTP to the API server over a KubeConnection (its URL, TLS, auth headers, proxy): raw JSON in
+ * and out (no typed model round-trip, so unknown fields and int-or-string values pass untouched)
+ * over a keep-alive agent, so a thousand applies reuse a few TLS connections.
  */
 import http from 'node:http';
 import https from 'node:https';
 import { finished } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { TrueupError } from '../api/errors.js';
+import type { KubeConnection } from './connection.js';
 import { apiError, isKubeApiError, networkError } from './errors.js';
+import { HttpsTunnelAgent, HttpTunnelAgent } from './proxy-tunnel.js';
 
 export interface RawResponse {
   status: number;
@@ -51,41 +52,39 @@ const REQUEST_IDLE_TIMEOUT_MS = 60_000;
  * shorter bound than the controller's own, so one that hangs holds a worker only that long.
  */
 export async function createTransport(
-  kc: KubeConfig,
+  source: KubeConnection | KubeConfig,
   maxSockets = 32,
   requestTimeoutMs = REQUEST_IDLE_TIMEOUT_MS,
 ): Promise<Transport> {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new TrueupError('KubeConfigInvalid', 'kubeconfig: no current cluster');
-  const server = cluster.server;
-  const base: https.RequestOptions = {};
-  await kc.applyToHTTPSOptions(base);
-  const user = kc.getCurrentUser();
-  // Tokens from exec plugins and auth providers expire: ask the KubeConfig again per request.
-  const refreshHeaders = Boolean(user?.exec || user?.authProvider);
-  const staticHeaders = { ...(base.headers as Record<string, string> | undefined) };
-  if (base.auth) staticHeaders.Authorization = `Basic ${Buffer.from(base.auth).toString('base64')}`;
+  // A client-node KubeConfig (tests, benches, embedders) is read through its own methods; the
+  // module itself is loaded by whoever made the object, never here.
+  const conn =
+    'getCurrentCluster' in source
+      ? await (await import('./client-node-connection.js')).connectionOfKubeConfig(source)
+      : source;
+  const server = conn.server;
   const isHttps = server.startsWith('https:');
   const agentOptions: https.AgentOptions = { keepAlive: true, maxSockets };
-  if (base.ca) agentOptions.ca = base.ca;
-  if (base.cert) agentOptions.cert = base.cert;
-  if (base.key) agentOptions.key = base.key;
-  if (base.pfx) agentOptions.pfx = base.pfx;
-  if (base.passphrase) agentOptions.passphrase = base.passphrase;
-  if (base.rejectUnauthorized !== undefined) agentOptions.rejectUnauthorized = base.rejectUnauthorized;
-  if (cluster.skipTLSVerify) agentOptions.rejectUnauthorized = false;
-  if (cluster.tlsServerName) agentOptions.servername = cluster.tlsServerName;
-  const agent = isHttps ? new https.Agent(agentOptions) : new http.Agent({ keepAlive: true, maxSockets });
-  const streamAgent = isHttps ? new https.Agent({ ...agentOptions, keepAlive: false }) : new http.Agent();
+  if (conn.tls.ca) agentOptions.ca = conn.tls.ca;
+  if (conn.tls.cert) agentOptions.cert = conn.tls.cert;
+  if (conn.tls.key) agentOptions.key = conn.tls.key;
+  if (conn.tls.insecureSkipVerify) agentOptions.rejectUnauthorized = false;
+  if (conn.tls.serverName) agentOptions.servername = conn.tls.serverName;
+  const proxy = conn.proxyUrl ? new URL(conn.proxyUrl) : undefined;
+  const makeAgent = (keepAlive: boolean): http.Agent => {
+    const options = keepAlive ? agentOptions : { ...agentOptions, keepAlive: false };
+    if (proxy) return isHttps ? new HttpsTunnelAgent(proxy, options) : new HttpTunnelAgent(proxy, options);
+    return isHttps
+      ? new https.Agent(options)
+      : new http.Agent({ keepAlive, ...(keepAlive ? { maxSockets } : {}) });
+  };
+  const agent = makeAgent(true);
+  const streamAgent = makeAgent(false);
+  const auth = conn.auth;
 
   async function headersFor(spec: RequestSpec): Promise<http.OutgoingHttpHeaders> {
-    let auth = staticHeaders;
-    if (refreshHeaders) {
-      const opts: https.RequestOptions = {};
-      await kc.applyToHTTPSOptions(opts);
-      auth = { ...(opts.headers as Record<string, string> | undefined) };
-    }
-    const headers: http.OutgoingHttpHeaders = { ...auth, ...spec.headers, Accept: 'application/json' };
+    const authHeaders = auth.kind === 'static' ? auth.headers : await auth.headers();
+    const headers: http.OutgoingHttpHeaders = { ...authHeaders, ...spec.headers, Accept: 'application/json' };
     if (spec.body !== undefined) headers['Content-Type'] = spec.contentType ?? 'application/json';
     return headers;
   }

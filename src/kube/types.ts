@@ -1,7 +1,7 @@
 /**
  * The one door to a Kubernetes API server. The sync engine, the controller and the CLI talk
- * to the cluster only through this interface; `createClusterClient` is the adapter over
- * @kubernetes/client-node's KubeConfig.
+ * to the cluster only through this interface; `createClusterClient` is the adapter over a
+ * KubeConnection (kubeconfig-load.ts reads one from a kubeconfig or the pod's service account).
  */
 import type { JsonObject, KubeObject } from '../api/object.js';
 import type { ServerCapabilities } from './capabilities.js';

@@ -56,6 +56,9 @@ export const registerController: RegisterCommand = (program: Command, io, setExi
     )
     .option('--render-timeout <duration>', 'render budget: time of one render (default 5m)')
     .action(async (opts: Record<string, string | boolean | undefined>) => {
+      // Before the controller's modules load and its heap grows (src/cli/heap-growth.ts).
+      const { applyHeapGrowth } = await import('../heap-growth.js');
+      applyHeapGrowth(process.execArgv, process.env.NODE_OPTIONS);
       const { runController } = await import('../run-controller.js');
       const { context, leaderElect, webhookInsecure, notifications, ...rest } = opts;
       const handle = await runController(
