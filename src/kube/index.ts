@@ -14,5 +14,5 @@ export {
   kindUnknownError,
   networkError,
 } from './errors.js';
-export type { Transport } from './transport.js';
+export type { Transport, WatchReadOptions } from './transport.js';
 export * from './types.js';
