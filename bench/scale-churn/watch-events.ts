@@ -8,6 +8,7 @@
  * A narrower figure than churn-status.ts (no TLS, no reconciler, no Applications), for
  * comparing versions of the event path on a busy machine: run both a few times, interleaved.
  * Usage: npx tsx bench/scale-churn/watch-events.ts [--objects 10000] [--rate 1000] [--seconds 30]
+ *          [--watch-coalesce MS]   (the client's watch coalescing window, 0: off; default its own)
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ const flag = (name: string, dflt: number) => {
 const n = flag('objects', 10_000);
 const rate = flag('rate', 1000);
 const seconds = flag('seconds', 30);
+const coalesceMs = process.argv.includes('--watch-coalesce') ? flag('watch-coalesce', 0) : undefined;
 
 const gc = countGarbageCollections();
 
@@ -45,7 +47,7 @@ try {
     contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
     currentContext: 'x',
   });
-  const client = await createClusterClient(kc);
+  const client = await createClusterClient(kc, coalesceMs === undefined ? {} : { watchRead: { coalesceMs } });
   let queued = 0;
   const runtime = new ClusterRuntime({
     client,
@@ -78,6 +80,7 @@ try {
   process.stdout.write(
     `${JSON.stringify({
       objects: n,
+      ...(coalesceMs === undefined ? {} : { coalesceMs }),
       eventsPerSecond: Math.round(seen / dt),
       queued: queued - at0.queued,
       cpuSecondsPerMinute: Math.round((cpuSeconds / dt) * 60 * 1000) / 1000,
