@@ -3,10 +3,15 @@
  * status write on every Widget every P seconds (as KEDA, External Secrets or HPAs do). Measures
  * the controller's CPU seconds per minute (its own process) over a quiet window and over a churn
  * window, and the API requests by verb and reconciles in each; and the write rate the churner
- * (status-churner.ts, in this process) reached, with this process's own CPU.
+ * (status-churner.ts, in this process) reached, with this process's own CPU. Per window also the
+ * watch events the controller received and its CPU µs per event (in the churn window also net of
+ * the quiet window's CPU, as if the idle work stayed the same); the churn's µs per event times
+ * 1,000 events/s is `cpuPercentOfOneCore.churnAt1000PerSecond` (the goal's rate, which the API
+ * server on these shared cores does not always reach).
  * Usage: npx tsx bench/scale-churn/churn-status.ts [--apps 1000] [--per-app 10] [--period 10] [--window 60]
- *          [--in-flight 64] [--profile FILE]
+ *          [--in-flight 64] [--profile FILE] [--watch-coalesce MS]
  * --profile FILE: the controller's V8 CPU profile over the churn window, written to FILE.
+ * --watch-coalesce MS: the controller client's watch coalescing window (0: off); default its own.
  * Prints a JSON result on stdout; progress on stderr.
  */
 import { churnedStatus, WIDGET_API, widget } from '../../test/support/widget-crd.js';
@@ -23,6 +28,7 @@ import {
   type Stats,
   sleep,
   startEnv,
+  usPerWatchEvent,
 } from './harness.js';
 import { churnStatus } from './status-churner.js';
 
@@ -37,6 +43,8 @@ const windowMs = flag('window', 60) * 1000;
 const inFlight = flag('in-flight', 64);
 const profileAt = process.argv.indexOf('--profile');
 const profile = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
+const coalesceAt = process.argv.indexOf('--watch-coalesce');
+if (coalesceAt > 0) process.env.BENCH_WATCH_COALESCE_MS = String(Number(process.argv[coalesceAt + 1]));
 
 /** Garbage collections between two snapshots. */
 const gcDelta = (a: Stats, b: Stats) =>
@@ -80,6 +88,8 @@ try {
       cpuSecondsPerMinute: Math.round(cpuPerMinute(a, b) * 1000) / 1000,
       requests: delta(a, b),
       reconciles: b.reconciles - a.reconciles,
+      watchEvents: (b.watchEvents ?? 0) - (a.watchEvents ?? 0),
+      usPerWatchEvent: usPerWatchEvent(a, b),
       rssMiB: MiB(b.rss),
       heapUsedMiB: MiB(b.heapUsed),
       gc: gcDelta(a, b),
@@ -136,6 +146,18 @@ try {
         quiet: quiet.r,
         churn: {
           ...churn.r,
+          // The idle controller's own CPU (timers, STATS lines) taken off: at a low event rate
+          // it is a large part of the gross figure.
+          usPerWatchEventNetOfQuiet:
+            churn.r.watchEvents > 0
+              ? Math.round(
+                  (((churn.r.cpuSecondsPerMinute - quiet.r.cpuSecondsPerMinute) *
+                    (churn.r.seconds / 60) *
+                    1e6) /
+                    churn.r.watchEvents) *
+                    10,
+                ) / 10
+              : undefined,
           statusWrites: writes,
           statusWritesPerSecond: Math.round((writes / churnSeconds) * 10) / 10,
           wanted: objects.length / (period / 1000),
@@ -146,6 +168,9 @@ try {
         cpuPercentOfOneCore: {
           quiet: Math.round((quiet.r.cpuSecondsPerMinute / 60) * 1000) / 10,
           churn: Math.round((churn.r.cpuSecondsPerMinute / 60) * 1000) / 10,
+          // µs per event × 1,000 events/s = µs per second; / 1e6 × 100 for percent.
+          churnAt1000PerSecond:
+            churn.r.usPerWatchEvent === undefined ? undefined : Math.round(churn.r.usPerWatchEvent) / 10,
         },
         peakRssMiB: MiB(Math.max(...ctl.history.map((s) => s.rss))),
         caches: last.caches,

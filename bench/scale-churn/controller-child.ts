@@ -2,7 +2,7 @@
  * The controller under test, in its own process (so its CPU and memory are its own): the real
  * source, renderer, sync engine and health, watching one Application namespace. Prints a
  * `STATS {json}` line every second on stdout: CPU (user+system µs), RSS and heap, API requests
- * by verb, reconciles, Ready apps, the revisions the apps are synced to, cache sizes, and per
+ * by verb, watch events received (all kinds), reconciles, Ready apps, the revisions the apps are synced to, cache sizes, and per
  * queue lane the keys waiting and the waits (s) of the keys started since the last line. On
  * SIGUSR2 (run with --expose-gc) it collects garbage and prints `HEAP {json}`: the heap's
  * retained size, which heapUsed between collections is not; the garbage collections so far
@@ -10,6 +10,8 @@
  * Usage (from the benches): controller-child.ts KUBECONFIG APP_NAMESPACE CONCURRENCY REQUEUE_MS
  * With BENCH_CPU_PROFILE=FILE, SIGUSR2 starts the V8 CPU profiler and the next SIGUSR2 writes the
  * profile to FILE (open it in Chrome DevTools or speedscope): a window of the run, not its start.
+ * With BENCH_WATCH_COALESCE_MS=N, the client's watch coalescing window (src/kube/watch-lines.ts;
+ * 0: each chunk as it arrives); unset, the client's default.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -29,7 +31,27 @@ import { isAppReady } from '../support/ready.js';
 const [kubeconfig, appNs, concurrency, requeueMs] = process.argv.slice(2) as [string, string, string, string];
 const kc = new k8s.KubeConfig();
 kc.loadFromFile(kubeconfig);
-const client = await createClusterClient(kc, { maxSockets: 32 });
+const coalesce = process.env.BENCH_WATCH_COALESCE_MS;
+const base = await createClusterClient(kc, {
+  maxSockets: 32,
+  ...(coalesce === undefined ? {} : { watchRead: { coalesceMs: Number(coalesce) } }),
+});
+/** Watch events handed to the controller (every kind): the churn bench's CPU per event. */
+let watchEvents = 0;
+const client: typeof base = {
+  ...base,
+  watch: (apiVersion, kind, opts, onEvent, signal) =>
+    base.watch(
+      apiVersion,
+      kind,
+      opts,
+      (type, object) => {
+        watchEvents++;
+        onEvent(type, object);
+      },
+      signal,
+    ),
+};
 let reconciles = 0;
 let waits: Record<Lane, number[]> = { urgent: [], periodic: [] };
 const metrics: ControllerMetrics = {
@@ -85,6 +107,7 @@ function stats() {
     rss: mem.rss,
     heapUsed: mem.heapUsed,
     requests: client.counter.snapshot(),
+    watchEvents,
     reconciles,
     apps: apps.length,
     ready,

@@ -96,6 +96,8 @@ export interface Stats {
   rss: number;
   heapUsed: number;
   requests: Record<string, number>;
+  /** Watch events the controller received so far (all kinds). */
+  watchEvents?: number;
   reconciles: number;
   apps: number;
   ready: number;
@@ -211,6 +213,15 @@ export function delta(a: Stats, b: Stats): Record<string, number> {
     if (d) out[k] = d;
   }
   return out;
+}
+
+/**
+ * The controller's CPU µs per watch event between two snapshots (all its CPU, idle work included,
+ * over the events it received); undefined without events.
+ */
+export function usPerWatchEvent(a: Stats, b: Stats): number | undefined {
+  const events = (b.watchEvents ?? 0) - (a.watchEvents ?? 0);
+  return events > 0 ? Math.round(((b.cpuUs - a.cpuUs) / events) * 10) / 10 : undefined;
 }
 
 /** CPU seconds per wall-clock minute between two snapshots. */

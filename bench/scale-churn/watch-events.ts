@@ -8,16 +8,14 @@
  * A narrower figure than churn-status.ts (no TLS, no reconciler, no Applications), for
  * comparing versions of the event path on a busy machine: run both a few times, interleaved.
  * Usage: npx tsx bench/scale-churn/watch-events.ts [--objects 10000] [--rate 1000] [--seconds 30]
+ *          [--watch-coalesce MS]   (the client's watch coalescing window, 0: off; default its own)
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { healthPort } from '../../src/controller/adapters/health.js';
-import { ClusterRuntime } from '../../src/controller/cluster-runtime.js';
-import { silentLogger } from '../../src/controller/deps.js';
 import { createClusterClient } from '../../src/kube/index.js';
-import { systemClock } from '../../src/runtime/clock.js';
 import { countGarbageCollections } from '../support/gc-counter.js';
+import { watchWidgets } from './event-path.js';
 
 const flag = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,6 +24,7 @@ const flag = (name: string, dflt: number) => {
 const n = flag('objects', 10_000);
 const rate = flag('rate', 1000);
 const seconds = flag('seconds', 30);
+const coalesceMs = process.argv.includes('--watch-coalesce') ? flag('watch-coalesce', 0) : undefined;
 
 const gc = countGarbageCollections();
 
@@ -45,41 +44,22 @@ try {
     contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
     currentContext: 'x',
   });
-  const client = await createClusterClient(kc);
-  let queued = 0;
-  const runtime = new ClusterRuntime({
-    client,
-    cluster: { server: 'https://kubernetes.default.svc', name: 'in-cluster' },
-    // The event path uses health only; the reconciler it builds is never run here.
-    shared: { health: healthPort } as never,
-    clock: systemClock,
-    random: Math.random,
-    log: silentLogger,
-    onOwnerEvent: () => {
-      queued++;
-    },
-  });
-  let events = 0;
-  const onEvent = runtime.onTrackedEvent.bind(runtime);
-  runtime.onTrackedEvent = (type, obj, old, lane) => {
-    events++;
-    onEvent(type, obj, old, lane);
-  };
-  runtime.start();
-  await runtime.watchKinds([{ apiVersion: 'churn.trueup.dev/v1', kind: 'Widget' }]);
+  const client = await createClusterClient(kc, coalesceMs === undefined ? {} : { watchRead: { coalesceMs } });
+  const { runtime, tally } = await watchWidgets(client);
   await new Promise((r) => setTimeout(r, (n / rate) * 1000 + 3000));
 
-  const at0 = { t: performance.now(), cpu: process.cpuUsage(), events, queued, gc: { ...gc } };
+  const at0 = { t: performance.now(), cpu: process.cpuUsage(), ...tally, gc: { ...gc } };
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const dt = (performance.now() - at0.t) / 1000;
   const cpu = process.cpuUsage(at0.cpu);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const seen = events - at0.events;
+  const seen = tally.events - at0.events;
   process.stdout.write(
     `${JSON.stringify({
       objects: n,
+      ...(coalesceMs === undefined ? {} : { coalesceMs }),
       eventsPerSecond: Math.round(seen / dt),
-      queued: queued - at0.queued,
+      queued: tally.queued - at0.queued,
       cpuSecondsPerMinute: Math.round((cpuSeconds / dt) * 60 * 1000) / 1000,
       usPerEvent: Math.round((cpuSeconds / seen) * 1e7) / 10,
       gc: {

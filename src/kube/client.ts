@@ -15,7 +15,13 @@ import {
   kindUnknownError,
   networkError,
 } from './errors.js';
-import { createTransport, impersonatingTransport, type RequestSpec, type Transport } from './transport.js';
+import {
+  createTransport,
+  impersonatingTransport,
+  type RequestSpec,
+  type Transport,
+  type WatchReadOptions,
+} from './transport.js';
 import type { ClusterClient, ObjectAddress, ResourceMapping, WatchEventType, WatchOptions } from './types.js';
 
 interface ApiResource {
@@ -47,9 +53,12 @@ function isObject(v: unknown): v is JsonObject {
 
 export async function createClusterClient(
   kc: KubeConnection | KubeConfig,
-  options: { maxSockets?: number } & ClientOptions = {},
+  options: { maxSockets?: number; watchRead?: WatchReadOptions } & ClientOptions = {},
 ): Promise<ClosableClusterClient> {
-  return clusterClientOver(await createTransport(kc, options.maxSockets), options);
+  return clusterClientOver(
+    await createTransport(kc, options.maxSockets, undefined, options.watchRead),
+    options,
+  );
 }
 
 export interface ClientOptions {

@@ -22,5 +22,5 @@ export {
   networkError,
 } from './errors.js';
 export { type KubeconfigLoadOptions, loadKubeConnection } from './kubeconfig-load.js';
-export type { Transport } from './transport.js';
+export type { Transport, WatchReadOptions } from './transport.js';
 export * from './types.js';

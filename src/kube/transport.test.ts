@@ -104,3 +104,21 @@ test('onLine throwing ends the stream (no line after it) and rejects it', async 
   );
   assert.deepEqual(seen, [lines[0]]);
 });
+
+test('a watch coalescing window that is not a duration is refused, saying so', async () => {
+  for (const coalesceMs of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+    await assert.rejects(
+      createTransport(kubeconfig(), 32, undefined, { coalesceMs }),
+      (err: Error & { code?: string }) =>
+        err.code === 'KubeClientOptionInvalid' && /watch coalescing window/.test(err.message),
+    );
+  }
+});
+
+test('coalesceMs 0 (each chunk as it arrives) yields the same lines as the default', async () => {
+  const transport = await createTransport(kubeconfig(), 32, undefined, { coalesceMs: 0 });
+  after(() => transport.close());
+  const got: string[] = [];
+  await transport.stream({ method: 'GET', path: '/split', subject: 'split' }, (l) => got.push(l));
+  assert.deepEqual(got, lines);
+});

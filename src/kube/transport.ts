@@ -5,11 +5,12 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { finished } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { TrueupError } from '../api/errors.js';
 import type { KubeConnection } from './connection.js';
 import { apiError, isKubeApiError, networkError } from './errors.js';
 import { HttpsTunnelAgent, HttpTunnelAgent } from './proxy-tunnel.js';
+import { readLines, WATCH_COALESCE_MS, type WatchTimer } from './watch-lines.js';
 
 export interface RawResponse {
   status: number;
@@ -47,6 +48,23 @@ function urlFor(server: string, spec: RequestSpec): URL {
 /** A request (not a watch) whose connection stays silent this long fails as a transient network error. */
 const REQUEST_IDLE_TIMEOUT_MS = 60_000;
 
+export interface WatchReadOptions {
+  /**
+   * How long a watch leaves its body unread after a read while events keep coming, so the next
+   * read takes them all at once (watch-lines.ts); 0 reads each chunk as it arrives. Default 100.
+   */
+  coalesceMs?: number;
+  /** The window's timer (default: the process's). */
+  timer?: WatchTimer;
+}
+
+const processTimer: WatchTimer = {
+  setTimer(ms, fn) {
+    const t = setTimeout(fn, ms);
+    return { cancel: () => clearTimeout(t) };
+  },
+};
+
 /**
  * `requestTimeoutMs`: how long a request (not a watch) may stay silent; a remote cluster gets a
  * shorter bound than the controller's own, so one that hangs holds a worker only that long.
@@ -55,7 +73,16 @@ export async function createTransport(
   source: KubeConnection | KubeConfig,
   maxSockets = 32,
   requestTimeoutMs = REQUEST_IDLE_TIMEOUT_MS,
+  watchRead: WatchReadOptions = {},
 ): Promise<Transport> {
+  const coalesceMs = watchRead.coalesceMs ?? WATCH_COALESCE_MS;
+  if (!Number.isFinite(coalesceMs) || coalesceMs < 0) {
+    throw new TrueupError(
+      'KubeClientOptionInvalid',
+      `watch coalescing window: ${coalesceMs} ms is not a duration`,
+    );
+  }
+  const lineReader = { coalesceMs, timer: watchRead.timer ?? processTimer };
   // A client-node KubeConfig (tests, benches, embedders) is read through its own methods; the
   // module itself is loaded by whoever made the object, never here.
   const conn =
@@ -160,7 +187,7 @@ export async function createTransport(
         throw apiError(spec.subject, res.statusCode ?? 0, body);
       }
       try {
-        await readLines(res, onLine);
+        await readLines(res, onLine, lineReader);
       } catch (err) {
         if (signal?.aborted) return;
         // What onLine throws (a watch ERROR event: 410 Gone means relist) is the server's answer,
@@ -174,65 +201,6 @@ export async function createTransport(
       streamAgent.destroy();
     },
   };
-}
-
-const NEWLINE = 0x0a;
-
-/**
- * Calls `onLine` with each non-empty line of a response body (a watch: one JSON event per line)
- * until it ends; rejects with what `onLine` throws (and drops the connection) or with the
- * stream's error. Lines are cut from the bytes (a newline never falls inside a UTF-8
- * character) and decoded once each: no string is rebuilt per chunk, and no promise is made per
- * chunk as an async iterator would, which at a thousand watch events a second (status churn)
- * is measurable.
- */
-function readLines(res: http.IncomingMessage, onLine: (line: string) => void): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    /** The start of a line whose end has not arrived yet (chunks, in order). */
-    let partial: Buffer[] = [];
-    let failed = false;
-    const emit = (line: string): boolean => {
-      const text = line.trim();
-      if (!text) return true;
-      try {
-        onLine(text);
-        return true;
-      } catch (err) {
-        failed = true;
-        res.destroy();
-        reject(err);
-        return false;
-      }
-    };
-    res.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      let start = 0;
-      let nl = chunk.indexOf(NEWLINE);
-      if (nl >= 0 && partial.length > 0) {
-        partial.push(chunk.subarray(0, nl));
-        const line = Buffer.concat(partial).toString('utf8');
-        partial = [];
-        if (!emit(line)) return;
-        start = nl + 1;
-        nl = chunk.indexOf(NEWLINE, start);
-      }
-      for (; nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
-        if (!emit(chunk.toString('utf8', start, nl))) return;
-        start = nl + 1;
-      }
-      if (start < chunk.length) partial.push(start === 0 ? chunk : chunk.subarray(start));
-    });
-    finished(res, (err) => {
-      if (failed) return;
-      if (err) {
-        failed = true;
-        reject(err);
-        return;
-      }
-      if (partial.length > 0 && !emit(Buffer.concat(partial).toString('utf8'))) return;
-      resolve();
-    });
-  });
 }
 
 /**
