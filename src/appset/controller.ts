@@ -10,9 +10,9 @@ import { APPSET_KIND, APPSET_LABEL, type ApplicationSet } from '../api/applicati
 import { errorMessage } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import { isClusterSecret } from '../cluster/secret.js';
-import { wantsReconcile } from '../controller/controller.js';
 import { type Logger, silentLogger } from '../controller/deps.js';
 import type { SourcePort } from '../controller/ports.js';
+import { wantsReconcile } from '../controller/wants-reconcile.js';
 import type { GoTemplateEngine } from '../helm/go-template.js';
 import type { ClusterClient } from '../kube/types.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
