@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FakeClock, settle } from '../../test/support/fake-clock.js';
+import { fakeWatchClient } from '../../test/support/fake-watch-client.js';
 import { application, FakeCluster, FakeGit, FakeWriter } from '../../test/support/reconciler-harness.js';
 import type { KubeObject } from '../api/object.js';
-import type { ClusterClient, WatchEventType } from '../kube/types.js';
 import { Controller, type ControllerMetrics } from './controller.js';
 
 test('the lane of each add: the first list periodic; watch events, refreshes and webhooks urgent', async () => {
@@ -18,23 +18,7 @@ test('the lane of each add: the first list periodic; watch events, refreshes and
         metadata: { name, namespace: 'apps', generation: Number(rv), resourceVersion: rv },
       },
     ) as unknown as KubeObject;
-  const watches: ((t: WatchEventType, o: KubeObject) => void)[] = [];
-  const client = {
-    list: async (_v: string, kind: string) => ({
-      items: kind === 'Application' ? [app('a'), app('b')] : [],
-      resourceVersion: '1',
-    }),
-    watch: async (
-      _v: string,
-      _k: string,
-      _o: unknown,
-      onEvent: (t: WatchEventType, o: KubeObject) => void,
-      signal?: AbortSignal,
-    ) => {
-      watches.push(onEvent);
-      await new Promise<void>((r) => signal?.addEventListener('abort', () => r()));
-    },
-  } as unknown as ClusterClient;
+  const { client, emit } = fakeWatchClient((kind) => (kind === 'Application' ? [app('a'), app('b')] : []));
   const started: string[] = [];
   const metrics: ControllerMetrics = {
     setApp() {},
@@ -68,9 +52,7 @@ test('the lane of each add: the first list periodic; watch events, refreshes and
   await controller.queue.whenIdle();
   assert.deepEqual(started, ['periodic', 'periodic'], 'the apps a start finds');
 
-  const [watch] = watches;
-  assert.ok(watch, 'the Applications are watched');
-  watch('MODIFIED', app('a', 'apps/other', '2'));
+  emit('MODIFIED', app('a', 'apps/other', '2'), 'Application');
   await controller.queue.whenIdle();
   assert.deepEqual(started.slice(2), ['urgent'], 'a spec change');
 
