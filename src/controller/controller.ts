@@ -12,26 +12,21 @@
  */
 
 import { DEFAULT_PROJECT } from '../api/app-project.js';
-import {
-  APP_API_VERSION,
-  APP_GROUP,
-  APP_KIND,
-  type Application,
-  type ApplicationStatus,
-} from '../api/application.js';
+import type { Application, ApplicationStatus } from '../api/application.js';
 import { errorMessage } from '../api/errors.js';
-import { type KubeObject, refKey } from '../api/object.js';
+import type { KubeObject } from '../api/object.js';
 import { sourcesOf } from '../api/sources.js';
 import type { ControllerConfig } from '../config/config.js';
 import type { ClusterClient, ObjectAddress } from '../kube/types.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
-import { Informer, withoutManagedFields } from '../runtime/informer.js';
+import type { Informer } from '../runtime/informer.js';
 import { type Lane, WorkQueue } from '../runtime/queue.js';
 import { secretDecryptionKeys } from './adapters/decryption-keys.js';
 import { healthPort } from './adapters/health.js';
 import { EngineSyncPort } from './adapters/sync.js';
 import { KubeAppWriter } from './adapters/writer.js';
 import { type AppEventTargets, appKey, onAppEvent } from './app-events.js';
+import { appsIn, createAppInformers, findAppIn } from './app-informers.js';
 import { holdForCluster } from './cluster-hold.js';
 import { type ClusterIdentity, ClusterRuntime, type SharedDeps } from './cluster-runtime.js';
 import { type ControllerMetrics, observePass, queueObserver } from './controller-metrics.js';
@@ -77,7 +72,7 @@ export interface ControllerOptions {
 
 export class Controller {
   readonly queue: WorkQueue;
-  readonly appInformers: Informer[] = [];
+  readonly appInformers: Informer[];
   /** The controller's own cluster: its informers, caches, sync engine and reconciler. */
   readonly local: ClusterRuntime;
   /** Remote destination clusters (cluster Secrets); undefined without `clusters`. */
@@ -188,25 +183,14 @@ export class Controller {
       metrics: o.metrics,
       log: this.log,
     };
-    const namespaces = o.config.namespaces.length ? o.config.namespaces : [''];
-    for (const ns of namespaces) {
-      const informer: Informer = new Informer({
-        client: o.client,
-        apiVersion: APP_API_VERSION,
-        kind: APP_KIND,
-        ...(ns ? { namespace: ns } : {}),
-        clock: this.clock,
-        random: this.random,
-        log: this.log,
-        // Nothing reads an Application's managedFields, and they are most of its size (the
-        // status writer's entry lists every status field): ~40 % of the store at 10,000 apps.
-        transform: withoutManagedFields,
-        // The first list is what the controller finds at start, not a change: periodic.
-        onEvent: (type, obj, old) =>
-          onAppEvent(this.appEvents, type, obj, old, informer.synced ? 'urgent' : 'periodic'),
-      });
-      this.appInformers.push(informer);
-    }
+    this.appInformers = createAppInformers({
+      client: o.client,
+      namespaces: o.config.namespaces,
+      clock: this.clock,
+      random: this.random,
+      log: this.log,
+      onEvent: (type, obj, old, lane) => onAppEvent(this.appEvents, type, obj, old, lane),
+    });
   }
 
   /** The controller's own cluster's reconciler. */
@@ -258,7 +242,7 @@ export class Controller {
   }
 
   apps(): Application[] {
-    return this.appInformers.flatMap((i) => [...i.store.values()]) as unknown as Application[];
+    return appsIn(this.appInformers);
   }
 
   /** Queues, in `lane`, every app `concerned` says a change concerns. */
@@ -288,13 +272,7 @@ export class Controller {
   }
 
   private findApp(key: string): KubeObject | undefined {
-    const [ns = '', name = ''] = key.split('/');
-    const k = refKey({ group: APP_GROUP, kind: APP_KIND, namespace: ns, name });
-    for (const inf of this.appInformers) {
-      const found = inf.store.get(k);
-      if (found) return found;
-    }
-    return undefined;
+    return findAppIn(this.appInformers, key);
   }
 
   private async work(key: string) {
