@@ -1,7 +1,8 @@
 /**
  * What an Application watch event does in the controller: a deletion drops everything kept for
- * the app; any other event tells the reconciler which version the informer holds (so the copy of
- * its own last status write can go) and queues the app when the change asks for work.
+ * the app; any other event records the Git refs the app follows (revision followers), tells the
+ * reconciler which version the informer holds (so the copy of its own last status write can go)
+ * and queues the app when the change asks for work.
  */
 import type { KubeObject } from '../api/object.js';
 import type { InformerEvent } from '../runtime/informer.js';
@@ -10,6 +11,7 @@ import type { ClusterRuntime } from './cluster-runtime.js';
 import type { ControllerMetrics } from './controller-metrics.js';
 import type { Logger } from './deps.js';
 import type { RemoteClusters } from './remote-clusters.js';
+import { followedRefs, type RevisionFollowers } from './revision-followers.js';
 import { wantsReconcile } from './wants-reconcile.js';
 
 /** The queue's name in metrics. */
@@ -22,6 +24,8 @@ export interface AppEventTargets {
   remotes: Pick<RemoteClusters, 'release'> | undefined;
   notify?: { forget?(appKey: string): void } | undefined;
   metrics?: ControllerMetrics | undefined;
+  /** Which apps follow which Git ref (revision-followers.ts). */
+  followers: Pick<RevisionFollowers, 'track' | 'untrack'>;
   log: Logger;
 }
 
@@ -40,7 +44,9 @@ export function onAppEvent(
   const key = appKey(obj);
   // A child Application (app-of-apps): its parent's health depends on it (every change counts).
   t.local.onTrackedEvent(type, obj, undefined, lane);
+  const refs = followedRefs(obj.spec as Parameters<typeof followedRefs>[0]);
   if (type === 'DELETED') {
+    t.followers.untrack(key, refs);
     t.queue.forget(key);
     t.local.forget(key);
     void t.remotes?.release(key);
@@ -49,6 +55,7 @@ export function onAppEvent(
     return;
   }
   t.log.debug({ app: key, event: type }, 'application event');
+  t.followers.track(key, refs);
   // Our own status write has reached the informer: the reconciler's copy of it can go.
   const rv = obj.metadata.resourceVersion;
   t.local.reconciler.seen(key, typeof rv === 'string' ? rv : undefined);

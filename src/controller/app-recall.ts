@@ -27,17 +27,31 @@ export class AppRecall {
   private readonly recall = new Map<string, Recall>();
   /** Per app: the resourceVersion the informer last delivered (see `seen`). */
   private readonly seenVersions = new Map<string, string>();
+  /** Per app: how many times it was expired (see `resolving`). */
+  private readonly expiries = new Map<string, number>();
 
   /** The next pass of the app resolves its revision again (webhook, refresh, a revision followed). */
   expire(key: string): void {
     const m = this.recall.get(key);
     if (m) m.resolvedAt = Number.NEGATIVE_INFINITY;
+    this.expiries.set(key, (this.expiries.get(key) ?? 0) + 1);
+  }
+
+  /**
+   * A resolve of the app starts: the token to hand to rememberResolved. An expire while that
+   * resolve runs (a new revision announced while this pass asks Git) makes its answer possibly
+   * older than the news: it is used by this pass but not recalled as fresh, so the pass the
+   * expire queued asks again instead of reusing it until the next poll.
+   */
+  resolving(key: string): number {
+    return this.expiries.get(key) ?? 0;
   }
 
   /** Forget an app that no longer exists. */
   forget(key: string): void {
     this.recall.delete(key);
     this.seenVersions.delete(key);
+    this.expiries.delete(key);
   }
 
   /** How many apps' last written status is still held (the informer lags on them). */
@@ -75,15 +89,15 @@ export class AppRecall {
     };
   }
 
-  /** The revision `sourceKey` resolved to, at `now`. */
-  rememberResolved(key: string, sourceKey: string, r: ResolvedSources, now: number): void {
+  /** The revision `sourceKey` resolved to, at `now`, by the resolve that `resolving` gave `token`. */
+  rememberResolved(key: string, sourceKey: string, r: ResolvedSources, now: number, token: number): void {
     this.recall.set(key, {
       ...this.recall.get(key),
       sourceKey,
       revision: r.revision,
       display: r.display,
       revisions: r.revisions,
-      resolvedAt: now,
+      resolvedAt: token === this.resolving(key) ? now : Number.NEGATIVE_INFINITY,
     });
   }
 

@@ -38,6 +38,7 @@ import type { Logger, PassInfo, Reconciler } from './reconciler.js';
 import { silentLogger } from './reconciler.js';
 import { type ClusterSecretsOptions, RemoteClusters } from './remote-clusters.js';
 import { RenderCache } from './render-cache.js';
+import { type ResolvedRef, RevisionFollowers, RevisionIndex } from './revision-followers.js';
 import { routeApp } from './route.js';
 import { wantsReconcile } from './wants-reconcile.js';
 
@@ -68,6 +69,11 @@ export interface ControllerOptions {
   notify?: NotifyPort & { forget?(appKey: string): void };
   /** Remote destination clusters from cluster Secrets; unset: only the controller's own cluster. */
   clusters?: ClusterSecretsOptions;
+  /**
+   * Told once per new commit of a Git ref that apps follow, as soon as one app's pass finds it
+   * (the other apps on that ref are queued already): ApplicationSets' git generators on it.
+   */
+  onNewRevision?: (ref: ResolvedRef) => void;
 }
 
 export class Controller {
@@ -85,6 +91,8 @@ export class Controller {
   private started = false;
   private readonly projects: ProjectCache | undefined;
   private readonly appEvents: AppEventTargets;
+  /** Apps on the same repository and ref learn of a new commit together. */
+  private readonly followers: RevisionFollowers;
 
   constructor(private readonly o: ControllerOptions) {
     this.clock = o.clock ?? systemClock;
@@ -92,7 +100,12 @@ export class Controller {
     this.log = o.log ?? silentLogger;
     this.writer = o.writer ?? new KubeAppWriter(o.client);
     this.renderCache = new RenderCache(o.config.limits?.renderCacheEntries ?? 256);
-    const metrics = o.metrics;
+    this.followers = new RevisionFollowers({
+      index: new RevisionIndex(),
+      // Periodic: Git news as a poll is; the urgent lane is for drift and edits someone waits on.
+      requeue: (keys) => this.resolveAgain(keys, 'periodic'),
+      ...(o.onNewRevision ? { onNewRevision: o.onNewRevision } : {}),
+    });
     this.projects = o.projectNamespace
       ? new ProjectCache(o.projectNamespace, {
           client: o.client,
@@ -126,6 +139,7 @@ export class Controller {
       ...(o.progressInterval ? { progressInterval: o.progressInterval } : {}),
       log: this.log,
       ...(o.notify ? { notify: o.notify } : {}),
+      revisionResolved: (key, refs) => this.followers.resolved(key, refs),
     };
     const runtime = (client: ClusterClient, cluster: ClusterIdentity, local: boolean) =>
       new ClusterRuntime({
@@ -173,7 +187,7 @@ export class Controller {
       random: this.random,
       concurrency: o.config.concurrency,
       resyncInterval: o.config.requeueInterval,
-      observer: metrics ? queueObserver(metrics) : {},
+      observer: o.metrics ? queueObserver(o.metrics) : {},
     });
     this.appEvents = {
       queue: this.queue,
@@ -181,6 +195,7 @@ export class Controller {
       remotes: this.remotes,
       notify: o.notify,
       metrics: o.metrics,
+      followers: this.followers,
       log: this.log,
     };
     this.appInformers = createAppInformers({
@@ -262,13 +277,18 @@ export class Controller {
       keys.push(key);
     }
     for (const repo of repos) this.o.source.invalidate?.(repo);
+    // Urgent: a webhook or a push says a new commit is there; the poll would find it minutes later.
+    this.resolveAgain(keys, 'urgent');
+    return keys;
+  }
+
+  /** Queues the apps in `lane` for a pass that resolves their revision again (not from recall). */
+  private resolveAgain(keys: readonly string[], lane: Lane): void {
     for (const key of keys) {
       this.local.reconciler.expire(key);
       this.remotes?.expire(key);
-      // Urgent: a webhook or a push says a new commit is there; the poll would find it minutes later.
-      this.queue.add(key, 'urgent');
+      this.queue.add(key, lane);
     }
-    return keys;
   }
 
   private findApp(key: string): KubeObject | undefined {
