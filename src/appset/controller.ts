@@ -10,9 +10,9 @@ import { APPSET_KIND, APPSET_LABEL, type ApplicationSet } from '../api/applicati
 import { errorMessage } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import { isClusterSecret } from '../cluster/secret.js';
-import { wantsReconcile } from '../controller/controller.js';
 import { type Logger, silentLogger } from '../controller/deps.js';
 import type { SourcePort } from '../controller/ports.js';
+import { wantsReconcile } from '../controller/wants-reconcile.js';
 import type { GoTemplateEngine } from '../helm/go-template.js';
 import type { ClusterClient } from '../kube/types.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
@@ -201,9 +201,14 @@ export class AppSetController {
 
   /**
    * Re-evaluates at once every set that reads a repository `matches` accepts (from its spec's
-   * git generators, or what its last pass read), dropping cached ref answers first.
+   * git generators, or what its last pass read), dropping cached ref answers first unless
+   * `invalidate` is false (the answer is known fresh: an Application's pass just found the new
+   * revision, and the sets share it rather than ask Git again).
    */
-  refreshRepos(matches: (repoURL: string, revision: string) => boolean): string[] {
+  refreshRepos(
+    matches: (repoURL: string, revision: string) => boolean,
+    opts: { invalidate?: boolean } = {},
+  ): string[] {
     const keys: string[] = [];
     const repos = new Set<string>();
     for (const set of this.sets()) {
@@ -224,7 +229,7 @@ export class AppSetController {
       for (const h of hits) repos.add(h.repoURL);
       keys.push(key);
     }
-    for (const r of repos) this.o.source.invalidate?.(r);
+    if (opts.invalidate !== false) for (const r of repos) this.o.source.invalidate?.(r);
     for (const k of keys) this.queue.add(k);
     return keys;
   }

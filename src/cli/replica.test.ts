@@ -1,43 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TrueupError } from '../api/errors.js';
-import {
-  type Clock,
-  type ElectionState,
-  LeaderElector,
-  LeaseConflict,
-  type LeaseRecord,
-  type LeaseStore,
-  type StoredLease,
-} from '../runtime/leader-election.js';
+import { memoryLeaseStore } from '../../test/support/memory-lease-store.js';
+import { type Clock, type ElectionState, LeaderElector } from '../runtime/leader-election.js';
 import { type Campaign, replicaReadiness, whileLeading } from './replica.js';
-
-/** An in-memory Lease that logs its release (an update to an empty holder) into `events`. */
-function memoryStore(events: string[]): LeaseStore & { lease: StoredLease | undefined } {
-  let rv = 0;
-  const put = (record: LeaseRecord) => {
-    rv += 1;
-    store.lease = { record: { ...record }, resourceVersion: String(rv) };
-    return structuredClone(store.lease);
-  };
-  const store: LeaseStore & { lease: StoredLease | undefined } = {
-    description: 'Lease test/lock',
-    lease: undefined,
-    get: async () => store.lease && structuredClone(store.lease),
-    async create(record) {
-      if (store.lease) throw new TrueupError(LeaseConflict, 'Lease test/lock: exists');
-      return put(record);
-    },
-    async update(record, resourceVersion) {
-      if (store.lease?.resourceVersion !== resourceVersion) {
-        throw new TrueupError(LeaseConflict, 'Lease test/lock: conflict');
-      }
-      if (record.holderIdentity === '') events.push('lease released');
-      return put(record);
-    },
-  };
-  return store;
-}
 
 /** Real time does not matter here: each sleep is a short real pause (or ends on abort). */
 const quickClock: Clock = {
@@ -78,7 +43,7 @@ function loggedWork(events: string[]) {
 describe('whileLeading', () => {
   it('stops reconciling before it releases the Lease', async () => {
     const events: string[] = [];
-    const store = memoryStore(events);
+    const store = memoryLeaseStore(() => events.push('lease released'));
     const elected = whileLeading(
       (onChange) => new LeaderElector({ store, identity: 'a', clock: quickClock, ...timing, onChange }),
       loggedWork(events),
@@ -144,7 +109,7 @@ describe('replicaReadiness', () => {
 
   it("reports the elector's real state: not running, leader, standby, stopped", async () => {
     const events: string[] = [];
-    const store = memoryStore(events);
+    const store = memoryLeaseStore(() => events.push('lease released'));
     const idle = new LeaderElector({ store, identity: 'idle', clock: quickClock, ...timing });
     assert.deepEqual(replicaReadiness(true, idle), {
       ready: false,

@@ -169,6 +169,12 @@ export async function runController(
       clock: systemClock,
       ...(projectNamespace ? { projectNamespace } : {}),
       ...(notifications ? { notify: notifications.notifier } : {}),
+      // A commit one app found on a repository and ref: the ApplicationSets whose git generators
+      // read that ref are evaluated again at once, with the answer that app's pass fetched.
+      onNewRevision: (ref) =>
+        appsets?.refreshRepos((repoURL, revision) => repoURL === ref.repoURL && revision === ref.ref, {
+          invalidate: false,
+        }),
       // Remote destinations: cluster Secrets in the controller's namespace (Argo CD's format).
       clusters: {
         namespace: config.leaderElection.leaseNamespace,

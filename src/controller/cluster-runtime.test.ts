@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FakeClock, settle } from '../../test/support/fake-clock.js';
+import { fakeWatchClient } from '../../test/support/fake-watch-client.js';
 import { application, FakeCluster, FakeGit, FakeWriter } from '../../test/support/reconciler-harness.js';
 import { Annotation } from '../api/application.js';
 import type { KubeObject } from '../api/object.js';
 import { formatTrackingId } from '../api/tracking.js';
-import type { ClusterClient, WatchEventType } from '../kube/types.js';
 import type { Lane } from '../runtime/queue.js';
 import { ClusterRuntime } from './cluster-runtime.js';
 import { silentLogger } from './deps.js';
@@ -31,20 +31,7 @@ const tracked = (name: string, data: Record<string, string>, rv: string): KubeOb
 });
 
 test('a managed kind: what its first list finds queues the owner periodic, what its watch reports urgent', async () => {
-  let emit: ((t: WatchEventType, o: KubeObject) => void) | undefined;
-  const client = {
-    list: async () => ({ items: [tracked('one', { v: '1' }, '1')], resourceVersion: '1' }),
-    watch: async (
-      _v: string,
-      _k: string,
-      _o: unknown,
-      onEvent: (t: WatchEventType, o: KubeObject) => void,
-      signal?: AbortSignal,
-    ) => {
-      emit = onEvent;
-      await new Promise<void>((r) => signal?.addEventListener('abort', () => r()));
-    },
-  } as unknown as ClusterClient;
+  const { client, emit, watched } = fakeWatchClient(() => [tracked('one', { v: '1' }, '1')]);
   const clock = new FakeClock(0);
   const git = new FakeGit();
   const cluster = new FakeCluster();
@@ -72,7 +59,7 @@ test('a managed kind: what its first list finds queues the owner periodic, what 
   await runtime.watchKinds([{ apiVersion: 'v1', kind: 'ConfigMap' }]);
   await settle();
   assert.deepEqual(queued, ['apps/a:periodic'], 'the first list');
-  assert.ok(emit, 'the watch runs');
+  assert.deepEqual(watched(), ['ConfigMap'], 'the watch runs');
   emit('MODIFIED', tracked('one', { v: 'edited' }, '2'));
   emit('ADDED', tracked('two', { v: '1' }, '3'));
   emit('DELETED', tracked('two', { v: '1' }, '4'));

@@ -12,27 +12,24 @@
  */
 
 import { DEFAULT_PROJECT } from '../api/app-project.js';
-import {
-  APP_API_VERSION,
-  APP_GROUP,
-  APP_KIND,
-  type Application,
-  type ApplicationStatus,
-} from '../api/application.js';
+import type { Application, ApplicationStatus } from '../api/application.js';
 import { errorMessage } from '../api/errors.js';
-import { type KubeObject, refKey } from '../api/object.js';
+import type { KubeObject } from '../api/object.js';
 import { sourcesOf } from '../api/sources.js';
 import type { ControllerConfig } from '../config/config.js';
 import type { ClusterClient, ObjectAddress } from '../kube/types.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
-import { Informer, type InformerEvent, withoutManagedFields } from '../runtime/informer.js';
+import type { Informer } from '../runtime/informer.js';
 import { type Lane, WorkQueue } from '../runtime/queue.js';
 import { secretDecryptionKeys } from './adapters/decryption-keys.js';
 import { healthPort } from './adapters/health.js';
 import { EngineSyncPort } from './adapters/sync.js';
 import { KubeAppWriter } from './adapters/writer.js';
+import { type AppEventTargets, appKey, onAppEvent } from './app-events.js';
+import { appsIn, createAppInformers, findAppIn } from './app-informers.js';
 import { holdForCluster } from './cluster-hold.js';
 import { type ClusterIdentity, ClusterRuntime, type SharedDeps } from './cluster-runtime.js';
+import { type ControllerMetrics, observePass, queueObserver } from './controller-metrics.js';
 import type { NotifyPort } from './deps.js';
 import type { AppWriter, HealthPort, RenderPort, SourcePort, SyncPort } from './ports.js';
 import { LOCAL_CLUSTER } from './project-step.js';
@@ -41,33 +38,12 @@ import type { Logger, PassInfo, Reconciler } from './reconciler.js';
 import { silentLogger } from './reconciler.js';
 import { type ClusterSecretsOptions, RemoteClusters } from './remote-clusters.js';
 import { RenderCache } from './render-cache.js';
+import { type ResolvedRef, RevisionFollowers, RevisionIndex } from './revision-followers.js';
 import { routeApp } from './route.js';
+import { wantsReconcile } from './wants-reconcile.js';
 
-/** The subset of src/metrics the controller feeds. */
-export interface ControllerMetrics {
-  setApp(app: {
-    namespace: string;
-    name: string;
-    project?: string;
-    repoURL: string;
-    destServer?: string;
-    destNamespace?: string;
-    syncStatus: string;
-    healthStatus: string;
-    autoSync: boolean;
-  }): void;
-  deleteApp(namespace: string, name: string): void;
-  recordSync(namespace: string, name: string, phase: 'Running' | 'Succeeded' | 'Failed' | 'Error'): void;
-  observeReconcile(seconds: number, result: 'success' | 'error'): void;
-  recordDriftCorrection(namespace: string, name: string, objects?: number): void;
-  readonly queue: {
-    setDepth(queue: string, depth: number, lane: Lane): void;
-    added(queue: string): void;
-    retried(queue: string): void;
-    observeWait(queue: string, seconds: number, lane: Lane): void;
-    observeWork(queue: string, seconds: number): void;
-  };
-}
+export type { ControllerMetrics };
+export { wantsReconcile };
 
 export interface ControllerOptions {
   client: ClusterClient;
@@ -93,36 +69,16 @@ export interface ControllerOptions {
   notify?: NotifyPort & { forget?(appKey: string): void };
   /** Remote destination clusters from cluster Secrets; unset: only the controller's own cluster. */
   clusters?: ClusterSecretsOptions;
-}
-
-const QUEUE = 'applications';
-
-function appKey(obj: KubeObject): string {
-  return `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
-}
-
-function json(v: unknown): string {
-  return JSON.stringify(v ?? null);
-}
-
-/** Whether an Application update asks for work (status-only changes, e.g. our own writes, do not). */
-export function wantsReconcile(old: KubeObject | undefined, obj: KubeObject): boolean {
-  if (!old) return true;
-  const m = obj.metadata;
-  const o = old.metadata;
-  return (
-    m.generation !== o.generation ||
-    json(m.annotations) !== json(o.annotations) ||
-    json(m.finalizers) !== json(o.finalizers) ||
-    m.deletionTimestamp !== o.deletionTimestamp ||
-    json(obj.operation) !== json(old.operation) ||
-    json(obj.spec) !== json(old.spec)
-  );
+  /**
+   * Told once per new commit of a Git ref that apps follow, as soon as one app's pass finds it
+   * (the other apps on that ref are queued already): ApplicationSets' git generators on it.
+   */
+  onNewRevision?: (ref: ResolvedRef) => void;
 }
 
 export class Controller {
   readonly queue: WorkQueue;
-  readonly appInformers: Informer[] = [];
+  readonly appInformers: Informer[];
   /** The controller's own cluster: its informers, caches, sync engine and reconciler. */
   readonly local: ClusterRuntime;
   /** Remote destination clusters (cluster Secrets); undefined without `clusters`. */
@@ -134,6 +90,9 @@ export class Controller {
   private readonly renderCache: RenderCache;
   private started = false;
   private readonly projects: ProjectCache | undefined;
+  private readonly appEvents: AppEventTargets;
+  /** Apps on the same repository and ref learn of a new commit together. */
+  private readonly followers: RevisionFollowers;
 
   constructor(private readonly o: ControllerOptions) {
     this.clock = o.clock ?? systemClock;
@@ -141,7 +100,12 @@ export class Controller {
     this.log = o.log ?? silentLogger;
     this.writer = o.writer ?? new KubeAppWriter(o.client);
     this.renderCache = new RenderCache(o.config.limits?.renderCacheEntries ?? 256);
-    const metrics = o.metrics;
+    this.followers = new RevisionFollowers({
+      index: new RevisionIndex(),
+      // Periodic: Git news as a poll is; the urgent lane is for drift and edits someone waits on.
+      requeue: (keys) => this.resolveAgain(keys, 'periodic'),
+      ...(o.onNewRevision ? { onNewRevision: o.onNewRevision } : {}),
+    });
     this.projects = o.projectNamespace
       ? new ProjectCache(o.projectNamespace, {
           client: o.client,
@@ -149,8 +113,13 @@ export class Controller {
           random: this.random,
           log: this.log,
           // The first list (the projects a start finds) is no change: periodic, as the apps' own.
+          // Urgent once listed: a narrowed project must stop what it no longer permits now (and a
+          // widened one unblock apps), not at each app's next poll; projects change rarely.
           onChange: (project) =>
-            this.requeueProject(project, this.projects?.informer.synced ? 'urgent' : 'periodic'),
+            this.requeueWhere(
+              (app) => (app.spec.project || DEFAULT_PROJECT) === project,
+              this.projects?.informer.synced ? 'urgent' : 'periodic',
+            ),
         })
       : undefined;
     // What every cluster's reconciler shares: Applications, Git, renders, projects live here.
@@ -170,6 +139,7 @@ export class Controller {
       ...(o.progressInterval ? { progressInterval: o.progressInterval } : {}),
       log: this.log,
       ...(o.notify ? { notify: o.notify } : {}),
+      revisionResolved: (key, refs) => this.followers.resolved(key, refs),
     };
     const runtime = (client: ClusterClient, cluster: ClusterIdentity, local: boolean) =>
       new ClusterRuntime({
@@ -198,7 +168,13 @@ export class Controller {
           log: this.log,
           newRuntime: (entry, client) => runtime(client, { server: entry.server, name: entry.name }, false),
           // The first list (the Secrets a start finds) is no change: periodic, as the apps' own.
-          onChange: () => this.requeueRemote(this.remotes?.informer.synced ? 'urgent' : 'periodic'),
+          // Urgent once listed: a new Secret (or token) is what held apps wait for, and a removed
+          // one must hold its apps now. Every app that names a cluster is checked again.
+          onChange: () =>
+            this.requeueWhere(
+              (app) => Boolean(app.spec.destination?.server || app.spec.destination?.name),
+              this.remotes?.informer.synced ? 'urgent' : 'periodic',
+            ),
           onReachabilityChange: (apps) => {
             // Urgent: the status must say the cluster is down (or back) now, not at the next poll.
             for (const key of apps) this.queue.add(key, 'urgent');
@@ -211,36 +187,25 @@ export class Controller {
       random: this.random,
       concurrency: o.config.concurrency,
       resyncInterval: o.config.requeueInterval,
-      observer: metrics
-        ? {
-            started: (_k, wait, lane) => metrics.queue.observeWait(QUEUE, wait / 1000, lane),
-            finished: (_k, work, err) => {
-              metrics.queue.observeWork(QUEUE, work / 1000);
-              metrics.observeReconcile(work / 1000, err === undefined ? 'success' : 'error');
-              if (err !== undefined) metrics.queue.retried(QUEUE);
-            },
-            depth: (d, lane) => metrics.queue.setDepth(QUEUE, d, lane),
-          }
-        : {},
+      observer: o.metrics ? queueObserver(o.metrics) : {},
     });
-    const namespaces = o.config.namespaces.length ? o.config.namespaces : [''];
-    for (const ns of namespaces) {
-      const informer: Informer = new Informer({
-        client: o.client,
-        apiVersion: APP_API_VERSION,
-        kind: APP_KIND,
-        ...(ns ? { namespace: ns } : {}),
-        clock: this.clock,
-        random: this.random,
-        log: this.log,
-        // Nothing reads an Application's managedFields, and they are most of its size (the
-        // status writer's entry lists every status field): ~40 % of the store at 10,000 apps.
-        transform: withoutManagedFields,
-        // The first list is what the controller finds at start, not a change: periodic.
-        onEvent: (type, obj, old) => this.onAppEvent(type, obj, old, informer.synced ? 'urgent' : 'periodic'),
-      });
-      this.appInformers.push(informer);
-    }
+    this.appEvents = {
+      queue: this.queue,
+      local: this.local,
+      remotes: this.remotes,
+      notify: o.notify,
+      metrics: o.metrics,
+      followers: this.followers,
+      log: this.log,
+    };
+    this.appInformers = createAppInformers({
+      client: o.client,
+      namespaces: o.config.namespaces,
+      clock: this.clock,
+      random: this.random,
+      log: this.log,
+      onEvent: (type, obj, old, lane) => onAppEvent(this.appEvents, type, obj, old, lane),
+    });
   }
 
   /** The controller's own cluster's reconciler. */
@@ -292,31 +257,13 @@ export class Controller {
   }
 
   apps(): Application[] {
-    return this.appInformers.flatMap((i) => [...i.store.values()]) as unknown as Application[];
+    return appsIn(this.appInformers);
   }
 
-  /**
-   * Queues every app of a project that changed. Urgent (once listed): a narrowed project must stop
-   * what it no longer permits now (and a widened one unblock apps), not at each app's next poll;
-   * projects change rarely, so this burst is rare, and the poll still gets its share meanwhile.
-   */
-  private requeueProject(project: string, lane: Lane): void {
-    for (const app of this.apps()) {
-      if ((app.spec.project || DEFAULT_PROJECT) === project)
-        this.queue.add(`${app.metadata.namespace}/${app.metadata.name}`, lane);
-    }
-  }
-
-  /**
-   * A cluster Secret changed: every app that names a cluster is checked again. Urgent (once
-   * listed): a new Secret (or token) is what held apps wait for, and a removed one must hold its
-   * apps now.
-   */
-  private requeueRemote(lane: Lane): void {
-    for (const app of this.apps()) {
-      const d = (app.spec as { destination?: { server?: string; name?: string } }).destination;
-      if (d?.server || d?.name) this.queue.add(`${app.metadata.namespace}/${app.metadata.name}`, lane);
-    }
+  /** Queues, in `lane`, every app `concerned` says a change concerns. */
+  private requeueWhere(concerned: (app: Application) => boolean, lane: Lane): void {
+    for (const app of this.apps())
+      if (concerned(app)) this.queue.add(appKey(app as unknown as KubeObject), lane);
   }
 
   /** Queues every app on `repoURL` (and `branch`, when given) with a fresh Git query. */
@@ -330,23 +277,22 @@ export class Controller {
       keys.push(key);
     }
     for (const repo of repos) this.o.source.invalidate?.(repo);
-    for (const key of keys) {
-      this.local.reconciler.expire(key);
-      this.remotes?.expire(key);
-      // Urgent: a webhook or a push says a new commit is there; the poll would find it minutes later.
-      this.queue.add(key, 'urgent');
-    }
+    // Urgent: a webhook or a push says a new commit is there; the poll would find it minutes later.
+    this.resolveAgain(keys, 'urgent');
     return keys;
   }
 
-  private findApp(key: string): KubeObject | undefined {
-    const [ns = '', name = ''] = key.split('/');
-    const k = refKey({ group: APP_GROUP, kind: APP_KIND, namespace: ns, name });
-    for (const inf of this.appInformers) {
-      const found = inf.store.get(k);
-      if (found) return found;
+  /** Queues the apps in `lane` for a pass that resolves their revision again (not from recall). */
+  private resolveAgain(keys: readonly string[], lane: Lane): void {
+    for (const key of keys) {
+      this.local.reconciler.expire(key);
+      this.remotes?.expire(key);
+      this.queue.add(key, lane);
     }
-    return undefined;
+  }
+
+  private findApp(key: string): KubeObject | undefined {
+    return findAppIn(this.appInformers, key);
   }
 
   private async work(key: string) {
@@ -383,30 +329,6 @@ export class Controller {
     }
   }
 
-  /** `lane`: urgent for a change seen by the watch, periodic for the informer's first list. */
-  private onAppEvent(type: InformerEvent, obj: KubeObject, old: KubeObject | undefined, lane: Lane): void {
-    const key = appKey(obj);
-    // A child Application (app-of-apps): its parent's health depends on it (every change counts).
-    this.local.onTrackedEvent(type, obj, undefined, lane);
-    if (type === 'DELETED') {
-      this.queue.forget(key);
-      this.local.forget(key);
-      void this.remotes?.release(key);
-      this.o.notify?.forget?.(key);
-      this.o.metrics?.deleteApp(obj.metadata.namespace ?? '', obj.metadata.name ?? '');
-      return;
-    }
-    this.log.debug({ app: key, event: type }, 'application event');
-    // Our own status write has reached the informer: the reconciler's copy of it can go.
-    const rv = obj.metadata.resourceVersion;
-    this.local.reconciler.seen(key, typeof rv === 'string' ? rv : undefined);
-    if (wantsReconcile(old, obj)) {
-      this.o.metrics?.queue.added(QUEUE);
-      // A new app, a spec edit, a refresh annotation, an operation, a deletion: someone waits on it.
-      this.queue.add(key, lane);
-    }
-  }
-
   /** Watches kinds on the controller's own cluster (see ClusterRuntime.watchKinds). */
   watchKinds(kinds: readonly { apiVersion: string; kind: string }[]): Promise<void> {
     return this.local.watchKinds(kinds);
@@ -429,25 +351,6 @@ export class Controller {
   }
 
   private observe(app: Application, status: ApplicationStatus, info: PassInfo, destServer: string): void {
-    const m = this.o.metrics;
-    if (!m) return;
-    const { namespace, name } = app.metadata;
-    try {
-      m.setApp({
-        namespace,
-        name,
-        ...(app.spec.project ? { project: app.spec.project } : {}),
-        repoURL: sourcesOf(app.spec)[0]?.repoURL ?? '',
-        destServer,
-        destNamespace: app.spec.destination?.namespace ?? '',
-        syncStatus: status.sync?.status ?? 'Unknown',
-        healthStatus: status.health?.status ?? 'Unknown',
-        autoSync: app.spec.syncPolicy?.automated !== undefined,
-      });
-      if (info.syncPhase) m.recordSync(namespace, name, info.syncPhase);
-      if (info.driftCorrected) m.recordDriftCorrection(namespace, name, info.driftCorrected);
-    } catch (err) {
-      this.log.warn({ app: `${namespace}/${name}`, err: errorMessage(err) }, 'metrics not updated');
-    }
+    if (this.o.metrics) observePass(this.o.metrics, this.log, app, status, info, destServer);
   }
 }

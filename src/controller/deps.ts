@@ -13,6 +13,7 @@ import type {
   SyncPort,
 } from './ports.js';
 import type { RenderCache } from './render-cache.js';
+import type { ResolvedRef } from './revision-followers.js';
 
 export interface Logger {
   info(obj: object, msg: string): void;
@@ -55,6 +56,11 @@ export interface ReconcilerDeps {
   /** The destination cluster's version and API versions (Helm's .Capabilities), cached by the caller. */
   capabilities?: () => Promise<ServerCapabilities>;
   log?: Logger;
+  /**
+   * Told the Git refs a pass resolved afresh (not from its recall) and their commits: a commit
+   * new for a ref queues the other apps following it (revision-followers.ts).
+   */
+  revisionResolved?: (appKey: string, refs: ResolvedRef[]) => void;
   /** Told the outcome of every pass (metrics). */
   observe?: (app: Application, status: ApplicationStatus, info: PassInfo) => void;
   /** Notifications (src/notify): told of each sync about to run and of every pass; only enqueues. */

@@ -14,20 +14,20 @@ import {
   type ApplicationSpec,
   type ApplicationStatus,
   ARGO_DELETION_APPROVED,
-  ARGO_RESOURCES_FINALIZER,
-  RESOURCES_FINALIZER,
   RefreshType,
 } from '../api/application.js';
 import { errorMessage } from '../api/errors.js';
-import type { KubeObject } from '../api/object.js';
 import { sourcesOf } from '../api/sources.js';
 import type { WorkResult } from '../runtime/queue.js';
-import { NamespaceCleanupOutcome, planVerdict, selectObjects } from '../sync/index.js';
+import { planVerdict, selectObjects } from '../sync/index.js';
 import { collectImages, inventoryOf, lastSyncedRevision, uniqueKinds, validateSpec } from './app-facts.js';
-import { type Logger, type PassInfo, type ReconcilerDeps, silentLogger } from './deps.js';
+import { AppRecall } from './app-recall.js';
+import { type Logger, type NotifyPort, type PassInfo, type ReconcilerDeps, silentLogger } from './deps.js';
+import { type EmitEvent, eventEmitter } from './emit-event.js';
+import { finalizeStep } from './finalize-step.js';
 import { type PassOutcome, toWorkResult } from './outcome.js';
 import { guardPlainSecrets } from './plain-secret-guard.js';
-import type { ObjectId, SyncPort, SyncTarget } from './ports.js';
+import type { SyncPort } from './ports.js';
 import {
   appIdentity,
   appRefusals,
@@ -37,66 +37,41 @@ import {
   windowHold,
 } from './project-step.js';
 import { renderApp } from './render-step.js';
+import { resolveStep } from './resolve-step.js';
 import { recordResources } from './resources.js';
-import {
-  operationRevisions,
-  pathsOf,
-  type ResolvedSources,
-  resolveSources,
-  sourceRefs,
-  UnresolvedSource,
-} from './sources.js';
+import { pathsOf } from './sources.js';
 import { conditionsOf, mergeConditions, readyVerdict, statusChanged, type Verdict } from './status.js';
 import { Stop, stalledOrRetrying } from './stop.js';
 import { decideSync, decisionVerdict, failuresOf } from './sync-decision.js';
 import { runSync } from './sync-step.js';
+import { syncTarget } from './sync-target.js';
 
 export { type Logger, type PassInfo, type ReconcilerDeps, silentLogger };
 
-/** Per-process caches (never decisions): what a lost process loses costs a re-read only. */
-interface Recall {
-  sourceKey: string;
-  revision: string;
-  display: string;
-  /** With spec.sources: each source's revision. */
-  revisions?: string[] | undefined;
-  resolvedAt: number;
-  /**
-   * The status this controller last wrote, while the informer's copy may lag behind it: dropped
-   * once the informer holds the object that write made (`lastStatusVersion`), so ten thousand
-   * idle apps do not each keep a second copy of their status.
-   */
-  lastStatus?: ApplicationStatus | undefined;
-  lastStatusVersion?: string | undefined;
-}
-
 export class Reconciler {
-  private readonly recall = new Map<string, Recall>();
-  /** Per app: the resourceVersion the informer last delivered (see `seen`). */
-  private readonly seenVersions = new Map<string, string>();
+  /** Per-process caches (never decisions): what a lost process loses costs a re-read only. */
+  private readonly recall = new AppRecall();
   private readonly log: Logger;
+  private readonly emit: EmitEvent;
 
   constructor(private readonly d: ReconcilerDeps) {
     this.log = d.log ?? silentLogger;
+    this.emit = eventEmitter(d.writer, this.log);
   }
 
   /** The next pass of the app resolves its revision again (webhook, refresh). */
   expire(key: string): void {
-    const m = this.recall.get(key);
-    if (m) m.resolvedAt = Number.NEGATIVE_INFINITY;
+    this.recall.expire(key);
   }
 
   /** Forget an app that no longer exists. */
   forget(key: string): void {
-    this.recall.delete(key);
-    this.seenVersions.delete(key);
+    this.recall.forget(key);
   }
 
   /** How many apps' last written status this reconciler still holds (the informer lags on them). */
   heldStatuses(): number {
-    let n = 0;
-    for (const r of this.recall.values()) if (r.lastStatus) n++;
-    return n;
+    return this.recall.heldStatuses();
   }
 
   /**
@@ -104,21 +79,17 @@ export class Reconciler {
    * the informer's copy has that status and ours is no longer needed.
    */
   seen(key: string, resourceVersion: string | undefined): void {
-    // The watch may deliver our write before the write's answer comes back: writeStatus looks here.
-    if (resourceVersion !== undefined) this.seenVersions.set(key, resourceVersion);
-    const r = this.recall.get(key);
-    if (r?.lastStatus && resourceVersion !== undefined && r.lastStatusVersion === resourceVersion)
-      this.recall.set(key, { ...r, lastStatus: undefined, lastStatusVersion: undefined });
+    this.recall.seen(key, resourceVersion);
   }
 
   async reconcile(cached: Application): Promise<WorkResult> {
     const { namespace, name } = cached.metadata;
     const key = `${namespace}/${name}`;
-    if (cached.metadata.deletionTimestamp) return this.finalize(cached);
+    if (cached.metadata.deletionTimestamp) return finalizeStep(this.d, this.recall, this.emit, cached);
 
     // The informer may not hold our own last write yet: start from the status we last wrote.
     this.seen(key, cached.metadata.resourceVersion);
-    const lastStatus = this.recall.get(key)?.lastStatus;
+    const lastStatus = this.recall.lastStatus(key);
     let app = lastStatus ? { ...cached, status: lastStatus } : cached;
     const generation = app.metadata.generation;
     // A requested operation runs once: the status records the generation it ran at.
@@ -146,7 +117,7 @@ export class Reconciler {
     if (generation !== undefined) status.observedGeneration = generation;
     await this.writeStatus(app, status, now);
     this.d.observe?.(app, status, info);
-    this.notify(app, status, info);
+    this.notify(app, (n) => n.passed(app, status, info));
     if (refresh || requested || info.usedApproval) {
       await this.d.writer.patchApp(namespace, name, {
         removeRefresh: refresh !== undefined,
@@ -177,7 +148,14 @@ export class Reconciler {
       for (const repo of new Set(sources.map((s) => s.repoURL))) this.d.source.invalidate?.(repo);
       this.d.renderCache.clear();
     }
-    const { revision, display, revisions } = await this.resolve(key, spec, refresh !== undefined, app);
+    const { revision, display, revisions } = await resolveStep(
+      this.d,
+      this.recall,
+      this.emit,
+      app,
+      spec,
+      refresh !== undefined,
+    );
     const paths = pathsOf(spec);
     info.revision = revision;
 
@@ -207,7 +185,7 @@ export class Reconciler {
     // Plan, once: its verdict goes to status, and the same plan is executed.
     const automated = spec.syncPolicy?.automated;
     const prune = app.operation?.sync?.prune ?? automated?.prune ?? false;
-    const target = this.target(app, spec, inventory);
+    const target = syncTarget(this.d, app, spec, inventory);
     const annotations = app.metadata.annotations ?? {};
     const pruneConfirmed =
       annotations[Annotation.DeletionApproved] !== undefined ||
@@ -273,7 +251,7 @@ export class Reconciler {
       outcome = { kind: 'waiting', afterMs: WINDOW_RECHECK_MS };
     } else if (decision.kind === 'sync') {
       if (pruneConfirmed) info.usedApproval = true;
-      if (!dryRun) this.notifySyncStart(app, revision);
+      if (!dryRun) this.notify(app, (n) => n.syncStarting(app, revision));
       sync = await runSync(this.d.sync, {
         // A requested sync of a selection executes that part of this same plan.
         plan: selectObjects(plan, app.operation?.sync?.resources),
@@ -362,25 +340,13 @@ export class Reconciler {
   }
 
   // Notifications only enqueue; a notifier bug must not fail the pass.
-  private notify(app: Application, status: ApplicationStatus, info: PassInfo): void {
+  private notify(app: Application, tell: (n: NotifyPort) => void): void {
+    if (!this.d.notify) return;
     try {
-      this.d.notify?.passed(app, status, info);
+      tell(this.d.notify);
     } catch (err) {
-      this.log.warn(
-        { app: `${app.metadata.namespace}/${app.metadata.name}`, err: errorMessage(err) },
-        'notifications not queued',
-      );
-    }
-  }
-
-  private notifySyncStart(app: Application, revision: string): void {
-    try {
-      this.d.notify?.syncStarting(app, revision);
-    } catch (err) {
-      this.log.warn(
-        { app: `${app.metadata.namespace}/${app.metadata.name}`, err: errorMessage(err) },
-        'notifications not queued',
-      );
+      const key = `${app.metadata.namespace}/${app.metadata.name}`;
+      this.log.warn({ app: key, err: errorMessage(err) }, 'notifications not queued');
     }
   }
 
@@ -395,139 +361,10 @@ export class Reconciler {
     return checked.spec;
   }
 
-  private async resolve(
-    key: string,
-    spec: ApplicationSpec,
-    force: boolean,
-    app: Application,
-  ): Promise<ResolvedSources> {
-    let opRevisions: (string | undefined)[];
-    try {
-      opRevisions = operationRevisions(spec, app.operation?.sync, `Application ${key}`);
-    } catch (err) {
-      throw stalledOrRetrying('InvalidOperation', errorMessage(err), err);
-    }
-    const sourceKey = JSON.stringify(sourceRefs(spec, opRevisions));
-    const mem = this.recall.get(key);
-    const fresh =
-      mem &&
-      mem.sourceKey === sourceKey &&
-      this.d.clock.now() - mem.resolvedAt < this.d.requeueInterval * 0.9;
-    if (fresh && !force)
-      return {
-        revision: mem.revision,
-        display: mem.display,
-        ...(mem.revisions ? { revisions: mem.revisions } : {}),
-      };
-    try {
-      const r = await resolveSources(this.d.source, spec, opRevisions, force);
-      this.recall.set(key, {
-        ...this.recall.get(key),
-        sourceKey,
-        revision: r.revision,
-        display: r.display,
-        revisions: r.revisions,
-        resolvedAt: this.d.clock.now(),
-      });
-      return r;
-    } catch (e) {
-      const err = e instanceof UnresolvedSource ? e.cause : e;
-      const where = e instanceof UnresolvedSource ? e.ref : sourceKey;
-      // A chart's error names the chart and repository already.
-      const message = where === undefined ? errorMessage(err) : `${where}: ${errorMessage(err)}`;
-      await this.emit(app, 'Warning', 'RevisionUnresolved', message, app.status ?? {});
-      throw stalledOrRetrying('RevisionUnresolved', message, err);
-    }
-  }
-
-  private target(app: Application, spec: ApplicationSpec | undefined, inventory: ObjectId[]): SyncTarget {
-    const { namespace, name } = app.metadata;
-    const t: SyncTarget = {
-      appNamespace: namespace,
-      appName: name,
-      // A requested operation's sync options apply to it on top of the app's (later ones win).
-      syncOptions: [...(spec?.syncPolicy?.syncOptions ?? []), ...(app.operation?.sync?.syncOptions ?? [])],
-      ignoreDifferences: spec?.ignoreDifferences ?? [],
-      inventory,
-    };
-    if (spec?.destination.namespace) t.destinationNamespace = spec.destination.namespace;
-    const identity = spec ? appIdentity(lookupProject(this.d.projects, spec), app, spec, this.d.cluster) : {};
-    if ('user' in identity && identity.user) t.serviceAccount = identity.user;
-    return t;
-  }
-
-  private async emit(
-    app: Application,
-    type: 'Normal' | 'Warning',
-    reason: string,
-    message: string,
-    status: ApplicationStatus,
-  ): Promise<void> {
-    // A warning repeated with the same message on every retry would flood events: only when new.
-    if (type === 'Warning' && status.conditions?.some((c) => c.type === 'Ready' && c.message === message))
-      return;
-    try {
-      await this.d.writer.event(app as unknown as KubeObject, type, reason, message);
-    } catch (err) {
-      this.log.warn(
-        { app: `${app.metadata.namespace}/${app.metadata.name}`, err: errorMessage(err) },
-        'event not written',
-      );
-    }
-  }
-
   private async writeStatus(app: Application, status: ApplicationStatus, now: string): Promise<void> {
     if (!statusChanged(app.status, status)) return;
     status.reconciledAt = now;
     const written = await this.d.writer.patchStatus(app, status);
-    const key = `${app.metadata.namespace}/${app.metadata.name}`;
-    const r = this.recall.get(key) ?? { sourceKey: '', revision: '', display: '', resolvedAt: 0 };
-    if (written !== undefined && this.seenVersions.get(key) === written)
-      this.recall.set(key, { ...r, lastStatus: undefined, lastStatusVersion: undefined });
-    else this.recall.set(key, { ...r, lastStatus: structuredClone(status), lastStatusVersion: written });
-  }
-
-  private async finalize(app: Application): Promise<WorkResult> {
-    const { namespace, name } = app.metadata;
-    const finalizers = app.metadata.finalizers ?? [];
-    if (!finalizers.includes(RESOURCES_FINALIZER) && !finalizers.includes(ARGO_RESOURCES_FINALIZER))
-      return { requeueAfter: null };
-    const checked = validateSpec(app);
-    const inventory = inventoryOf(app, this.d.trackedObjects);
-    const target = this.target(app, checked.ok ? checked.spec : undefined, inventory);
-    const annotations = app.metadata.annotations ?? {};
-    const confirmed =
-      annotations[Annotation.DeletionApproved] !== undefined ||
-      annotations[ARGO_DELETION_APPROVED] !== undefined;
-    const { remaining, unconfirmed } = await this.d.sync.deleteAll(target, { confirmed });
-    if (remaining > 0) return { requeueAfter: 2000 };
-    if (unconfirmed > 0) {
-      // Annotating the Application (deletion-approved) is an event that brings the next pass.
-      await this.emit(
-        app,
-        'Normal',
-        'DeletionAwaitsConfirmation',
-        `${unconfirmed} object(s) marked Delete=confirm are deleted once the Application is annotated ${Annotation.DeletionApproved}`,
-        {},
-      );
-      return { requeueAfter: null };
-    }
-    await this.emit(app, 'Normal', 'ResourcesDeleted', `deleted the resources of ${namespace}/${name}`, {});
-    const key = `${namespace}/${name}`;
-    const others = (this.d.appsWithObjectsIn?.(target.destinationNamespace ?? '') ?? []).filter(
-      (k) => k !== key,
-    );
-    const cleanup = await this.d.sync.deleteCreatedNamespace?.(target, others);
-    if (cleanup)
-      await this.emit(
-        app,
-        cleanup.outcome === NamespaceCleanupOutcome.Deleted ? 'Normal' : 'Warning',
-        cleanup.outcome === NamespaceCleanupOutcome.Deleted ? 'NamespaceDeleted' : 'NamespaceKept',
-        cleanup.message,
-        {},
-      );
-    await this.d.writer.patchApp(namespace, name, { removeFinalizer: true });
-    this.recall.delete(`${namespace}/${name}`);
-    return { requeueAfter: null };
+    this.recall.wrote(`${app.metadata.namespace}/${app.metadata.name}`, status, written);
   }
 }

@@ -4,7 +4,7 @@ import { FakeClock, settle } from '../../test/support/fake-clock.js';
 import type { KubeObject } from '../api/object.js';
 import { apiError, networkError } from '../kube/errors.js';
 import type { ClusterClient, ListResult, WatchEventType, WatchOptions } from '../kube/types.js';
-import { Informer, withoutManagedFields } from './informer.js';
+import { Informer, type InformerOptions, withoutManagedFields } from './informer.js';
 
 const cm = (name: string, rv: string, annotations: Record<string, string> = {}): KubeObject => ({
   apiVersion: 'v1',
@@ -44,6 +44,21 @@ function scripted(lists: ListResult[], watches: WatchScript[]) {
   return { client, calls };
 }
 
+/** An informer of ConfigMaps over `client` with a fake clock and no jitter, started. */
+function startInformer(client: ClusterClient, options: Partial<InformerOptions> = {}): Informer {
+  const inf = new Informer({
+    client,
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    clock: new FakeClock(),
+    random: () => 0,
+    onEvent() {},
+    ...options,
+  });
+  inf.start();
+  return inf;
+}
+
 test('lists, watches, resumes from the last resourceVersion, and relists on 410 Gone', async () => {
   const { client, calls } = scripted(
     [
@@ -64,15 +79,10 @@ test('lists, watches, resumes from the last resourceVersion, and relists on 410 
   );
   const events: string[] = [];
   const clock = new FakeClock();
-  const inf = new Informer({
-    client,
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
+  const inf = startInformer(client, {
     clock,
-    random: () => 0,
     onEvent: (t, o) => events.push(`${t} ${o.metadata.name}@${o.metadata.resourceVersion}`),
   });
-  inf.start();
   await inf.whenSynced();
   await settle(20);
   assert.deepEqual(calls, ['list -> 10', 'watch from 10', 'watch from 12', 'list -> 40', 'watch from 40']);
@@ -99,15 +109,9 @@ test('a failed watch is retried with backoff on the injected clock, from the sam
     ],
   );
   const clock = new FakeClock();
-  const inf = new Informer({
-    client,
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
+  const inf = startInformer(client, {
     clock,
-    random: () => 0,
-    onEvent() {},
   });
-  inf.start();
   await settle(10);
   assert.deepEqual(calls, ['list -> 5', 'watch from 5']);
   assert.deepEqual(clock.pending(), [250]);
@@ -129,16 +133,10 @@ test('keep() filters the store; an object that stops matching is reported delete
     ],
   );
   const events: string[] = [];
-  const inf = new Informer({
-    client,
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    clock: new FakeClock(),
-    random: () => 0,
+  const inf = startInformer(client, {
     keep: (o) => Boolean(o.metadata.annotations?.['trueup.dev/tracking-id']),
     onEvent: (t, o) => events.push(`${t} ${o.metadata.name}`),
   });
-  inf.start();
   await settle(20);
   assert.deepEqual(events, ['ADDED a', 'DELETED a', 'ADDED c']);
   assert.deepEqual([...inf.store.keys()], ['/ConfigMap/ns/c']);
@@ -158,16 +156,9 @@ test('exists() knows the objects keep() turned away, so a synced informer can te
       },
     ],
   );
-  const inf = new Informer({
-    client,
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    clock: new FakeClock(),
-    random: () => 0,
+  const inf = startInformer(client, {
     keep: (o) => Boolean(o.metadata.annotations?.['trueup.dev/tracking-id']),
-    onEvent: () => {},
   });
-  inf.start();
   await settle(20);
   // a: kept, then untracked (exists, not kept); b: untracked, then kept; c: added untracked, then deleted.
   assert.equal(inf.exists('/ConfigMap/ns/a'), true);
@@ -195,16 +186,10 @@ test('transform() shapes what the store keeps and what events carry, on list and
     ],
   );
   const events: [string, KubeObject, KubeObject | undefined][] = [];
-  const inf = new Informer({
-    client,
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    clock: new FakeClock(),
-    random: () => 0,
+  const inf = startInformer(client, {
     transform: withoutManagedFields,
     onEvent: (t, o, old) => events.push([t, o, old]),
   });
-  inf.start();
   await settle(20);
   assert.deepEqual(
     events.map(([t, o]) => `${t} ${o.metadata.name} ${o.metadata.resourceVersion}`),
@@ -239,16 +224,10 @@ test('shareUnchanged: a changed object keeps the unchanged parts of the version 
     ],
   );
   const seen: { obj: KubeObject; old: KubeObject | undefined }[] = [];
-  const inf = new Informer({
-    client,
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    clock: new FakeClock(),
-    random: () => 0,
+  const inf = startInformer(client, {
     shareUnchanged: true,
     onEvent: (_t, obj, old) => seen.push({ obj, old }),
   });
-  inf.start();
   await settle(20);
   await inf.stop();
   const data = (o: KubeObject | undefined) => (o as { data?: { big: unknown; n: number } } | undefined)?.data;

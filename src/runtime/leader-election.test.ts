@@ -1,47 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TrueupError } from '../api/errors.js';
-import {
-  type Clock,
-  type ElectionState,
-  LeaderElector,
-  LeaseConflict,
-  type LeaseRecord,
-  type LeaseStore,
-  leaderGate,
-  type StoredLease,
-  toMicroTime,
-} from './leader-election.js';
-
-/** An in-memory LeaseStore with resourceVersion checks, to drive the election logic step by step. */
-function memoryStore(): LeaseStore & { lease: StoredLease | undefined; failNext?: Error } {
-  let rv = 0;
-  const store: LeaseStore & { lease: StoredLease | undefined; failNext?: Error } = {
-    description: 'Lease test/lock',
-    lease: undefined,
-    async get() {
-      if (store.failNext) {
-        const err = store.failNext;
-        delete store.failNext;
-        throw err;
-      }
-      return store.lease && structuredClone(store.lease);
-    },
-    async create(record: LeaseRecord) {
-      if (store.lease) throw new TrueupError(LeaseConflict, 'exists');
-      rv += 1;
-      store.lease = { record: { ...record }, resourceVersion: String(rv) };
-      return structuredClone(store.lease);
-    },
-    async update(record: LeaseRecord, resourceVersion: string) {
-      if (store.lease?.resourceVersion !== resourceVersion) throw new TrueupError(LeaseConflict, 'conflict');
-      rv += 1;
-      store.lease = { record: { ...record }, resourceVersion: String(rv) };
-      return structuredClone(store.lease);
-    },
-  };
-  return store;
-}
+import { memoryLeaseStore } from '../../test/support/memory-lease-store.js';
+import { type Clock, type ElectionState, LeaderElector, leaderGate, toMicroTime } from './leader-election.js';
 
 function manualClock(): Clock & { advance(ms: number): void } {
   let t = 1_700_000_000_000;
@@ -65,7 +25,7 @@ const timing = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs
 
 describe('LeaderElector', () => {
   it('takes a free lease, and a second candidate waits while the holder renews', async () => {
-    const store = memoryStore();
+    const store = memoryLeaseStore();
     const clock = manualClock();
     const seen: ElectionState[] = [];
     const a = new LeaderElector({ store, identity: 'a', clock, ...timing, onChange: (s) => seen.push(s) });
@@ -84,7 +44,7 @@ describe('LeaderElector', () => {
   });
 
   it('takes over once the holder has not renewed for the lease duration, on its own clock', async () => {
-    const store = memoryStore();
+    const store = memoryLeaseStore();
     const clock = manualClock();
     const a = new LeaderElector({ store, identity: 'a', clock, ...timing });
     const b = new LeaderElector({ store, identity: 'b', clock, ...timing });
@@ -104,7 +64,7 @@ describe('LeaderElector', () => {
   });
 
   it('loses a write race through the resourceVersion conflict, not through an error', async () => {
-    const store = memoryStore();
+    const store = memoryLeaseStore();
     const clock = manualClock();
     const errors: unknown[] = [];
     await store.create({ holderIdentity: '', leaseDurationSeconds: 15, leaseTransitions: 0 });
@@ -122,7 +82,7 @@ describe('LeaderElector', () => {
   });
 
   it('reports API errors and keeps leading until the renew deadline passes', async () => {
-    const store = memoryStore();
+    const store = memoryLeaseStore();
     const clock = manualClock();
     const errors: unknown[] = [];
     const a = new LeaderElector({ store, identity: 'a', clock, ...timing, onError: (e) => errors.push(e) });
@@ -134,7 +94,7 @@ describe('LeaderElector', () => {
   });
 
   it('releases the lease on stop so a standby takes it at once', async () => {
-    const store = memoryStore();
+    const store = memoryLeaseStore();
     const clock = manualClock();
     const a = new LeaderElector({ store, identity: 'a', clock, ...timing });
     const b = new LeaderElector({ store, identity: 'b', clock, ...timing });
@@ -147,7 +107,7 @@ describe('LeaderElector', () => {
   });
 
   it('beats once per round while running; a round stuck in a request stops the heartbeat', async () => {
-    const store = memoryStore();
+    const store = memoryLeaseStore();
     const clock = manualClock();
     const a = new LeaderElector({ store, identity: 'a', clock, ...timing });
     const beat = () => a.heartbeat;
@@ -184,7 +144,7 @@ describe('LeaderElector', () => {
     assert.throws(
       () =>
         new LeaderElector({
-          store: memoryStore(),
+          store: memoryLeaseStore(),
           identity: 'a',
           leaseDurationMs: 5_000,
           renewDeadlineMs: 5_000,

@@ -182,6 +182,16 @@ export class WorkQueue {
     }
   }
 
+  /**
+   * How long until the key's pending schedule (a requeue, a re-check, a backoff) queues it, in ms;
+   * undefined when none is pending. Tests wait on it: an idle queue may still hold a re-check due
+   * in a second, which would run in the middle of what they count.
+   */
+  dueIn(key: string): number | undefined {
+    const t = this.timers.get(key);
+    return t === undefined ? undefined : Math.max(0, t.at - this.o.clock.now());
+  }
+
   /** Consecutive failures of the key (0 after a success). */
   failureCount(key: string): number {
     return this.failures.get(key) ?? 0;
