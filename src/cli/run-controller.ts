@@ -96,7 +96,7 @@ export async function runController(
     secrets: cachedSecretSource(repoSecrets, 10_000, Date.now),
     fetch: instrumentChartFetch((input, init) => fetch(input, init), metrics),
   });
-  const source = new SourceRouter(new GitSourcePort(git), charts);
+  const source = new SourceRouter(new GitSourcePort(git, 5000, () => systemClock.now()), charts);
   // Loaded on the first chart render only; missing, it fails the Helm apps alone.
   const helmEngine = installedEngine({
     explicit: env.TRUEUP_HELM_ENGINE,

@@ -59,6 +59,8 @@ export function onAppEvent(
   // Our own status write has reached the informer: the reconciler's copy of it can go.
   const rv = obj.metadata.resourceVersion;
   t.local.reconciler.seen(key, typeof rv === 'string' ? rv : undefined);
+  // A new app or a new spec: no Git answer asked before this moment may serve it.
+  if (!old || old.metadata.generation !== obj.metadata.generation) t.local.reconciler.learned(key);
   if (wantsReconcile(old, obj)) {
     t.metrics?.queue.added(APP_QUEUE);
     // A new app, a spec edit, a refresh annotation, an operation, a deletion: someone waits on it.

@@ -29,6 +29,21 @@ export class AppRecall {
   private readonly seenVersions = new Map<string, string>();
   /** Per app: how many times it was expired (see `resolving`). */
   private readonly expiries = new Map<string, number>();
+  /** Per app: when it (or its current spec) was first seen (see `learned`). */
+  private readonly learnedAt = new Map<string, number>();
+
+  /**
+   * The app, or a new generation of it, was seen at `now`: its revision is resolved from no
+   * shared answer asked before then (a commit pushed just before the app was created counts).
+   */
+  learned(key: string, now: number): void {
+    this.learnedAt.set(key, now);
+  }
+
+  /** When the app or its current spec was seen: shared answers older than this are not reused. */
+  notBefore(key: string): number | undefined {
+    return this.learnedAt.get(key);
+  }
 
   /** The next pass of the app resolves its revision again (webhook, refresh, a revision followed). */
   expire(key: string): void {
@@ -52,6 +67,7 @@ export class AppRecall {
     this.recall.delete(key);
     this.seenVersions.delete(key);
     this.expiries.delete(key);
+    this.learnedAt.delete(key);
   }
 
   /** How many apps' last written status is still held (the informer lags on them). */

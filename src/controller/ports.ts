@@ -35,12 +35,14 @@ export interface ChartRef {
 export interface SourcePort {
   /**
    * Resolves a ref to a commit (Git), or a version or constraint to a chart version (`chart`);
-   * `force` skips any cached answer.
+   * `force` skips any cached answer; `notBefore` (ms, the controller's clock) skips a cached
+   * answer asked before then (the app, or its spec, was seen after it: a commit pushed just
+   * before the app was created must not be answered by an older query).
    */
   resolve(
     repoURL: string,
     targetRevision: string,
-    opts: { force: boolean; chart?: ChartRef },
+    opts: { force: boolean; notBefore?: number | undefined; chart?: ChartRef },
   ): Promise<ResolvedRevision>;
   /** The file tree of a resolved commit, or of a chart version (rooted at the chart's directory). */
   tree(repoURL: string, revision: string, chart?: ChartRef): Promise<FileTree>;

@@ -82,6 +82,11 @@ export class Reconciler {
     this.recall.seen(key, resourceVersion);
   }
 
+  /** The app is new, or its spec changed: see AppRecall.learned. */
+  learned(key: string): void {
+    this.recall.learned(key, this.d.clock.now());
+  }
+
   async reconcile(cached: Application): Promise<WorkResult> {
     const { namespace, name } = cached.metadata;
     const key = `${namespace}/${name}`;

@@ -41,7 +41,7 @@ export async function resolveStep(
   if (remembered && !force) return remembered;
   const token = recall.resolving(key);
   try {
-    const r = await resolveSources(d.source, spec, opRevisions, force);
+    const r = await resolveSources(d.source, spec, opRevisions, force, recall.notBefore(key));
     recall.rememberResolved(key, sourceKey, r, d.clock.now(), token);
     d.revisionResolved?.(key, resolvedRefs(spec, opRevisions, r));
     return r;

@@ -85,6 +85,7 @@ export async function resolveSources(
   spec: ApplicationSpec,
   opRevisions: readonly (string | undefined)[],
   force: boolean,
+  notBefore?: number,
 ): Promise<ResolvedSources> {
   const list = sourcesOf(spec);
   const once = new Map<string, ReturnType<SourcePort['resolve']>>();
@@ -95,9 +96,15 @@ export async function resolveSources(
       const chart = chartRefOf(s);
       let p = once.get(key);
       if (!p) {
-        p = source.resolve(s.repoURL, ref, { force, ...(chart ? { chart } : {}) }).catch((err: unknown) => {
-          throw new UnresolvedSource(chart ? undefined : `${s.repoURL} ${ref}`, err);
-        });
+        p = source
+          .resolve(s.repoURL, ref, {
+            force,
+            ...(notBefore !== undefined ? { notBefore } : {}),
+            ...(chart ? { chart } : {}),
+          })
+          .catch((err: unknown) => {
+            throw new UnresolvedSource(chart ? undefined : `${s.repoURL} ${ref}`, err);
+          });
         once.set(key, p);
       }
       return p;

@@ -16,10 +16,10 @@ export class SourceRouter implements SourcePort {
   async resolve(
     repoURL: string,
     targetRevision: string,
-    opts: { force: boolean; chart?: ChartRef },
+    opts: { force: boolean; notBefore?: number | undefined; chart?: ChartRef },
   ): Promise<ResolvedRevision> {
-    const { chart, force } = opts;
-    if (!chart) return this.git.resolve(repoURL, targetRevision, { force });
+    const { chart, force, notBefore } = opts;
+    if (!chart) return this.git.resolve(repoURL, targetRevision, { force, notBefore });
     const r = await this.charts.resolve(request(repoURL, chart, targetRevision), { force });
     return { revision: r.version, display: r.display };
   }

@@ -1,7 +1,8 @@
 /**
  * SourcePort over src/source's GitSource (one per process, shared by every Application). Ref
  * answers are shared for `ttlMs` across apps on the same repo and ref (1,000 apps polling one
- * repo cost one query per ttl, not 1,000); a webhook or refresh drops them (`invalidate`).
+ * repo cost one query per ttl, not 1,000); a webhook or refresh drops them (`invalidate`), and an
+ * answer asked before the app (or its spec) was seen is not shared with it (`notBefore`).
  */
 import type { FileTree } from '../../render/file-tree.js';
 import type { GitSource } from '../../source/index.js';
@@ -16,10 +17,15 @@ export class GitSourcePort implements SourcePort {
     private readonly now: () => number = Date.now,
   ) {}
 
-  resolve(repoURL: string, targetRevision: string, opts: { force: boolean }): Promise<ResolvedRevision> {
+  resolve(
+    repoURL: string,
+    targetRevision: string,
+    opts: { force: boolean; notBefore?: number | undefined },
+  ): Promise<ResolvedRevision> {
     const key = `${repoURL}\n${targetRevision}`;
     const hit = this.answers.get(key);
-    if (hit && !opts.force && this.now() - hit.at < this.ttlMs) return hit.p;
+    const fresh = hit && this.now() - hit.at < this.ttlMs && hit.at >= (opts.notBefore ?? hit.at);
+    if (hit && fresh && !opts.force) return hit.p;
     const p = this.git
       .resolve({ repoURL, targetRevision })
       .then((r): ResolvedRevision => ({ revision: r.commit, display: r.text }));
