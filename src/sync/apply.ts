@@ -110,7 +110,8 @@ export async function applyItem(
         note = ' (deleted and recreated: immutable field changed, Force=true)';
       }
     }
-    ctx.cache.record(item.key, item.hash, out, item.ignored);
+    // The object it overwrote (item.live) may still be what the informer holds for a moment.
+    ctx.cache.record(item.key, item.hash, out, item.ignored, recreateFirst ? undefined : item.live);
     const action = existed ? ResultAction.Configured : ResultAction.Created;
     return { ...resultOf(item, action, `${existed ? 'configured' : 'created'}${note}`), live: out };
   } catch (err) {

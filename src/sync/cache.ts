@@ -5,6 +5,8 @@
  * API call (the ignored fields are part of the key: a changed ignoreDifferences compares again).
  * When only the resourceVersion moved (a controller updated status), the live
  * object's normal form is compared with the one that was in sync; equal means still in sync.
+ * After an apply, the resourceVersion the apply replaced also counts as in sync: an informer still
+ * holding it has not delivered the apply's echo yet, and what it holds is older than the apply.
  */
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../api/object.js';
@@ -17,6 +19,8 @@ interface Verdict {
   ignored: string;
   resourceVersion: string;
   liveHash: string;
+  /** The resourceVersion an apply replaced (the drifted object it overwrote), if any. */
+  superseded?: string | undefined;
 }
 
 export function hashOf(text: string): string {
@@ -44,7 +48,7 @@ export class VerdictCache {
       return false;
     }
     const rv = String(live.metadata.resourceVersion ?? '');
-    if (rv && rv === v.resourceVersion) {
+    if (rv && (rv === v.resourceVersion || rv === v.superseded)) {
       this.hits += 1;
       return true;
     }
@@ -58,13 +62,25 @@ export class VerdictCache {
     return false;
   }
 
-  /** Records that `live` (the live object, or the object an apply returned) is in sync with `hash`. */
-  record(key: string, hash: string, live: KubeObject, ignored: readonly string[]): void {
+  /**
+   * Records that `live` (the live object, or the object an apply returned) is in sync with `hash`;
+   * `replaced`: the live object the apply overwrote, whose version a lagging informer may still hold.
+   */
+  record(
+    key: string,
+    hash: string,
+    live: KubeObject,
+    ignored: readonly string[],
+    replaced?: KubeObject,
+  ): void {
+    const rv = String(live.metadata.resourceVersion ?? '');
+    const before = replaced?.metadata.resourceVersion;
     this.#verdicts.set(key, {
       desiredHash: hash,
       ignored: ignored.join('\n'),
-      resourceVersion: String(live.metadata.resourceVersion ?? ''),
+      resourceVersion: rv,
       liveHash: liveHash(live, ignored),
+      superseded: typeof before === 'string' && before !== rv ? before : undefined,
     });
   }
 
