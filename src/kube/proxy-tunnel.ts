@@ -55,8 +55,27 @@ function openTunnel(
   req.end();
 }
 
-function portOf(options: http.ClientRequestArgs, fallback: number): number {
-  return Number(options.port) || fallback;
+/**
+ * An agent's connection through `proxy` to the request's host: the tunnel's socket, wrapped by
+ * `wrap` (TLS for https) once it is open.
+ */
+function tunnelConnection(
+  proxy: URL,
+  options: http.ClientRequestArgs,
+  defaultPort: number,
+  wrap: (socket: Duplex) => Duplex,
+  callback: Callback | undefined,
+): undefined {
+  openTunnel(
+    proxy,
+    options.hostname ?? options.host ?? 'localhost',
+    Number(options.port) || defaultPort,
+    (err, socket) => {
+      if (err || !socket) return callback?.(err ?? new Error('no tunnel'), undefined as never);
+      callback?.(null, wrap(socket));
+    },
+  );
+  return undefined;
 }
 
 /** An https agent (TLS options as given) whose connections are tunnels through `proxy`. */
@@ -69,18 +88,14 @@ export class HttpsTunnelAgent extends https.Agent {
   }
 
   override createConnection(options: https.RequestOptions, callback?: Callback): Duplex | null | undefined {
-    openTunnel(
+    // The agent's options (CA, client certificate, servername, rejectUnauthorized) apply inside.
+    return tunnelConnection(
       this.proxy,
-      options.hostname ?? options.host ?? 'localhost',
-      portOf(options, 443),
-      (err, socket) => {
-        if (err || !socket) return callback?.(err ?? new Error('no tunnel'), undefined as never);
-        // The agent's options (CA, client certificate, servername, rejectUnauthorized) apply inside.
-        const secure = tls.connect({ ...(options as tls.ConnectionOptions), socket });
-        callback?.(null, secure);
-      },
+      options,
+      443,
+      (socket) => tls.connect({ ...(options as tls.ConnectionOptions), socket }),
+      callback,
     );
-    return undefined;
   }
 }
 
@@ -94,15 +109,6 @@ export class HttpTunnelAgent extends http.Agent {
   }
 
   override createConnection(options: http.ClientRequestArgs, callback?: Callback): Duplex | null | undefined {
-    openTunnel(
-      this.proxy,
-      options.hostname ?? options.host ?? 'localhost',
-      portOf(options, 80),
-      (err, socket) => {
-        if (err || !socket) return callback?.(err ?? new Error('no tunnel'), undefined as never);
-        callback?.(null, socket);
-      },
-    );
-    return undefined;
+    return tunnelConnection(this.proxy, options, 80, (socket) => socket, callback);
   }
 }
